@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ivg - install volume groups for LVM2.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+VERSION = 0.1.0
+
+CC ?= gcc
+B ?= build
+PKGS = ext2fs com_err fdisk blkid json-c libarchive devmapper uuid zlib libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN = -Wall -Wextra -Werror -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+SAN ?=
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN) -Ilvm $(PKG_CFLAGS) \
+	-DIVG_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64
+LDLIBS = $(PKG_LIBS) -laio
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+COMMANDS = ivgcreate ivgimport ivgexport ivgs
+
+LIB_SRC := $(wildcard lvm/*.c)
+TOOL_SRC := $(wildcard lvm/tools/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps check check-unit check-integration check-asan check-slow \
+	demo install clean bench
+
+all: $(B)/bin/ivg $(addprefix $(B)/bin/,$(COMMANDS))
+
+$(B)/%.o: %.c $(wildcard lvm/*.h lvm/tools/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libivg.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/bin/ivg: $(TOOL_OBJ) $(B)/libivg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJ) $(B)/libivg.a $(LDLIBS)
+
+$(addprefix $(B)/bin/,$(COMMANDS)): $(B)/bin/ivg
+	ln -sf ivg $@
+
+$(B)/tests/%: tests/unit/%.c $(B)/libivg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(B)/libivg.a \
+		$(LDLIBS) -lcmocka
+
+# Installs the build and test dependencies when run as root on Debian.
+deps:
+	@./tests/deps.sh
+
+check: deps
+	$(MAKE) all $(UNIT_BIN)
+	$(MAKE) check-unit
+	$(MAKE) check-integration
+	$(MAKE) check-asan
+
+check-unit: $(UNIT_BIN)
+	@./tests/run-unit.sh $(UNIT_BIN)
+
+check-integration: all
+	@IVG_BIN=$(abspath $(B)/bin) ./tests/run-integration.sh
+
+# The same unit tests and the fast integration tests under ASan and UBSan.
+check-asan:
+	$(MAKE) B=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		CFLAGS="-O1 -g" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@ASAN_OPTIONS=detect_leaks=1 ./tests/run-unit.sh $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@ASAN_OPTIONS=detect_leaks=1 IVG_BIN=$(abspath build-asan/bin) IVG_FAST=1 ./tests/run-integration.sh
+
+check-slow: check
+	@IVG_BIN=$(abspath $(B)/bin) IVG_SLOW=1 ./tests/run-integration.sh
+
+demo: deps all
+	@./tests/demo.sh $(abspath $(B)/bin)
+
+bench: deps all
+	@./bench/run.sh $(abspath $(B)/bin)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(B)/bin/ivg $(DESTDIR)$(SBINDIR)/ivg
+	for c in $(COMMANDS); do ln -sf ivg $(DESTDIR)$(SBINDIR)/$$c; done
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+
+clean:
+	rm -rf build build-asan demo

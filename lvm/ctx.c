@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ctx.c - the library's single error and message path. */
+#include "ctx.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+void ivg_ctx_init(struct ivg_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+int ivg_err(struct ivg_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	va_end(ap);
+	if (err == 0)
+		return -EIO;
+	return err < 0 ? err : -err;
+}
+
+int ivg_err_prefix(struct ivg_ctx *ctx, int err, const char *fmt, ...)
+{
+	char prefix[IVG_ERRMSG_MAX], old[IVG_ERRMSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, ctx->errmsg, sizeof(old));
+	snprintf(ctx->errmsg, sizeof(ctx->errmsg), "%s%s", prefix, old);
+	if (err == 0)
+		return -EIO;
+	return err < 0 ? err : -err;
+}
+
+const char *ivg_errmsg(const struct ivg_ctx *ctx)
+{
+	return ctx->errmsg[0] ? ctx->errmsg : "unknown error";
+}
+
+static void vlog(struct ivg_ctx *ctx, int level, const char *fmt, va_list ap)
+{
+	char msg[IVG_ERRMSG_MAX];
+
+	if (ctx->verbose < level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (ctx->log)
+		ctx->log(ctx, level, msg);
+	else
+		fprintf(stderr, "  %s\n", msg);
+}
+
+void ivg_info(struct ivg_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(ctx, 1, fmt, ap);
+	va_end(ap);
+}
+
+void ivg_debug(struct ivg_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(ctx, 2, fmt, ap);
+	va_end(ap);
+}

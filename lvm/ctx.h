@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ctx.h - the library context: the one error path of libivg.
+ *
+ * Every library call takes a struct ivg_ctx. A failing call records one
+ * message naming the device or file and what is wrong (ivg_err), and returns
+ * a negative errno. The caller prints ivg_errmsg(). There is no global
+ * state: two contexts in one process never see each other's messages.
+ */
+#ifndef IVG_CTX_H
+#define IVG_CTX_H
+
+#include <stdarg.h>
+
+#define IVG_ERRMSG_MAX 1024
+
+struct ivg_fault;
+
+struct ivg_ctx {
+	char errmsg[IVG_ERRMSG_MAX];
+	int verbose;              /* -v count: 0 quiet, 1 info, 2+ debug */
+	const char *cmdline;      /* for the metadata "description" line */
+	void (*log)(struct ivg_ctx *ctx, int level, const char *msg);
+	struct ivg_fault *fault;  /* tests: see dev.h */
+};
+
+void ivg_ctx_init(struct ivg_ctx *ctx);
+
+/* Record a message and return -abs(err) (or -EIO when err is 0). */
+int ivg_err(struct ivg_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Prefix the recorded message with more context ("pv3.img: " ...). */
+int ivg_err_prefix(struct ivg_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+const char *ivg_errmsg(const struct ivg_ctx *ctx);
+
+/* Informational and debug messages, shown according to ctx->verbose. */
+void ivg_info(struct ivg_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ivg_debug(struct ivg_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
