@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dev.c - disks and image files, windowed I/O, fault injection. */
 #define _GNU_SOURCE
+
 #include "dev.h"
 
 #include <errno.h>

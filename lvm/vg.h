@@ -23,6 +23,7 @@
 #include "ctx.h"
 
 struct ivg_dev;
+struct ivg_label;
 struct ivg_cfg_node;
 
 #define IVG_UUID_LEN 32            /* without dashes */
@@ -50,6 +51,7 @@ struct ivg_pv {
 
 	/* Runtime state, not part of the text. */
 	struct ivg_dev *dev;       /* NULL when the PV is missing */
+	struct ivg_label *label;   /* its label (mda locations); not owned */
 };
 
 enum ivg_area_type {

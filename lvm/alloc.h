@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * alloc.h - extent allocation.
+ *
+ * A free map is built from a VG's segments (which PEs of which PV are in
+ * use). Allocation is contiguous where it can be: the first single free
+ * run that holds the whole request, on the allowed PVs in their order;
+ * failing that, the largest runs first, one linear segment each.
+ * A raid1 leg puts its rmeta (one extent) at the first free extent of its
+ * PV and the rimage right after it, as lvm2 lays them out. Functions that
+ * fail leave the VG model unchanged.
+ */
+#ifndef IVG_ALLOC_H
+#define IVG_ALLOC_H
+
+#include "vg.h"
+
+struct ivg_freemap;
+
+int ivg_freemap_build(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		      struct ivg_freemap **out);
+void ivg_freemap_free(struct ivg_freemap *m);
+uint64_t ivg_freemap_pv_free(const struct ivg_freemap *m, size_t pv_index);
+uint64_t ivg_freemap_total_free(const struct ivg_freemap *m);
+/* -EEXIST (with message) if a PE is used twice or lies beyond pe_count. */
+int ivg_freemap_check(struct ivg_ctx *ctx, const struct ivg_vg *vg);
+
+/*
+ * Create a linear LV of 'extents' on the allowed PVs (NULL: all present
+ * allocatable PVs). The LV is VISIBLE, READ, WRITE.
+ */
+int ivg_lv_create_linear(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			 const char *name, uint64_t extents,
+			 struct ivg_pv *const *allowed, size_t n_allowed,
+			 struct ivg_lv **out);
+
+/* Create a raid1 LV with one leg on each given PV (1..64 legs). */
+int ivg_lv_create_raid1(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			const char *name, uint64_t extents,
+			struct ivg_pv *const *legs, size_t n_legs,
+			struct ivg_lv **out);
+
+#endif

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * create.c - ivg_create(): a whole install VG on a set of disks.
+ *
+ * Two phases. The first checks everything and builds the VG in memory:
+ * arguments, that each disk exists (or will be created), is writable,
+ * large enough, not given twice, not a PV of another VG (unless forced),
+ * carries no signature the user did not agree to lose, and that the VG
+ * name is free and its metadata fits. Nothing is written until all of
+ * that holds. The second phase writes: partition tables, ESPs, PV labels,
+ * the filesystems in the LVs, and last the VG metadata, so that a crash
+ * before the end leaves no VG at all.
+ */
+#include "ivgvg.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "dev.h"
+#include "e2fs.h"
+#include "gpt.h"
+#include "lvio.h"
+#include "mda.h"
+#include "probe.h"
+#include "pv.h"
+#include "validate.h"
+#include "vgtext.h"
+
+struct disk {
+	const char *path;
+	char canon[PATH_MAX];      /* to spot the same disk given twice */
+	bool create;
+	bool boot;
+	struct ivg_dev *dev;
+	struct ivg_layout layout;
+	struct ivg_pv *pv;
+	struct ivg_label label;
+};
+
+struct job {
+	struct ivg_ctx *ctx;
+	const struct ivg_create_opts *o;
+	struct disk *disks;
+	struct ivg_vg *vg;
+	uint64_t extent;           /* bytes */
+};
+
+static int canon_path(const char *path, char *out)
+{
+	char dir[PATH_MAX], base[PATH_MAX], real[PATH_MAX];
+
+	if (realpath(path, out))
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(base, sizeof(base), "%s", path);
+	if (!realpath(dirname(dir), real))
+		return -errno;
+	if (strlen(real) + strlen(basename(base)) + 2 > PATH_MAX)
+		return -ENAMETOOLONG;
+	strcpy(out, real);
+	strcat(out, "/");
+	strcat(out, basename(base));
+	return 0;
+}
+
+static bool listed(char *const *list, size_t n, const char *path)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	if (canon_path(path, a))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!canon_path(list[i], b) && !strcmp(a, b))
+			return true;
+	return false;
+}
+
+static int check_args(struct job *j)
+{
+	const struct ivg_create_opts *o = j->o;
+	size_t nboot = o->boot_disks ? o->n_boot : o->n_disks;
+
+	if (!o->vgname || !ivg_name_valid(o->vgname))
+		return ivg_err(j->ctx, EINVAL, "invalid VG name \"%s\"",
+			       o->vgname ? o->vgname : "");
+	if (!o->n_disks)
+		return ivg_err(j->ctx, EINVAL, "no disks given");
+	if (nboot < 1 || nboot > IVG_MAX_LEGS)
+		return ivg_err(j->ctx, EINVAL,
+			       "%zu boot PVs given: an IVG has 1 to %d boot PVs (one bootlv leg each)",
+			       nboot, IVG_MAX_LEGS);
+	for (size_t i = 0; o->boot_disks && i < o->n_boot; i++)
+		if (!listed(o->disks, o->n_disks, o->boot_disks[i]))
+			return ivg_err(j->ctx, EINVAL,
+				       "%s: boot PV is not one of the VG's disks",
+				       o->boot_disks[i]);
+	j->extent = o->extent_size ? o->extent_size : IVG_DEFAULT_EXTENT;
+	if (j->extent < 4096 || (j->extent & (j->extent - 1)) ||
+	    j->extent > (1ULL << 40))
+		return ivg_err(j->ctx, EINVAL,
+			       "extent size %llu bytes is not a power of two between 4 KiB and 1 TiB",
+			       (unsigned long long)j->extent);
+	return 0;
+}
+
+static int resolve_disk(struct job *j, size_t i)
+{
+	struct disk *d = &j->disks[i];
+	struct stat st;
+
+	d->path = j->o->disks[i];
+	d->boot = !j->o->boot_disks ||
+		  listed(j->o->boot_disks, j->o->n_boot, d->path);
+	if (canon_path(d->path, d->canon))
+		return ivg_err(j->ctx, ENOENT, "%s: no such directory", d->path);
+	for (size_t k = 0; k < i; k++)
+		if (!strcmp(j->disks[k].canon, d->canon))
+			return ivg_err(j->ctx, EINVAL, "%s: device given twice",
+				       d->path);
+	if (stat(d->path, &st) == 0)
+		return ivg_dev_open(j->ctx, d->path, IVG_DEV_RDWR | IVG_DEV_EXCL,
+				    &d->dev);
+	if (errno != ENOENT || !j->o->create_size)
+		return ivg_err(j->ctx, errno, "%s: %s%s", d->path,
+			       strerror(errno),
+			       errno == ENOENT ? " (use --size to create image files)" : "");
+	d->create = true;
+	return 0;
+}
+
+static int check_same_device(struct job *j)
+{
+	for (size_t i = 0; i < j->o->n_disks; i++)
+		for (size_t k = 0; k < i; k++)
+			if (j->disks[i].dev && j->disks[k].dev &&
+			    ivg_dev_same(j->disks[i].dev, j->disks[k].dev))
+				return ivg_err(j->ctx, EINVAL,
+					       "%s: same device as %s, given twice",
+					       j->disks[i].path, j->disks[k].path);
+	return 0;
+}
+
+static int ask(struct job *j, const char *question)
+{
+	return j->o->confirm && j->o->confirm(j->o->confirm_arg, question);
+}
+
+/* A PV of some VG needs -f; any other signature needs a yes. */
+static int check_contents(struct job *j)
+{
+	char *paths[IVG_MAX_LEGS * 4];
+	size_t n = 0, map[IVG_MAX_LEGS * 4];
+	struct ivg_scan *s;
+	int r;
+
+	for (size_t i = 0; i < j->o->n_disks && n < IVG_MAX_LEGS * 4; i++)
+		if (j->disks[i].dev) {
+			map[n] = i;
+			paths[n++] = (char *)j->disks[i].path;
+		}
+	if (!n)
+		return 0;
+	r = ivg_scan_devices(j->ctx, paths, n, false, &s);
+	for (size_t k = 0; !r && k < n; k++) {
+		struct disk *d = &j->disks[map[k]];
+		const struct ivg_scan_pv *p = &s->pvs[k];
+		const char *vg = NULL;
+		char sig[128] = "", q[512];
+
+		for (size_t m = 0; m < p->mda_count; m++)
+			if (!p->mda[m].err)
+				vg = p->mda[m].vgname;
+		if (vg && !j->o->force) {
+			r = ivg_err(j->ctx, EBUSY,
+				    "%s: is a PV of volume group \"%s\"; use -f to reuse it",
+				    d->path, vg);
+			break;
+		}
+		if (vg)
+			continue;
+		r = ivg_probe_signature(j->ctx, d->dev, sig, sizeof(sig));
+		if (r <= 0)
+			continue;
+		r = 0;
+		if (j->o->force)
+			continue;
+		snprintf(q, sizeof(q), "WARNING: %s signature detected on %s. Wipe it?",
+			 sig, d->path);
+		if (!ask(j, q))
+			r = ivg_err(j->ctx, EEXIST,
+				    "%s: holds a %s; not overwriting it (use -y to wipe it)",
+				    d->path, sig);
+	}
+	ivg_scan_free(s);
+	return r;
+}
+
+static int check_name_free(struct job *j)
+{
+	char **others = calloc(j->o->n_others + 1, sizeof(*others));
+	char **names = NULL;
+	size_t n = 0, nn = 0;
+	struct ivg_scan *s = NULL;
+	int r = 0;
+
+	if (!others)
+		return ivg_err(j->ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; i < j->o->n_others; i++)
+		if (!listed(j->o->disks, j->o->n_disks, j->o->others[i]))
+			others[n++] = j->o->others[i];
+	if (n)
+		r = ivg_scan_devices(j->ctx, others, n, false, &s);
+	if (!r && s)
+		r = ivg_scan_vgnames(j->ctx, s, &names, &nn);
+	for (size_t i = 0; i < nn; i++) {
+		if (!r && !strcmp(names[i], j->o->vgname))
+			r = ivg_err(j->ctx, EEXIST,
+				    "A volume group called %s already exists.",
+				    j->o->vgname);
+		free(names[i]);
+	}
+	free(names);
+	ivg_scan_free(s);
+	free(others);
+	return r;
+}
+
+static uint64_t extents_for(uint64_t bytes, uint64_t extent)
+{
+	return (bytes + extent - 1) / extent;
+}
+
+static int plan_disks(struct job *j)
+{
+	uint64_t min_pv = IVG_PE_START + j->extent;
+
+	for (size_t i = 0; i < j->o->n_disks; i++) {
+		struct disk *d = &j->disks[i];
+		uint64_t size = d->create ? j->o->create_size : d->dev->disk_size;
+		int r = ivg_layout_plan(j->ctx, d->path, size, 0, min_pv,
+					&d->layout);
+
+		if (r)
+			return r;
+		d->pv = ivg_vg_add_pv(j->vg);
+		if (!d->pv || !(d->pv->device = strdup(d->path)) ||
+		    ivg_strlist_add(&d->pv->status, "ALLOCATABLE") ||
+		    (d->boot && ivg_strlist_add(&d->pv->tags, IVG_BOOT_TAG)))
+			return ivg_err(j->ctx, ENOMEM, "out of memory");
+		r = ivg_pv_plan(j->ctx, d->path, d->layout.pv_size,
+				(uint32_t)(j->extent / 512), d->pv);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int new_vg(struct job *j)
+{
+	struct ivg_vg *vg = ivg_vg_new();
+
+	j->vg = vg;
+	if (!vg || !(vg->name = strdup(j->o->vgname)) ||
+	    !(vg->format = strdup("lvm2")) || ivg_uuid_generate(vg->id) ||
+	    ivg_strlist_add(&vg->status, "RESIZEABLE") ||
+	    ivg_strlist_add(&vg->status, "READ") ||
+	    ivg_strlist_add(&vg->status, "WRITE") ||
+	    ivg_strlist_add(&vg->tags, IVG_VG_TAG))
+		return ivg_err(j->ctx, ENOMEM, "out of memory");
+	vg->extent_size = (uint32_t)(j->extent / 512);
+	vg->seqno = 0;
+	return 0;
+}
+
+static int allocate_lvs(struct job *j)
+{
+	const struct ivg_create_opts *o = j->o;
+	struct ivg_pv *legs[IVG_MAX_LEGS], **all;
+	size_t nlegs = 0, n = o->n_disks;
+	int r;
+
+	all = calloc(n + 1, sizeof(*all));
+	if (!all)
+		return ivg_err(j->ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		all[i] = j->disks[i].pv;
+		if (j->disks[i].boot)
+			legs[nlegs++] = j->disks[i].pv;
+	}
+	r = ivg_lv_create_raid1(j->ctx, j->vg, IVG_BOOTLV,
+				extents_for(o->bootlv_size ? o->bootlv_size :
+					    IVG_DEFAULT_BOOTLV, j->extent),
+				legs, nlegs, NULL);
+	if (!r)
+		r = ivg_lv_create_linear(j->ctx, j->vg, IVG_BOSFS,
+					 extents_for(o->bosfs_size ? o->bosfs_size :
+						     IVG_DEFAULT_BOSFS, j->extent),
+					 all, n, NULL);
+	if (!r)
+		r = ivg_lv_create_linear(j->ctx, j->vg, IVG_OPPFS,
+					 extents_for(o->oppfs_size ? o->oppfs_size :
+						     IVG_DEFAULT_OPPFS, j->extent),
+					 all, n, NULL);
+	free(all);
+	return r;
+}
+
+static int check_metadata_fits(struct job *j)
+{
+	struct ivg_mda_header h = { .size = IVG_MDA_SIZE };
+	char *text = NULL;
+	size_t len = 0;
+	int r = ivg_vg_validate(j->ctx, j->vg);
+
+	if (!r)
+		r = ivg_vg_to_text(j->ctx, j->vg, &text, &len);
+	if (!r && !ivg_mda_text_fits(&h, len))
+		r = ivg_err(j->ctx, ENOSPC,
+			    "VG %s: metadata of %zu bytes is too large for the %llu-byte metadata areas",
+			    j->vg->name, len, (unsigned long long)IVG_MDA_SIZE);
+	free(text);
+	return r;
+}
+
+/* Phase two, per disk: table, ESP, PV. */
+static int write_disk(struct job *j, struct disk *d)
+{
+	int r = 0;
+
+	if (d->create) {
+		r = ivg_dev_create_file(j->ctx, d->path, j->o->create_size);
+		if (!r)
+			r = ivg_dev_open(j->ctx, d->path, IVG_DEV_RDWR, &d->dev);
+		if (r)
+			return r;
+	}
+	ivg_info(j->ctx, "%s: writing the partition table", d->path);
+	r = ivg_gpt_write(j->ctx, d->dev, &d->layout);
+	if (!r)
+		r = ivg_esp_format(j->ctx, d->path, d->layout.esp_start,
+				   d->layout.esp_size, "IVG-ESP");
+	if (!r)
+		r = ivg_dev_set_window(j->ctx, d->dev, d->layout.pv_start,
+				       d->layout.pv_size);
+	if (!r)
+		r = ivg_pv_write(j->ctx, d->dev, d->pv, &d->label);
+	if (!r)
+		r = ivg_dev_sync(j->ctx, d->dev);
+	d->pv->dev = d->dev;
+	d->pv->label = &d->label;
+	return r;
+}
+
+static int zero_rmeta(struct job *j)
+{
+	static const char zero[4096];
+
+	for (size_t i = 0; i < j->vg->lv_count; i++) {
+		struct ivg_lv *lv = j->vg->lvs[i];
+		struct ivg_lvio *io;
+		int r;
+
+		if (!strstr(lv->name, "_rmeta_"))
+			continue;
+		r = ivg_lvio_open(j->ctx, j->vg, lv->name, -1, &io);
+		if (!r)
+			r = ivg_lvio_pwrite(j->ctx, io, zero, sizeof(zero), 0);
+		ivg_lvio_close(io);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int make_fs(struct job *j, const char *lv, enum ivg_fstype t,
+		   const char *label)
+{
+	struct ivg_lvio *io;
+	int r = ivg_lvio_open(j->ctx, j->vg, lv, -1, &io);
+
+	ivg_info(j->ctx, "%s/%s: creating the filesystem", j->vg->name, lv);
+	if (!r)
+		r = ivg_mkfs(j->ctx, io, t, label);
+	ivg_lvio_close(io);
+	return r;
+}
+
+static int write_all(struct job *j)
+{
+	int r = 0;
+
+	for (size_t i = 0; !r && i < j->o->n_disks; i++)
+		r = write_disk(j, &j->disks[i]);
+	if (!r)
+		r = zero_rmeta(j);
+	if (!r)
+		r = make_fs(j, IVG_BOOTLV, IVG_FS_EXT2, "ivg-boot");
+	if (!r)
+		r = make_fs(j, IVG_BOSFS, IVG_FS_EXT4, "ivg-bos");
+	if (!r)
+		r = make_fs(j, IVG_OPPFS, IVG_FS_EXT4, "ivg-opp");
+	if (!r)
+		r = ivg_vg_commit(j->ctx, j->vg);
+	return r;
+}
+
+static int check_all(struct job *j)
+{
+	int r = check_args(j);
+
+	for (size_t i = 0; !r && i < j->o->n_disks; i++)
+		r = resolve_disk(j, i);
+	if (!r)
+		r = check_same_device(j);
+	if (!r)
+		r = check_contents(j);
+	if (!r)
+		r = check_name_free(j);
+	if (!r)
+		r = new_vg(j);
+	if (!r)
+		r = plan_disks(j);
+	if (!r)
+		r = allocate_lvs(j);
+	if (!r)
+		r = check_metadata_fits(j);
+	return r;
+}
+
+int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o)
+{
+	struct job j = { .ctx = ctx, .o = o };
+	int r;
+
+	j.disks = calloc(o->n_disks + 1, sizeof(*j.disks));
+	if (!j.disks)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	r = check_all(&j);
+	if (!r)
+		r = write_all(&j);
+	for (size_t i = 0; i < o->n_disks; i++) {
+		if (j.disks[i].pv) {
+			j.disks[i].pv->dev = NULL;
+			j.disks[i].pv->label = NULL;
+		}
+		ivg_dev_close(j.disks[i].dev);
+	}
+	ivg_vg_free(j.vg);
+	free(j.disks);
+	return r;
+}

@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* devlist.c - lists of devices to scan: --devices and /sys/block. */
+#define _GNU_SOURCE
+#include "devlist.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* lvm2's devices/pv_min_size default: smaller devices are never PVs. */
+#define PV_MIN_BYTES (2048ULL * 1024)
+
+struct devlist {
+	char **v;
+	size_t n, cap;
+};
+
+void ivg_devices_free(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+static int list_add(struct devlist *l, const char *s, size_t len)
+{
+	char *copy;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		char **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	copy = strndup(s, len);
+	if (!copy)
+		return -ENOMEM;
+	l->v[l->n++] = copy;
+	return 0;
+}
+
+static bool list_has(char **v, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(v[i]) == len && memcmp(v[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+/* ---- --devices ---------------------------------------------------------- */
+
+/* Trim [*s, *s+*len) of spaces at both ends. */
+static void trim(const char **s, size_t *len)
+{
+	while (*len && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && isspace((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+static int parse_into(struct ivg_ctx *ctx, const char *arg, char **old,
+		      size_t nold, struct devlist *l)
+{
+	const char *p = arg;
+	size_t item = 0;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *name = p;
+
+		item++;
+		trim(&name, &len);
+		if (!len)
+			return ivg_err(ctx, EINVAL,
+				       "--devices \"%s\": device name %zu is empty",
+				       arg, item);
+		if (!list_has(old, nold, name, len) &&
+		    !list_has(l->v, l->n, name, len) &&
+		    list_add(l, name, len))
+			return ivg_err(ctx, ENOMEM, "--devices: out of memory");
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+int ivg_devices_parse(struct ivg_ctx *ctx, const char *arg, char ***paths,
+		      size_t *n)
+{
+	struct devlist l = { 0 };
+	char **v;
+	int rc;
+
+	if (!arg)
+		return ivg_err(ctx, EINVAL, "--devices: no value given");
+	rc = parse_into(ctx, arg, *paths, *n, &l);
+	if (!rc && l.n) {
+		v = realloc(*paths, (*n + l.n) * sizeof(*v));
+		if (!v) {
+			rc = ivg_err(ctx, ENOMEM, "--devices: out of memory");
+		} else {
+			memcpy(v + *n, l.v, l.n * sizeof(*v));
+			*paths = v;
+			*n += l.n;
+			free(l.v);
+			return 0;
+		}
+	}
+	ivg_devices_free(l.v, l.n);
+	return rc;
+}
+
+/* ---- /sys/block ------------------------------------------------------- */
+
+/*
+ * lvm2's built-in device types (lib/device/device-types.h, as names in
+ * /proc/devices) and whether lvm2 looks for partition tables on them.
+ * md and device-mapper count as partitionable there too.
+ */
+static const struct {
+	const char *name;
+	bool partitionable;
+} lvm_types[] = {
+	{ "sd", true }, { "ide", true }, { "md", true }, { "loop", false },
+	{ "ramdisk", false }, { "device-mapper", true }, { "mdp", false },
+	{ "dasd", true }, { "dac960", true }, { "nbd", true }, { "ida", true },
+	{ "cciss", true }, { "ubd", true }, { "ataraid", true },
+	{ "drbd", true }, { "rbd", true }, { "emcpower", true },
+	{ "power2", true }, { "i2o_block", true }, { "iseries/vd", true },
+	{ "gnbd", false }, { "aoe", true }, { "xvd", true }, { "vdisk", true },
+	{ "ps3disk", true }, { "virtblk", true }, { "mmc", true },
+	{ "blkext", false }, { "fio", true }, { "mtip32xx", true },
+	{ "vtms", true }, { "skd", true }, { "scm", true },
+	{ "bcache", false }, { "nvme", true }, { "zvol", true },
+	{ "VxDMP", true }, { "zram", false },
+};
+
+#define NO_TYPE (-1)
+#define MAX_MAJOR 4096          /* MAJOR() is 12 bits */
+
+struct sysscan {
+	struct ivg_ctx *ctx;
+	const char *root;
+	signed char type_of[MAX_MAJOR];   /* index into lvm_types or NO_TYPE */
+	struct devlist out;
+};
+
+static int lvm_type_index(const char *name)
+{
+	for (size_t i = 0; i < sizeof(lvm_types) / sizeof(lvm_types[0]); i++)
+		if (strcmp(lvm_types[i].name, name) == 0)
+			return (int)i;
+	return NO_TYPE;
+}
+
+/* Map block majors to lvm2 types from the "Block devices:" part. */
+static int read_majors(struct sysscan *s)
+{
+	char path[PATH_MAX], line[256], name[128];
+	bool block = false;
+	unsigned major;
+	FILE *f;
+
+	memset(s->type_of, NO_TYPE, sizeof(s->type_of));
+	snprintf(path, sizeof(path), "%s/proc/devices", s->root);
+	f = fopen(path, "re");
+	if (!f)
+		return ivg_err(s->ctx, errno, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Block devices:", 14) == 0)
+			block = true;
+		else if (block && sscanf(line, "%u %127s", &major, name) == 2 &&
+			 major < MAX_MAJOR)
+			s->type_of[major] = (signed char)lvm_type_index(name);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* buf = a/b + c; false if it does not fit (such entries are skipped). */
+static bool join(char *buf, size_t len, const char *a, const char *b,
+		 const char *c)
+{
+	int n = snprintf(buf, len, "%s/%s%s", a, b, c);
+
+	return n >= 0 && (size_t)n < len;
+}
+
+static int read_line(const char *dir, const char *file, char *buf,
+		     size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	bool ok;
+
+	if (!join(path, sizeof(path), dir, file, ""))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -EIO;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static uint64_t sysfs_bytes(const char *dir)
+{
+	char buf[64];
+
+	if (read_line(dir, "size", buf, sizeof(buf)))
+		return 0;
+	return strtoull(buf, NULL, 10) * 512;    /* sysfs counts 512s */
+}
+
+/* The lvm_types index of a device, or NO_TYPE. */
+static int dev_type(struct sysscan *s, const char *dir)
+{
+	char buf[64];
+	unsigned major, minor;
+
+	if (read_line(dir, "dev", buf, sizeof(buf)) ||
+	    sscanf(buf, "%u:%u", &major, &minor) != 2 || major >= MAX_MAJOR)
+		return NO_TYPE;
+	return s->type_of[major];
+}
+
+static bool is_lvm_lv(const char *dir)
+{
+	char buf[128];
+
+	return read_line(dir, "dm/uuid", buf, sizeof(buf)) == 0 &&
+	       strncmp(buf, "LVM-", 4) == 0;
+}
+
+/* Add /dev/NAME if it is big enough and its node is a block device. */
+static int add_node(struct sysscan *s, const char *sysdir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	char *p;
+
+	if (sysfs_bytes(sysdir) < PV_MIN_BYTES)
+		return 0;
+	if (!join(path, sizeof(path), s->root, "dev/", name))
+		return 0;
+	for (p = path + strlen(s->root); *p; p++)
+		if (*p == '!')
+			*p = '/';
+	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode)) {
+		ivg_debug(s->ctx, "%s: no block device node, not scanned", path);
+		return 0;
+	}
+	if (list_add(&s->out, path, strlen(path)))
+		return ivg_err(s->ctx, ENOMEM, "out of memory listing devices");
+	return 0;
+}
+
+static int no_dots(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/* Partition subdirectories of a disk, in natural order. */
+static int list_parts(const char *diskdir, struct dirent ***parts)
+{
+	struct dirent **all;
+	int n = scandir(diskdir, &all, no_dots, versionsort), k = 0;
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		if (join(path, sizeof(path), diskdir, all[i]->d_name,
+			 "/partition") && stat(path, &st) == 0)
+			all[k++] = all[i];
+		else
+			free(all[i]);
+	}
+	*parts = all;
+	return k;
+}
+
+static int add_parts(struct sysscan *s, const char *diskdir,
+		     struct dirent **parts, int nparts)
+{
+	char dir[PATH_MAX];
+	int rc = 0;
+
+	for (int i = 0; i < nparts && !rc; i++)
+		if (join(dir, sizeof(dir), diskdir, parts[i]->d_name, ""))
+			rc = add_node(s, dir, parts[i]->d_name);
+	return rc;
+}
+
+static int scan_disk(struct sysscan *s, const char *name)
+{
+	char dir[PATH_MAX];
+	struct dirent **parts = NULL;
+	int type, nparts, rc;
+
+	if (!join(dir, sizeof(dir), s->root, "sys/block/", name))
+		return 0;
+	type = dev_type(s, dir);
+	if (type == NO_TYPE || is_lvm_lv(dir)) {
+		ivg_debug(s->ctx, "%s: not a device type lvm2 scans", name);
+		return 0;
+	}
+	nparts = list_parts(dir, &parts);
+	if (nparts < 0)
+		return 0;               /* vanished meanwhile */
+	if (lvm_types[type].partitionable && nparts > 0)
+		rc = add_parts(s, dir, parts, nparts);
+	else
+		rc = add_node(s, dir, name);
+	for (int i = 0; i < nparts; i++)
+		free(parts[i]);
+	free(parts);
+	return rc;
+}
+
+int ivg_devices_system_at(struct ivg_ctx *ctx, const char *root,
+			  char ***paths, size_t *n)
+{
+	struct sysscan *s = calloc(1, sizeof(*s));
+	struct dirent **disks = NULL;
+	char dir[PATH_MAX];
+	int nd, rc;
+
+	if (!s)
+		return ivg_err(ctx, ENOMEM, "out of memory listing devices");
+	s->ctx = ctx;
+	s->root = root;
+	rc = read_majors(s);
+	snprintf(dir, sizeof(dir), "%s/sys/block", root);
+	nd = rc ? 0 : scandir(dir, &disks, no_dots, versionsort);
+	if (!rc && nd < 0)
+		rc = ivg_err(ctx, errno, "cannot list block devices: %s: %s",
+			     dir, strerror(errno));
+	for (int i = 0; i < nd; i++) {
+		if (!rc)
+			rc = scan_disk(s, disks[i]->d_name);
+		free(disks[i]);
+	}
+	free(disks);
+	if (rc) {
+		ivg_devices_free(s->out.v, s->out.n);
+	} else {
+		*paths = s->out.v;
+		*n = s->out.n;
+	}
+	free(s);
+	return rc;
+}
+
+int ivg_devices_system(struct ivg_ctx *ctx, char ***paths, size_t *n)
+{
+	return ivg_devices_system_at(ctx, "", paths, n);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * e2fs.h - ext2/ext4 filesystems inside LVs, through libext2fs.
+ *
+ * An io_manager that reads and writes an LV through lvio (no kernel, no
+ * device-mapper), mkfs for a new LV, and open for an existing one. The
+ * io_manager is handed its LV through the channel name, which
+ * ivg_e2fs_name() builds; the manager itself is constant.
+ */
+#ifndef IVG_E2FS_H
+#define IVG_E2FS_H
+
+#include <ext2fs/ext2fs.h>
+
+#include "lvio.h"
+
+enum ivg_fstype { IVG_FS_EXT2, IVG_FS_EXT4 };
+
+extern const io_manager ivg_lv_io_manager;
+
+/* Format the whole LV; label may be NULL. */
+int ivg_mkfs(struct ivg_ctx *ctx, struct ivg_lvio *io, enum ivg_fstype type,
+	     const char *label);
+
+/* Open the filesystem in the LV; flags as ext2fs_open (EXT2_FLAG_RW...). */
+int ivg_e2fs_open(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
+		  ext2_filsys *fs);
+/* Close (flushing if opened read-write); reports failures. */
+int ivg_e2fs_close(struct ivg_ctx *ctx, ext2_filsys fs, const char *what);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ivgvg.h - the install volume group: what makes a VG an IVG, and the
+ * operations the IVG commands share.
+ *
+ * An IVG is a plain LVM2 VG with the VG tag "ivg" (tags survive every
+ * lvm2 operation), boot PVs tagged "ivg_boot", a raid1 LV "bootlv" with
+ * one leg per boot PV, and the ext4 LVs "bosfs" and "oppfs". Every IVG
+ * disk has the GPT layout of gpt.h; the PV is its third partition.
+ */
+#ifndef IVG_IVGVG_H
+#define IVG_IVGVG_H
+
+#include <stdbool.h>
+
+#include "vgio.h"
+
+#define IVG_VG_TAG "ivg"
+#define IVG_BOOT_TAG "ivg_boot"
+#define IVG_BOOTLV "bootlv"
+#define IVG_BOSFS "bosfs"
+#define IVG_OPPFS "oppfs"
+
+#define IVG_DEFAULT_EXTENT (4ULL << 20)
+#define IVG_DEFAULT_BOOTLV (256ULL << 20)
+#define IVG_DEFAULT_BOSFS (2ULL << 30)
+#define IVG_DEFAULT_OPPFS (1ULL << 30)
+
+struct ivg_create_opts {
+	const char *vgname;
+	char *const *disks;
+	size_t n_disks;
+	char *const *boot_disks;   /* NULL: every disk is a boot disk */
+	size_t n_boot;
+	uint64_t extent_size;      /* bytes; 0: 4 MiB */
+	uint64_t create_size;      /* bytes; 0: disks must exist */
+	uint64_t bootlv_size, bosfs_size, oppfs_size;   /* bytes; 0: default */
+	bool force;                /* take disks that are PVs of another VG */
+	/* Asked before overwriting a signature; NULL or false: refuse. */
+	bool (*confirm)(void *arg, const char *question);
+	void *confirm_arg;
+	/* Other devices, to refuse a VG name that exists already. */
+	char *const *others;
+	size_t n_others;
+};
+
+/* Build a whole IVG. Everything is checked before the first write. */
+int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o);
+
+bool ivg_vg_is_ivg(const struct ivg_vg *vg);
+bool ivg_vg_exported(const struct ivg_vg *vg);
+/* Set or clear EXPORTED on the VG and its PVs, as vgexport/vgimport do. */
+int ivg_vg_set_exported(struct ivg_ctx *ctx, struct ivg_vg *vg, bool on);
+
+enum ivg_leg_state {
+	IVG_LEG_NONE,              /* not a boot PV */
+	IVG_LEG_OK,
+	IVG_LEG_MISSING,           /* its PV is missing */
+	IVG_LEG_UNREADABLE,        /* I/O error or no filesystem */
+};
+
+/* The bootlv leg on pv; why it is not OK goes to msg. */
+enum ivg_leg_state ivg_boot_leg_state(struct ivg_ctx *ctx,
+				      struct ivg_vg *vg,
+				      const struct ivg_pv *pv, int *leg,
+				      char *msg, size_t msg_len);
+const char *ivg_leg_state_name(enum ivg_leg_state s);
+
+#endif

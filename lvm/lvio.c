@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* lvio.c - mapping LV offsets to PV offsets; raid1 reads and writes. */
+#include "lvio.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+
+struct ivg_lvio {
+	struct ivg_vg *vg;
+	const struct ivg_lv *lv;
+	int leg;
+	uint64_t size;
+	char name[2 * IVG_NAME_MAX + 2];
+};
+
+enum { MAX_DEPTH = 4 };   /* raid1 -> image -> striped; room to spare */
+
+static uint64_t extent_bytes(const struct ivg_vg *vg)
+{
+	return (uint64_t)vg->extent_size * 512;
+}
+
+static bool is_mirrored(const struct ivg_seg *seg)
+{
+	return !strncmp(seg->type, "raid1", 5) || !strcmp(seg->type, "mirror");
+}
+
+static bool lv_present_depth(const struct ivg_vg *vg,
+			     const struct ivg_lv *lv, int leg, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return false;
+	for (size_t s = 0; s < lv->seg_count; s++) {
+		const struct ivg_seg *seg = &lv->segs[s];
+
+		for (size_t a = 0; a < seg->area_count; a++) {
+			const struct ivg_area *ar = &seg->areas[a];
+
+			if (leg >= 0 && is_mirrored(seg) && (size_t)leg != a)
+				continue;
+			if (ar->type == IVG_AREA_PV) {
+				struct ivg_pv *pv = ivg_vg_pv_by_name(vg, ar->name);
+
+				if (!pv || !pv->dev)
+					return false;
+			} else {
+				struct ivg_lv *sub = ivg_vg_lv(vg, ar->name);
+
+				if (!sub || !lv_present_depth(vg, sub, -1, depth + 1))
+					return false;
+			}
+		}
+	}
+	return true;
+}
+
+bool ivg_lv_present(const struct ivg_vg *vg, const struct ivg_lv *lv,
+		    int leg)
+{
+	return lv_present_depth(vg, lv, leg, 0);
+}
+
+int ivg_lvio_open(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
+		  int leg, struct ivg_lvio **out)
+{
+	struct ivg_lv *lv = ivg_vg_lv(vg, name);
+	struct ivg_lvio *io;
+
+	*out = NULL;
+	if (!lv)
+		return ivg_err(ctx, ENOENT, "LV %s/%s not found", vg->name, name);
+	io = calloc(1, sizeof(*io));
+	if (!io)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	io->vg = vg;
+	io->lv = lv;
+	io->leg = leg;
+	io->size = ivg_lv_extents(lv) * extent_bytes(vg);
+	snprintf(io->name, sizeof(io->name), "%s/%s", vg->name, name);
+	*out = io;
+	return 0;
+}
+
+void ivg_lvio_close(struct ivg_lvio *io)
+{
+	free(io);
+}
+
+uint64_t ivg_lvio_size(const struct ivg_lvio *io)
+{
+	return io->size;
+}
+
+const char *ivg_lvio_name(const struct ivg_lvio *io)
+{
+	return io->name;
+}
+
+struct xfer {
+	struct ivg_ctx *ctx;
+	struct ivg_vg *vg;
+	char *buf;
+	bool write;
+	int leg;                /* for the top-level raid1 LV only */
+};
+
+static int lv_xfer(struct xfer *x, const struct ivg_lv *lv, uint64_t off,
+		   size_t len, char *buf, int depth);
+
+static const struct ivg_seg *find_seg(const struct ivg_vg *vg,
+				      const struct ivg_lv *lv, uint64_t off)
+{
+	uint64_t eb = extent_bytes(vg);
+
+	for (size_t s = 0; s < lv->seg_count; s++) {
+		const struct ivg_seg *seg = &lv->segs[s];
+		uint64_t start = seg->start_extent * eb;
+
+		if (off >= start && off < start + seg->extent_count * eb)
+			return seg;
+	}
+	return NULL;
+}
+
+static int pv_xfer(struct xfer *x, const struct ivg_lv *lv,
+		   const char *pvname, uint64_t pv_off, size_t len, char *buf)
+{
+	struct ivg_pv *pv = ivg_vg_pv_by_name(x->vg, pvname);
+
+	if (!pv)
+		return ivg_err(x->ctx, ENOENT, "LV %s/%s: unknown PV %s",
+			       x->vg->name, lv->name, pvname);
+	if (!pv->dev)
+		return ivg_err(x->ctx, ENXIO,
+			       "LV %s/%s: PV %s (%s) is missing", x->vg->name,
+			       lv->name, pv->name,
+			       pv->device ? pv->device : "unknown device");
+	pv_off += pv->pe_start * 512;
+	return x->write ? ivg_dev_pwrite(x->ctx, pv->dev, buf, len, pv_off)
+			: ivg_dev_pread(x->ctx, pv->dev, buf, len, pv_off);
+}
+
+/* A piece of a striped segment: stripe chunk boundaries split I/O. */
+static int striped_xfer(struct xfer *x, const struct ivg_lv *lv,
+			const struct ivg_seg *seg, uint64_t seg_off,
+			size_t len, char *buf, size_t *done)
+{
+	uint64_t eb = extent_bytes(x->vg);
+	uint32_t n = seg->stripe_count ? seg->stripe_count : 1;
+	uint64_t chunk = n > 1 ? seg->stripe_size * 512 : seg->extent_count * eb;
+	uint64_t ci, in_chunk, area_off;
+	const struct ivg_area *a;
+	size_t piece;
+
+	if (!chunk)
+		return ivg_err(x->ctx, EINVAL, "LV %s/%s: stripe size is 0",
+			       x->vg->name, lv->name);
+	ci = seg_off / chunk;
+	in_chunk = seg_off % chunk;
+	a = &seg->areas[ci % n];
+	area_off = a->start * eb + (ci / n) * chunk + in_chunk;
+	piece = (size_t)(chunk - in_chunk < len ? chunk - in_chunk : len);
+	*done = piece;
+	if (a->type == IVG_AREA_PV)
+		return pv_xfer(x, lv, a->name, area_off, piece, buf);
+	return ivg_err(x->ctx, ENOTSUP, "LV %s/%s: striped over LVs is not supported",
+		       x->vg->name, lv->name);
+}
+
+static int mirror_read(struct xfer *x, const struct ivg_lv *lv,
+		       const struct ivg_seg *seg, uint64_t sub_off,
+		       size_t len, char *buf, int depth, int leg)
+{
+	int r = -ENODEV;
+
+	for (size_t k = 0; k < seg->area_count; k++) {
+		const struct ivg_area *a = &seg->areas[k];
+		struct ivg_lv *img = ivg_vg_lv(x->vg, a->name);
+
+		if (leg >= 0 && (size_t)leg != k)
+			continue;
+		if (!img || !ivg_lv_present(x->vg, img, -1))
+			continue;
+		r = lv_xfer(x, img, sub_off + a->start * extent_bytes(x->vg) *
+				    (a->type == IVG_AREA_LV),
+			    len, buf, depth + 1);
+		if (!r)
+			return 0;
+	}
+	if (r == -ENODEV && leg >= 0)
+		return ivg_err(x->ctx, ENODEV, "LV %s/%s: leg %d is missing",
+			       x->vg->name, lv->name, leg);
+	if (r == -ENODEV)
+		return ivg_err(x->ctx, ENODEV, "LV %s/%s: no leg is present",
+			       x->vg->name, lv->name);
+	return r;
+}
+
+static int mirror_write(struct xfer *x, const struct ivg_lv *lv,
+			const struct ivg_seg *seg, uint64_t sub_off,
+			size_t len, char *buf, int depth)
+{
+	for (size_t k = 0; k < seg->area_count; k++) {
+		struct ivg_lv *img = ivg_vg_lv(x->vg, seg->areas[k].name);
+
+		if (!img || !ivg_lv_present(x->vg, img, -1))
+			return ivg_err(x->ctx, ENXIO,
+				       "LV %s/%s: leg %zu (%s) is on a missing PV, not writing",
+				       x->vg->name, lv->name, k,
+				       seg->areas[k].name);
+	}
+	for (size_t k = 0; k < seg->area_count; k++) {
+		const struct ivg_area *a = &seg->areas[k];
+		int r = lv_xfer(x, ivg_vg_lv(x->vg, a->name),
+				sub_off + a->start * extent_bytes(x->vg) *
+						  (a->type == IVG_AREA_LV),
+				len, buf, depth + 1);
+
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int seg_xfer(struct xfer *x, const struct ivg_lv *lv,
+		    const struct ivg_seg *seg, uint64_t off, size_t len,
+		    char *buf, int depth, size_t *done)
+{
+	uint64_t eb = extent_bytes(x->vg);
+	uint64_t seg_off = off - seg->start_extent * eb;
+	uint64_t left = seg->extent_count * eb - seg_off;
+
+	if (!strcmp(seg->type, "striped"))
+		return striped_xfer(x, lv, seg, seg_off, len, buf, done);
+	if (is_mirrored(seg)) {
+		int leg = depth == 0 ? x->leg : -1;
+
+		*done = (size_t)(left < len ? left : len);
+		/* Images are addressed from the LV's start, not the segment. */
+		return x->write ? mirror_write(x, lv, seg, off, *done, buf, depth)
+				: mirror_read(x, lv, seg, off, *done, buf, depth,
+					      leg);
+	}
+	return ivg_err(x->ctx, ENOTSUP,
+		       "LV %s/%s: segment type %s is not supported for I/O",
+		       x->vg->name, lv->name, seg->type);
+}
+
+static int lv_xfer(struct xfer *x, const struct ivg_lv *lv, uint64_t off,
+		   size_t len, char *buf, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return ivg_err(x->ctx, ELOOP, "LV %s/%s: sub-LVs nest too deep",
+			       x->vg->name, lv->name);
+	while (len) {
+		const struct ivg_seg *seg = find_seg(x->vg, lv, off);
+		size_t done = 0;
+		int r;
+
+		if (!seg)
+			return ivg_err(x->ctx, ERANGE,
+				       "LV %s/%s: offset %llu is beyond its end",
+				       x->vg->name, lv->name,
+				       (unsigned long long)off);
+		r = seg_xfer(x, lv, seg, off, len, buf, depth, &done);
+		if (r)
+			return r;
+		off += done;
+		buf += done;
+		len -= done;
+	}
+	return 0;
+}
+
+static int check_io(struct ivg_ctx *ctx, struct ivg_lvio *io, size_t len,
+		    uint64_t off)
+{
+	if (off > io->size || len > io->size - off)
+		return ivg_err(ctx, ERANGE,
+			       "LV %s: I/O of %zu bytes at %llu is beyond its size %llu",
+			       io->name, len, (unsigned long long)off,
+			       (unsigned long long)io->size);
+	return 0;
+}
+
+int ivg_lvio_pread(struct ivg_ctx *ctx, struct ivg_lvio *io, void *buf,
+		   size_t len, uint64_t off)
+{
+	struct xfer x = { ctx, io->vg, buf, false, io->leg };
+	int r = check_io(ctx, io, len, off);
+
+	return r ? r : lv_xfer(&x, io->lv, off, len, buf, 0);
+}
+
+int ivg_lvio_pwrite(struct ivg_ctx *ctx, struct ivg_lvio *io,
+		    const void *buf, size_t len, uint64_t off)
+{
+	struct xfer x = { ctx, io->vg, (char *)buf, true, -1 };
+	int r = check_io(ctx, io, len, off);
+
+	return r ? r : lv_xfer(&x, io->lv, off, len, (char *)buf, 0);
+}
+
+int ivg_lvio_sync(struct ivg_ctx *ctx, struct ivg_lvio *io)
+{
+	/* Sync every present PV: cheap for untouched files, and simple. */
+	for (size_t i = 0; i < io->vg->pv_count; i++) {
+		struct ivg_pv *pv = io->vg->pvs[i];
+		int r;
+
+		if (pv->dev && pv->dev->rdwr &&
+		    (r = ivg_dev_sync(ctx, pv->dev)))
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lvio.h - LV I/O in user space, through the LV's segment map.
+ *
+ * Byte offsets in an LV are mapped to offsets on the PVs' devices
+ * (struct ivg_pv.dev, windows set to the PV): linear and striped segments
+ * directly, raid1 and mirror segments through their image sub-LVs.
+ * Reads of a raid1 LV use the chosen leg, or with leg -1 the first leg
+ * whose PVs are present, falling back to the next leg on a read error.
+ * Writes go to every leg; a leg on a missing PV makes writes fail before
+ * anything is written. No device-mapper, no kernel needed.
+ */
+#ifndef IVG_LVIO_H
+#define IVG_LVIO_H
+
+#include "vg.h"
+
+struct ivg_lvio;
+
+/* leg: -1 any leg, else the raid1 leg K to read from (writes: all). */
+int ivg_lvio_open(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
+		  int leg, struct ivg_lvio **out);
+void ivg_lvio_close(struct ivg_lvio *io);
+uint64_t ivg_lvio_size(const struct ivg_lvio *io);
+const char *ivg_lvio_name(const struct ivg_lvio *io);
+
+int ivg_lvio_pread(struct ivg_ctx *ctx, struct ivg_lvio *io, void *buf,
+		   size_t len, uint64_t off);
+int ivg_lvio_pwrite(struct ivg_ctx *ctx, struct ivg_lvio *io,
+		    const void *buf, size_t len, uint64_t off);
+/* fsync every device the LV touches. */
+int ivg_lvio_sync(struct ivg_ctx *ctx, struct ivg_lvio *io);
+
+/* True if every PV under the LV (for raid1: under 'leg') is present. */
+bool ivg_lv_present(const struct ivg_vg *vg, const struct ivg_lv *lv,
+		    int leg);
+
+#endif

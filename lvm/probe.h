@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * probe.h - what a disk holds now, before ivg overwrites it (libblkid).
+ *
+ * Returns 1 and a description ("gpt partition table", "ext4 filesystem",
+ * "LVM2_member") when the whole disk carries a signature, 0 when it reads
+ * as empty, or a negative errno.
+ */
+#ifndef IVG_PROBE_H
+#define IVG_PROBE_H
+
+#include <stddef.h>
+
+#include "ctx.h"
+
+struct ivg_dev;
+
+int ivg_probe_signature(struct ivg_ctx *ctx, struct ivg_dev *dev,
+			char *desc, size_t desc_len);
+
+#endif

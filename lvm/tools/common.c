@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* common.c - option handling and messages shared by the commands. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "devlist.h"
+#include "tools.h"
+
+#ifndef IVG_VERSION
+#define IVG_VERSION "0.0.0"
+#endif
+
+static int add_devices(struct ivg_ctx *ctx, struct opts *o, const char *arg)
+{
+	char **list = NULL, **grown;
+	size_t n = 0;
+	int r = ivg_devices_parse(ctx, arg, &list, &n);
+
+	if (r)
+		return r;
+	grown = realloc(o->devices, (o->n_devices + n + 1) * sizeof(*grown));
+	if (!grown) {
+		ivg_devices_free(list, n);
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	o->devices = grown;
+	memcpy(o->devices + o->n_devices, list, n * sizeof(*list));
+	o->n_devices += n;
+	free(list);         /* the strings moved into o->devices */
+	return 0;
+}
+
+int common_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
+	       const char *cmd)
+{
+	switch (c) {
+	case 'v':
+		ctx->verbose = ++o->verbose;
+		return 1;
+	case 'y':
+		o->yes = true;
+		return 1;
+	case 'f':
+		o->force = true;
+		return 1;
+	case OPT_DEVICES:
+		if (add_devices(ctx, o, arg)) {
+			usage_error(cmd, "--devices: %s", ivg_errmsg(ctx));
+			return -1;
+		}
+		return 1;
+	case OPT_REPORTFORMAT:
+		if (!strcmp(arg, "json")) {
+			o->json = true;
+			return 1;
+		}
+		if (!strcmp(arg, "basic")) {
+			o->json = false;
+			return 1;
+		}
+		usage_error(cmd, "--reportformat: unknown format \"%s\" (basic or json)",
+			    arg);
+		return -1;
+	case OPT_VERSION:
+		printf("ivg version %s\n", IVG_VERSION);
+		exit(ECMD_OK);
+	}
+	return 0;
+}
+
+void opts_free(struct opts *o)
+{
+	ivg_devices_free(o->devices, o->n_devices);
+	o->devices = NULL;
+	o->n_devices = 0;
+}
+
+static int unit_shift(char u, unsigned *shift)
+{
+	static const char units[] = "bkmgtpe";
+	const char *p = strchr(units, tolower((unsigned char)u));
+
+	if (tolower((unsigned char)u) == 's') {
+		*shift = 9;
+		return 0;
+	}
+	if (!p || !u)
+		return -EINVAL;
+	*shift = (unsigned)(p - units) * 10;
+	return 0;
+}
+
+int parse_size(const char *arg, char defunit, uint64_t *bytes)
+{
+	char *end;
+	unsigned shift;
+	double v;
+
+	errno = 0;
+	if (!arg || !isdigit((unsigned char)*arg))
+		return -EINVAL;
+	v = strtod(arg, &end);
+	if (errno || v <= 0)
+		return -EINVAL;
+	/* "4", "4m", "4M", "4MB", "4MiB" */
+	if (*end && end[1] && strcasecmp(end + 1, "b") &&
+	    strcasecmp(end + 1, "ib"))
+		return -EINVAL;
+	if (unit_shift(*end ? *end : defunit, &shift))
+		return -EINVAL;
+	if (v * (double)(1ULL << shift) >= 18446744073709551615.0)
+		return -ERANGE;
+	*bytes = (uint64_t)(v * (double)(1ULL << shift));
+	return *bytes ? 0 : -EINVAL;
+}
+
+int fail(struct ivg_ctx *ctx)
+{
+	fprintf(stderr, "  %s\n", ivg_errmsg(ctx));
+	return ECMD_FAILED;
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "  %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n  Run `%s --help' for more information.\n", cmd);
+	return EINVALID_CMD_LINE;
+}
+
+int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
+		    char ***paths, size_t *n, bool *owned)
+{
+	if (o->n_devices) {
+		*paths = o->devices;
+		*n = o->n_devices;
+		*owned = false;
+		return 0;
+	}
+	*owned = true;
+	return ivg_devices_system(ctx, paths, n);
+}
+
+bool confirm(const struct opts *o, const char *question)
+{
+	char line[16];
+
+	if (o->yes)
+		return true;
+	if (!isatty(STDIN_FILENO))
+		return false;
+	fprintf(stderr, "  %s [y/n]: ", question);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+void print_help(const char *text)
+{
+	fputs(text, stdout);
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ivgcreate.c - create an install volume group. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devlist.h"
+#include "ivgvg.h"
+#include "session.h"
+
+static const char help[] =
+"Usage: ivgcreate [options] VG DISK...\n"
+"\n"
+"Create the install volume group VG on the given disks (block devices or\n"
+"image files). Every disk gets a GPT with a BIOS boot partition, an EFI\n"
+"system partition and an LVM partition holding the PV; the VG gets the\n"
+"raid1 LV bootlv (one leg per boot PV) and the ext4 LVs bosfs and oppfs.\n"
+"\n"
+"Options:\n"
+"  -s, --physicalextentsize SIZE  extent size (default 4m)\n"
+"      --size SIZE           create missing image files of SIZE, sparse\n"
+"      --boot-pvs DISK,...   boot disks (default: every disk; at most 64)\n"
+"      --bootlv-size SIZE    size of bootlv (default 256m)\n"
+"      --bosfs-size SIZE     size of bosfs (default 2g)\n"
+"      --oppfs-size SIZE     size of oppfs (default 1g)\n"
+"      --devices LIST        devices to check for a VG of the same name\n"
+"  -y, --yes                 wipe existing signatures without asking\n"
+"  -f, --force               also reuse disks that are PVs of another VG\n"
+"  -v, --verbose             say more\n"
+"      --help                this help\n"
+"\n"
+"Sizes take LVM's units: b s k m g t p e (default m).\n"
+"Exit status: 0 done, 3 bad command line, 5 failed (nothing written).\n";
+
+static const struct option longopts[] = {
+	{ "physicalextentsize", required_argument, NULL, 's' },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "boot-pvs", required_argument, NULL, OPT_BOOT_PVS },
+	{ "bootlv-size", required_argument, NULL, OPT_BOOTLV_SIZE },
+	{ "bosfs-size", required_argument, NULL, OPT_BOSFS_SIZE },
+	{ "oppfs-size", required_argument, NULL, OPT_OPPFS_SIZE },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "yes", no_argument, NULL, 'y' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static bool ask(void *arg, const char *question)
+{
+	return confirm(arg, question);
+}
+
+static int size_opt(int c, const char *arg, struct ivg_create_opts *co)
+{
+	uint64_t *dst = c == 's' ? &co->extent_size :
+			c == OPT_SIZE ? &co->create_size :
+			c == OPT_BOOTLV_SIZE ? &co->bootlv_size :
+			c == OPT_BOSFS_SIZE ? &co->bosfs_size : &co->oppfs_size;
+
+	if (parse_size(arg, 'm', dst))
+		return usage_error("ivgcreate", "invalid size \"%s\"", arg);
+	return 0;
+}
+
+int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	struct ivg_create_opts co = { 0 };
+	struct opts o = { 0 };
+	struct session s = { 0 };
+	char **boot = NULL;
+	size_t nboot = 0;
+	int c, r, rc = ECMD_OK;
+
+	while ((c = getopt_long(argc, argv, "s:yfv", longopts, NULL)) != -1) {
+		if ((r = common_opt(ctx, &o, c, optarg, "ivgcreate")) > 0)
+			continue;
+		if (r < 0)
+			goto bad;
+		switch (c) {
+		case 's': case OPT_SIZE: case OPT_BOOTLV_SIZE:
+		case OPT_BOSFS_SIZE: case OPT_OPPFS_SIZE:
+			if (size_opt(c, optarg, &co))
+				goto bad;
+			break;
+		case OPT_BOOT_PVS:
+			ivg_devices_free(boot, nboot);
+			boot = NULL;
+			if (ivg_devices_parse(ctx, optarg, &boot, &nboot)) {
+				usage_error("ivgcreate", "--boot-pvs: %s", ivg_errmsg(ctx));
+				goto bad;
+			}
+			break;
+		case OPT_HELP:
+			print_help(help);
+			goto out;
+		default:
+			usage_error("ivgcreate", "unknown option");
+			goto bad;
+		}
+	}
+	if (argc - optind < 2) {
+		usage_error("ivgcreate", "a VG name and at least one disk are needed");
+		goto bad;
+	}
+	co.vgname = argv[optind];
+	co.disks = argv + optind + 1;
+	co.n_disks = (size_t)(argc - optind - 1);
+	co.boot_disks = boot;
+	co.n_boot = nboot;
+	co.force = o.force;
+	co.confirm = ask;
+	co.confirm_arg = &o;
+	if (!ivg_name_valid(co.vgname)) {
+		usage_error("ivgcreate", "invalid VG name \"%s\"", co.vgname);
+		goto bad;
+	}
+	if ((boot ? nboot : co.n_disks) > IVG_MAX_LEGS) {
+		usage_error("ivgcreate", "%zu boot PVs: at most %d (use --boot-pvs)",
+			    boot ? nboot : co.n_disks, IVG_MAX_LEGS);
+		goto bad;
+	}
+	if (devices_to_scan(ctx, &o, &s.paths, &s.n_paths, &s.owned)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	co.others = s.paths;
+	co.n_others = s.n_paths;
+	if (ivg_create(ctx, &co)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	for (size_t i = 0; i < co.n_disks; i++)
+		printf("  Physical volume \"%s\" successfully created.\n",
+		       co.disks[i]);
+	printf("  Volume group \"%s\" successfully created\n", co.vgname);
+	goto out;
+bad:
+	rc = EINVALID_CMD_LINE;
+out:
+	session_close(&s);
+	ivg_devices_free(boot, nboot);
+	opts_free(&o);
+	return rc;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ivgimport.c - take in an install volume group on this host. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "dev.h"
+#include "ivgvg.h"
+#include "session.h"
+
+static const char help[] =
+"Usage: ivgimport [options] VG\n"
+"\n"
+"Find every PV of the install volume group VG, report missing PVs,\n"
+"damaged or stale metadata copies and the state of each bootlv leg, and\n"
+"clear the VG's exported flag (rewriting every metadata copy, which also\n"
+"repairs damaged ones). A VG with missing PVs is not changed.\n"
+"\n"
+"Options:\n"
+"      --readonly     report only; never write a byte\n"
+"      --devices LIST only these devices or image files (comma-separated)\n"
+"  -v, --verbose      say more\n"
+"      --help         this help\n"
+"\n"
+"Exit status: 0 done, 3 bad command line, 5 failed.\n";
+
+static const struct option longopts[] = {
+	{ "readonly", no_argument, NULL, OPT_READONLY },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void report_legs(struct ivg_ctx *ctx, struct ivg_vg *vg)
+{
+	for (size_t i = 0; i < vg->pv_count; i++) {
+		struct ivg_pv *pv = vg->pvs[i];
+		char msg[512];
+		int leg;
+		enum ivg_leg_state st = ivg_boot_leg_state(ctx, vg, pv, &leg,
+							   msg, sizeof(msg));
+
+		if (st == IVG_LEG_NONE)
+			continue;
+		printf("  Boot leg %d on PV %s (%s): %s%s%s\n", leg, pv->name,
+		       pv->dev ? pv->dev->path : pv->device ? pv->device : "?",
+		       ivg_leg_state_name(st), msg[0] ? ": " : "", msg);
+	}
+}
+
+int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct session s = { 0 };
+	bool readonly = false;
+	int c, r, rc = ECMD_OK;
+	const char *name;
+	struct ivg_vg *vg;
+
+	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+		if ((r = common_opt(ctx, &o, c, optarg, "ivgimport")) > 0)
+			continue;
+		if (r < 0)
+			goto bad;
+		if (c == OPT_READONLY) {
+			readonly = true;
+		} else if (c == OPT_HELP) {
+			print_help(help);
+			goto out;
+		} else {
+			usage_error("ivgimport", "unknown option");
+			goto bad;
+		}
+	}
+	if (argc - optind != 1) {
+		usage_error("ivgimport", "exactly one VG name is needed");
+		goto bad;
+	}
+	name = argv[optind];
+	if (session_open(ctx, &o, name, &s)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	vg = s.h->vg;
+	session_warn(&s);
+	report_legs(ctx, vg);
+	if (s.h->missing) {
+		fprintf(stderr, "  WARNING: Volume group \"%s\" is partial: %zu of %zu PVs missing.\n",
+			name, s.h->missing, vg->pv_count);
+		if (!readonly) {
+			ivg_err(ctx, ENXIO, "Volume group \"%s\" not imported: PVs are missing (use --readonly to read what is there)",
+				name);
+			rc = fail(ctx);
+			goto out;
+		}
+	}
+	if (readonly) {
+		printf("  Volume group \"%s\" found%s, read-only: nothing written\n",
+		       name, ivg_vg_exported(vg) ? " (exported)" : "");
+		goto out;
+	}
+	if (!ivg_vg_exported(vg) && !s.h->problem_count) {
+		printf("  Volume group \"%s\" is already imported\n", name);
+		goto out;
+	}
+	ivg_vg_set_exported(ctx, vg, false);
+	if (ivg_vg_reopen_rw(ctx, s.h) || ivg_vg_commit(ctx, vg)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	printf("  Volume group \"%s\" successfully imported\n", name);
+	goto out;
+bad:
+	rc = EINVALID_CMD_LINE;
+out:
+	session_close(&s);
+	opts_free(&o);
+	return rc;
+}

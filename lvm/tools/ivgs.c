@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ivgs.c - report install volume groups: VG, PVs with boot legs, LVs. */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "dev.h"
+#include "ivgvg.h"
+#include "session.h"
+
+static const char help[] =
+"Usage: ivgs [options] [VG...]\n"
+"\n"
+"Report install volume groups: name, UUID, attributes, size, free space\n"
+"and export state; each PV with its UUID, size and bootlv leg state; each\n"
+"LV with its size, segment type and devices. Without VG names, every\n"
+"install VG found is reported.\n"
+"\n"
+"Options:\n"
+"      --devices LIST         only these devices or image files\n"
+"      --reportformat basic|json\n"
+"                             json: as lvm2's, sizes in bytes\n"
+"  -a, --all                  also hidden LVs (raid legs)\n"
+"  -v, --verbose              say more\n"
+"      --help                 this help\n"
+"\n"
+"Exit status: 0 done, 3 bad command line, 5 failed.\n";
+
+static const struct option longopts[] = {
+	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
+	{ "all", no_argument, NULL, 'a' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct report {
+	struct ivg_ctx *ctx;
+	bool json, all;
+	size_t reported;
+	json_object *vgs, *pvs, *lvs;
+};
+
+static void human(uint64_t bytes, char *out, size_t len)
+{
+	static const char units[] = "kmgtpe";
+	double v = (double)bytes / 1024;
+	int u = 0;
+
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(out, len, "%.2f%c", v, units[u]);
+}
+
+static void jset(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void jsetu(json_object *o, const char *k, uint64_t v)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+	jset(o, k, b);
+}
+
+static const char *pv_path(const struct ivg_pv *pv)
+{
+	return pv->dev ? pv->dev->path :
+	       pv->device ? pv->device : "[unknown]";
+}
+
+/* "pv0(12),pv1(0)" with device paths, or sub-LV names for raid. */
+static void lv_devices(const struct ivg_vg *vg, const struct ivg_lv *lv,
+		       char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (size_t s = 0; s < lv->seg_count; s++)
+		for (size_t a = 0; a < lv->segs[s].area_count; a++) {
+			const struct ivg_area *ar = &lv->segs[s].areas[a];
+			const struct ivg_pv *pv = ar->type == IVG_AREA_PV ?
+				ivg_vg_pv_by_name(vg, ar->name) : NULL;
+
+			if (n >= len)
+				return;
+			n += (size_t)snprintf(out + n, len - n, "%s%s(%llu)",
+					      n ? "," : "",
+					      pv ? pv_path(pv) : ar->name,
+					      (unsigned long long)ar->start);
+		}
+}
+
+static const char *lv_segtype(const struct ivg_lv *lv)
+{
+	const char *t = lv->seg_count ? lv->segs[0].type : "";
+
+	if (!strcmp(t, "striped") && lv->segs[0].stripe_count <= 1)
+		return "linear";
+	return t;
+}
+
+static char vg_attr(const struct ivg_vg *vg, int i)
+{
+	switch (i) {
+	case 0:
+		return ivg_strlist_has(&vg->status, "WRITE") ? 'w' : 'r';
+	case 1:
+		return ivg_strlist_has(&vg->status, "RESIZEABLE") ? 'z' : '-';
+	case 2:
+		return ivg_vg_exported(vg) ? 'x' : '-';
+	default:
+		return '-';
+	}
+}
+
+static void report_vg(struct report *rp, struct ivg_vgh *h)
+{
+	struct ivg_vg *vg = h->vg;
+	struct ivg_freemap *m = NULL;
+	uint64_t eb = (uint64_t)vg->extent_size * 512, size = 0, nfree = 0;
+	char uuid[IVG_UUID_LEN + 7], a[8], hs[32], hf[32];
+	size_t visible = 0;
+
+	for (size_t i = 0; i < vg->pv_count; i++)
+		size += vg->pvs[i]->pe_count * eb;
+	if (!ivg_freemap_build(rp->ctx, vg, &m))
+		nfree = ivg_freemap_total_free(m) * eb;
+	ivg_freemap_free(m);
+	for (size_t i = 0; i < vg->lv_count; i++)
+		visible += ivg_lv_visible(vg->lvs[i]);
+	ivg_uuid_format(vg->id, uuid);
+	snprintf(a, sizeof(a), "%c%c%c-n%c", vg_attr(vg, 0), vg_attr(vg, 1),
+		 vg_attr(vg, 2), h->missing ? 'p' : '-');
+	if (rp->json) {
+		json_object *o = json_object_new_object();
+
+		jset(o, "vg_name", vg->name);
+		jset(o, "vg_uuid", uuid);
+		jset(o, "vg_attr", a);
+		jsetu(o, "pv_count", vg->pv_count);
+		jsetu(o, "lv_count", visible);
+		jsetu(o, "vg_size", size);
+		jsetu(o, "vg_free", nfree);
+		jsetu(o, "vg_extent_size", eb);
+		jsetu(o, "vg_free_count", nfree / eb);
+		jsetu(o, "vg_seqno", vg->seqno);
+		jset(o, "vg_exported", ivg_vg_exported(vg) ? "exported" : "");
+		jset(o, "vg_partial", h->missing ? "partial" : "");
+		json_object_array_add(rp->vgs, o);
+		return;
+	}
+	human(size, hs, sizeof(hs));
+	human(nfree, hf, sizeof(hf));
+	printf("  VG %s\n    UUID      %s\n    Attr      %s\n    PVs       %zu\n"
+	       "    LVs       %zu\n    Size      %s\n    Free      %s (%llu extents)\n"
+	       "    Exported  %s\n",
+	       vg->name, uuid, a, vg->pv_count, visible, hs, hf,
+	       (unsigned long long)(nfree / eb),
+	       ivg_vg_exported(vg) ? "yes" : "no");
+}
+
+static void report_pvs(struct report *rp, struct ivg_vgh *h)
+{
+	struct ivg_vg *vg = h->vg;
+	uint64_t eb = (uint64_t)vg->extent_size * 512;
+
+	if (!rp->json)
+		printf("\n    %-24s %-38s %10s  %s\n", "PV", "UUID", "PSize",
+		       "Boot-leg");
+	for (size_t i = 0; i < vg->pv_count; i++) {
+		struct ivg_pv *pv = vg->pvs[i];
+		char uuid[IVG_UUID_LEN + 7], hs[32], msg[512], st[600];
+		int leg;
+		enum ivg_leg_state ls = ivg_boot_leg_state(rp->ctx, vg, pv, &leg,
+							   msg, sizeof(msg));
+
+		ivg_uuid_format(pv->id, uuid);
+		if (ls == IVG_LEG_NONE)
+			snprintf(st, sizeof(st), "none");
+		else
+			snprintf(st, sizeof(st), "%d:%s", leg,
+				 ivg_leg_state_name(ls));
+		if (rp->json) {
+			json_object *o = json_object_new_object();
+
+			jset(o, "pv_name", pv_path(pv));
+			jset(o, "vg_name", vg->name);
+			jset(o, "pv_uuid", uuid);
+			jsetu(o, "pv_size", pv->pe_count * eb);
+			jsetu(o, "dev_size", pv->dev_size * 512);
+			jset(o, "pv_missing", pv->dev ? "" : "missing");
+			jset(o, "pv_boot_leg", st);
+			json_object_array_add(rp->pvs, o);
+			continue;
+		}
+		human(pv->pe_count * eb, hs, sizeof(hs));
+		printf("    %-24s %-38s %10s  %s\n", pv_path(pv), uuid, hs, st);
+	}
+}
+
+static void report_lvs(struct report *rp, struct ivg_vgh *h)
+{
+	struct ivg_vg *vg = h->vg;
+	uint64_t eb = (uint64_t)vg->extent_size * 512;
+
+	if (!rp->json)
+		printf("\n    %-24s %10s %-8s %s\n", "LV", "LSize", "Type",
+		       "Devices");
+	for (size_t i = 0; i < vg->lv_count; i++) {
+		const struct ivg_lv *lv = vg->lvs[i];
+		char uuid[IVG_UUID_LEN + 7], hs[32], devs[4096], name[300];
+
+		if (!ivg_lv_visible(lv) && !rp->all)
+			continue;
+		ivg_uuid_format(lv->id, uuid);
+		lv_devices(vg, lv, devs, sizeof(devs));
+		snprintf(name, sizeof(name), ivg_lv_visible(lv) ? "%s" : "[%s]",
+			 lv->name);
+		if (rp->json) {
+			json_object *o = json_object_new_object();
+
+			jset(o, "lv_name", name);
+			jset(o, "vg_name", vg->name);
+			jset(o, "lv_uuid", uuid);
+			jsetu(o, "lv_size", ivg_lv_extents(lv) * eb);
+			jset(o, "segtype", lv_segtype(lv));
+			jset(o, "devices", devs);
+			json_object_array_add(rp->lvs, o);
+			continue;
+		}
+		human(ivg_lv_extents(lv) * eb, hs, sizeof(hs));
+		printf("    %-24s %10s %-8s %s\n", name, hs, lv_segtype(lv), devs);
+	}
+}
+
+static int report_one(struct ivg_ctx *ctx, struct report *rp,
+		      struct session *s, const char *name, bool named)
+{
+	struct ivg_vgh *h;
+	int r = ivg_vg_open(ctx, s->scan, name, &h);
+
+	if (r)
+		return r;
+	if (!ivg_vg_is_ivg(h->vg)) {
+		ivg_vg_close(h);
+		return named ? ivg_err(ctx, EINVAL,
+				       "Volume group \"%s\" is not an install volume group",
+				       name) : 0;
+	}
+	for (size_t i = 0; i < h->problem_count; i++)
+		fprintf(stderr, "  WARNING: %s\n", h->problems[i]);
+	if (!rp->json && rp->reported++)
+		printf("\n");
+	report_vg(rp, h);
+	report_pvs(rp, h);
+	report_lvs(rp, h);
+	ivg_vg_close(h);
+	return 0;
+}
+
+static int parse_args(struct ivg_ctx *ctx, int argc, char **argv,
+		      struct opts *o, struct report *rp)
+{
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "av", longopts, NULL)) != -1) {
+		if ((r = common_opt(ctx, o, c, optarg, "ivgs")) > 0)
+			continue;
+		if (r < 0)
+			return EINVALID_CMD_LINE;
+		if (c == 'a') {
+			rp->all = true;
+		} else if (c == OPT_HELP) {
+			print_help(help);
+			return -1;
+		} else {
+			return usage_error("ivgs", "unknown option");
+		}
+	}
+	rp->json = o->json;
+	return 0;
+}
+
+static void print_json(struct report *rp)
+{
+	json_object *top = json_object_new_object();
+	json_object *arr = json_object_new_array();
+	json_object *one = json_object_new_object();
+
+	json_object_object_add(one, "vg", rp->vgs);
+	json_object_object_add(one, "pv", rp->pvs);
+	json_object_object_add(one, "lv", rp->lvs);
+	json_object_array_add(arr, one);
+	json_object_object_add(top, "report", arr);
+	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED));
+	json_object_put(top);
+	rp->vgs = rp->pvs = rp->lvs = NULL;
+}
+
+int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	struct report rp = { .ctx = ctx };
+	struct opts o = { 0 };
+	struct session s = { 0 };
+	char **names = NULL;
+	size_t n = 0;
+	int rc = parse_args(ctx, argc, argv, &o, &rp);
+
+	if (rc) {
+		opts_free(&o);
+		return rc < 0 ? ECMD_OK : rc;
+	}
+	rp.vgs = json_object_new_array();
+	rp.pvs = json_object_new_array();
+	rp.lvs = json_object_new_array();
+	if (session_scan(ctx, &o, &s)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	if (optind < argc) {
+		for (int i = optind; i < argc; i++)
+			if (report_one(ctx, &rp, &s, argv[i], true))
+				rc = fail(ctx);
+	} else if (!ivg_scan_vgnames(ctx, s.scan, &names, &n)) {
+		for (size_t i = 0; i < n; i++)
+			if (report_one(ctx, &rp, &s, names[i], false))
+				rc = fail(ctx);
+	} else {
+		rc = fail(ctx);
+	}
+	if (rp.json)
+		print_json(&rp);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	json_object_put(rp.vgs);
+	json_object_put(rp.pvs);
+	json_object_put(rp.lvs);
+	session_close(&s);
+	opts_free(&o);
+	return rc;
+}

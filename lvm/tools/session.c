@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* session.c - scanning and opening a VG for a command. */
+#include "session.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "devlist.h"
+#include "ivgvg.h"
+
+int session_scan(struct ivg_ctx *ctx, const struct opts *o,
+		 struct session *s)
+{
+	int r = devices_to_scan(ctx, o, &s->paths, &s->n_paths, &s->owned);
+
+	if (!r)
+		r = ivg_scan_devices(ctx, s->paths, s->n_paths, false, &s->scan);
+	return r;
+}
+
+int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
+		 struct session *s)
+{
+	int r = session_scan(ctx, o, s);
+
+	if (!r)
+		r = ivg_vg_open(ctx, s->scan, name, &s->h);
+	if (!r && !ivg_vg_is_ivg(s->h->vg))
+		r = ivg_err(ctx, EINVAL,
+			    "Volume group \"%s\" is not an install volume group (no \"%s\" tag)",
+			    name, IVG_VG_TAG);
+	return r;
+}
+
+void session_warn(const struct session *s)
+{
+	for (size_t i = 0; s->h && i < s->h->problem_count; i++)
+		fprintf(stderr, "  WARNING: %s\n", s->h->problems[i]);
+}
+
+void session_close(struct session *s)
+{
+	ivg_vg_close(s->h);
+	ivg_scan_free(s->scan);
+	if (s->owned)
+		ivg_devices_free(s->paths, s->n_paths);
+	*s = (struct session){ 0 };
+}

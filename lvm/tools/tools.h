@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tools.h - the ivg commands: one binary, a command table, symlinks.
+ *
+ * Each command is a function taking (ctx, argc, argv) and returning an
+ * LVM exit code. Shared option handling (sizes, --devices, -v, -y, the
+ * report format) lives in common.c.
+ */
+#ifndef IVG_TOOLS_H
+#define IVG_TOOLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ctx.h"
+
+/* LVM2's exit codes. */
+enum {
+	ECMD_OK = 0,
+	EINVALID_CMD_LINE = 3,
+	ECMD_FAILED = 5,
+};
+
+struct ivg_command {
+	const char *name;
+	int (*fn)(struct ivg_ctx *ctx, int argc, char **argv);
+	const char *summary;
+};
+
+int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv);
+
+/* Long options every command takes; values >= 0x100. */
+enum {
+	OPT_DEVICES = 0x100,
+	OPT_REPORTFORMAT,
+	OPT_READONLY,
+	OPT_SIZE,
+	OPT_BOOT_PVS,
+	OPT_BOOTLV_SIZE,
+	OPT_BOSFS_SIZE,
+	OPT_OPPFS_SIZE,
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_FIRST_COMMAND_SPECIFIC = 0x200,
+};
+
+/* Common state that the shared options fill in. */
+struct opts {
+	char **devices;            /* --devices, NULL: scan the machine */
+	size_t n_devices;
+	bool json;                 /* --reportformat json */
+	bool yes, force;
+	int verbose;
+};
+
+/* Handle an option every command shares; 1 if handled, -1 on error. */
+int common_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
+	       const char *cmd);
+void opts_free(struct opts *o);
+
+/* Sizes in LVM style: number + unit b s k m g t p e; 'defunit' if none. */
+int parse_size(const char *arg, char defunit, uint64_t *bytes);
+
+/* Print the context's error as lvm2 does, and return ECMD_FAILED. */
+int fail(struct ivg_ctx *ctx);
+/* Print a usage error and return EINVALID_CMD_LINE. */
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The devices to look at: --devices, else the machine's block devices. */
+int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
+		    char ***paths, size_t *n, bool *owned);
+
+/* Ask "question [y/n]:" on the terminal; -y answers yes, no tty: no. */
+bool confirm(const struct opts *o, const char *question);
+
+void print_help(const char *text);
+
+#endif

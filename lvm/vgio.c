@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vgio.c - VG open from a scan; lvm2-ordered metadata commit. */
+#define _GNU_SOURCE
+#include "vgio.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+#include "mda.h"
+#include "validate.h"
+#include "vgtext.h"
+
+static void problem(struct ivg_vgh *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void problem(struct ivg_vgh *h, const char *fmt, ...)
+{
+	char **grown, *line = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	grown = line ? realloc(h->problems,
+			       (h->problem_count + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(line);
+		return;
+	}
+	h->problems = grown;
+	h->problems[h->problem_count++] = line;
+}
+
+/* Attach the scanned device that carries each PV's UUID. */
+static void attach_pvs(struct ivg_vgh *h)
+{
+	const struct ivg_scan *s = h->scan;
+	struct ivg_vg *vg = h->vg;
+
+	for (size_t i = 0; i < vg->pv_count; i++) {
+		struct ivg_pv *pv = vg->pvs[i];
+		char uuid[IVG_UUID_LEN + 7];
+
+		for (size_t d = 0; d < s->count; d++) {
+			struct ivg_scan_pv *sp = &s->pvs[d];
+
+			if (!sp->has_label || strcmp(sp->label.pv_uuid, pv->id))
+				continue;
+			if (pv->dev) {
+				problem(h, "PV %s: duplicate, found on %s and %s; using %s",
+					pv->name, pv->dev->path, sp->path,
+					pv->dev->path);
+				continue;
+			}
+			pv->dev = sp->dev;
+			pv->label = &sp->label;
+		}
+		if (!pv->dev) {
+			ivg_uuid_format(pv->id, uuid);
+			h->missing++;
+			problem(h, "PV %s (UUID %s, last seen on %s) is missing",
+				pv->name, uuid,
+				pv->device ? pv->device : "unknown device");
+		}
+	}
+}
+
+/* Report every metadata copy on the VG's PVs that is not the current one. */
+static void check_copies(struct ivg_vgh *h)
+{
+	const struct ivg_scan *s = h->scan;
+
+	for (size_t d = 0; d < s->count; d++) {
+		const struct ivg_scan_pv *sp = &s->pvs[d];
+		struct ivg_pv *pv = sp->has_label ?
+			ivg_vg_pv_by_id(h->vg, sp->label.pv_uuid) : NULL;
+
+		if (!pv || pv->dev != sp->dev)
+			continue;
+		for (size_t k = 0; k < sp->mda_count; k++) {
+			const struct ivg_mda_copy *m = &sp->mda[k];
+
+			if (m->err)
+				problem(h, "PV %s (%s): metadata copy %zu is damaged: %s",
+					pv->name, sp->path, k + 1, m->errmsg);
+			else if (strcmp(m->vgname, h->vg->name))
+				problem(h, "PV %s (%s): metadata copy %zu names VG %s",
+					pv->name, sp->path, k + 1, m->vgname);
+			else if (m->seqno != h->vg->seqno)
+				problem(h, "PV %s (%s): metadata copy %zu is stale (seqno %u, current %u)",
+					pv->name, sp->path, k + 1, m->seqno,
+					h->vg->seqno);
+		}
+	}
+}
+
+int ivg_vg_open(struct ivg_ctx *ctx, struct ivg_scan *scan,
+		const char *vgname, struct ivg_vgh **out)
+{
+	const struct ivg_mda_copy *best = ivg_scan_best(scan, vgname);
+	struct ivg_vgh *h;
+	int r;
+
+	*out = NULL;
+	if (!best)
+		return ivg_err(ctx, ENOENT, "Volume group \"%s\" not found",
+			       vgname);
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	h->scan = scan;
+	r = ivg_vg_from_text(ctx, best->text, best->len, vgname, &h->vg);
+	if (r) {
+		free(h);
+		return r;
+	}
+	attach_pvs(h);
+	check_copies(h);
+	*out = h;
+	return 0;
+}
+
+int ivg_vg_reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h)
+{
+	for (size_t d = 0; d < h->scan->count; d++) {
+		struct ivg_scan_pv *sp = &h->scan->pvs[d];
+		struct ivg_pv *pv = sp->has_label ?
+			ivg_vg_pv_by_id(h->vg, sp->label.pv_uuid) : NULL;
+		struct ivg_dev *rw;
+		int r;
+
+		if (!pv || pv->dev != sp->dev || sp->dev->rdwr)
+			continue;
+		r = ivg_dev_open(ctx, sp->path, IVG_DEV_RDWR, &rw);
+		if (!r)
+			r = ivg_dev_set_window(ctx, rw, sp->dev->base,
+					       sp->dev->size);
+		if (r) {
+			ivg_dev_close(rw);
+			return r;
+		}
+		ivg_dev_close(sp->dev);
+		sp->dev = pv->dev = rw;
+	}
+	return 0;
+}
+
+void ivg_vg_close(struct ivg_vgh *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->problem_count; i++)
+		free(h->problems[i]);
+	free(h->problems);
+	ivg_vg_free(h->vg);
+	free(h);
+}
+
+static int check_writable(struct ivg_ctx *ctx, const struct ivg_vg *vg)
+{
+	for (size_t i = 0; i < vg->pv_count; i++) {
+		const struct ivg_pv *pv = vg->pvs[i];
+
+		if (!pv->dev || !pv->label)
+			return ivg_err(ctx, ENXIO,
+				       "VG %s: PV %s (%s) is missing; not writing metadata to a partial VG",
+				       vg->name, pv->name,
+				       pv->device ? pv->device : "unknown device");
+		if (!pv->dev->rdwr)
+			return ivg_err(ctx, EROFS, "%s: opened read-only",
+				       pv->dev->path);
+	}
+	return 0;
+}
+
+/*
+ * Read an area's header for writing. A damaged header is replaced by an
+ * empty one: its ring positions are lost anyway, and the text we are
+ * about to write is the current one.
+ */
+static int header_for_write(struct ivg_ctx *ctx, struct ivg_pv *pv, size_t k,
+			    struct ivg_mda_header *hdr)
+{
+	const struct ivg_disk_locn *l = &pv->label->mda[k];
+	int r = ivg_mda_read(ctx, pv->dev, l->offset, l->size, hdr);
+
+	if (r == -EILSEQ) {
+		r = ivg_mda_init(ctx, pv->dev, l->offset, l->size);
+		if (!r)
+			r = ivg_mda_read(ctx, pv->dev, l->offset, l->size, hdr);
+	}
+	return r;
+}
+
+static int sync_all(struct ivg_ctx *ctx, struct ivg_vg *vg)
+{
+	for (size_t i = 0; i < vg->pv_count; i++) {
+		int r = ivg_dev_sync(ctx, vg->pvs[i]->dev);
+
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+struct slot {
+	struct ivg_pv *pv;
+	struct ivg_mda_header hdr;
+};
+
+static size_t count_areas(const struct ivg_vg *vg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < vg->pv_count; i++)
+		n += vg->pvs[i]->label->mda_count;
+	return n;
+}
+
+static int precommit_all(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			 struct slot *slots, const char *text, size_t len)
+{
+	size_t n = 0;
+	int r = 0;
+
+	for (size_t i = 0; !r && i < vg->pv_count; i++) {
+		struct ivg_pv *pv = vg->pvs[i];
+
+		for (size_t k = 0; !r && k < pv->label->mda_count; k++) {
+			struct slot *s = &slots[n++];
+
+			s->pv = pv;
+			r = header_for_write(ctx, pv, k, &s->hdr);
+			if (!r && !ivg_mda_text_fits(&s->hdr, len))
+				r = ivg_err(ctx, ENOSPC,
+					    "%s: VG %s metadata (%zu bytes) is too large for the metadata area (at most %llu bytes)",
+					    pv->dev->path, vg->name, len,
+					    (unsigned long long)ivg_mda_max_text(&s->hdr));
+		}
+	}
+	/* Check every area before writing to any. */
+	for (size_t i = 0; !r && i < n; i++)
+		r = ivg_mda_write_precommit(ctx, slots[i].pv->dev,
+					    &slots[i].hdr, text, len);
+	return r;
+}
+
+int ivg_vg_commit(struct ivg_ctx *ctx, struct ivg_vg *vg)
+{
+	struct slot *slots;
+	char *text = NULL;
+	size_t len = 0, n;
+	int r = check_writable(ctx, vg);
+
+	if (r)
+		return r;
+	vg->seqno++;
+	r = ivg_vg_validate(ctx, vg);
+	if (!r)
+		r = ivg_vg_to_text(ctx, vg, &text, &len);
+	if (r) {
+		vg->seqno--;
+		return r;
+	}
+	n = count_areas(vg);
+	slots = calloc(n + 1, sizeof(*slots));
+	if (!slots)
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+	if (!r)
+		r = precommit_all(ctx, vg, slots, text, len);
+	if (!r)
+		r = sync_all(ctx, vg);
+	for (size_t i = 0; !r && i < n; i++)
+		r = ivg_mda_commit(ctx, slots[i].pv->dev, &slots[i].hdr);
+	if (!r)
+		r = sync_all(ctx, vg);
+	if (r)
+		vg->seqno--;
+	free(slots);
+	free(text);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ivg_scan_vgnames(struct ivg_ctx *ctx, const struct ivg_scan *scan,
+		     char ***names, size_t *n)
+{
+	char **v = NULL;
+	size_t c = 0;
+
+	for (size_t d = 0; d < scan->count; d++)
+		for (size_t k = 0; k < scan->pvs[d].mda_count; k++) {
+			const struct ivg_mda_copy *m = &scan->pvs[d].mda[k];
+			bool seen = false;
+			char **grown;
+
+			for (size_t j = 0; !m->err && j < c; j++)
+				seen |= !strcmp(v[j], m->vgname);
+			if (m->err || seen)
+				continue;
+			grown = realloc(v, (c + 1) * sizeof(*v));
+			if (!grown || !(grown[c] = strdup(m->vgname))) {
+				v = grown ? grown : v;
+				for (size_t j = 0; j < c; j++)
+					free(v[j]);
+				free(v);
+				return ivg_err(ctx, ENOMEM, "out of memory");
+			}
+			v = grown;
+			c++;
+		}
+	if (c)
+		qsort(v, c, sizeof(*v), cmp_str);
+	*names = v;
+	*n = c;
+	return 0;
+}
