@@ -13,6 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A read-only block device opens O_RDWR; its writes fail later. */
+static bool is_readonly_bdev(int fd)
+{
+	int ro = 0;
+
+	return ioctl(fd, BLKROGET, &ro) == 0 && ro;
+}
+
 int ivg_dev_open(struct ivg_ctx *ctx, const char *path, unsigned flags,
 		 struct ivg_dev **out)
 {
@@ -62,6 +70,12 @@ int ivg_dev_open(struct ivg_ctx *ctx, const char *path, unsigned flags,
 				       strerror(e));
 		}
 		dev->disk_size = bytes;
+		if (dev->rdwr && is_readonly_bdev(fd)) {
+			ivg_dev_close(dev);
+			return ivg_err(ctx, EROFS,
+				       "%s: cannot open for writing: the device is read-only",
+				       path);
+		}
 	} else {
 		dev->disk_size = (uint64_t)st.st_size;
 	}

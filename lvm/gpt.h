@@ -77,7 +77,12 @@ uint64_t ivg_layout_min_disk(uint64_t esp_size, uint64_t min_pv_size);
 /*
  * Write a new GPT with the planned layout onto the whole of dev (protective
  * MBR in sector 0, primary table in sectors 1-33, backup table in the last
- * 33 sectors; nothing else is touched, no signatures are wiped), then fsync.
+ * 33 sectors; nothing else is touched, no signatures are wiped), then fsync
+ * (libfdisk opens dev->path itself). Sector 0 is rewritten whole, boot code
+ * zeroed: write GRUB's boot.img after this, not before. The GPT header's
+ * first usable LBA is 2048 (libfdisk's choice), the last is disk end - 34.
+ * On a block device the kernel is asked to re-read the table; a refusal
+ * (loop devices without partition scanning) is only reported with ivg_info.
  * layout->disk_size must be dev's size. A non-empty disk_guid is used as
  * the disk GUID. dev must be open read-write (-EROFS otherwise).
  */
@@ -105,8 +110,12 @@ int ivg_gpt_check_layout(struct ivg_ctx *ctx, struct ivg_dev *dev,
 /*
  * Make a FAT filesystem in [offset, offset+size) of path (image file or
  * block device) with mtools' mformat: FAT32 from 33 MiB up, below that the
- * FAT16/FAT12 mformat picks. label: up to 11 characters, or NULL. Both
- * offset and size are multiples of 512. The result is fsync'ed.
+ * FAT16/FAT12 mformat picks; hidden sectors = offset / 512. label: 1-11
+ * letters, digits, ' ', '_' or '-' (upper case is the FAT habit), or NULL.
+ * Both offset and size are multiples of 512. Besides mformat's own writes
+ * it zeroes the ESP's first MiB before, and mformat's fake MBR entry in the
+ * boot sectors after. The result is fsync'ed. mformat's output goes into
+ * the error message; -ENOENT if mformat is not installed.
  */
 int ivg_esp_format(struct ivg_ctx *ctx, const char *path, uint64_t offset,
 		   uint64_t size, const char *label);

@@ -257,8 +257,7 @@ static int report_one(struct ivg_ctx *ctx, struct report *rp,
 				       "Volume group \"%s\" is not an install volume group",
 				       name) : 0;
 	}
-	for (size_t i = 0; i < h->problem_count; i++)
-		fprintf(stderr, "  WARNING: %s\n", h->problems[i]);
+	session_warn(&(struct session){ .owned = true, .h = h });
 	if (!rp->json && rp->reported++)
 		printf("\n");
 	report_vg(rp, h);

@@ -34,6 +34,10 @@ int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
 
 void session_warn(const struct session *s)
 {
+	/* Devices the user named that hold no usable PV: say why. */
+	for (size_t i = 0; !s->owned && s->scan && i < s->scan->count; i++)
+		if (s->scan->pvs[i].err)
+			fprintf(stderr, "  WARNING: %s\n", s->scan->pvs[i].errmsg);
 	for (size_t i = 0; s->h && i < s->h->problem_count; i++)
 		fprintf(stderr, "  WARNING: %s\n", s->h->problems[i]);
 }

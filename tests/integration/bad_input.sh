@@ -20,7 +20,7 @@ ln -s b.img link.img
 expect_fail 5 "link.img.*given twice" ivgcreate -y $C tvg b.img link.img
 unchanged
 expect_fail 3 "invalid VG name" ivgcreate -y $C "bad/name" a.img
-expect_fail 3 "invalid VG name" ivgcreate -y $C "-x" a.img
+expect_fail 3 "invalid VG name" ivgcreate -y $C -- "-x" a.img
 unchanged
 expect_fail 3 "unknown option|invalid size" ivgcreate -y --bosfs-size 12q tvg a.img
 expect_fail 3 "at least one disk" ivgcreate tvg

@@ -24,7 +24,8 @@ ivg_json=$(ivgs -a --devices "$DEVS" --reportformat json)
 echo "$ivg_json" | jq -c '.report[0].lv[]' | head -20
 lvm_json=$(lvmq lvs -a --reportformat json --units b --nosuffix -o lv_name,lv_size,segtype tvg 2>/dev/null)
 a=$(echo "$ivg_json" | jq -r '.report[0].lv[] | "\(.lv_name) \(.lv_size) \(.segtype)"' | sort)
-b=$(echo "$lvm_json" | jq -r '.report[0].lv[] | "\(.lv_name) \(.lv_size) \(.segtype)"' | sort)
+# lvs prints a row per segment when asked for segtype: fold them.
+b=$(echo "$lvm_json" | jq -r '.report[0].lv[] | "\(.lv_name) \(.lv_size) \(.segtype)"' | sort -u)
 [ "$a" = "$b" ] || die "LVs differ: ivgs:
 $a
 lvs:
@@ -37,7 +38,7 @@ echo "$devs" | grep -q "$L0(.*),$L1(" || die "extra devices: $devs"
 [ "$(echo "$ivg_json" | jq -r '.report[0].vg[0].pv_count')" = 3 ] || die "pv_count"
 [ "$(echo "$ivg_json" | jq -r ".report[0].pv[] | select(.pv_name==\"$L3\") | .pv_boot_leg")" = none ] ||
 	die "the new PV should have no boot leg"
-pvs_json=$(lvmq pvs --reportformat json --units b --nosuffix -o pv_name,pv_size tvg 2>/dev/null)
+pvs_json=$(lvmq pvs --reportformat json --units b --nosuffix -o pv_name,pv_size -S vg_name=tvg 2>/dev/null)
 a=$(echo "$ivg_json" | jq -r '.report[0].pv[] | "\(.pv_name) \(.pv_size)"' | sort)
 b=$(echo "$pvs_json" | jq -r '.report[0].pv[] | "\(.pv_name) \(.pv_size)"' | sort)
 [ "$a" = "$b" ] || die "PVs differ: ivgs:

@@ -11,7 +11,7 @@ L0=$(loop_pv d0.img); L1=$(loop_pv d1.img)
 lvm_filter "$L0" "$L1"
 DEVS="$L0,$L1"
 
-# Grow the text to ~70 KiB: many small LVs through vgcfgrestore.
+# Grow the text to ~90 KiB: many small LVs through vgcfgrestore.
 lvmq vgcfgbackup -f "$T/vg.txt" tvg >/dev/null 2>&1
 python3 - "$T/vg.txt" <<'PY'
 import sys, random, string
@@ -20,35 +20,66 @@ def uid():
     a = string.ascii_letters + string.digits
     u = ''.join(random.choice(a) for _ in range(32))
     return '-'.join([u[0:6], u[6:10], u[10:14], u[14:18], u[18:22], u[22:26], u[26:32]])
-lvs = ''.join('lv%03d {\nid = "%s"\nstatus = ["READ", "WRITE", "VISIBLE"]\nflags = []\nsegment_count = 1\nsegment1 {\nstart_extent = 0\nextent_count = 1\ntype = "striped"\nstripe_count = 1\nstripes = [\n"pv1", %d\n]\n}\n}\n' % (i, uid(), 40 + i) for i in range(0, 220))
+def lv(i):
+    pv, pe = ("pv1", 40 + i) if i < 200 else ("pv0", 100 + i - 200)
+    return ('lv%03d {\nid = "%s"\nstatus = ["READ", "WRITE", "VISIBLE"]\nflags = []\n'
+            'segment_count = 1\nsegment1 {\nstart_extent = 0\nextent_count = 1\n'
+            'type = "striped"\nstripe_count = 1\nstripes = [\n"%s", %d\n]\n}\n}\n') % (i, uid(), pv, pe)
 i = s.index('logical_volumes {') + len('logical_volumes {\n')
-open(p, 'w').write(s[:i] + lvs + s[i:])
+open(p, 'w').write(s[:i] + ''.join(lv(i) for i in range(400)) + s[i:])
 PY
 lvmq vgcfgrestore -f "$T/vg.txt" tvg >/dev/null 2>&1 || die "vgcfgrestore"
-size=$(lvmq pvck --dump headers "$L0" 2>/dev/null | sed -n 's/.*raw_locn\[0\].size \([0-9]*\)/\1/p' | head -1)
-[ "$size" -gt 40000 ] || die "metadata only $size bytes"
+NLV=407
+AREA=1044480
+
+# Committed copy of the first PV: offset and size.
+locn() { lvmq pvck --dump headers "$L0" 2>&1 | sed -n "s/.*raw_locn\[0\].$1 \([0-9]*\)/\1/p" | head -1; }
+size=$(locn size)
+[ "$size" -gt 80000 ] || die "metadata only $size bytes"
 ok "metadata text is $size bytes"
 
-wraps=0
+exported() { lvmq vgs --noheadings -o vg_attr tvg 2>/dev/null | tr -d ' ' | cut -c3 | grep -q x; }
 check_both() {
 	out=$(lvmq pvck --dump headers "$L0" 2>&1)
 	echo "$out" | grep -q CHECK && die "pvck after $1: $out"
-	off=$(echo "$out" | sed -n 's/.*raw_locn\[0\].offset \([0-9]*\)/\1/p' | head -1)
-	sz=$(echo "$out" | sed -n 's/.*raw_locn\[0\].size \([0-9]*\)/\1/p' | head -1)
-	[ $((off + sz)) -gt 1044480 ] && wraps=$((wraps + 1)) && echo "  wrapped after $1 (offset $off size $sz)"
-	lvmq vgck tvg >/dev/null 2>&1 || die "vgck after $1"
-	n=$(ivgs -a --devices "$DEVS" --reportformat json | jq '.report[0].lv | length')
-	[ "$n" = 227 ] || die "ivgs sees $n LVs after $1"
-}
-for i in $(seq 1 16); do
-	if [ $((i % 2)) = 0 ]; then
-		lvmq vgchange --addtag t$i tvg >/dev/null 2>&1 || die "lvm2 commit $i"
-		check_both "lvm2 commit $i"
+	# vgck and lvs refuse exported VGs; vgs reads them.
+	if exported; then
+		lvmq vgs tvg >/dev/null 2>&1 || die "vgs after $1"
 	else
-		ivgexport --devices "$DEVS" tvg >/dev/null || die "ivgexport $i"
-		ivgimport --devices "$DEVS" tvg >/dev/null || die "ivgimport $i"
-		check_both "ivg commits $i"
+		lvmq vgck tvg >/dev/null 2>&1 || die "vgck after $1"
 	fi
+	n=$(ivgs -a --devices "$DEVS" --reportformat json | jq '.report[0].lv | length')
+	[ "$n" = $NLV ] || die "ivgs sees $n LVs after $1"
+}
+ivg_commit() {
+	if exported; then ivgimport --devices "$DEVS" tvg >/dev/null; else ivgexport --devices "$DEVS" tvg >/dev/null; fi
+}
+lvm_commit() {
+	if exported; then lvmq vgimport tvg >/dev/null 2>&1; else lvmq vgchange --addtag "t$1" tvg >/dev/null 2>&1; fi
+}
+
+# Commit until each side has written a copy that wraps, choosing the
+# writer of the next (predicted) wrapping copy, and alternating otherwise.
+ivg_wraps=0 lvm_wraps=0 turn=0
+for i in $(seq 1 60); do
+	off=$(locn offset); sz=$(locn size)
+	next=$(( (off + sz + 511) / 512 * 512 ))
+	wraps_next=0
+	[ $((next + sz + 600)) -gt $AREA ] && [ $next -lt $((AREA - 512)) ] && wraps_next=1
+	if [ $wraps_next = 1 ]; then
+		[ $ivg_wraps = 0 ] && who=ivg || who=lvm
+	else
+		turn=$((1 - turn)); [ $turn = 1 ] && who=ivg || who=lvm
+	fi
+	if [ $who = ivg ]; then ivg_commit || die "ivg commit $i"; else lvm_commit "$i" || die "lvm2 commit $i"; fi
+	off=$(locn offset); sz=$(locn size)
+	if [ $((off + sz)) -gt $AREA ]; then
+		echo "  $who wrote a wrapping copy: offset $off size $sz"
+		[ $who = ivg ] && ivg_wraps=$((ivg_wraps + 1)) || lvm_wraps=$((lvm_wraps + 1))
+	fi
+	check_both "$who commit $i"
+	[ $ivg_wraps -ge 1 ] && [ $lvm_wraps -ge 1 ] && break
 done
-[ "$wraps" -ge 2 ] || die "the text wrapped only $wraps times"
-ok "texts wrapped $wraps times; lvm2 and ivg read each other's copies every time"
+[ $ivg_wraps -ge 1 ] || die "ivg never wrote a wrapping copy"
+[ $lvm_wraps -ge 1 ] || die "lvm2 never wrote a wrapping copy"
+ok "wrapped copies by ivg ($ivg_wraps) and by lvm2 ($lvm_wraps) are read by both"
