@@ -359,6 +359,12 @@ int ivg_e2fs_open(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
 			ivg_lv_io_manager, fs);
 	if (e)
 		return e2err(ctx, io, e, "cannot open the filesystem");
+	/* Writers allocate: they need the bitmaps. */
+	if ((flags & EXT2_FLAG_RW) && (e = ext2fs_read_bitmaps(*fs))) {
+		ext2fs_free(*fs);
+		*fs = NULL;
+		return e2err(ctx, io, e, "cannot read the filesystem's bitmaps");
+	}
 	return 0;
 }
 

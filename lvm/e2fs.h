@@ -22,7 +22,8 @@ extern const io_manager ivg_lv_io_manager;
 int ivg_mkfs(struct ivg_ctx *ctx, struct ivg_lvio *io, enum ivg_fstype type,
 	     const char *label);
 
-/* Open the filesystem in the LV; flags as ext2fs_open (EXT2_FLAG_RW...). */
+/* Open the filesystem in the LV; flags as ext2fs_open (EXT2_FLAG_RW...).
+ * A read-write open also loads the allocation bitmaps. */
 int ivg_e2fs_open(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
 		  ext2_filsys *fs);
 /* Close (flushing if opened read-write); reports failures. */

@@ -21,7 +21,7 @@ work=$(mktemp -d /tmp/ivg-mda-wrap-XXXXXX)
 loop=""
 
 cleanup() {
-	[ -n "$loop" ] && losetup -d "$loop" 2>/dev/null || true
+	if [ -n "$loop" ]; then losetup -d "$loop" 2>/dev/null || true; fi
 	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -130,6 +130,7 @@ while :; do
 	L vgchange -q --addtag "lvm2tag$j" $vg >/dev/null ||
 		die "vgchange: $(cat "$work/lvm.err")"
 	"$T" "$loop" hdr >"$work/hdr.out" || die "ivg cannot read headers"
+	# shellcheck disable=SC2046 # three numbers, split on purpose
 	set -- $(sed -n 's/^mda0 .* size=\([0-9]*\) slot0=\([0-9]*\),\([0-9]*\),.*/\1 \2 \3/p' \
 		"$work/hdr.out")
 	[ $(($2 + $3)) -gt "$1" ] && break

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_vgio.c - VG commit in lvm2's precommit/commit order: a crash at
+ * every write point leaves the old VG or the new one, never a mix, and
+ * the next commit completes; a text too large for an area writes nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+#include <errno.h>
+
+#include "alloc.h"
+#include "mda.h"
+#include "scan.h"
+#include "vgfix.h"
+#include "vgio.h"
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	buf = malloc(*len);
+	assert_int_equal(fread(buf, 1, *len, f), *len);
+	fclose(f);
+	return buf;
+}
+
+/* Scan the fixture's files afresh and open the VG. */
+static struct ivg_vgh *reopen(struct vgfix *f, struct ivg_scan **s)
+{
+	char *paths[8];
+	struct ivg_vgh *h = NULL;
+
+	for (size_t i = 0; i < f->n; i++)
+		paths[i] = f->path[i];
+	assert_int_equal(ivg_scan_devices(&f->ctx, paths, f->n, false, s), 0);
+	assert_int_equal(ivg_vg_open(&f->ctx, *s, "fixvg", &h), 0);
+	return h;
+}
+
+static void commit_and_reopen(void **state)
+{
+	struct vgfix f;
+	struct ivg_scan *s;
+	struct ivg_vgh *h;
+
+	assert_int_equal(vgfix_make(&f, 3, 40, 8192), 0);
+	assert_int_equal(ivg_lv_create_linear(&f.ctx, f.vg, "a", 4, NULL, 0, NULL), 0);
+	assert_int_equal(ivg_vg_commit(&f.ctx, f.vg), 0);
+	assert_int_equal(f.vg->seqno, 1);
+	h = reopen(&f, &s);
+	assert_int_equal(h->vg->seqno, 1);
+	assert_int_equal(h->problem_count, 0);
+	assert_int_equal(h->missing, 0);
+	assert_non_null(ivg_vg_lv(h->vg, "a"));
+	assert_ptr_equal(h->vg->pvs[2]->dev, s->pvs[2].dev);
+	ivg_vg_close(h);
+	ivg_scan_free(s);
+	vgfix_free(&f);
+}
+
+/* Build seqno 1 with LV a; the change under test adds LV b (seqno 2). */
+static void prepare(struct vgfix *f)
+{
+	assert_int_equal(vgfix_make(f, 3, 40, 8192), 0);
+	assert_int_equal(ivg_lv_create_linear(&f->ctx, f->vg, "a", 4, NULL, 0, NULL), 0);
+	assert_int_equal(ivg_vg_commit(&f->ctx, f->vg), 0);
+	assert_int_equal(ivg_lv_create_linear(&f->ctx, f->vg, "b", 2, NULL, 0, NULL), 0);
+}
+
+/* After a crash: old or new, consistent; then the next commit completes. */
+static int check_after_crash(struct vgfix *f)
+{
+	struct ivg_scan *s;
+	struct ivg_vgh *h = reopen(f, &s);
+	int seq = (int)h->vg->seqno;
+
+	assert_true(seq == 1 || seq == 2);
+	assert_int_equal(ivg_vg_lv(h->vg, "b") != NULL, seq == 2);
+	assert_non_null(ivg_vg_lv(h->vg, "a"));
+	assert_int_equal(h->missing, 0);
+	assert_int_equal(ivg_vg_reopen_rw(&f->ctx, h), 0);
+	assert_int_equal(ivg_vg_commit(&f->ctx, h->vg), 0);
+	ivg_vg_close(h);
+	ivg_scan_free(s);
+	h = reopen(f, &s);
+	assert_int_equal(h->vg->seqno, (uint32_t)seq + 1);
+	assert_int_equal(h->problem_count, 0);   /* every copy rewritten */
+	ivg_vg_close(h);
+	ivg_scan_free(s);
+	return seq;
+}
+
+/* Kill the process at write or sync N of the commit (fork + _exit). */
+static void crash_at_every_write(void **state)
+{
+	unsigned long n;
+	int olds = 0, news = 0;
+
+	for (n = 1; n < 1000; n++) {
+		struct vgfix f;
+		struct ivg_fault fault = { .at = n, .mode = IVG_FAULT_EXIT };
+		int status;
+		pid_t pid;
+
+		prepare(&f);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			f.ctx.fault = &fault;
+			_exit(ivg_vg_commit(&f.ctx, f.vg) ? 1 : 0);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		if (WEXITSTATUS(status) == 0) {
+			vgfix_free(&f);
+			break;          /* the commit finished before point n */
+		}
+		assert_int_equal(WEXITSTATUS(status), 99);
+		if (check_after_crash(&f) == 1)
+			olds++;
+		else
+			news++;
+		vgfix_free(&f);
+	}
+	printf("commit: %lu crash points covered (%d left the old VG, %d the new)\n",
+	       n - 1, olds, news);
+	assert_true(n > 6);        /* 3 PVs: text+header, sync, header, sync */
+	assert_true(olds > 0 && news > 0);
+}
+
+/* Torn writes (half a write lands, then an error). */
+static void torn_write_at_every_point(void **state)
+{
+	unsigned long n;
+
+	for (n = 1; n < 1000; n++) {
+		struct vgfix f;
+		struct ivg_fault fault = { .at = n, .mode = IVG_FAULT_TEAR };
+		int r;
+
+		prepare(&f);
+		f.ctx.fault = &fault;
+		r = ivg_vg_commit(&f.ctx, f.vg);
+		f.ctx.fault = NULL;
+		if (!r && fault.count < n) {
+			vgfix_free(&f);
+			break;
+		}
+		check_after_crash(&f);
+		vgfix_free(&f);
+	}
+	printf("commit: %lu torn-write points covered\n", n - 1);
+	assert_true(n > 6);
+}
+
+static void too_large_writes_nothing(void **state)
+{
+	struct vgfix f;
+	char *before[3], *after;
+	size_t len[3], alen;
+
+	assert_int_equal(vgfix_make(&f, 3, 40, 8), 0);   /* 4 KiB extents */
+	/* Give pv1 the smallest area lvm2 allows: 32 KiB. */
+	f.label[1].mda[0].size = IVG_MDA_MIN_SIZE;
+	assert_int_equal(ivg_mda_init(&f.ctx, f.dev[1], f.label[1].mda[0].offset,
+				      IVG_MDA_MIN_SIZE), 0);
+	assert_int_equal(ivg_label_write(&f.ctx, f.dev[1], &f.label[1]), 0);
+	for (int i = 0; i < 200; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "lv%03d", i);
+		assert_int_equal(ivg_lv_create_linear(&f.ctx, f.vg, name, 1, NULL, 0, NULL), 0);
+	}
+	for (int i = 0; i < 3; i++)
+		before[i] = read_all(f.path[i], &len[i]);
+	assert_int_equal(ivg_vg_commit(&f.ctx, f.vg), -ENOSPC);
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), f.path[1]));
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), "too large"));
+	assert_int_equal(f.vg->seqno, 0);
+	for (int i = 0; i < 3; i++) {
+		after = read_all(f.path[i], &alen);
+		assert_int_equal(alen, len[i]);
+		assert_memory_equal(after, before[i], alen);
+		free(after);
+		free(before[i]);
+	}
+	vgfix_free(&f);
+}
+
+static void missing_pv_refused(void **state)
+{
+	struct vgfix f;
+
+	assert_int_equal(vgfix_make(&f, 2, 40, 8192), 0);
+	f.vg->pvs[1]->dev = NULL;
+	assert_int_equal(ivg_vg_commit(&f.ctx, f.vg), -ENXIO);
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), "missing"));
+	vgfix_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(commit_and_reopen),
+		cmocka_unit_test(crash_at_every_write),
+		cmocka_unit_test(torn_write_at_every_point),
+		cmocka_unit_test(too_large_writes_nothing),
+		cmocka_unit_test(missing_pv_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
