@@ -219,12 +219,18 @@ bench() {
 	R_IVGS=$(printf '%s\n' "${ivgs_ns[@]}" | median_ms)
 	R_VGS=$(printf '%s\n' "${vgs_ns[@]}" | median_ms)
 	RATIO=$(awk -v a="$R_VGS" -v b="$R_IVGS" 'BEGIN { printf "%.1f", a / b }')
-	say "$variant: median of $((RUNS - 1)) runs: ivgs ${R_IVGS} ms, vgs ${R_VGS} ms: ivgs is ${RATIO}x faster than vgs"
-	say "$variant: ivgs runs (ms): $(printf '%s\n' "${ivgs_ns[@]}" | awk '{ printf "%s%.1f", NR > 1 ? " " : "", $1 / 1e6 }')"
-	say "$variant: vgs runs (ms):  $(printf '%s\n' "${vgs_ns[@]}" | awk '{ printf "%s%.1f", NR > 1 ? " " : "", $1 / 1e6 }')"
+	say "$variant: median of $((RUNS - 1)) runs: ivgs ${R_IVGS} ms, vgs ${R_VGS} ms: $(ratio_words "$RATIO")"
+	say "$variant: ivgs runs (ms): $(printf '%s\n' "${ivgs_ns[@]}" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1e6 }')"
+	say "$variant: vgs runs (ms):  $(printf '%s\n' "${vgs_ns[@]}" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1e6 }')"
 }
 
 true_prep() { :; }
+
+# "ivgs is X.Yx faster than vgs", and the inverse spelled out below 1.
+ratio_words() {
+	awk -v r="$1" 'BEGIN { printf "ivgs is %sx faster than vgs", r
+		if (r + 0 < 1 && r + 0 > 0) printf " (i.e. %.1fx slower)", 1 / r }'
+}
 
 say "timing $RUNS interleaved runs of each (first one discarded) ..."
 bench "warm cache" true_prep
@@ -253,9 +259,10 @@ fi
 goal_met=$(awk -v r="$WARM" -v g="$GOAL" 'BEGIN { print (r >= g) ? "met" : "NOT met" }')
 say "goal ${GOAL}x: $goal_met (warm cache ${WARM}x${COLD:+, caches dropped ${COLD}x})"
 if [ -n "$COLD" ]; then
-	echo "ivgs is ${COLD}x faster than vgs (caches dropped)"
+	echo "$(ratio_words "$COLD") (caches dropped)"
 fi
-echo "ivgs is ${WARM}x faster than vgs"
+ratio_words "$WARM"
+echo
 if [ -n "${BENCH_STRICT:-}" ] && [ "$goal_met" != met ]; then
 	exit 1
 fi

@@ -268,7 +268,7 @@ static int new_vg(struct job *j)
 
 	j->vg = vg;
 	if (!vg || !(vg->name = strdup(j->o->vgname)) ||
-	    !(vg->format = strdup("lvm2")) || ivg_uuid_generate(vg->id) ||
+	    ivg_uuid_generate(vg->id) ||
 	    ivg_strlist_add(&vg->status, "RESIZEABLE") ||
 	    ivg_strlist_add(&vg->status, "READ") ||
 	    ivg_strlist_add(&vg->status, "WRITE") ||

@@ -92,8 +92,10 @@ int ivg_label_encode(const struct ivg_label *label, uint8_t sector[512]);
 
 /*
  * Write the label to its sector (label->sector, normally 1) and zero any
- * other sector in 0..3 that starts with "LABELONE", as pvcreate does, so
- * that no stale label can win a scan. The new label is written first:
+ * other sector in 0..3 that starts with "LABELONE", so that no stale
+ * label can win a scan (lvm2 takes the first valid one). pvcreate goes
+ * further and zeroes all of sectors 0, 2 and 3 (its -Z default); ivg
+ * leaves sectors without a label alone. The new label is written first:
  * an interrupted call leaves at least one label. No fsync: the caller
  * orders syncs.
  */

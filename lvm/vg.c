@@ -202,19 +202,13 @@ void ivg_vg_free(struct ivg_vg *vg)
 
 /* ---- construction --------------------------------------------------- */
 
-/* An empty VG; only format is set ("lvm2"). NULL on ENOMEM. */
+/*
+ * An empty VG, every field zero or NULL (callers set name, format, ...).
+ * NULL on ENOMEM.
+ */
 struct ivg_vg *ivg_vg_new(void)
 {
-	struct ivg_vg *vg = calloc(1, sizeof(*vg));
-
-	if (!vg)
-		return NULL;
-	vg->format = strdup("lvm2");
-	if (!vg->format) {
-		free(vg);
-		return NULL;
-	}
-	return vg;
+	return calloc(1, sizeof(struct ivg_vg));
 }
 
 /* Grow an array of pointers by one slot; 0 or -ENOMEM. */

@@ -808,9 +808,6 @@ static int read_vg(struct rd *r, const struct ivg_cfg_node *sec)
 	where_vg(r);
 	if (!ivg_name_valid(sec->key))
 		return rerr(r, sec, "not a valid VG name");
-	/* ivg_vg_new() presets the format; the text says what it is. */
-	free(r->vg->format);
-	r->vg->format = NULL;
 	ret = read_fields(r, sec, r->vg, tabs, vg_other);
 	if (!ret && !r->vg->extent_size)
 		ret = rerr(r, sec, "'extent_size' is 0");

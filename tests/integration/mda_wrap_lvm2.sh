@@ -24,7 +24,10 @@ cleanup() {
 	if [ -n "$loop" ]; then losetup -d "$loop" 2>/dev/null || true; fi
 	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# a signal exits, and exiting runs cleanup once (a plain trap would resume)
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 skip() { echo "SKIP: $*"; exit 77; }
 die() {

@@ -641,6 +641,8 @@ static struct ivg_vg *build_raid_vg(void)
 	size_t k;
 
 	assert_non_null(vg);
+	assert_null(vg->format);
+	vg->format = strdup("lvm2");
 	vg->name = strdup("ivg");
 	vg->seqno = 1;
 	vg->extent_size = 8192;

@@ -35,7 +35,6 @@ static inline int vgfix_make(struct vgfix *f, size_t n, uint64_t mib,
 	f->n = n;
 	f->vg = ivg_vg_new();
 	f->vg->name = strdup("fixvg");
-	f->vg->format = strdup("lvm2");
 	f->vg->extent_size = es;
 	ivg_uuid_generate(f->vg->id);
 	ivg_strlist_add(&f->vg->status, "RESIZEABLE");

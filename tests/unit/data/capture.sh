@@ -24,7 +24,10 @@ cleanup() {
 	for l in $loops; do losetup -d "$l" 2>/dev/null || true; done
 	rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# a signal exits, and exiting runs cleanup once (a plain trap would resume)
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 attach() { # IMG -> prints the loop device
 	l=$(losetup -f --show "$1")
