@@ -148,6 +148,7 @@ static int value_copy(struct ivg_cfg_value *dst, const struct ivg_cfg_value *src
 
 static int copy_payload(struct ivg_cfg_node *c, const struct ivg_cfg_node *n)
 {
+	struct ivg_cfg_node **tail = &c->child;
 	const struct ivg_cfg_node *k;
 	size_t i;
 
@@ -166,7 +167,8 @@ static int copy_payload(struct ivg_cfg_node *c, const struct ivg_cfg_node *n)
 
 		if (!kc)
 			return -ENOMEM;
-		ivg_cfg_append(c, kc);
+		*tail = kc;
+		tail = &kc->next;
 	}
 	return 0;
 }
@@ -594,7 +596,9 @@ static int parse_key(struct parser *p, char **key)
 
 static int parse_body(struct parser *p, struct ivg_cfg_node *sec, int depth);
 
-static int parse_member(struct parser *p, struct ivg_cfg_node *sec, int depth)
+/* Appends through *tail, the link after the last member: linear time. */
+static int parse_member(struct parser *p, struct ivg_cfg_node ***tail,
+			int depth)
 {
 	struct ivg_cfg_node *n;
 	char *key, buf[48];
@@ -610,7 +614,8 @@ static int parse_member(struct parser *p, struct ivg_cfg_node *sec, int depth)
 	}
 	n->key = key;
 	n->line = line;
-	ivg_cfg_append(sec, n);
+	**tail = n;
+	*tail = &n->next;
 	skip_space(p);
 	if (!at_end(p) && *p->p == '=') {
 		p->p++;
@@ -630,6 +635,7 @@ static int parse_member(struct parser *p, struct ivg_cfg_node *sec, int depth)
 /* Members up to the closing '}' (or the end of text at depth 0). */
 static int parse_body(struct parser *p, struct ivg_cfg_node *sec, int depth)
 {
+	struct ivg_cfg_node **tail = &sec->child;
 	char buf[48];
 	int r;
 
@@ -650,7 +656,7 @@ static int parse_body(struct parser *p, struct ivg_cfg_node *sec, int depth)
 			p->p++;
 			return 0;
 		}
-		r = parse_member(p, sec, depth);
+		r = parse_member(p, &tail, depth);
 		if (r)
 			return r;
 	}
@@ -668,7 +674,9 @@ int ivg_cfg_parse(struct ivg_ctx *ctx, const char *text, size_t len,
 	if (len > IVG_CFG_MAX_TEXT)
 		return ivg_err(ctx, -EFBIG, "%s: text of %zu bytes is too "
 			       "large", p.src, len);
-	nul = memchr(text, '\0', len);
+	if (!text && len)
+		return ivg_err(ctx, -EINVAL, "%s: no text", p.src);
+	nul = len ? memchr(text, '\0', len) : NULL;
 	p.end = nul ? nul : text + len;
 	*root = ivg_cfg_new_section("");
 	if (!*root)

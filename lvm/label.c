@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "crc.h"
+#include "le.h"
 #include "dev.h"
 
 #define LABEL_ID "LABELONE"
@@ -20,34 +21,6 @@
 #define PVH_OFFSET 32
 #define PVH_UUID_LEN 32
 #define LOCN_SIZE 16
-
-static uint32_t get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le32toh(v);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le64toh(v);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, sizeof(v));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, sizeof(v));
-}
 
 /* lvm2's id_valid(): 32 characters out of [0-9A-Za-z]. */
 static bool uuid_valid(const char *u, size_t len)

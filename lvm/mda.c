@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crc.h"
+#include "le.h"
 #include "dev.h"
 
 #define HDR IVG_MDA_HEADER_SIZE
@@ -19,34 +20,6 @@
 #define OFF_SIZE 32
 #define OFF_SLOTS 40
 #define SLOT_SIZE 24
-
-static uint32_t get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le32toh(v);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le64toh(v);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, sizeof(v));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, sizeof(v));
-}
 
 static uint64_t round_up(uint64_t v)
 {

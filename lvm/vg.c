@@ -223,21 +223,55 @@ static int push_ptr(void ***arr, size_t *count, void *p)
 	return 0;
 }
 
+/* N of a name "pvN" (decimal, no leading zero), or -1. */
+static long pv_number(const char *name)
+{
+	char *end;
+	long n;
+
+	if (strncmp(name, "pv", 2) || name[2] < '0' || name[2] > '9' ||
+	    (name[2] == '0' && name[3]))
+		return -1;
+	n = strtol(name + 2, &end, 10);
+	return *end ? -1 : n;
+}
+
+/*
+ * The lowest N with no PV named "pvN". With k PVs it is at most k, so a
+ * table of k+1 flags answers in one pass over the PVs.
+ */
+static int lowest_free_pv(const struct ivg_vg *vg, size_t *out)
+{
+	bool *used = calloc(vg->pv_count + 1, sizeof(*used));
+	size_t i;
+	long n;
+
+	if (!used)
+		return -ENOMEM;
+	for (i = 0; i < vg->pv_count; i++) {
+		n = pv_number(vg->pvs[i]->name);
+		if (n >= 0 && (size_t)n <= vg->pv_count)
+			used[n] = true;
+	}
+	for (i = 0; used[i]; i++)
+		;
+	free(used);
+	*out = i;
+	return 0;
+}
+
 /* A new PV named "pvN" with the lowest N not in use; NULL on ENOMEM. */
 struct ivg_pv *ivg_vg_add_pv(struct ivg_vg *vg)
 {
 	struct ivg_pv *pv = calloc(1, sizeof(*pv));
-	unsigned n = 0;
+	size_t n;
 
-	if (!pv)
-		return NULL;
-	do
-		snprintf(pv->name, sizeof(pv->name), "pv%u", n++);
-	while (ivg_vg_pv_by_name(vg, pv->name));
-	if (push_ptr((void ***)&vg->pvs, &vg->pv_count, pv)) {
+	if (!pv || lowest_free_pv(vg, &n) ||
+	    push_ptr((void ***)&vg->pvs, &vg->pv_count, pv)) {
 		free(pv);
 		return NULL;
 	}
+	snprintf(pv->name, sizeof(pv->name), "pv%zu", n);
 	return pv;
 }
 

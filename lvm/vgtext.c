@@ -83,6 +83,12 @@ struct rd {
 	const struct ivg_cfg_node *pvs_node, *lvs_node;
 	int64_t segment_count;
 	char where[384];           /* "VG tvg, LV lv1, segment1" */
+	/* Sorted by name for lookups: a hostile text with many volumes
+	 * must not cost quadratic time. */
+	struct ivg_pv **pv_idx;
+	struct ivg_lv **lv_idx;
+	/* The extra section appended to last, and its last member. */
+	struct ivg_cfg_node *xsec, *xtail;
 };
 
 /* Names from a disk may hold any byte; messages get a printable copy. */
@@ -316,18 +322,121 @@ static int read_fields(struct rd *r, const struct ivg_cfg_node *sec,
 	return check_required(r, sec, tabs, seen);
 }
 
+/* Copy n to the end of *extra; remembers the tail for the next call. */
 static int keep_extra(struct rd *r, struct ivg_cfg_node **extra,
 		      const struct ivg_cfg_node *n)
 {
-	struct ivg_cfg_node *c;
+	struct ivg_cfg_node *c = ivg_cfg_copy(n);
 
-	if (!*extra && !(*extra = ivg_cfg_new_section("")))
-		return rnomem(r);
-	c = ivg_cfg_copy(n);
 	if (!c)
 		return rnomem(r);
-	ivg_cfg_append(*extra, c);
+	if (!*extra && !(*extra = ivg_cfg_new_section(""))) {
+		ivg_cfg_free(c);
+		return rnomem(r);
+	}
+	if (r->xsec != *extra) {
+		r->xsec = *extra;
+		for (r->xtail = (*extra)->child; r->xtail && r->xtail->next;
+		     r->xtail = r->xtail->next)
+			;
+	}
+	if (r->xtail)
+		r->xtail->next = c;
+	else
+		(*extra)->child = c;
+	r->xtail = c;
 	return 0;
+}
+
+/* ---- volumes by name ------------------------------------------------ */
+
+static int cmp_pv(const void *a, const void *b)
+{
+	return strcmp((*(struct ivg_pv *const *)a)->name,
+		      (*(struct ivg_pv *const *)b)->name);
+}
+
+static int cmp_pv_key(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct ivg_pv *const *)elem)->name);
+}
+
+static int cmp_lv(const void *a, const void *b)
+{
+	return strcmp((*(struct ivg_lv *const *)a)->name,
+		      (*(struct ivg_lv *const *)b)->name);
+}
+
+static int cmp_lv_key(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct ivg_lv *const *)elem)->name);
+}
+
+static struct ivg_pv *find_pv(const struct rd *r, const char *name)
+{
+	struct ivg_pv **p = NULL;
+
+	if (r->pv_idx)
+		p = bsearch(name, r->pv_idx, r->vg->pv_count, sizeof(*p),
+			    cmp_pv_key);
+	return p ? *p : NULL;
+}
+
+static struct ivg_lv *find_lv(const struct rd *r, const char *name)
+{
+	struct ivg_lv **p = NULL;
+
+	if (r->lv_idx)
+		p = bsearch(name, r->lv_idx, r->vg->lv_count, sizeof(*p),
+			    cmp_lv_key);
+	return p ? *p : NULL;
+}
+
+/* A sorted copy of an array of pointers; NULL on ENOMEM. */
+static void *sorted_copy(void *arr, size_t n,
+			 int (*cmp)(const void *, const void *))
+{
+	void **c = malloc((n ? n : 1) * sizeof(*c));
+
+	if (!c)
+		return NULL;
+	memcpy(c, arr, n * sizeof(*c));
+	qsort(c, n, sizeof(*c), cmp);
+	return c;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	const struct ivg_cfg_node *x = *(const struct ivg_cfg_node *const *)a;
+	const struct ivg_cfg_node *y = *(const struct ivg_cfg_node *const *)b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Two members of 'sec' with one key: an error at the later one. */
+static int check_unique(struct rd *r, const struct ivg_cfg_node *sec,
+			const char *what)
+{
+	size_t n = ivg_cfg_count(sec), i = 0;
+	const struct ivg_cfg_node **v = malloc((n ? n : 1) * sizeof(*v));
+	const struct ivg_cfg_node *k;
+	char name[80];
+	int ret = 0;
+
+	if (!v)
+		return rnomem(r);
+	for (k = sec->child; k; k = k->next)
+		v[i++] = k;
+	qsort(v, n, sizeof(*v), cmp_node);
+	for (i = 1; !ret && i < n; i++) {
+		if (strcmp(v[i - 1]->key, v[i]->key))
+			continue;
+		safe_copy(name, sizeof(name), v[i]->key);
+		ret = rerr(r, v[i], "%s '%s' appears twice", what, name);
+	}
+	free(v);
+	return ret;
 }
 
 static int need_section(struct rd *r, const struct ivg_cfg_node *n,
@@ -372,11 +481,11 @@ static int resolve_pair(struct rd *r, const struct ivg_cfg_node *n,
 {
 	char name[80];
 
-	if (ivg_vg_pv_by_name(r->vg, a->name)) {
+	if (find_pv(r, a->name)) {
 		a->type = IVG_AREA_PV;
 		return 0;
 	}
-	if (ivg_vg_lv(r->vg, a->name)) {
+	if (find_lv(r, a->name)) {
 		a->type = IVG_AREA_LV;
 		return 0;
 	}
@@ -420,7 +529,7 @@ static int raid_lv(struct rd *r, const struct ivg_cfg_node *n, const char *s,
 {
 	char name[80];
 
-	if (!ivg_vg_lv(r->vg, s)) {
+	if (!find_lv(r, s)) {
 		safe_copy(name, sizeof(name), s);
 		return rerr(r, n, "'%s' names unknown LV '%s'", n->key, name);
 	}
@@ -654,26 +763,47 @@ static int read_lv(struct rd *r, struct ivg_lv *lv,
 	return check_segments(r, n, lv);
 }
 
-/* First pass: all LV names, so that segments may refer to any LV. */
+static int add_lv(struct rd *r, const struct ivg_cfg_node *n)
+{
+	struct ivg_lv *lv;
+	char name[80];
+	int ret = need_section(r, n, "logical volume");
+
+	if (ret)
+		return ret;
+	safe_copy(name, sizeof(name), n->key);
+	if (!ivg_name_valid(n->key))
+		return rerr(r, n, "'%s' is not a valid LV name", name);
+	lv = calloc(1, sizeof(*lv));
+	if (!lv)
+		return rnomem(r);
+	r->vg->lvs[r->vg->lv_count++] = lv;
+	lv->name = strdup(n->key);
+	return lv->name ? 0 : rnomem(r);
+}
+
+/*
+ * First pass: all LV names, so that segments may refer to any LV. The
+ * model is filled directly (not with ivg_vg_add_lv, which searches the
+ * list each time) after one sorted check for duplicates.
+ */
 static int add_lvs(struct rd *r, const struct ivg_cfg_node *sec)
 {
 	const struct ivg_cfg_node *n;
-	char name[80];
-	int ret;
+	size_t count = ivg_cfg_count(sec);
+	int ret = check_unique(r, sec, "LV");
 
-	for (n = sec->child; n; n = n->next) {
-		ret = need_section(r, n, "logical volume");
-		if (ret)
-			return ret;
-		safe_copy(name, sizeof(name), n->key);
-		if (!ivg_name_valid(n->key))
-			return rerr(r, n, "'%s' is not a valid LV name", name);
-		if (ivg_vg_lv(r->vg, n->key))
-			return rerr(r, n, "LV '%s' appears twice", name);
-		if (!ivg_vg_add_lv(r->vg, n->key))
-			return rnomem(r);
-	}
-	return 0;
+	if (ret)
+		return ret;
+	r->vg->lvs = calloc(count ? count : 1, sizeof(*r->vg->lvs));
+	if (!r->vg->lvs)
+		return rnomem(r);
+	for (n = sec->child; !ret && n; n = n->next)
+		ret = add_lv(r, n);
+	if (!ret && !(r->lv_idx = sorted_copy(r->vg->lvs, r->vg->lv_count,
+					      cmp_lv)))
+		ret = rnomem(r);
+	return ret;
 }
 
 static int read_lvs(struct rd *r)
@@ -723,42 +853,69 @@ static int check_pv_key(struct rd *r, const struct ivg_cfg_node *n)
 	if (!ivg_name_valid(n->key) ||
 	    strlen(n->key) >= sizeof(((struct ivg_pv *)0)->name))
 		return rerr(r, n, "'%s' is not a usable PV key", name);
-	if (ivg_vg_pv_by_name(r->vg, n->key))
-		return rerr(r, n, "PV '%s' appears twice", name);
 	return 0;
 }
 
 static int read_pv(struct rd *r, const struct ivg_cfg_node *n)
 {
 	const struct field *tabs[] = { pv_fields, NULL };
-	struct ivg_pv *pv, *other;
+	struct ivg_pv *pv;
 	int ret = check_pv_key(r, n);
 
 	if (ret)
 		return ret;
-	pv = ivg_vg_add_pv(r->vg);
+	pv = calloc(1, sizeof(*pv));
 	if (!pv)
 		return rnomem(r);
+	r->vg->pvs[r->vg->pv_count++] = pv;
 	strcpy(pv->name, n->key);
 	where_obj(r, "PV", pv->name, NULL);
-	ret = read_fields(r, n, pv, tabs, pv_other);
-	if (ret)
-		return ret;
-	other = ivg_vg_pv_by_id(r->vg, pv->id);
-	if (other != pv)
-		return rerr(r, n, "same id as PV %s", other->name);
-	return 0;
+	return read_fields(r, n, pv, tabs, pv_other);
 }
 
+static int cmp_pv_id(const void *a, const void *b)
+{
+	return strcmp((*(struct ivg_pv *const *)a)->id,
+		      (*(struct ivg_pv *const *)b)->id);
+}
+
+/* The PVs by key for lookups; no two PVs may share an id. */
+static int index_pvs(struct rd *r)
+{
+	struct ivg_pv **by_id;
+	size_t i, n = r->vg->pv_count;
+	int ret = 0;
+
+	r->pv_idx = sorted_copy(r->vg->pvs, n, cmp_pv);
+	by_id = sorted_copy(r->vg->pvs, n, cmp_pv_id);
+	if (!r->pv_idx || !by_id) {
+		free(by_id);
+		return rnomem(r);
+	}
+	for (i = 1; !ret && i < n; i++)
+		if (!strcmp(by_id[i - 1]->id, by_id[i]->id))
+			ret = rerr(r, r->pvs_node, "PVs %s and %s have the same "
+				   "id", by_id[i - 1]->name, by_id[i]->name);
+	free(by_id);
+	return ret;
+}
+
+/* Filled directly after one sorted check for duplicate keys. */
 static int read_pvs(struct rd *r)
 {
 	const struct ivg_cfg_node *n;
-	int ret = 0;
+	size_t count = ivg_cfg_count(r->pvs_node);
+	int ret = check_unique(r, r->pvs_node, "PV");
 
+	if (ret)
+		return ret;
+	r->vg->pvs = calloc(count ? count : 1, sizeof(*r->vg->pvs));
+	if (!r->vg->pvs)
+		return rnomem(r);
 	for (n = r->pvs_node->child; !ret && n; n = n->next)
 		ret = read_pv(r, n);
 	where_vg(r);
-	return ret;
+	return ret ? ret : index_pvs(r);
 }
 
 /* ---- the VG --------------------------------------------------------- */
@@ -892,6 +1049,8 @@ int ivg_vg_from_text(struct ivg_ctx *ctx, const char *text, size_t len,
 	if (!ret)
 		ret = read_vg(&r, vgn);
 	ivg_cfg_free(root);
+	free(r.pv_idx);
+	free(r.lv_idx);
 	if (ret) {
 		ivg_vg_free(r.vg);
 		return ret;
@@ -921,42 +1080,61 @@ static bool id_valid(const char *id)
 	return strlen(id) == IVG_UUID_LEN && !ivg_uuid_parse(id, tmp);
 }
 
-static const char *check_area(const struct ivg_vg *vg, enum seg_class c,
+/* What the checks look names up in: both lists sorted by name. */
+struct chk {
+	const struct ivg_vg *vg;
+	struct ivg_pv **pvs;
+	struct ivg_lv **lvs;
+};
+
+static bool chk_pv(const struct chk *c, const char *name)
+{
+	return bsearch(name, c->pvs, c->vg->pv_count, sizeof(*c->pvs),
+		       cmp_pv_key) != NULL;
+}
+
+static bool chk_lv(const struct chk *c, const char *name)
+{
+	return bsearch(name, c->lvs, c->vg->lv_count, sizeof(*c->lvs),
+		       cmp_lv_key) != NULL;
+}
+
+static const char *check_area(const struct chk *c, enum seg_class sc,
 			      const struct ivg_area *a)
 {
-	bool raid = c == SEG_RAID || c == SEG_RAID0 || c == SEG_RAID0_META;
+	bool raid = sc == SEG_RAID || sc == SEG_RAID0 || sc == SEG_RAID0_META;
 
 	if (!a->name)
 		return "an area has no name";
 	if (raid != (a->type == IVG_AREA_RAID))
 		return "an area's type does not fit the segment type";
-	if (a->type == IVG_AREA_PV && !ivg_vg_pv_by_name(vg, a->name))
+	if (a->type == IVG_AREA_PV && !chk_pv(c, a->name))
 		return "an area names an unknown PV";
-	if (a->type != IVG_AREA_PV && !ivg_vg_lv(vg, a->name))
+	if (a->type != IVG_AREA_PV && !chk_lv(c, a->name))
 		return "an area names an unknown LV";
-	if (a->meta && !ivg_vg_lv(vg, a->meta))
+	if (a->meta && !chk_lv(c, a->meta))
 		return "a raid area names an unknown metadata LV";
 	return NULL;
 }
 
-static const char *check_seg(const struct ivg_vg *vg, const struct ivg_seg *s)
+static const char *check_seg(const struct chk *c, const struct ivg_seg *s)
 {
-	enum seg_class c;
+	enum seg_class sc;
 	const char *why;
 	size_t i;
 
 	if (!s->type)
 		return "no segment type";
-	c = seg_class(s->type);
-	if (c == SEG_OTHER)
+	sc = seg_class(s->type);
+	if (sc == SEG_OTHER)
 		return NULL;
 	if (!s->area_count)
 		return "no areas";
-	if (c == SEG_RAID ? (s->device_count != s->area_count)
-			  : (c != SEG_MIRROR && s->stripe_count != s->area_count))
+	if (sc == SEG_RAID ? (s->device_count != s->area_count)
+			   : (sc != SEG_MIRROR && s->stripe_count != s->area_count))
 		return "the stripe or device count does not match the areas";
 	for (i = 0; i < s->area_count; i++)
-		if ((why = check_area(vg, c, &s->areas[i])))
+		if ((why = check_area(c, sc, &s->areas[i])))
 			return why;
 	return NULL;
 }
@@ -972,7 +1150,7 @@ static bool extra_has_section(const struct ivg_cfg_node *extra)
 	return false;
 }
 
-static int check_lv(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+static int check_lv(struct ivg_ctx *ctx, const struct chk *c,
 		    const struct ivg_lv *lv)
 {
 	uint64_t le = 0;
@@ -980,44 +1158,55 @@ static int check_lv(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	size_t i;
 
 	if (!id_valid(lv->id))
-		return werr(ctx, vg, lv, 0, "invalid id");
+		return werr(ctx, c->vg, lv, 0, "invalid id");
 	if (extra_has_section(lv->extra))
-		return werr(ctx, vg, lv, 0, "a section among the extra keys");
+		return werr(ctx, c->vg, lv, 0, "a section among the extra keys");
 	for (i = 0; i < lv->seg_count; i++) {
 		if (lv->segs[i].start_extent != le)
-			return werr(ctx, vg, lv, i + 1, "not contiguous with "
-				    "the previous segment");
+			return werr(ctx, c->vg, lv, i + 1, "not contiguous "
+				    "with the previous segment");
 		le += lv->segs[i].extent_count;
-		if ((why = check_seg(vg, &lv->segs[i])))
-			return werr(ctx, vg, lv, i + 1, why);
+		if ((why = check_seg(c, &lv->segs[i])))
+			return werr(ctx, c->vg, lv, i + 1, why);
 	}
 	return 0;
 }
 
 static int check_names(struct ivg_ctx *ctx, const struct ivg_vg *vg)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < vg->pv_count; i++) {
+	for (i = 0; i < vg->pv_count; i++)
 		if (!ivg_name_valid(vg->pvs[i]->name) || !id_valid(vg->pvs[i]->id))
 			return werr(ctx, vg, NULL, 0, "a PV has a bad key or id");
-		for (j = 0; j < i; j++)
-			if (!strcmp(vg->pvs[i]->name, vg->pvs[j]->name))
-				return werr(ctx, vg, NULL, 0, "two PVs share a key");
-	}
-	for (i = 0; i < vg->lv_count; i++) {
+	for (i = 0; i < vg->lv_count; i++)
 		if (!ivg_name_valid(vg->lvs[i]->name))
 			return werr(ctx, vg, NULL, 0, "an LV has a bad name");
-		for (j = 0; j < i; j++)
-			if (!strcmp(vg->lvs[i]->name, vg->lvs[j]->name))
-				return werr(ctx, vg, vg->lvs[i], 0,
-					    "name used twice");
-	}
+	return 0;
+}
+
+/* Names are valid (check_names); now sort them and find duplicates. */
+static int check_unique_names(struct ivg_ctx *ctx, struct chk *c)
+{
+	const struct ivg_vg *vg = c->vg;
+	size_t i;
+
+	c->pvs = sorted_copy(vg->pvs, vg->pv_count, cmp_pv);
+	c->lvs = sorted_copy(vg->lvs, vg->lv_count, cmp_lv);
+	if (!c->pvs || !c->lvs)
+		return ivg_err(ctx, -ENOMEM, "VG %s: out of memory", vg->name);
+	for (i = 1; i < vg->pv_count; i++)
+		if (!strcmp(c->pvs[i - 1]->name, c->pvs[i]->name))
+			return werr(ctx, vg, NULL, 0, "two PVs share a key");
+	for (i = 1; i < vg->lv_count; i++)
+		if (!strcmp(c->lvs[i - 1]->name, c->lvs[i]->name))
+			return werr(ctx, vg, c->lvs[i], 0, "name used twice");
 	return 0;
 }
 
 static int check_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg)
 {
+	struct chk c = { .vg = vg };
 	size_t i;
 	int ret;
 
@@ -1027,8 +1216,12 @@ static int check_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg)
 	if (!id_valid(vg->id))
 		return werr(ctx, vg, NULL, 0, "invalid id");
 	ret = check_names(ctx, vg);
+	if (!ret)
+		ret = check_unique_names(ctx, &c);
 	for (i = 0; !ret && i < vg->lv_count; i++)
-		ret = check_lv(ctx, vg, vg->lvs[i]);
+		ret = check_lv(ctx, &c, vg->lvs[i]);
+	free(c.pvs);
+	free(c.lvs);
 	return ret;
 }
 

@@ -4,6 +4,7 @@
 # admits only the loop devices it creates, and a cleanup trap that
 # detaches those loops and removes the directory even when it fails.
 set -eu
+if [ "$(id -u)" != 0 ]; then echo "needs root (loop devices)"; exit 77; fi
 export PATH="$IVG_BIN:$PATH:/usr/sbin:/sbin"
 T=$(mktemp -d /tmp/ivg-it-XXXXXX)
 # Loop devices are recorded in a file: helpers run in $( ) subshells.

@@ -7,15 +7,21 @@ cd "$(dirname "$0")/.." || exit 1
 export IVG_BIN
 pass=0
 fail=0
+skip=0
 failed=""
 for t in tests/integration/*.sh; do
 	if [ -n "$IVG_FAST" ] && ! grep -q '^# fast' "$t"; then continue; fi
 	name=$(basename "$t" .sh)
 	log=$(mktemp /tmp/ivg-test-XXXXXX.log)
 	start=$(date +%s)
-	if timeout 900 bash "$t" >"$log" 2>&1; then
+	timeout 900 bash "$t" >"$log" 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
 		pass=$((pass + 1))
 		echo "PASS $name ($(( $(date +%s) - start ))s)"
+	elif [ $rc = 77 ]; then
+		skip=$((skip + 1))
+		echo "SKIP $name: $(tail -1 "$log")"
 	else
 		fail=$((fail + 1))
 		failed="$failed $name"
@@ -24,5 +30,5 @@ for t in tests/integration/*.sh; do
 	fi
 	rm -f "$log"
 done
-echo "integration: $pass passed, $fail failed"
+echo "integration: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

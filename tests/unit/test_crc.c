@@ -10,28 +10,9 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "crc.h"
-
-/* Fixtures live next to this file unless IVG_TEST_DATA says otherwise. */
-static void load(const char *name, uint8_t *buf, size_t len)
-{
-	const char *dir = getenv("IVG_TEST_DATA");
-	const char *slash = strrchr(__FILE__, '/');
-	char path[4096];
-	FILE *f;
-
-	if (dir)
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-	else
-		snprintf(path, sizeof(path), "%.*sdata/%s",
-			 slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__,
-			 name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	assert_int_equal(fread(buf, 1, len, f), len);
-	fclose(f);
-}
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -100,7 +81,7 @@ static void real_label_sectors(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		uint8_t s[512];
 
-		load(names[i], s, sizeof(s));
+		load_fixture(names[i], s, sizeof(s));
 		assert_int_equal(ivg_crc(IVG_INITIAL_CRC, s + 20, 492),
 				 le32(s + 16));
 	}
@@ -113,7 +94,7 @@ static void real_mda(void **state)
 	uint64_t off, size, first;
 	uint32_t crc;
 
-	load("mda_wrapped.bin", a, sizeof(a));
+	load_fixture("mda_wrapped.bin", a, sizeof(a));
 	assert_int_equal(ivg_crc(IVG_INITIAL_CRC, a + 4, 508), le32(a));
 	off = le64(a + 40);
 	size = le64(a + 48);

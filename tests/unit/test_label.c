@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "fixture.h"
 #include <errno.h>
 
 #include "crc.h"
@@ -17,26 +19,6 @@
 #include "label.h"
 
 #define MIB (1024ULL * 1024)
-
-static void load(const char *name, uint8_t *buf, size_t len)
-{
-	const char *dir = getenv("IVG_TEST_DATA");
-	const char *slash = strrchr(__FILE__, '/');
-	char path[4096];
-	FILE *f;
-
-	if (dir)
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-	else
-		snprintf(path, sizeof(path), "%.*sdata/%s",
-			 slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__,
-			 name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	assert_int_equal(fread(buf, 1, len, f), len);
-	fclose(f);
-}
 
 static void put_le32(uint8_t *p, uint32_t v)
 {
@@ -91,7 +73,7 @@ static void real_plain(void **state)
 	uint8_t s[512];
 	struct ivg_label l;
 
-	load("label_plain.bin", s, sizeof(s));
+	load_fixture("label_plain.bin", s, sizeof(s));
 	assert_int_equal(decode(s, 1, &l), 0);
 	assert_int_equal(l.sector, 1);
 	assert_uuid_ok(l.pv_uuid);
@@ -111,7 +93,7 @@ static void real_bootloader_area(void **state)
 	uint8_t s[512];
 	struct ivg_label l;
 
-	load("label_ba.bin", s, sizeof(s));
+	load_fixture("label_ba.bin", s, sizeof(s));
 	assert_int_equal(decode(s, 1, &l), 0);
 	assert_int_equal(l.data.offset, 2 * MIB);
 	assert_int_equal(l.mda_count, 1);
@@ -126,7 +108,7 @@ static void real_two_mdas(void **state)
 	uint8_t s[512];
 	struct ivg_label l;
 
-	load("label_mda2.bin", s, sizeof(s));
+	load_fixture("label_mda2.bin", s, sizeof(s));
 	assert_int_equal(decode(s, 1, &l), 0);
 	assert_int_equal(l.mda_count, 2);
 	assert_int_equal(l.mda[0].offset, 4096);
@@ -145,7 +127,7 @@ static void reencode_is_identical(void **state)
 		uint8_t s[512], out[512];
 		struct ivg_label l;
 
-		load(names[i], s, sizeof(s));
+		load_fixture(names[i], s, sizeof(s));
 		assert_int_equal(decode(s, 1, &l), 0);
 		assert_int_equal(ivg_label_encode(&l, out), 0);
 		assert_memory_equal(s, out, sizeof(s));
@@ -223,7 +205,7 @@ static void bad_crc(void **state)
 {
 	uint8_t s[512];
 
-	load("label_plain.bin", s, sizeof(s));
+	load_fixture("label_plain.bin", s, sizeof(s));
 	s[100] ^= 1;
 	expect_bad(s, 1, -EILSEQ, "bad checksum");
 }
@@ -232,7 +214,7 @@ static void wrong_sector(void **state)
 {
 	uint8_t s[512];
 
-	load("label_plain.bin", s, sizeof(s));
+	load_fixture("label_plain.bin", s, sizeof(s));
 	expect_bad(s, 2, -EILSEQ, "claims to be in sector 1");
 }
 
@@ -247,7 +229,7 @@ static void bad_type(void **state)
 {
 	uint8_t s[512];
 
-	load("label_plain.bin", s, sizeof(s));
+	load_fixture("label_plain.bin", s, sizeof(s));
 	memcpy(s + 24, "LVM1 001", 8);
 	fix_crc(s);
 	expect_bad(s, 1, -EILSEQ, "type");
@@ -257,7 +239,7 @@ static void bad_uuid(void **state)
 {
 	uint8_t s[512];
 
-	load("label_plain.bin", s, sizeof(s));
+	load_fixture("label_plain.bin", s, sizeof(s));
 	s[40] = '-';
 	fix_crc(s);
 	expect_bad(s, 1, -EILSEQ, "UUID");
@@ -297,7 +279,7 @@ static void no_data_area(void **state)
 {
 	uint8_t s[512];
 
-	load("label_plain.bin", s, sizeof(s));
+	load_fixture("label_plain.bin", s, sizeof(s));
 	memset(s + 72, 0, 16);         /* the only data area */
 	fix_crc(s);
 	expect_bad(s, 1, -EILSEQ, "no data area");
@@ -322,7 +304,7 @@ static void mutations(void **state)
 	uint8_t base[512], s[512];
 	struct ivg_label l;
 
-	load("label_ba.bin", base, sizeof(base));
+	load_fixture("label_ba.bin", base, sizeof(base));
 	srand(11);
 	for (int i = 0; i < 20000; i++) {
 		int r;

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "fixture.h"
 #include <errno.h>
 
 #include "crc.h"
@@ -18,26 +20,6 @@
 
 #define MDA_START 4096ULL
 #define MDA_SIZE 32768ULL              /* lvm2's minimum: wraps quickly */
-
-static void load(const char *name, uint8_t *buf, size_t len)
-{
-	const char *dir = getenv("IVG_TEST_DATA");
-	const char *slash = strrchr(__FILE__, '/');
-	char path[4096];
-	FILE *f;
-
-	if (dir)
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-	else
-		snprintf(path, sizeof(path), "%.*sdata/%s",
-			 slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__,
-			 name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	assert_int_equal(fread(buf, 1, len, f), len);
-	fclose(f);
-}
 
 struct tmpdev {
 	char dir[64];
@@ -269,7 +251,7 @@ static void real_lvm2_wrapped_area(void **state)
 	char *text, *tb;
 	size_t len, lb;
 
-	load("mda_wrapped.bin", area, sizeof(area));
+	load_fixture("mda_wrapped.bin", area, sizeof(area));
 	tmpdev_open(&t);
 	assert_int_equal(ivg_dev_pwrite(&t.ctx, t.dev, area, sizeof(area),
 					MDA_START), 0);
@@ -311,7 +293,7 @@ static void from_buf_asks_for_more(void **state)
 	size_t len;
 
 	ivg_ctx_init(&ctx);
-	load("mda_wrapped.bin", area, sizeof(area));
+	load_fixture("mda_wrapped.bin", area, sizeof(area));
 	assert_int_equal(ivg_mda_header_from_buf(&ctx, "b", area, MDA_START,
 						 256, MDA_START, 0, &h,
 						 &need), -EAGAIN);
@@ -392,7 +374,7 @@ static void corrupt_header_detected(void **state)
 	uint8_t b[512];
 
 	ivg_ctx_init(&ctx);
-	load("mda_wrapped.bin", area, sizeof(area));
+	load_fixture("mda_wrapped.bin", area, sizeof(area));
 	memcpy(b, area, 512);
 	b[45] ^= 1;
 	assert_int_equal(ivg_mda_header_decode(&ctx, "/dev/q", b, MDA_START,
@@ -472,7 +454,7 @@ static void mutations(void **state)
 	struct ivg_ctx ctx;
 
 	ivg_ctx_init(&ctx);
-	load("mda_wrapped.bin", base, sizeof(base));
+	load_fixture("mda_wrapped.bin", base, sizeof(base));
 	srand(3);
 	for (int i = 0; i < 5000; i++) {
 		struct ivg_mda_header h;
