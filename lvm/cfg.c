@@ -137,7 +137,8 @@ int ivg_cfg_unlink(struct ivg_cfg_node *sec, struct ivg_cfg_node *n)
 	return -ENOENT;
 }
 
-static int value_copy(struct ivg_cfg_value *dst, const struct ivg_cfg_value *src)
+static int value_copy(struct ivg_cfg_value *dst,
+		      const struct ivg_cfg_value *src)
 {
 	*dst = *src;
 	if (src->type != IVG_CFG_STRING)
@@ -463,7 +464,8 @@ static int lex_number(struct parser *p, int64_t *out)
 
 	lex_word(p, &b, &e);
 	if (memchr(b, '.', (size_t)(e - b)))
-		return perr(p, p->line, "floating-point value is not supported");
+		return perr(p, p->line,
+			    "floating-point value is not supported");
 	d = b;
 	neg = *d == '-';
 	if (*d == '-' || *d == '+')

@@ -62,8 +62,10 @@ static int canon_path(const char *path, char *out)
 	snprintf(base, sizeof(base), "%s", path);
 	if (!realpath(dirname(dir), real))
 		return -errno;
-	if (strlen(real) + strlen(basename(base)) + 2 > PATH_MAX)
+	if (strlen(real) + strlen(basename(base)) + 2 > PATH_MAX) {
+		errno = ENAMETOOLONG;
 		return -ENAMETOOLONG;
+	}
 	strcpy(out, real);
 	strcat(out, "/");
 	strcat(out, basename(base));
@@ -119,7 +121,7 @@ static int resolve_disk(struct job *j, size_t i)
 	d->boot = !j->o->boot_disks ||
 		  listed(j->o->boot_disks, j->o->n_boot, d->path);
 	if (canon_path(d->path, d->canon))
-		return ivg_err(j->ctx, ENOENT, "%s: no such directory", d->path);
+		return ivg_err(j->ctx, errno, "%s: %s", d->path, strerror(errno));
 	for (size_t k = 0; k < i; k++)
 		if (!strcmp(j->disks[k].canon, d->canon))
 			return ivg_err(j->ctx, EINVAL, "%s: device given twice",
@@ -152,54 +154,76 @@ static int ask(struct job *j, const char *question)
 	return j->o->confirm && j->o->confirm(j->o->confirm_arg, question);
 }
 
-/* A PV of some VG needs -f; any other signature needs a yes. */
-static int check_contents(struct job *j)
+/* A PV of some VG needs -f; any other signature needs a yes (or -f). */
+static int check_disk_contents(struct job *j, struct disk *d,
+			       const struct ivg_scan_pv *p)
 {
-	char *paths[IVG_MAX_LEGS * 4];
-	size_t n = 0, map[IVG_MAX_LEGS * 4];
-	struct ivg_scan *s;
+	const char *vg = NULL;
+	char sig[128] = "", q[512];
 	int r;
 
-	for (size_t i = 0; i < j->o->n_disks && n < IVG_MAX_LEGS * 4; i++)
+	for (size_t m = 0; m < p->mda_count; m++)
+		if (!p->mda[m].err)
+			vg = p->mda[m].vgname;
+	if (vg && !j->o->force)
+		return ivg_err(j->ctx, EBUSY,
+			       "%s: is a PV of volume group \"%s\"; use -f to reuse it",
+			       d->path, vg);
+	if (vg)
+		return 0;
+	r = ivg_probe_signature(j->ctx, d->dev, sig, sizeof(sig));
+	if (r <= 0 || j->o->force)
+		return r < 0 ? r : 0;
+	snprintf(q, sizeof(q), "WARNING: %s signature detected on %s. Wipe it?",
+		 sig, d->path);
+	if (!ask(j, q))
+		return ivg_err(j->ctx, EEXIST,
+			       "%s: %s signature found; not overwriting it (use -y to wipe it)",
+			       d->path, sig);
+	return 0;
+}
+
+static int check_contents(struct job *j)
+{
+	char **paths = calloc(j->o->n_disks + 1, sizeof(*paths));
+	size_t *map = calloc(j->o->n_disks + 1, sizeof(*map));
+	struct ivg_scan *s = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (!paths || !map)
+		r = ivg_err(j->ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; !r && i < j->o->n_disks; i++)
 		if (j->disks[i].dev) {
 			map[n] = i;
 			paths[n++] = (char *)j->disks[i].path;
 		}
-	if (!n)
-		return 0;
-	r = ivg_scan_devices(j->ctx, paths, n, false, &s);
-	for (size_t k = 0; !r && k < n; k++) {
-		struct disk *d = &j->disks[map[k]];
-		const struct ivg_scan_pv *p = &s->pvs[k];
-		const char *vg = NULL;
-		char sig[128] = "", q[512];
-
-		for (size_t m = 0; m < p->mda_count; m++)
-			if (!p->mda[m].err)
-				vg = p->mda[m].vgname;
-		if (vg && !j->o->force) {
-			r = ivg_err(j->ctx, EBUSY,
-				    "%s: is a PV of volume group \"%s\"; use -f to reuse it",
-				    d->path, vg);
-			break;
-		}
-		if (vg)
-			continue;
-		r = ivg_probe_signature(j->ctx, d->dev, sig, sizeof(sig));
-		if (r <= 0)
-			continue;
-		r = 0;
-		if (j->o->force)
-			continue;
-		snprintf(q, sizeof(q), "WARNING: %s signature detected on %s. Wipe it?",
-			 sig, d->path);
-		if (!ask(j, q))
-			r = ivg_err(j->ctx, EEXIST,
-				    "%s: holds a %s; not overwriting it (use -y to wipe it)",
-				    d->path, sig);
-	}
+	if (!r && n)
+		r = ivg_scan_devices(j->ctx, paths, n, false, &s);
+	for (size_t k = 0; !r && k < n; k++)
+		r = check_disk_contents(j, &j->disks[map[k]], &s->pvs[k]);
 	ivg_scan_free(s);
+	free(paths);
+	free(map);
 	return r;
+}
+
+/* mformat formats the ESPs: find it now, not after the first disk. */
+static int check_tools(struct job *j)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	while (path && *path) {
+		size_t len = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/mformat", (int)len, path);
+		if (len && access(buf, X_OK) == 0)
+			return 0;
+		path += len + (path[len] == ':');
+	}
+	return ivg_err(j->ctx, ENOENT,
+		       "mformat (mtools) is not installed; it formats the EFI system partitions");
 }
 
 static int check_name_free(struct job *j)
@@ -341,8 +365,12 @@ static int write_disk(struct job *j, struct disk *d)
 		if (r)
 			return r;
 	}
+	/* The user agreed (or -f): old signatures go, as with pvcreate -y. */
+	if (!d->create)
+		r = ivg_probe_wipe(j->ctx, d->dev);
 	ivg_info(j->ctx, "%s: writing the partition table", d->path);
-	r = ivg_gpt_write(j->ctx, d->dev, &d->layout);
+	if (!r)
+		r = ivg_gpt_write(j->ctx, d->dev, &d->layout);
 	if (!r)
 		r = ivg_esp_format(j->ctx, d->path, d->layout.esp_start,
 				   d->layout.esp_size, "IVG-ESP");
@@ -415,6 +443,8 @@ static int check_all(struct job *j)
 {
 	int r = check_args(j);
 
+	if (!r)
+		r = check_tools(j);
 	for (size_t i = 0; !r && i < j->o->n_disks; i++)
 		r = resolve_disk(j, i);
 	if (!r)

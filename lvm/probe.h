@@ -18,4 +18,11 @@ struct ivg_dev;
 int ivg_probe_signature(struct ivg_ctx *ctx, struct ivg_dev *dev,
 			char *desc, size_t desc_len);
 
+/*
+ * Erase every signature libblkid finds on the whole disk (filesystems,
+ * RAID members, partition tables, LVM labels), as wipefs -a and lvm2's
+ * pvcreate -y do: only the signature bytes are zeroed. Writes.
+ */
+int ivg_probe_wipe(struct ivg_ctx *ctx, struct ivg_dev *dev);
+
 #endif

@@ -271,7 +271,8 @@ struct ivg_pv *ivg_vg_add_pv(struct ivg_vg *vg)
 		free(pv);
 		return NULL;
 	}
-	snprintf(pv->name, sizeof(pv->name), "pv%zu", n);
+	/* Fewer than 2^32 PVs: "pv" and ten digits fit the name. */
+	snprintf(pv->name, sizeof(pv->name), "pv%u", (unsigned)n);
 	return pv;
 }
 
@@ -347,7 +348,8 @@ struct ivg_seg *ivg_lv_add_seg(struct ivg_lv *lv, const char *type,
 	seg = &segs[lv->seg_count];
 	memset(seg, 0, sizeof(*seg));
 	seg->type = strdup(type);
-	seg->areas = area_count ? calloc(area_count, sizeof(*seg->areas)) : NULL;
+	if (area_count)
+		seg->areas = calloc(area_count, sizeof(*seg->areas));
 	if (!seg->type || (area_count && !seg->areas)) {
 		free(seg->type);
 		free(seg->areas);

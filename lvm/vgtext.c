@@ -3,10 +3,10 @@
  * vgtext.c - LVM2 text metadata to the VG model and back.
  *
  * Reading follows lvm2's import (lib/format_text/import_vsn1.c): the VG
- * is the first top-level section, physical_volumes are read first, then
- * the LV names, then the LVs with their segments, so that areas can name
- * any PV or LV. Every member of a section that the model does not hold
- * is copied into the object's 'extra', in order.
+ * is the top-level section (there must be exactly one), physical_volumes
+ * are read first, then the LV names, then the LVs with their segments,
+ * so that areas can name any PV or LV. Every member of a section that
+ * the model does not hold is copied into the object's 'extra', in order.
  *
  * Writing follows lvm2 2.03.16's export (lib/format_text/export.c and the
  * segment types' text_export) in the form that lands in a metadata area:
@@ -400,7 +400,8 @@ static void *sorted_copy(void *arr, size_t n,
 
 	if (!c)
 		return NULL;
-	memcpy(c, arr, n * sizeof(*c));
+	if (n)
+		memcpy(c, arr, n * sizeof(*c));
 	qsort(c, n, sizeof(*c), cmp);
 	return c;
 }
@@ -1130,8 +1131,9 @@ static const char *check_seg(const struct chk *c, const struct ivg_seg *s)
 		return NULL;
 	if (!s->area_count)
 		return "no areas";
-	if (sc == SEG_RAID ? (s->device_count != s->area_count)
-			   : (sc != SEG_MIRROR && s->stripe_count != s->area_count))
+	if (sc == SEG_RAID ? s->device_count != s->area_count
+			   : sc != SEG_MIRROR &&
+			     s->stripe_count != s->area_count)
 		return "the stripe or device count does not match the areas";
 	for (i = 0; i < s->area_count; i++)
 		if ((why = check_area(c, sc, &s->areas[i])))
@@ -1160,7 +1162,8 @@ static int check_lv(struct ivg_ctx *ctx, const struct chk *c,
 	if (!id_valid(lv->id))
 		return werr(ctx, c->vg, lv, 0, "invalid id");
 	if (extra_has_section(lv->extra))
-		return werr(ctx, c->vg, lv, 0, "a section among the extra keys");
+		return werr(ctx, c->vg, lv, 0,
+			    "a section among the extra keys");
 	for (i = 0; i < lv->seg_count; i++) {
 		if (lv->segs[i].start_extent != le)
 			return werr(ctx, c->vg, lv, i + 1, "not contiguous "
@@ -1177,8 +1180,10 @@ static int check_names(struct ivg_ctx *ctx, const struct ivg_vg *vg)
 	size_t i;
 
 	for (i = 0; i < vg->pv_count; i++)
-		if (!ivg_name_valid(vg->pvs[i]->name) || !id_valid(vg->pvs[i]->id))
-			return werr(ctx, vg, NULL, 0, "a PV has a bad key or id");
+		if (!ivg_name_valid(vg->pvs[i]->name) ||
+		    !id_valid(vg->pvs[i]->id))
+			return werr(ctx, vg, NULL, 0,
+				    "a PV has a bad key or id");
 	for (i = 0; i < vg->lv_count; i++)
 		if (!ivg_name_valid(vg->lvs[i]->name))
 			return werr(ctx, vg, NULL, 0, "an LV has a bad name");

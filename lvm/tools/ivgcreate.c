@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgcreate.c - create an install volume group. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,8 @@ static const char help[] =
 "      --oppfs-size SIZE     size of oppfs (default 1g)\n"
 "      --devices LIST        devices to check for a VG of the same name\n"
 "  -y, --yes                 wipe existing signatures without asking\n"
-"  -f, --force               also reuse disks that are PVs of another VG\n"
+"  -f, --force               reuse disks that are PVs of another VG, and\n"
+"                            wipe other signatures without asking\n"
 "  -v, --verbose             say more\n"
 "      --help                this help\n"
 "\n"
@@ -62,6 +64,40 @@ static int size_opt(int c, const char *arg, struct ivg_create_opts *co)
 
 	if (parse_size(arg, 'm', dst))
 		return usage_error("ivgcreate", "invalid size \"%s\"", arg);
+	return 0;
+}
+
+static bool same_path(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (realpath(a, ra) && realpath(b, rb))
+		return !strcmp(ra, rb);
+	return !strcmp(a, b);
+}
+
+/* What the command line alone shows to be wrong: exit 3, as lvm2. */
+static int check_cmdline(const struct ivg_create_opts *co)
+{
+	uint64_t es = co->extent_size;
+
+	if (es && (es < 4096 || (es & (es - 1)) || es > (1ULL << 40)))
+		return usage_error("ivgcreate",
+				   "extent size %llu bytes is not a power of two between 4k and 1t",
+				   (unsigned long long)es);
+	/* The longest LV name is bootlv_rimage_63: VG + LV <= 124. */
+	if (strlen(co->vgname) + strlen(IVG_BOOTLV "_rimage_63") > 124)
+		return usage_error("ivgcreate", "VG name \"%s\" is too long (at most %zu characters)",
+				   co->vgname, 124 - strlen(IVG_BOOTLV "_rimage_63"));
+	for (size_t i = 0; i < co->n_boot; i++) {
+		bool found = false;
+
+		for (size_t k = 0; k < co->n_disks && !found; k++)
+			found = same_path(co->boot_disks[i], co->disks[k]);
+		if (!found)
+			return usage_error("ivgcreate", "--boot-pvs: %s is not one of the disks",
+					   co->boot_disks[i]);
+	}
 	return 0;
 }
 
@@ -117,6 +153,8 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 		usage_error("ivgcreate", "invalid VG name \"%s\"", co.vgname);
 		goto bad;
 	}
+	if (check_cmdline(&co))
+		goto bad;
 	if ((boot ? nboot : co.n_disks) > IVG_MAX_LEGS) {
 		usage_error("ivgcreate", "%zu boot PVs: at most %d (use --boot-pvs)",
 			    boot ? nboot : co.n_disks, IVG_MAX_LEGS);

@@ -74,8 +74,8 @@ static void jsetu(json_object *o, const char *k, uint64_t v)
 
 static const char *pv_path(const struct ivg_pv *pv)
 {
-	return pv->dev ? pv->dev->path :
-	       pv->device ? pv->device : "[unknown]";
+	/* lvm2 names a missing PV "[unknown]". */
+	return pv->dev ? pv->dev->path : "[unknown]";
 }
 
 /* "pv0(12),pv1(0)" with device paths, or sub-LV names for raid. */
@@ -139,7 +139,9 @@ static void report_vg(struct report *rp, struct ivg_vgh *h)
 	for (size_t i = 0; i < vg->lv_count; i++)
 		visible += ivg_lv_visible(vg->lvs[i]);
 	ivg_uuid_format(vg->id, uuid);
-	snprintf(a, sizeof(a), "%c%c%c-n%c", vg_attr(vg, 0), vg_attr(vg, 1),
+	/* lvm2's vg_attr: permissions, resizeable, exported, partial,
+	 * allocation policy, clustered. */
+	snprintf(a, sizeof(a), "%c%c%c%cn-", vg_attr(vg, 0), vg_attr(vg, 1),
 		 vg_attr(vg, 2), h->missing ? 'p' : '-');
 	if (rp->json) {
 		json_object *o = json_object_new_object();
@@ -185,7 +187,9 @@ static void report_pvs(struct report *rp, struct ivg_vgh *h)
 							   msg, sizeof(msg));
 
 		ivg_uuid_format(pv->id, uuid);
-		if (ls == IVG_LEG_NONE)
+		if (!pv->dev && ls == IVG_LEG_NONE)
+			snprintf(st, sizeof(st), "missing");
+		else if (ls == IVG_LEG_NONE)
 			snprintf(st, sizeof(st), "none");
 		else
 			snprintf(st, sizeof(st), "%d:%s", leg,
@@ -302,7 +306,8 @@ static void print_json(struct report *rp)
 	json_object_array_add(arr, one);
 	json_object_object_add(top, "report", arr);
 	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED));
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(top);
 	rp->vgs = rp->pvs = rp->lvs = NULL;
 }
@@ -327,6 +332,7 @@ int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv)
 		rc = fail(ctx);
 		goto out;
 	}
+	session_warn(&s);
 	if (optind < argc) {
 		for (int i = optind; i < argc; i++)
 			if (report_one(ctx, &rp, &s, argv[i], true))

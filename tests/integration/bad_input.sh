@@ -24,6 +24,9 @@ expect_fail 3 "invalid VG name" ivgcreate -y $C -- "-x" a.img
 unchanged
 expect_fail 3 "unknown option|invalid size" ivgcreate -y --bosfs-size 12q tvg a.img
 expect_fail 3 "at least one disk" ivgcreate tvg
+expect_fail 3 "extent size .* not a power of two" ivgcreate -y $C -s 3k tvg a.img
+expect_fail 3 "--boot-pvs: b.img is not one of the disks" ivgcreate -y $C --boot-pvs b.img tvg a.img
+expect_fail 3 "is too long" ivgcreate -y $C "$(printf 'v%.0s' $(seq 1 110))" a.img
 expect_fail 5 "nothere.img: No such file" ivgcreate -y $C tvg a.img nothere.img
 [ -e nothere.img ] && die "nothere.img was created"
 unchanged
@@ -38,8 +41,17 @@ ok "no image file created for 65 boot PVs"
 mkfs.ext4 -q -F fs.img 100m 2>/dev/null || { truncate -s 100m fs.img; mkfs.ext4 -q -F fs.img; }
 truncate -s 160m fs.img
 s=$(sums fs.img)
-expect_fail 5 "fs.img: holds a ext4" ivgcreate $C tvg fs.img </dev/null
+expect_fail 5 "fs.img: ext4 signature found" ivgcreate $C tvg fs.img </dev/null
 [ "$(sums fs.img)" = "$s" ] || die "fs.img changed"
+
+# With -y the old signatures are wiped, also where ivg writes nothing
+# (an ISO 9660 descriptor at 32 KiB), as pvcreate -y does.
+truncate -s 160m iso.img
+printf '\001CD001\001' | dd of=iso.img bs=1 seek=32768 conv=notrunc status=none
+blkid -p iso.img | grep -q iso9660 || die "test setup: no iso9660 signature"
+ivgcreate -y $C tiso iso.img >/dev/null || die "ivgcreate -y on iso.img"
+blkid -p iso.img | grep -q iso9660 && die "iso9660 signature left behind"
+ok "-y wipes the signatures ivgcreate does not overwrite"
 
 # A PV of another VG needs -f.
 L=$(loop_file b.img)
