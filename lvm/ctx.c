@@ -25,14 +25,21 @@ int ivg_err(struct ivg_ctx *ctx, int err, const char *fmt, ...)
 
 int ivg_err_prefix(struct ivg_ctx *ctx, int err, const char *fmt, ...)
 {
-	char prefix[IVG_ERRMSG_MAX], old[IVG_ERRMSG_MAX];
+	char old[IVG_ERRMSG_MAX];
+	size_t plen, olen;
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
-	va_end(ap);
 	memcpy(old, ctx->errmsg, sizeof(old));
-	snprintf(ctx->errmsg, sizeof(ctx->errmsg), "%s%s", prefix, old);
+	va_start(ap, fmt);
+	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	va_end(ap);
+	/* Append the old message after the prefix, truncating as needed. */
+	plen = strlen(ctx->errmsg);
+	olen = strnlen(old, sizeof(old) - 1);
+	if (olen > sizeof(ctx->errmsg) - 1 - plen)
+		olen = sizeof(ctx->errmsg) - 1 - plen;
+	memcpy(ctx->errmsg + plen, old, olen);
+	ctx->errmsg[plen + olen] = 0;
 	if (err == 0)
 		return -EIO;
 	return err < 0 ? err : -err;
