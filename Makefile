@@ -9,7 +9,7 @@ VERSION = 0.1.0
 
 CC ?= gcc
 B ?= build
-PKGS = ext2fs com_err fdisk blkid json-c libarchive devmapper uuid zlib libcrypto
+PKGS = ext2fs com_err fdisk blkid json-c libarchive devmapper uuid zlib libcrypto liburing
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # Messages are truncated on purpose; gcc's truncation check only nags.
@@ -19,8 +19,8 @@ CFLAGS ?= -O2 -g
 SAN ?=
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN) -Ilvm $(PKG_CFLAGS) \
 	-DIVG_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64
-LDLIBS = $(PKG_LIBS) -laio
-ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+LDLIBS = $(PKG_LIBS) -laio -pthread
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SAN)
 
 COMMANDS = ivgcreate ivgimport ivgexport ivgs
 

@@ -8,7 +8,9 @@
 # Both tools run N times, interleaved, in the same run; the first round is
 # a warm-up and is discarded; medians of wall-clock times are compared.
 # Measured twice: with the page cache warm for both, and (as root) with
-# the caches dropped before every single run.
+# the caches dropped before every single run. "Warm" means the image
+# files are in the page cache: a loop device's own cache is dropped at its
+# last close, so every run of either tool reads through the loop driver.
 #
 # Environment:
 #   IVG_BIN        directory of the ivg binaries (default: build/bin)
@@ -20,6 +22,9 @@
 #   BENCH_KEEP=1   keep the images and loops (prints where) for profiling
 #
 # Reproduce: make bench   or   IVG_BIN=$PWD/build/bin bench/ivgs_vs_vgs.sh
+
+# Functions below run through traps and variables (cleanup, $prep, ...).
+# shellcheck disable=SC2317
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -145,16 +150,34 @@ def uuid():
 lvs = []
 for i in range(add):
     pv, pe = slots[i]
-    lvs.append('\t\tblv%04d {\n\t\t\tid = "%s"\n\t\t\tstatus = ["READ", "WRITE", "VISIBLE"]\n'
+    lvs.append('\n\t\tblv%04d {\n\t\t\tid = "%s"\n\t\t\tstatus = ["READ", "WRITE", "VISIBLE"]\n'
                '\t\t\tflags = []\n\t\t\tsegment_count = 1\n\n\t\t\tsegment1 {\n'
                '\t\t\t\tstart_extent = 0\n\t\t\t\textent_count = 1\n\n'
                '\t\t\t\ttype = "striped"\n\t\t\t\tstripe_count = 1\n\n'
-               '\t\t\t\tstripes = [\n\t\t\t\t\t"%s", %d\n\t\t\t\t]\n\t\t\t}\n\t\t}\n\n'
+               '\t\t\t\tstripes = [\n\t\t\t\t\t"%s", %d\n\t\t\t\t]\n\t\t\t}\n\t\t}\n'
                % (i, uuid(), pv, pe))
-m = re.search(r'^\s*logical_volumes \{\n\n?', text, re.M)
+# After the existing LVs, as LVs created later would be: find the brace
+# that closes logical_volumes (skipping quoted strings).
+m = re.search(r'^\s*logical_volumes \{', text, re.M)
 if not m:
     sys.exit("no logical_volumes section")
-open(path, 'w').write(text[:m.end()] + ''.join(lvs) + text[m.end():])
+depth, i, quoted = 1, m.end(), False
+while depth:
+    c = text[i]
+    if quoted:
+        if c == '\\':
+            i += 1
+        elif c == '"':
+            quoted = False
+    elif c == '"':
+        quoted = True
+    elif c == '{':
+        depth += 1
+    elif c == '}':
+        depth -= 1
+    i += 1
+end = text.rindex('\n', 0, i) + 1
+open(path, 'w').write(text[:end] + ''.join(lvs) + text[end:])
 PY
 	lvmq vgcfgrestore -f vg.txt "$VG" >restore.log 2>&1 ||
 		{ cat restore.log >&2; die "vgcfgrestore"; }
@@ -165,8 +188,9 @@ n_lvm=$(lvmq vgs --noheadings -o lv_count "$VG" 2>/dev/null | tr -d ' ')
 n_lvs=$(lvmq lvs --noheadings -o lv_name "$VG" 2>/dev/null | wc -l)
 n_all=$(lvmq lvs -a --noheadings -o lv_name "$VG" 2>/dev/null | wc -l)
 n_pv=$(lvmq vgs --noheadings -o pv_count "$VG" 2>/dev/null | tr -d ' ')
-[ "$n_lvm" = "$NLV" ] && [ "$n_lvs" = "$NLV" ] ||
+if [ "$n_lvm" != "$NLV" ] || [ "$n_lvs" != "$NLV" ]; then
 	die "lvm2 sees $n_lvm/$n_lvs visible LVs, expected $NLV"
+fi
 [ "$n_pv" = "$NPV" ] || die "lvm2 sees $n_pv PVs, expected $NPV"
 json=$(ivgs --devices "$DEVS" --reportformat json "$VG" 2>ivgs.err) ||
 	{ cat ivgs.err >&2; die "ivgs failed"; }

@@ -1,13 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* aio.c - parallel reads with libaio, with a pread fallback. */
+/* aio.c - parallel reads with io_uring or libaio, with a pread fallback. */
 #include "aio.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <libaio.h>
+#include <liburing.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dev.h"
+
+/* The descriptor for a request: O_DIRECT when it has one and fits. */
+static int req_fd(const struct ivg_aio_req *rq)
+{
+	const struct ivg_dev *d = rq->dev;
+
+	if (d->dfd >= 0 && !((uintptr_t)rq->buf % IVG_DIO_ALIGN) &&
+	    !(rq->off % IVG_DIO_ALIGN) && !(rq->len % IVG_DIO_ALIGN))
+		return d->dfd;
+	return d->fd;
+}
 
 /* Reads one request with pread; results as the AIO path sets them. */
 static int read_one_sync(struct ivg_aio_req *rq)
@@ -17,7 +33,7 @@ static int read_one_sync(struct ivg_aio_req *rq)
 	uint64_t off = rq->off;
 
 	while (left) {
-		ssize_t n = pread(rq->dev->fd, p, left, (off_t)off);
+		ssize_t n = pread(req_fd(rq), p, left, (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -81,7 +97,7 @@ static size_t prepare(struct window *w, struct ivg_aio_req *reqs, size_t n,
 			continue;
 		}
 		cb = &w->cb[w->free_idx[--w->nfree]];
-		io_prep_pread(cb, rq->dev->fd, rq->buf, rq->len,
+		io_prep_pread(cb, req_fd(rq), rq->buf, rq->len,
 			      (long long)rq->off);
 		cb->data = rq;
 		batch[k++] = cb;
@@ -175,23 +191,166 @@ static int run(struct ivg_ctx *ctx, struct window *w,
 	return r;
 }
 
+struct ivg_aio {
+	bool uring;
+	struct io_uring ring;
+	struct window w;              /* libaio */
+};
+
+static bool uring_init(struct ivg_ctx *ctx, struct ivg_aio *aio)
+{
+	int r = io_uring_queue_init(IVG_AIO_DEPTH, &aio->ring, 0);
+
+	if (r < 0)
+		ivg_debug(ctx, "aio: io_uring unavailable (%s), trying libaio",
+			  strerror(-r));
+	return aio->uring = r >= 0;
+}
+
+static bool libaio_init(struct ivg_ctx *ctx, struct ivg_aio *aio)
+{
+	int r = io_setup(IVG_AIO_DEPTH, &aio->w.ioc);
+
+	if (r < 0)
+		ivg_debug(ctx, "aio: io_setup(%d) failed (%s), using pread",
+			  IVG_AIO_DEPTH, strerror(-r));
+	return r >= 0;
+}
+
+struct ivg_aio *ivg_aio_new(struct ivg_ctx *ctx)
+{
+	struct ivg_aio *aio = calloc(1, sizeof(*aio));
+	int want = ctx->aio_backend;
+
+	if (!aio || want == IVG_AIO_PREAD)
+		goto none;
+	if ((want == IVG_AIO_AUTO || want == IVG_AIO_URING) &&
+	    uring_init(ctx, aio))
+		return aio;
+	if ((want == IVG_AIO_AUTO || want == IVG_AIO_LIBAIO) &&
+	    libaio_init(ctx, aio))
+		return aio;
+none:
+	free(aio);
+	return NULL;
+}
+
+static void *destroy_thread(void *arg)
+{
+	struct ivg_aio *aio = arg;
+
+	io_destroy(aio->w.ioc);
+	free(aio);
+	return NULL;
+}
+
+/*
+ * io_destroy waits for RCU grace periods although no I/O is in flight:
+ * let a detached thread wait, so that the caller goes on parsing.
+ */
+void ivg_aio_free(struct ivg_aio *aio)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	bool started = false;
+
+	if (!aio)
+		return;
+	if (aio->uring) {
+		io_uring_queue_exit(&aio->ring);
+		free(aio);
+		return;
+	}
+	if (!pthread_attr_init(&attr)) {
+		started = !pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) &&
+			  !pthread_create(&t, &attr, destroy_thread, aio);
+		pthread_attr_destroy(&attr);
+	}
+	if (!started)
+		destroy_thread(aio);
+}
+
+/* Queue requests from *next on while the ring has room. */
+static size_t uring_queue(struct io_uring *ring, struct ivg_aio_req *reqs,
+			  size_t n, size_t *next, size_t inflight)
+{
+	size_t queued = 0;
+
+	for (; *next < n && inflight + queued < IVG_AIO_DEPTH; (*next)++) {
+		struct ivg_aio_req *rq = &reqs[*next];
+		struct io_uring_sqe *sqe;
+
+		if (!rq->len) {
+			rq->result = 0;
+			continue;
+		}
+		sqe = io_uring_get_sqe(ring);
+		if (!sqe)
+			break;
+		io_uring_prep_read(sqe, req_fd(rq), rq->buf, (unsigned)rq->len,
+				   rq->off);
+		io_uring_sqe_set_data(sqe, rq);
+		queued++;
+	}
+	return queued;
+}
+
+static int uring_run(struct ivg_ctx *ctx, struct io_uring *ring,
+		     struct ivg_aio_req *reqs, size_t n)
+{
+	size_t next = 0, inflight = 0;
+
+	while (next < n || inflight) {
+		struct io_uring_cqe *cqe;
+		struct ivg_aio_req *rq;
+		int r;
+
+		if (uring_queue(ring, reqs, n, &next, inflight)) {
+			r = io_uring_submit(ring);
+			if (r < 0)
+				return ivg_err(ctx, -r, "submitting parallel reads failed: %s",
+					       strerror(-r));
+			inflight += (size_t)r;
+		}
+		if (!inflight)
+			continue;
+		r = io_uring_wait_cqe(ring, &cqe);
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			return ivg_err(ctx, -r, "waiting for parallel reads failed: %s",
+				       strerror(-r));
+		rq = io_uring_cqe_get_data(cqe);
+		rq->result = cqe->res < 0 ? cqe->res :
+			     (size_t)cqe->res == rq->len ? 0 : -EIO;
+		io_uring_cqe_seen(ring, cqe);
+		inflight--;
+	}
+	return 0;
+}
+
+int ivg_aio_read(struct ivg_ctx *ctx, struct ivg_aio *aio,
+		 struct ivg_aio_req *reqs, size_t n)
+{
+	if (!n)
+		return 0;
+	if (!aio)
+		return ivg_aio_read_sync(ctx, reqs, n);
+	if (aio->uring)
+		return uring_run(ctx, &aio->ring, reqs, n);
+	window_init(&aio->w, IVG_AIO_DEPTH);
+	return run(ctx, &aio->w, reqs, n);
+}
+
 int ivg_aio_read_all(struct ivg_ctx *ctx, struct ivg_aio_req *reqs, size_t n)
 {
-	struct window w;
-	size_t depth = n < IVG_AIO_DEPTH ? n : IVG_AIO_DEPTH;
+	struct ivg_aio *aio;
 	int r;
 
 	if (!n)
 		return 0;
-	w.ioc = 0;
-	r = io_setup((int)depth, &w.ioc);
-	if (r < 0) {
-		ivg_debug(ctx, "aio: io_setup(%zu) failed (%s), using pread",
-			  depth, strerror(-r));
-		return ivg_aio_read_sync(ctx, reqs, n);
-	}
-	window_init(&w, depth);
-	r = run(ctx, &w, reqs, n);
-	io_destroy(w.ioc);
+	aio = ivg_aio_new(ctx);
+	r = ivg_aio_read(ctx, aio, reqs, n);
+	ivg_aio_free(aio);
 	return r;
 }

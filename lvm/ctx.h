@@ -22,6 +22,7 @@ struct ivg_ctx {
 	const char *cmdline;      /* for the metadata "description" line */
 	void (*log)(struct ivg_ctx *ctx, int level, const char *msg);
 	struct ivg_fault *fault;  /* tests: see dev.h */
+	int aio_backend;          /* tests: IVG_AIO_AUTO... (aio.h) */
 };
 
 void ivg_ctx_init(struct ivg_ctx *ctx);

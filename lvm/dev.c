@@ -54,6 +54,7 @@ int ivg_dev_open(struct ivg_ctx *ctx, const char *path, unsigned flags,
 		return ivg_err(ctx, ENOMEM, "%s: out of memory", path);
 	}
 	dev->fd = fd;
+	dev->dfd = -1;
 	dev->rdwr = flags & IVG_DEV_RDWR;
 	dev->is_blockdev = S_ISBLK(st.st_mode);
 	dev->st_dev = dev->is_blockdev ? st.st_rdev : st.st_dev;
@@ -85,10 +86,18 @@ int ivg_dev_open(struct ivg_ctx *ctx, const char *path, unsigned flags,
 	return 0;
 }
 
+void ivg_dev_open_direct(struct ivg_dev *dev)
+{
+	if (dev->dfd < 0)
+		dev->dfd = open(dev->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+}
+
 void ivg_dev_close(struct ivg_dev *dev)
 {
 	if (!dev)
 		return;
+	if (dev->dfd >= 0)
+		close(dev->dfd);
 	if (dev->fd >= 0)
 		close(dev->fd);
 	free(dev->path);

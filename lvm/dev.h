@@ -31,6 +31,7 @@ enum ivg_dev_flags {
 struct ivg_dev {
 	char *path;
 	int fd;
+	int dfd;                  /* O_DIRECT reads, or -1 (see aio.h) */
 	bool rdwr;
 	bool is_blockdev;
 	dev_t st_dev;             /* identity: block devices by rdev, */
@@ -44,6 +45,13 @@ struct ivg_dev {
 int ivg_dev_open(struct ivg_ctx *ctx, const char *path, unsigned flags,
 		 struct ivg_dev **out);
 void ivg_dev_close(struct ivg_dev *dev);
+
+/*
+ * Also open the device for O_DIRECT reads (dev->dfd), for parallel
+ * scanning. Best effort: where O_DIRECT is refused (tmpfs), dfd stays -1
+ * and reads go through the page cache.
+ */
+void ivg_dev_open_direct(struct ivg_dev *dev);
 
 /* Create a sparse image file of 'size' bytes; -EEXIST if it exists. */
 int ivg_dev_create_file(struct ivg_ctx *ctx, const char *path, uint64_t size);

@@ -179,10 +179,11 @@ static int mirror_read(struct xfer *x, const struct ivg_lv *lv,
 
 	for (size_t k = 0; k < seg->area_count; k++) {
 		const struct ivg_area *a = &seg->areas[k];
-		struct ivg_lv *img = ivg_vg_lv(x->vg, a->name);
+		struct ivg_lv *img;
 
 		if (leg >= 0 && (size_t)leg != k)
 			continue;
+		img = ivg_vg_lv(x->vg, a->name);
 		if (!img || !ivg_lv_present(x->vg, img, -1))
 			continue;
 		r = lv_xfer(x, img, sub_off + a->start * extent_bytes(x->vg) *

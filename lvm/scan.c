@@ -18,13 +18,43 @@
 #include "dev.h"
 #include "gpt.h"
 
-enum { HEAD_SIZE = 128 * 1024 };
+/* Enough for the label and a first metadata area header; texts come in
+ * a second round, exactly where their headers say. */
+enum { HEAD_SIZE = 8 * 1024 };
 
 struct buf {
 	uint8_t *data;
 	uint64_t off;              /* window offset of data[0] */
 	size_t len;
 };
+
+/*
+ * The buffers of one read round live in one aligned block (fewer page
+ * mappings than a block each); the blocks of all rounds are kept until
+ * the scan ends, because texts are decoded from them.
+ */
+struct arenas {
+	void *block[8];
+	size_t n;
+};
+
+static uint8_t *arena_alloc(struct arenas *a, size_t len)
+{
+	void *p = NULL;
+
+	if (a->n == sizeof(a->block) / sizeof(a->block[0]) ||
+	    posix_memalign(&p, IVG_DIO_ALIGN, len ? len : 1))
+		return NULL;
+	a->block[a->n++] = p;
+	return p;
+}
+
+static void arenas_free(struct arenas *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->block[i]);
+	a->n = 0;
+}
 
 static void set_err(struct ivg_scan_pv *p, int err, const char *msg)
 {
@@ -49,6 +79,8 @@ static void open_all(struct ivg_ctx *ctx, struct ivg_scan *s,
 
 		if (r)
 			set_err(p, r, ivg_errmsg(ctx));
+		else
+			ivg_dev_open_direct(p->dev);
 	}
 }
 
@@ -56,31 +88,43 @@ static void open_all(struct ivg_ctx *ctx, struct ivg_scan *s,
  * Read the window range [want[i].off, +want[i].len) of every device with
  * want[i].len > 0, all at once, into want[i].data (malloc'd).
  */
-static int read_parallel(struct ivg_ctx *ctx, struct ivg_scan *s,
-			 struct buf *want)
+static uint64_t align_down(uint64_t v)
+{
+	return v / IVG_DIO_ALIGN * IVG_DIO_ALIGN;
+}
+
+static uint64_t align_up(uint64_t v)
+{
+	return (v + IVG_DIO_ALIGN - 1) / IVG_DIO_ALIGN * IVG_DIO_ALIGN;
+}
+
+static int read_parallel(struct ivg_ctx *ctx, struct ivg_aio *aio,
+			 struct ivg_scan *s, struct buf *want,
+			 struct arenas *arenas)
 {
 	struct ivg_aio_req *reqs = calloc(s->count + 1, sizeof(*reqs));
 	size_t *idx = calloc(s->count + 1, sizeof(*idx));
-	size_t n = 0;
+	size_t n = 0, total = 0;
+	uint8_t *block = NULL;
 	int r = 0;
 
-	if (!reqs || !idx)
+	for (size_t i = 0; i < s->count; i++)
+		total += align_up(want[i].len);
+	if (!reqs || !idx || (total && !(block = arena_alloc(arenas, total))))
 		r = ivg_err(ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; !r && i < s->count; i++) {
 		if (!want[i].len)
 			continue;
-		want[i].data = malloc(want[i].len);
-		if (!want[i].data) {
-			r = ivg_err(ctx, ENOMEM, "out of memory");
-			break;
-		}
+		/* Aligned, so that the read can go O_DIRECT (aio.h). */
+		want[i].data = block;
+		block += align_up(want[i].len);
 		reqs[n] = (struct ivg_aio_req){ .dev = s->pvs[i].dev,
 			.off = s->pvs[i].dev->base + want[i].off,
 			.len = want[i].len, .buf = want[i].data };
 		idx[n++] = i;
 	}
 	if (!r && n)
-		r = ivg_aio_read_all(ctx, reqs, n);
+		r = ivg_aio_read(ctx, aio, reqs, n);
 	for (size_t k = 0; !r && k < n; k++) {
 		struct ivg_scan_pv *p = &s->pvs[idx[k]];
 
@@ -90,7 +134,6 @@ static int read_parallel(struct ivg_ctx *ctx, struct ivg_scan *s,
 			p->path, reqs[k].len, (unsigned long long)reqs[k].off,
 			strerror(-reqs[k].result));
 		set_err(p, reqs[k].result, ivg_errmsg(ctx));
-		free(want[idx[k]].data);
 		want[idx[k]] = (struct buf){ 0 };
 	}
 	free(reqs);
@@ -156,12 +199,10 @@ static void label_in_partition(struct ivg_ctx *ctx, struct ivg_scan_pv *p,
 	set_err(p, r, ivg_errmsg(ctx));
 }
 
-static void free_bufs(struct buf *b, size_t n)
+static void forget_bufs(struct buf *b, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(b[i].data);
+	for (size_t i = 0; i < n; i++)
 		b[i] = (struct buf){ 0 };
-	}
 }
 
 /* Pull the VG name, id and seqno from the top of the text. */
@@ -194,22 +235,62 @@ static int text_identity(struct ivg_mda_copy *m)
 	return -EILSEQ;
 }
 
-/* Decode mda k from b; -EAGAIN with *need set when b is too short. */
-static int mda_from_buf(struct ivg_ctx *ctx, struct ivg_scan_pv *p, size_t k,
-			const struct buf *b, uint64_t *need)
+/*
+ * Most PVs of a VG hold the same text. When this copy's stored checksum
+ * and size equal those of a copy already read and verified, and its bytes
+ * (unwrapped, inside b) equal that copy's, it shares that text: equal
+ * bytes have the equal CRC, so nothing is lost by not recomputing it.
+ */
+static bool share_text(const struct ivg_scan *s, struct ivg_scan_pv *p,
+		       size_t k, const struct buf *b)
+{
+	struct ivg_mda_copy *m = &p->mda[k];
+	const struct ivg_raw_locn *c = &m->hdr.slot[IVG_MDA_COMMITTED];
+	uint64_t at = p->label.mda[k].offset + c->offset;
+
+	if (!c->size || c->offset + c->size > m->hdr.size || at < b->off ||
+	    at + c->size > b->off + b->len)
+		return false;
+	for (size_t i = 0; i < s->count && &s->pvs[i] != p; i++) {
+		const struct ivg_mda_copy *o = &s->pvs[i].mda[k];
+
+		if (!o->text || o->shared || o->len != c->size ||
+		    o->hdr.slot[IVG_MDA_COMMITTED].checksum != c->checksum ||
+		    memcmp(o->text, b->data + (at - b->off), c->size))
+			continue;
+		m->text = o->text;
+		m->len = o->len;
+		m->shared = true;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Decode mda k from b (its header first, unless *hdr_ok says it is done);
+ * -EAGAIN with *need set when b is too short.
+ */
+static int mda_from_buf(struct ivg_ctx *ctx, const struct ivg_scan *s,
+			struct ivg_scan_pv *p, size_t k, const struct buf *b,
+			uint64_t *need, bool *hdr_ok)
 {
 	struct ivg_mda_copy *m = &p->mda[k];
 	const struct ivg_disk_locn *l = &p->label.mda[k];
 	int r;
 
-	r = ivg_mda_header_from_buf(ctx, p->path, b->data, b->off, b->len,
-				    l->offset, l->size, &m->hdr, need);
-	if (r)
-		return r;
-	r = ivg_mda_text_from_buf(ctx, p->path, b->data, b->off, b->len,
-				  &m->hdr, IVG_MDA_COMMITTED, &m->text,
-				  &m->len, need);
-	return r;
+	if (!*hdr_ok) {
+		r = ivg_mda_header_from_buf(ctx, p->path, b->data, b->off,
+					    b->len, l->offset, l->size, &m->hdr,
+					    need);
+		if (r)
+			return r;
+		*hdr_ok = true;
+	}
+	if (share_text(s, p, k, b))
+		return 0;
+	return ivg_mda_text_from_buf(ctx, p->path, b->data, b->off, b->len,
+				     &m->hdr, IVG_MDA_COMMITTED, &m->text,
+				     &m->len, need);
 }
 
 /* The same from the device, for what the parallel rounds did not get. */
@@ -247,17 +328,40 @@ static void finish_mda(struct ivg_ctx *ctx, struct ivg_scan_pv *p, size_t k,
 }
 
 /*
+ * What to read when the head did not hold an area: the committed text
+ * alone when its header is known and it does not wrap, else the area from
+ * its start to 'need'. Aligned for O_DIRECT, within the window.
+ */
+static struct buf more_of_mda(const struct ivg_scan_pv *p, size_t k,
+			      uint64_t need, bool hdr_ok)
+{
+	const struct ivg_disk_locn *l = &p->label.mda[k];
+	const struct ivg_raw_locn *c = &p->mda[k].hdr.slot[IVG_MDA_COMMITTED];
+	uint64_t from = l->offset, to;
+
+	if (hdr_ok && c->size && c->offset + c->size <= l->size)
+		from = l->offset + c->offset;
+	from = align_down(from);
+	to = align_up(need);
+	if (to > p->dev->size)
+		to = p->dev->size;
+	return (struct buf){ NULL, from, (size_t)(to - from) };
+}
+
+/*
  * Metadata areas: first from the PV head, then from one parallel read of
  * what each area still needs, then synchronously.
  */
-static int load_mdas(struct ivg_ctx *ctx, struct ivg_scan *s,
-		     struct buf *heads, size_t k)
+static int load_mdas(struct ivg_ctx *ctx, struct ivg_aio *aio,
+		     struct ivg_scan *s, struct buf *heads, size_t k,
+		     struct arenas *arenas)
 {
 	struct buf *more = calloc(s->count + 1, sizeof(*more));
 	int *res = calloc(s->count + 1, sizeof(*res));
+	bool *hdr_ok = calloc(s->count + 1, sizeof(*hdr_ok));
 	int r = 0;
 
-	if (!more || !res)
+	if (!more || !res || !hdr_ok)
 		r = ivg_err(ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; !r && i < s->count; i++) {
 		struct ivg_scan_pv *p = &s->pvs[i];
@@ -266,29 +370,28 @@ static int load_mdas(struct ivg_ctx *ctx, struct ivg_scan *s,
 
 		if (!p->has_label || k >= p->label.mda_count)
 			continue;
-		res[i] = mda_from_buf(ctx, p, k, &heads[i], &need);
+		res[i] = mda_from_buf(ctx, s, p, k, &heads[i], &need, &hdr_ok[i]);
 		if (res[i] == -EAGAIN && need > l->offset &&
 		    need - l->offset <= l->size)
-			more[i] = (struct buf){ NULL, l->offset,
-						(size_t)(need - l->offset) };
+			more[i] = more_of_mda(p, k, need, hdr_ok[i]);
 	}
 	if (!r)
-		r = read_parallel(ctx, s, more);
+		r = read_parallel(ctx, aio, s, more, arenas);
 	for (size_t i = 0; !r && i < s->count; i++) {
 		struct ivg_scan_pv *p = &s->pvs[i];
 
 		if (!p->has_label || k >= p->label.mda_count)
 			continue;
 		if (res[i] == -EAGAIN && more[i].data)
-			res[i] = mda_from_buf(ctx, p, k, &more[i], NULL);
+			res[i] = mda_from_buf(ctx, s, p, k, &more[i], NULL,
+					      &hdr_ok[i]);
 		if (res[i] == -EAGAIN && !p->err)
 			res[i] = mda_from_dev(ctx, p, k);
 		finish_mda(ctx, p, k, res[i]);
 	}
-	if (more)
-		free_bufs(more, s->count);
 	free(more);
 	free(res);
+	free(hdr_ok);
 	return r;
 }
 
@@ -297,6 +400,8 @@ int ivg_scan_devices(struct ivg_ctx *ctx, char *const *paths, size_t n,
 {
 	struct ivg_scan *s = calloc(1, sizeof(*s));
 	struct buf *heads = calloc(n + 1, sizeof(*heads));
+	struct ivg_aio *aio = NULL;
+	struct arenas arenas = { .n = 0 };
 	int r = 0;
 
 	*out = NULL;
@@ -311,18 +416,17 @@ int ivg_scan_devices(struct ivg_ctx *ctx, char *const *paths, size_t n,
 			r = ivg_err(ctx, ENOMEM, "out of memory");
 	if (!r)
 		open_all(ctx, s, paths, rdwr);
+	aio = ivg_aio_new(ctx);
 	want_heads(s, heads, false);
 	if (!r)
-		r = read_parallel(ctx, s, heads);
+		r = read_parallel(ctx, aio, s, heads, &arenas);
 	for (size_t i = 0; !r && i < n; i++)
 		if (heads[i].data)
 			locate_pv(ctx, &s->pvs[i], &heads[i]);
 	/* Heads of whole-disk PVs stay; partitions get their own head. */
 	for (size_t i = 0; i < n; i++)
-		if (s->pvs[i].in_partition) {
-			free(heads[i].data);
+		if (s->pvs[i].in_partition)
 			heads[i] = (struct buf){ 0 };
-		}
 	if (!r) {
 		struct buf *ph = calloc(n + 1, sizeof(*ph));
 
@@ -331,7 +435,7 @@ int ivg_scan_devices(struct ivg_ctx *ctx, char *const *paths, size_t n,
 		else
 			want_heads(s, ph, true);
 		if (!r)
-			r = read_parallel(ctx, s, ph);
+			r = read_parallel(ctx, aio, s, ph, &arenas);
 		for (size_t i = 0; !r && i < n; i++)
 			if (ph[i].data) {
 				label_in_partition(ctx, &s->pvs[i], &ph[i]);
@@ -340,11 +444,13 @@ int ivg_scan_devices(struct ivg_ctx *ctx, char *const *paths, size_t n,
 		free(ph);
 	}
 	for (size_t k = 0; !r && k < IVG_LABEL_MAX_MDAS; k++)
-		r = load_mdas(ctx, s, heads, k);
+		r = load_mdas(ctx, aio, s, heads, k, &arenas);
 	for (size_t i = 0; i < n; i++)
 		s->pvs[i].mda_count = s->pvs[i].has_label ?
 				      s->pvs[i].label.mda_count : 0;
-	free_bufs(heads, n);
+	ivg_aio_free(aio);
+	forget_bufs(heads, n);
+	arenas_free(&arenas);
 	free(heads);
 	if (r) {
 		ivg_scan_free(s);
@@ -363,7 +469,8 @@ void ivg_scan_free(struct ivg_scan *s)
 		struct ivg_scan_pv *p = &s->pvs[i];
 
 		for (size_t k = 0; k < IVG_LABEL_MAX_MDAS; k++)
-			free(p->mda[k].text);
+			if (!p->mda[k].shared)
+				free(p->mda[k].text);
 		ivg_dev_close(p->dev);
 		free(p->path);
 	}

@@ -24,6 +24,7 @@ struct ivg_mda_copy {
 	struct ivg_mda_header hdr;
 	char *text;                 /* committed text, NUL terminated */
 	size_t len;                 /* as stored, with the NUL */
+	bool shared;                /* text belongs to an earlier copy */
 	char vgname[IVG_NAME_MAX + 1];
 	char vgid[IVG_UUID_LEN + 1];
 	uint32_t seqno;

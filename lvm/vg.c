@@ -105,13 +105,78 @@ struct ivg_pv *ivg_vg_pv_by_id(const struct ivg_vg *vg, const char *id)
 	return NULL;
 }
 
+static int cmp_lv_name(const void *a, const void *b)
+{
+	return strcmp((*(struct ivg_lv *const *)a)->name,
+		      (*(struct ivg_lv *const *)b)->name);
+}
+
+/* Sort the LVs by name into the index; false on ENOMEM. */
+static bool build_lv_index(struct ivg_vg *vg)
+{
+	struct ivg_lv **idx = realloc(vg->lv_index,
+				      (vg->lv_count + 1) * sizeof(*idx));
+
+	if (!idx)
+		return false;
+	memcpy(idx, vg->lvs, vg->lv_count * sizeof(*idx));
+	qsort(idx, vg->lv_count, sizeof(*idx), cmp_lv_name);
+	vg->lv_index = idx;
+	vg->lv_index_valid = true;
+	return true;
+}
+
+/* Keep a valid index valid: insert lv (just appended to lvs) in order. */
+static void index_insert(struct ivg_vg *vg, struct ivg_lv *lv)
+{
+	struct ivg_lv **idx;
+	size_t lo = 0, hi = vg->lv_count - 1;
+
+	if (!vg->lv_index_valid)
+		return;
+	idx = realloc(vg->lv_index, (vg->lv_count + 1) * sizeof(*idx));
+	if (!idx) {
+		vg->lv_index_valid = false;
+		return;
+	}
+	vg->lv_index = idx;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(idx[mid]->name, lv->name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(idx + lo + 1, idx + lo, (vg->lv_count - 1 - lo) * sizeof(*idx));
+	idx[lo] = lv;
+}
+
 struct ivg_lv *ivg_vg_lv(const struct ivg_vg *vg, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < vg->lv_count; i++)
-		if (!strcmp(vg->lvs[i]->name, name))
-			return vg->lvs[i];
+	struct ivg_vg *mvg = (struct ivg_vg *)vg;   /* the index is a cache */
+	size_t lo = 0, hi;
+
+	if (!vg->lv_index_valid && !build_lv_index(mvg)) {
+		for (i = 0; i < vg->lv_count; i++)
+			if (!strcmp(vg->lvs[i]->name, name))
+				return vg->lvs[i];
+		return NULL;
+	}
+	hi = vg->lv_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(vg->lv_index[mid]->name, name);
+
+		if (!c)
+			return vg->lv_index[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -188,6 +253,7 @@ void ivg_vg_free(struct ivg_vg *vg)
 	for (i = 0; i < vg->lv_count; i++)
 		lv_free(vg->lvs[i]);
 	free(vg->lvs);
+	free(vg->lv_index);
 	free(vg->name);
 	free(vg->format);
 	free(vg->system_id);
@@ -301,6 +367,7 @@ struct ivg_lv *ivg_vg_add_lv(struct ivg_vg *vg, const char *name)
 		errno = ENOMEM;
 		return NULL;
 	}
+	index_insert(vg, lv);
 	return lv;
 }
 
@@ -369,6 +436,7 @@ int ivg_vg_remove_lv(struct ivg_vg *vg, const char *name)
 		if (strcmp(vg->lvs[i]->name, name))
 			continue;
 		lv_free(vg->lvs[i]);
+		vg->lv_index_valid = false;
 		memmove(&vg->lvs[i], &vg->lvs[i + 1],
 			(vg->lv_count - i - 1) * sizeof(*vg->lvs));
 		vg->lv_count--;

@@ -110,6 +110,9 @@ struct ivg_vg {
 	struct ivg_pv **pvs;
 	size_t lv_count;
 	struct ivg_lv **lvs;
+	/* ivg_vg_lv's index, built on demand by vg.c: the LVs by name. */
+	struct ivg_lv **lv_index;
+	bool lv_index_valid;
 
 	/* The text's header, outside the VG section. */
 	char *description;
@@ -124,7 +127,11 @@ void ivg_strlist_del(struct ivg_strlist *l, const char *s);
 int ivg_strlist_copy(struct ivg_strlist *dst, const struct ivg_strlist *src);
 void ivg_strlist_free(struct ivg_strlist *l);
 
-/* Lookups; NULL when absent. */
+/*
+ * Lookups; NULL when absent. ivg_vg_lv keeps a sorted index in the VG,
+ * rebuilt after LVs are added or removed through vg.c (an LV's name must
+ * not be changed in place).
+ */
 struct ivg_pv *ivg_vg_pv_by_name(const struct ivg_vg *vg, const char *name);
 struct ivg_pv *ivg_vg_pv_by_id(const struct ivg_vg *vg, const char *id);
 struct ivg_lv *ivg_vg_lv(const struct ivg_vg *vg, const char *name);

@@ -82,6 +82,8 @@ struct rd {
 	struct ivg_vg *vg;
 	const struct ivg_cfg_node *pvs_node, *lvs_node;
 	int64_t segment_count;
+	/* Where the reader is, formatted only for a message (it is hot). */
+	const char *w_kind, *w_name, *w_seg;
 	char where[384];           /* "VG tvg, LV lv1, segment1" */
 	/* Sorted by name for lookups: a hostile text with many volumes
 	 * must not cost quadratic time. */
@@ -103,22 +105,32 @@ static void safe_copy(char *dst, size_t size, const char *s)
 
 static void where_vg(struct rd *r)
 {
-	char vg[80];
-
-	safe_copy(vg, sizeof(vg), r->vg->name ? r->vg->name : "?");
-	snprintf(r->where, sizeof(r->where), "VG %s", vg);
+	r->w_kind = NULL;
 }
 
 static void where_obj(struct rd *r, const char *kind, const char *name,
 		      const char *seg)
 {
+	r->w_kind = kind;
+	r->w_name = name;
+	r->w_seg = seg;
+}
+
+/* "VG tvg" or "VG tvg, LV lv1, segment1", into r->where. */
+static const char *where(struct rd *r)
+{
 	char vg[80], obj[80], sg[80];
 
 	safe_copy(vg, sizeof(vg), r->vg->name ? r->vg->name : "?");
-	safe_copy(obj, sizeof(obj), name);
-	safe_copy(sg, sizeof(sg), seg ? seg : "");
-	snprintf(r->where, sizeof(r->where), "VG %s, %s %s%s%s", vg, kind,
-		 obj, seg ? ", " : "", sg);
+	if (!r->w_kind) {
+		snprintf(r->where, sizeof(r->where), "VG %s", vg);
+		return r->where;
+	}
+	safe_copy(obj, sizeof(obj), r->w_name ? r->w_name : "?");
+	safe_copy(sg, sizeof(sg), r->w_seg ? r->w_seg : "");
+	snprintf(r->where, sizeof(r->where), "VG %s, %s %s%s%s", vg, r->w_kind,
+		 obj, r->w_seg ? ", " : "", sg);
+	return r->where;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -132,13 +144,13 @@ static int rerr(struct rd *r, const struct ivg_cfg_node *n, const char *fmt,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return ivg_err(r->ctx, -EINVAL, "%s: line %d: %s: %s", r->src,
-		       n ? n->line : 0, r->where, msg);
+		       n ? n->line : 0, where(r), msg);
 }
 
 static int rnomem(struct rd *r)
 {
 	return ivg_err(r->ctx, -ENOMEM, "%s: %s: out of memory", r->src,
-		       r->where);
+		       where(r));
 }
 
 /* ---- typed fields --------------------------------------------------- */

@@ -3,7 +3,7 @@
 # Install what ivg needs to build and test, on Debian, when run as root.
 set -e
 PKGS="build-essential clang pkg-config libext2fs-dev comerr-dev libfdisk-dev
-libblkid-dev libaio-dev libarchive-dev libssl-dev libjson-c-dev uuid-dev
+libblkid-dev libaio-dev liburing-dev libarchive-dev libssl-dev libjson-c-dev uuid-dev
 zlib1g-dev libdevmapper-dev libcmocka-dev lvm2 e2fsprogs fdisk mtools
 dosfstools grub-common grub-pc-bin grub-efi-amd64-bin jq"
 missing=""

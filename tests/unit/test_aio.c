@@ -136,6 +136,47 @@ static void aio_reads_all(void **state)
 	free_reqs(r);
 }
 
+/*
+ * Every backend gives the same results, through O_DIRECT descriptors for
+ * aligned requests and the ordinary ones for the rest, in several rounds
+ * of one context.
+ */
+static void each_backend(void **state)
+{
+	static const int backends[] = { IVG_AIO_URING, IVG_AIO_LIBAIO,
+					IVG_AIO_PREAD };
+	struct fixture *f = *state;
+
+	for (int k = 0; k < 2; k++)
+		ivg_dev_open_direct(f->dev[k]);
+	for (size_t b = 0; b < sizeof(backends) / sizeof(backends[0]); b++) {
+		struct ivg_aio *aio;
+
+		f->ctx.aio_backend = backends[b];
+		aio = ivg_aio_new(&f->ctx);
+		if (backends[b] == IVG_AIO_PREAD)
+			assert_null(aio);
+		else
+			assert_non_null(aio);
+		for (int round = 0; round < 2; round++) {
+			struct ivg_aio_req *r = make_reqs(f);
+			uint8_t *al = NULL;
+
+			/* One aligned request, as the scanner makes them. */
+			assert_int_equal(posix_memalign((void **)&al, IVG_DIO_ALIGN, 8192), 0);
+			free(r[3].buf);
+			r[3].buf = al;
+			r[3].off = 4096;
+			r[3].len = 8192;
+			assert_int_equal(ivg_aio_read(&f->ctx, aio, r, NREQ), 0);
+			check_reqs(r);
+			free_reqs(r);
+		}
+		ivg_aio_free(aio);
+	}
+	f->ctx.aio_backend = IVG_AIO_AUTO;
+}
+
 static void sync_fallback_same_results(void **state)
 {
 	struct fixture *f = *state;
@@ -205,6 +246,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(aio_reads_all),
+		cmocka_unit_test(each_backend),
 		cmocka_unit_test(sync_fallback_same_results),
 		cmocka_unit_test(small_batches),
 		cmocka_unit_test(ignores_window),
