@@ -13,6 +13,9 @@
 struct chan {
 	struct ivg_ctx *ctx;
 	struct ivg_lvio *io;
+	const uint8_t *cache;      /* optional: LV bytes already read */
+	uint64_t cache_off;
+	size_t cache_len;
 };
 
 /* The channel name carries the LV: "ivg-lv:<address of struct chan>". */
@@ -77,10 +80,24 @@ static errcode_t lv_read64(io_channel ch, unsigned long long block,
 {
 	struct chan *c = ch->private_data;
 	size_t len = byte_count(ch, count);
+	uint64_t off = block * ch->block_size;
 
-	if (ivg_lvio_pread(c->ctx, c->io, data, len, block * ch->block_size))
+	if (c->cache && off >= c->cache_off &&
+	    off + len <= c->cache_off + c->cache_len) {
+		memcpy(data, c->cache + (off - c->cache_off), len);
+		return 0;
+	}
+	if (ivg_lvio_pread(c->ctx, c->io, data, len, off))
 		return EXT2_ET_SHORT_READ;
 	return 0;
+}
+
+/* A write makes the cached bytes stale: drop the cache. */
+static void drop_cache(io_channel ch)
+{
+	struct chan *c = ch->private_data;
+
+	c->cache = NULL;
 }
 
 static errcode_t lv_write64(io_channel ch, unsigned long long block,
@@ -89,6 +106,7 @@ static errcode_t lv_write64(io_channel ch, unsigned long long block,
 	struct chan *c = ch->private_data;
 	size_t len = byte_count(ch, count);
 
+	drop_cache(ch);
 	if (ivg_lvio_pwrite(c->ctx, c->io, data, len, block * ch->block_size))
 		return EXT2_ET_SHORT_WRITE;
 	return 0;
@@ -111,6 +129,7 @@ static errcode_t lv_write_byte(io_channel ch, unsigned long offset,
 {
 	struct chan *c = ch->private_data;
 
+	drop_cache(ch);
 	if (ivg_lvio_pwrite(c->ctx, c->io, data, (size_t)count, offset))
 		return EXT2_ET_SHORT_WRITE;
 	return 0;
@@ -141,6 +160,7 @@ static errcode_t lv_zeroout(io_channel ch, unsigned long long block,
 	char *buf = malloc(CHUNK), *zero = calloc(1, CHUNK);
 	errcode_t err = 0;
 
+	drop_cache(ch);
 	if (!buf || !zero)
 		err = EXT2_ET_NO_MEMORY;
 	while (!err && left) {
@@ -327,7 +347,7 @@ int ivg_mkfs(struct ivg_ctx *ctx, struct ivg_lvio *io, enum ivg_fstype type,
 	     const char *label)
 {
 	struct ext2_super_block param;
-	struct chan c = { ctx, io };
+	struct chan c = { .ctx = ctx, .io = io };
 	char name[64];
 	ext2_filsys fs;
 	errcode_t e;
@@ -346,11 +366,12 @@ int ivg_mkfs(struct ivg_ctx *ctx, struct ivg_lvio *io, enum ivg_fstype type,
 	return ivg_e2fs_close(ctx, fs, "cannot write the new filesystem");
 }
 
-int ivg_e2fs_open(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
-		  ext2_filsys *fs)
+int ivg_e2fs_open_cached(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
+			 const void *cache, uint64_t cache_off,
+			 size_t cache_len, ext2_filsys *fs)
 {
 	/* The name must outlive the channel's open(): the channel copies it. */
-	struct chan c = { ctx, io };
+	struct chan c = { ctx, io, cache, cache_off, cache_len };
 	char name[64];
 	errcode_t e;
 
@@ -366,6 +387,12 @@ int ivg_e2fs_open(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
 		return e2err(ctx, io, e, "cannot read the filesystem's bitmaps");
 	}
 	return 0;
+}
+
+int ivg_e2fs_open(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
+		  ext2_filsys *fs)
+{
+	return ivg_e2fs_open_cached(ctx, io, flags, NULL, 0, 0, fs);
 }
 
 int ivg_e2fs_close(struct ivg_ctx *ctx, ext2_filsys fs, const char *what)

@@ -26,6 +26,15 @@ int ivg_mkfs(struct ivg_ctx *ctx, struct ivg_lvio *io, enum ivg_fstype type,
  * A read-write open also loads the allocation bitmaps. */
 int ivg_e2fs_open(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
 		  ext2_filsys *fs);
+/*
+ * The same, serving reads that fall inside [cache_off, +cache_len) of the
+ * LV from 'cache' (bytes the caller read already, e.g. in parallel for
+ * many LVs). The cache is dropped at the first write.
+ */
+int ivg_e2fs_open_cached(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
+			 const void *cache, uint64_t cache_off,
+			 size_t cache_len, ext2_filsys *fs);
+
 /* Close (flushing if opened read-write); reports failures. */
 int ivg_e2fs_close(struct ivg_ctx *ctx, ext2_filsys fs, const char *what);
 

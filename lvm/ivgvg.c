@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aio.h"
+#include "dev.h"
 #include "e2fs.h"
 #include "lvio.h"
 
@@ -59,35 +61,97 @@ static int leg_on_pv(const struct ivg_vg *vg, const struct ivg_lv *boot,
 	return -1;
 }
 
-enum ivg_leg_state ivg_boot_leg_state(struct ivg_ctx *ctx,
-				      struct ivg_vg *vg,
-				      const struct ivg_pv *pv, int *leg,
-				      char *msg, size_t msg_len)
+/* Enough of a small ext2 for ext2fs_open: superblock and descriptors. */
+enum { LEG_HEAD = 16 * 1024 };
+
+struct leg_job {
+	struct ivg_lvio *io;
+	uint8_t *head;
+	bool have_head;
+};
+
+/* Which leg each PV holds, and a read of each present leg's head. */
+static int plan_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
+		     const struct ivg_lv *boot, struct ivg_leg_report *out,
+		     struct leg_job *job, struct ivg_aio_req *reqs, size_t *n,
+		     uint8_t *arena)
+{
+	*n = 0;
+	for (size_t i = 0; i < vg->pv_count; i++) {
+		struct ivg_leg_report *o = &out[i];
+		struct ivg_dev *dev;
+		uint64_t off;
+
+		o->leg = boot ? leg_on_pv(vg, boot, vg->pvs[i]) : -1;
+		o->state = IVG_LEG_NONE;
+		o->msg[0] = 0;
+		if (o->leg < 0)
+			continue;
+		if (!ivg_lv_present(vg, boot, o->leg)) {
+			o->state = IVG_LEG_MISSING;
+			snprintf(o->msg, sizeof(o->msg),
+				 "leg %d of %s: its PV is missing", o->leg,
+				 IVG_BOOTLV);
+			continue;
+		}
+		if (ivg_lvio_open(ctx, vg, IVG_BOOTLV, o->leg, &job[i].io))
+			return -ENOMEM;
+		if (ivg_lvio_size(job[i].io) < LEG_HEAD ||
+		    ivg_lvio_map(ctx, job[i].io, 0, LEG_HEAD, &dev, &off))
+			continue;           /* opened without a cache below */
+		job[i].head = arena + *n * LEG_HEAD;
+		reqs[(*n)++] = (struct ivg_aio_req){ .dev = dev,
+			.off = dev->base + off, .len = LEG_HEAD,
+			.buf = job[i].head };
+	}
+	return 0;
+}
+
+int ivg_boot_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
+		  struct ivg_leg_report *out)
 {
 	const struct ivg_lv *boot = ivg_vg_lv(vg, IVG_BOOTLV);
-	struct ivg_lvio *io = NULL;
-	ext2_filsys fs = NULL;
-	int k = boot ? leg_on_pv(vg, boot, pv) : -1;
+	size_t n = vg->pv_count, nreq = 0;
+	struct leg_job *job = calloc(n + 1, sizeof(*job));
+	struct ivg_aio_req *reqs = calloc(n + 1, sizeof(*reqs));
+	uint8_t *arena = NULL;
+	struct ivg_aio *aio;
+	int r = 0;
 
-	*leg = k;
-	msg[0] = 0;
-	if (k < 0)
-		return IVG_LEG_NONE;
-	if (!ivg_lv_present(vg, boot, k)) {
-		snprintf(msg, msg_len, "leg %d of %s: its PV is missing", k,
-			 IVG_BOOTLV);
-		return IVG_LEG_MISSING;
+	if (!job || !reqs ||
+	    posix_memalign((void **)&arena, IVG_DIO_ALIGN, (n + 1) * LEG_HEAD))
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+	if (!r)
+		r = plan_legs(ctx, vg, boot, out, job, reqs, &nreq, arena);
+	aio = nreq ? ivg_aio_new(ctx) : NULL;
+	if (!r && nreq)
+		r = ivg_aio_read(ctx, aio, reqs, nreq);
+	ivg_aio_free(aio);
+	for (size_t k = 0, i = 0; !r && i < n; i++) {
+		struct ivg_leg_report *o = &out[i];
+		ext2_filsys fs = NULL;
+
+		if (!job[i].io)
+			continue;
+		/* A failed head read is retried, and reported, by the open. */
+		if (job[i].head && !reqs[k++].result)
+			job[i].have_head = true;
+		if (ivg_e2fs_open_cached(ctx, job[i].io, 0,
+					 job[i].have_head ? job[i].head : NULL,
+					 0, LEG_HEAD, &fs)) {
+			o->state = IVG_LEG_UNREADABLE;
+			snprintf(o->msg, sizeof(o->msg), "%s", ivg_errmsg(ctx));
+			continue;
+		}
+		ext2fs_close_free(&fs);
+		o->state = IVG_LEG_OK;
 	}
-	/* Readable means: the filesystem on this leg alone opens. */
-	if (ivg_lvio_open(ctx, vg, IVG_BOOTLV, k, &io) ||
-	    ivg_e2fs_open(ctx, io, 0, &fs)) {
-		snprintf(msg, msg_len, "%s", ivg_errmsg(ctx));
-		ivg_lvio_close(io);
-		return IVG_LEG_UNREADABLE;
-	}
-	ext2fs_close_free(&fs);
-	ivg_lvio_close(io);
-	return IVG_LEG_OK;
+	for (size_t i = 0; job && i < n; i++)
+		ivg_lvio_close(job[i].io);
+	free(job);
+	free(reqs);
+	free(arena);
+	return r;
 }
 
 const char *ivg_leg_state_name(enum ivg_leg_state s)

@@ -59,11 +59,21 @@ enum ivg_leg_state {
 	IVG_LEG_UNREADABLE,        /* I/O error or no filesystem */
 };
 
-/* The bootlv leg on pv; why it is not OK goes to msg. */
-enum ivg_leg_state ivg_boot_leg_state(struct ivg_ctx *ctx,
-				      struct ivg_vg *vg,
-				      const struct ivg_pv *pv, int *leg,
-				      char *msg, size_t msg_len);
 const char *ivg_leg_state_name(enum ivg_leg_state s);
+
+struct ivg_leg_report {
+	enum ivg_leg_state state;
+	int leg;                   /* -1: none */
+	char msg[256];
+};
+
+/*
+ * The bootlv leg on every PV of the VG (out[i] for vg->pvs[i]): which
+ * leg it holds, and whether that leg alone holds a filesystem that opens
+ * (why not goes to msg). The heads of all legs' filesystems are read in
+ * parallel first, then each filesystem is opened from what was read.
+ */
+int ivg_boot_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
+		  struct ivg_leg_report *out);
 
 #endif

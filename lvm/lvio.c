@@ -106,6 +106,9 @@ struct xfer {
 	char *buf;
 	bool write;
 	int leg;                /* for the top-level raid1 LV only */
+	bool map;               /* resolve only: fill the fields below */
+	struct ivg_dev *mdev;
+	uint64_t moff, mlen;
 };
 
 static int lv_xfer(struct xfer *x, const struct ivg_lv *lv, uint64_t off,
@@ -140,6 +143,12 @@ static int pv_xfer(struct xfer *x, const struct ivg_lv *lv,
 			       lv->name, pv->name,
 			       pv->device ? pv->device : "unknown device");
 	pv_off += pv->pe_start * 512;
+	if (x->map) {
+		x->mdev = pv->dev;
+		x->moff = pv_off;
+		x->mlen = len;
+		return 0;
+	}
 	return x->write ? ivg_dev_pwrite(x->ctx, pv->dev, buf, len, pv_off)
 			: ivg_dev_pread(x->ctx, pv->dev, buf, len, pv_off);
 }
@@ -268,7 +277,7 @@ static int lv_xfer(struct xfer *x, const struct ivg_lv *lv, uint64_t off,
 				       x->vg->name, lv->name,
 				       (unsigned long long)off);
 		r = seg_xfer(x, lv, seg, off, len, buf, depth, &done);
-		if (r)
+		if (r || x->map)        /* a mapping is of the first piece */
 			return r;
 		off += done;
 		buf += done;
@@ -291,7 +300,7 @@ static int check_io(struct ivg_ctx *ctx, struct ivg_lvio *io, size_t len,
 int ivg_lvio_pread(struct ivg_ctx *ctx, struct ivg_lvio *io, void *buf,
 		   size_t len, uint64_t off)
 {
-	struct xfer x = { ctx, io->vg, buf, false, io->leg };
+	struct xfer x = { .ctx = ctx, .vg = io->vg, .buf = buf, .leg = io->leg };
 	int r = check_io(ctx, io, len, off);
 
 	return r ? r : lv_xfer(&x, io->lv, off, len, buf, 0);
@@ -300,10 +309,30 @@ int ivg_lvio_pread(struct ivg_ctx *ctx, struct ivg_lvio *io, void *buf,
 int ivg_lvio_pwrite(struct ivg_ctx *ctx, struct ivg_lvio *io,
 		    const void *buf, size_t len, uint64_t off)
 {
-	struct xfer x = { ctx, io->vg, (char *)buf, true, -1 };
+	struct xfer x = { .ctx = ctx, .vg = io->vg, .buf = (char *)buf,
+			  .write = true, .leg = -1 };
 	int r = check_io(ctx, io, len, off);
 
 	return r ? r : lv_xfer(&x, io->lv, off, len, (char *)buf, 0);
+}
+
+int ivg_lvio_map(struct ivg_ctx *ctx, struct ivg_lvio *io, uint64_t off,
+		 uint64_t len, struct ivg_dev **dev, uint64_t *dev_off)
+{
+	struct xfer x = { .ctx = ctx, .vg = io->vg, .leg = io->leg, .map = true };
+	int r = check_io(ctx, io, (size_t)len, off);
+
+	if (!r)
+		r = lv_xfer(&x, io->lv, off, (size_t)len, NULL, 0);
+	if (!r && x.mlen < len)
+		r = ivg_err(ctx, ERANGE, "LV %s: %llu bytes at %llu are not contiguous on one PV",
+			    io->name, (unsigned long long)len,
+			    (unsigned long long)off);
+	if (!r) {
+		*dev = x.mdev;
+		*dev_off = x.moff;
+	}
+	return r;
 }
 
 int ivg_lvio_sync(struct ivg_ctx *ctx, struct ivg_lvio *io)

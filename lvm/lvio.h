@@ -28,6 +28,14 @@ int ivg_lvio_pread(struct ivg_ctx *ctx, struct ivg_lvio *io, void *buf,
 		   size_t len, uint64_t off);
 int ivg_lvio_pwrite(struct ivg_ctx *ctx, struct ivg_lvio *io,
 		    const void *buf, size_t len, uint64_t off);
+/*
+ * Where [off, off+len) of the LV (for raid1: of the chosen leg, or the
+ * first present one) lies: its PV's device and the offset in that
+ * device's window. -ERANGE if the range is not contiguous on one PV.
+ */
+int ivg_lvio_map(struct ivg_ctx *ctx, struct ivg_lvio *io, uint64_t off,
+		 uint64_t len, struct ivg_dev **dev, uint64_t *dev_off);
+
 /* fsync every device the LV touches. */
 int ivg_lvio_sync(struct ivg_ctx *ctx, struct ivg_lvio *io);
 

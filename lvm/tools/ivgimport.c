@@ -2,6 +2,7 @@
 /* ivgimport.c - take in an install volume group on this host. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dev.h"
@@ -35,19 +36,26 @@ static const struct option longopts[] = {
 
 static void report_legs(struct ivg_ctx *ctx, struct ivg_vg *vg)
 {
+	struct ivg_leg_report *legs = calloc(vg->pv_count + 1, sizeof(*legs));
+
+	if (!legs || ivg_boot_legs(ctx, vg, legs)) {
+		fprintf(stderr, "  WARNING: boot legs not checked: %s\n",
+			ivg_errmsg(ctx));
+		free(legs);
+		return;
+	}
 	for (size_t i = 0; i < vg->pv_count; i++) {
 		struct ivg_pv *pv = vg->pvs[i];
-		char msg[512];
-		int leg;
-		enum ivg_leg_state st = ivg_boot_leg_state(ctx, vg, pv, &leg,
-							   msg, sizeof(msg));
+		const struct ivg_leg_report *l = &legs[i];
 
-		if (st == IVG_LEG_NONE)
+		if (l->state == IVG_LEG_NONE)
 			continue;
-		printf("  Boot leg %d on PV %s (%s): %s%s%s\n", leg, pv->name,
+		printf("  Boot leg %d on PV %s (%s): %s%s%s\n", l->leg, pv->name,
 		       pv->dev ? pv->dev->path : pv->device ? pv->device : "?",
-		       ivg_leg_state_name(st), msg[0] ? ": " : "", msg);
+		       ivg_leg_state_name(l->state), l->msg[0] ? ": " : "",
+		       l->msg);
 	}
+	free(legs);
 }
 
 int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv)

@@ -176,15 +176,21 @@ static void report_pvs(struct report *rp, struct ivg_vgh *h)
 	struct ivg_vg *vg = h->vg;
 	uint64_t eb = (uint64_t)vg->extent_size * 512;
 
+	struct ivg_leg_report *legs = calloc(vg->pv_count + 1, sizeof(*legs));
+
+	if (!legs || ivg_boot_legs(rp->ctx, vg, legs)) {
+		free(legs);
+		fprintf(stderr, "  %s\n", ivg_errmsg(rp->ctx));
+		return;
+	}
 	if (!rp->json)
 		printf("\n    %-24s %-38s %10s  %s\n", "PV", "UUID", "PSize",
 		       "Boot-leg");
 	for (size_t i = 0; i < vg->pv_count; i++) {
 		struct ivg_pv *pv = vg->pvs[i];
-		char uuid[IVG_UUID_LEN + 7], hs[32], msg[512], st[600];
-		int leg;
-		enum ivg_leg_state ls = ivg_boot_leg_state(rp->ctx, vg, pv, &leg,
-							   msg, sizeof(msg));
+		char uuid[IVG_UUID_LEN + 7], hs[32], st[600];
+		int leg = legs[i].leg;
+		enum ivg_leg_state ls = legs[i].state;
 
 		ivg_uuid_format(pv->id, uuid);
 		if (!pv->dev && ls == IVG_LEG_NONE)
@@ -210,6 +216,7 @@ static void report_pvs(struct report *rp, struct ivg_vgh *h)
 		human(pv->pe_count * eb, hs, sizeof(hs));
 		printf("    %-24s %-38s %10s  %s\n", pv_path(pv), uuid, hs, st);
 	}
+	free(legs);
 }
 
 static void report_lvs(struct report *rp, struct ivg_vgh *h)
