@@ -46,6 +46,17 @@ static void linear_two_segments(void **state)
 	assert_int_equal(ivg_dev_pread(&f.ctx, f.dev[1], raw, EXT, (1 << 20) + 7 * EXT), 0);
 	assert_memory_equal(raw, buf + EXT, EXT);
 	assert_int_equal(ivg_lvio_pread(&f.ctx, io, back, 1, 4 * EXT), -ERANGE);
+	{
+		struct ivg_dev *d;
+		uint64_t off;
+
+		/* LE 3 is pv1's extent 8; a range across segments is refused. */
+		assert_int_equal(ivg_lvio_map(&f.ctx, io, 3 * EXT + 512, 512, &d, &off), 0);
+		assert_ptr_equal(d, f.dev[1]);
+		assert_int_equal(off, (1 << 20) + 8 * EXT + 512);
+		assert_int_equal(ivg_lvio_map(&f.ctx, io, 2 * EXT - 512, 1024, &d, &off),
+				 -ERANGE);
+	}
 	ivg_lvio_close(io);
 	free(buf);
 	free(back);
