@@ -119,8 +119,10 @@ static bool build_lv_index(struct ivg_vg *vg)
 
 	if (!idx)
 		return false;
-	memcpy(idx, vg->lvs, vg->lv_count * sizeof(*idx));
-	qsort(idx, vg->lv_count, sizeof(*idx), cmp_lv_name);
+	if (vg->lv_count) {
+		memcpy(idx, vg->lvs, vg->lv_count * sizeof(*idx));
+		qsort(idx, vg->lv_count, sizeof(*idx), cmp_lv_name);
+	}
 	vg->lv_index = idx;
 	vg->lv_index_valid = true;
 	return true;
