@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
-VERSION = 0.1.0
+VERSION := $(shell cat VERSION)
 
 CC ?= gcc
 B ?= build
