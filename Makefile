@@ -22,7 +22,7 @@ ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN) -Ilvm $(PKG_CFLAGS) \
 LDLIBS = $(PKG_LIBS) -laio -pthread
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SAN)
 
-COMMANDS = ivgcreate ivgimport ivgexport ivgs
+COMMANDS = ivgcreate ivgimport ivgexport ivgs ivgchange
 
 LIB_SRC := $(wildcard lvm/*.c)
 TOOL_SRC := $(wildcard lvm/tools/*.c)

@@ -15,6 +15,7 @@ static const struct ivg_command commands[] = {
 	{ "ivgimport", cmd_ivgimport, "Import an install volume group" },
 	{ "ivgexport", cmd_ivgexport, "Export an install volume group" },
 	{ "ivgs", cmd_ivgs, "Report on install volume groups" },
+	{ "ivgchange", cmd_ivgchange, "Activate or deactivate an install volume group" },
 };
 
 static const struct ivg_command *find_command(const char *name)

@@ -3,14 +3,16 @@
 #include <errno.h>
 #include <getopt.h>
 
+#include "activate.h"
 #include "ivgvg.h"
 #include "session.h"
 
 static const char help[] =
 "Usage: ivgexport [options] VG\n"
 "\n"
-"Mark the install volume group VG exported, as vgexport does (VG and PV\n"
-"status EXPORTED, system ID cleared), so that another host may import it.\n"
+"Deactivate the LVs of the install volume group VG and mark it exported,\n"
+"as vgexport does (VG and PV status EXPORTED, system ID cleared), so that\n"
+"another host may import it.\n"
 "\n"
 "Options:\n"
 "      --devices LIST only these devices or image files (comma-separated)\n"
@@ -58,6 +60,11 @@ int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv)
 	session_warn(&s);
 	if (ivg_vg_exported(s.h->vg)) {
 		ivg_err(ctx, EALREADY, "Volume group \"%s\" is already exported", name);
+		rc = fail(ctx);
+		goto out;
+	}
+	/* As vgexport wants it: nothing of the VG in use on this host. */
+	if (ivg_deactivate_vg(ctx, s.h->vg)) {
 		rc = fail(ctx);
 		goto out;
 	}

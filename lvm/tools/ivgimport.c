@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activate.h"
 #include "dev.h"
 #include "ivgvg.h"
 #include "session.h"
@@ -18,6 +19,7 @@ static const char help[] =
 "repairs damaged ones). A VG with missing PVs is not changed.\n"
 "\n"
 "Options:\n"
+"  -a, --activate y   also activate the VG's LVs (read-only with --readonly)\n"
 "      --readonly     report only; never write a byte\n"
 "      --devices LIST only these devices or image files (comma-separated)\n"
 "  -v, --verbose      say more\n"
@@ -26,6 +28,7 @@ static const char help[] =
 "Exit status: 0 done, 3 bad command line, 5 failed.\n";
 
 static const struct option longopts[] = {
+	{ "activate", required_argument, NULL, 'a' },
 	{ "readonly", no_argument, NULL, OPT_READONLY },
 	{ "devices", required_argument, NULL, OPT_DEVICES },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -62,17 +65,22 @@ int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct session s = { 0 };
-	bool readonly = false;
+	bool readonly = false, activate = false;
 	int c, r, rc = ECMD_OK;
 	const char *name;
 	struct ivg_vg *vg;
 
-	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:v", longopts, NULL)) != -1) {
 		if ((r = common_opt(ctx, &o, c, optarg, "ivgimport")) > 0)
 			continue;
 		if (r < 0)
 			goto bad;
-		if (c == OPT_READONLY) {
+		if (c == 'a' && (!strcmp(optarg, "y") || !strcmp(optarg, "n"))) {
+			activate = optarg[0] == 'y';
+		} else if (c == 'a') {
+			usage_error("ivgimport", "-a takes y or n, not \"%s\"", optarg);
+			goto bad;
+		} else if (c == OPT_READONLY) {
 			readonly = true;
 		} else if (c == OPT_HELP) {
 			print_help(help);
@@ -107,18 +115,21 @@ int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv)
 	if (readonly) {
 		printf("  Volume group \"%s\" found%s, read-only: nothing written\n",
 		       name, ivg_vg_exported(vg) ? " (exported)" : "");
-		goto out;
-	}
-	if (!ivg_vg_exported(vg) && !s.h->problem_count) {
+	} else if (!ivg_vg_exported(vg) && !s.h->problem_count) {
 		printf("  Volume group \"%s\" is already imported\n", name);
-		goto out;
+	} else {
+		ivg_vg_set_exported(ctx, vg, false);
+		if (ivg_vg_reopen_rw(ctx, s.h) || ivg_vg_commit(ctx, vg)) {
+			rc = fail(ctx);
+			goto out;
+		}
+		printf("  Volume group \"%s\" successfully imported\n", name);
 	}
-	ivg_vg_set_exported(ctx, vg, false);
-	if (ivg_vg_reopen_rw(ctx, s.h) || ivg_vg_commit(ctx, vg)) {
+	if (activate && ivg_activate_vg(ctx, vg, readonly))
 		rc = fail(ctx);
-		goto out;
-	}
-	printf("  Volume group \"%s\" successfully imported\n", name);
+	else if (activate)
+		printf("  %zu logical volume(s) in volume group \"%s\" now active%s\n",
+		       ivg_active_count(vg), name, readonly ? " (read-only)" : "");
 	goto out;
 bad:
 	rc = EINVALID_CMD_LINE;

@@ -32,6 +32,7 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv);
 
 /* Long options every command takes; values >= 0x100. */
 enum {

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * activate.h - LVs as device-mapper devices, named as lvm2 names them.
+ *
+ * A VG's LVs become /dev/mapper/VG-LV ('-' inside a name doubled) with the
+ * dm UUID "LVM-" + VG UUID + LV UUID, and /dev/VG/LV links, so that lvm2
+ * sees them as its own and ivg sees what lvm2 activated. Linear and
+ * striped segments map PV extents; raid1 uses the "raid" target over its
+ * rmeta/rimage sub-LVs, which are activated first. Tables are built from
+ * the model by pure functions (testable without a kernel); activation
+ * goes through libdevmapper. PVs must be block devices.
+ */
+#ifndef IVG_ACTIVATE_H
+#define IVG_ACTIVATE_H
+
+#include <stdbool.h>
+
+#include "vg.h"
+
+#define IVG_DM_UUID_LEN (4 + 2 * IVG_UUID_LEN)
+
+/* "VG-LV" with '-' doubled in both names; -ENAMETOOLONG if it won't fit. */
+int ivg_dm_name(const char *vg, const char *lv, char *out, size_t len);
+void ivg_dm_uuid(const struct ivg_vg *vg, const struct ivg_lv *lv,
+		 char out[IVG_DM_UUID_LEN + 1]);
+
+struct ivg_dm_target {
+	uint64_t start, len;       /* sectors */
+	char type[16];             /* "linear", "striped", "raid" */
+	char params[4096];
+};
+
+/*
+ * The table of lv. Sub-LVs (raid legs) are referred to by the
+ * "major:minor" that 'sub' returns for them; PVs by their device's
+ * major:minor and the sector offset of the extent (window included).
+ */
+typedef int (*ivg_sub_dev_fn)(void *arg, const struct ivg_lv *sub,
+			      char *majmin, size_t len);
+int ivg_dm_table(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		 const struct ivg_lv *lv, ivg_sub_dev_fn sub, void *arg,
+		 struct ivg_dm_target **out, size_t *n);
+
+/* Activate every visible LV (and the sub-LVs they need). */
+int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly);
+/* Remove every dm device of the VG, whoever activated it. */
+int ivg_deactivate_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg);
+/* The number of visible LVs of the VG that are active. */
+size_t ivg_active_count(const struct ivg_vg *vg);
+/* Is the LV a dm device now? */
+bool ivg_lv_active(const struct ivg_vg *vg, const struct ivg_lv *lv);
+
+#endif

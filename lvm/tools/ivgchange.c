@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ivgchange.c - activate or deactivate an install VG's LVs, as vgchange -a. */
+#include <getopt.h>
+#include <string.h>
+
+#include "activate.h"
+#include "ivgvg.h"
+#include "session.h"
+
+static const char help[] =
+"Usage: ivgchange -a y|n [options] VG\n"
+"\n"
+"Activate (y) every visible LV of the install volume group VG as a\n"
+"device-mapper device, named and identified as lvm2 does\n"
+"(/dev/mapper/VG-LV, /dev/VG/LV), or deactivate (n) every LV of VG,\n"
+"whether ivg or lvm2 activated it. raid1 LVs (bootlv) use the raid\n"
+"target over their legs; a leg on a missing PV is left out.\n"
+"\n"
+"Options:\n"
+"  -a, --activate y|n  activate or deactivate\n"
+"      --readonly      activate read-only; write no metadata\n"
+"      --devices LIST  only these devices (comma-separated)\n"
+"  -v, --verbose       say more\n"
+"      --help          this help\n"
+"\n"
+"Exit status: 0 done, 3 bad command line, 5 failed.\n";
+
+static const struct option longopts[] = {
+	{ "activate", required_argument, NULL, 'a' },
+	{ "readonly", no_argument, NULL, OPT_READONLY },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse(struct ivg_ctx *ctx, int argc, char **argv, struct opts *o,
+		 int *activate, bool *readonly)
+{
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "a:v", longopts, NULL)) != -1) {
+		if ((r = common_opt(ctx, o, c, optarg, "ivgchange")) > 0)
+			continue;
+		if (r < 0)
+			return EINVALID_CMD_LINE;
+		if (c == 'a' && (!strcmp(optarg, "y") || !strcmp(optarg, "n"))) {
+			*activate = optarg[0] == 'y';
+		} else if (c == 'a') {
+			return usage_error("ivgchange", "-a takes y or n, not \"%s\"", optarg);
+		} else if (c == OPT_READONLY) {
+			*readonly = true;
+		} else if (c == OPT_HELP) {
+			print_help(help);
+			return -1;
+		} else {
+			return usage_error("ivgchange", "unknown option");
+		}
+	}
+	if (*activate < 0)
+		return usage_error("ivgchange", "-a y|n is needed");
+	if (argc - optind != 1)
+		return usage_error("ivgchange", "exactly one VG name is needed");
+	return 0;
+}
+
+int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct session s = { 0 };
+	int activate = -1, rc;
+	bool readonly = false;
+	const char *name;
+
+	rc = parse(ctx, argc, argv, &o, &activate, &readonly);
+	if (rc) {
+		opts_free(&o);
+		return rc < 0 ? ECMD_OK : rc;
+	}
+	name = argv[optind];
+	if (session_open(ctx, &o, name, &s)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	session_warn(&s);
+	if (activate ? ivg_activate_vg(ctx, s.h->vg, readonly)
+		     : ivg_deactivate_vg(ctx, s.h->vg)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	if (activate)
+		printf("  %zu logical volume(s) in volume group \"%s\" now active%s\n",
+		       ivg_active_count(s.h->vg), name, readonly ? " (read-only)" : "");
+	else
+		printf("  0 logical volume(s) in volume group \"%s\" now active\n", name);
+out:
+	session_close(&s);
+	opts_free(&o);
+	return rc;
+}
