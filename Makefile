@@ -65,6 +65,8 @@ check: deps
 	$(MAKE) check-unit
 	$(MAKE) check-integration
 	$(MAKE) check-asan
+	$(MAKE) check-deb
+	$(MAKE) check-rpm
 
 check-unit: $(UNIT_BIN)
 	@./tests/run-unit.sh $(UNIT_BIN)
@@ -97,3 +99,25 @@ install: all
 
 clean:
 	rm -rf build build-asan demo
+
+# Binary RPM in $(B)/packages/, built with rpmbuild in $(B)/rpm from a
+# tarball of the tree (packaging/rpm/); check-rpm compares its files with
+# the .deb's.
+.PHONY: rpm check-rpm
+rpm:
+	@B=$(B) ./packaging/rpm/build-rpm.sh
+
+check-rpm: rpm
+	@B=$(B) ./tests/packaging/rpm_files.sh
+
+# Debian package in $(B)/packages/, built with dpkg-buildpackage in
+# $(B)/deb-src from a copy of the tree (packaging/debian/); check-deb
+# installs it into a clean Debian chroot and uses it (root; cached in
+# /var/cache/ivg-test).
+.PHONY: deb check-deb
+deb:
+	@B=$(B) ./tests/packaging/deb_build.sh
+
+check-deb: deb
+	@B=$(B) ./tests/packaging/deb_install.sh; rc=$$?; \
+		if [ $$rc = 77 ]; then echo "SKIP check-deb: needs root"; else exit $$rc; fi

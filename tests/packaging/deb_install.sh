@@ -1,0 +1,268 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/packaging/deb_install.sh [DEB] - install the ivg .deb into a clean
+# Debian chroot and use it (`make check-deb`).
+#
+# DEB defaults to $B/packages/ivg_VERSION_ARCH.deb (B defaults to build).
+# The chroot is a debootstrap --variant=minbase of bookworm (plus man-db)
+# from the mirror the host's apt sources name; it is made once and kept as
+# a tarball in $IVG_TEST_CACHE (default /var/cache/ivg-test), together with
+# the .debs apt downloads, so later runs need the network only for
+# `apt-get update`. Every run unpacks a fresh root from the tarball, so the
+# package goes into a root that has never seen ivg or its dependencies.
+#
+# Only /proc (a new procfs) and, if the root has no device nodes, /dev
+# (a bind mount) are mounted in the chroot; both are unmounted on exit.
+# Needs root; exits 77 without it.
+set -u
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deb_install.sh: skipped: needs root (debootstrap, chroot)"
+	exit 77
+fi
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-build}
+case $B in /*) ;; *) B=$top/$B ;; esac
+version=$(cat "$top/VERSION")
+arch=$(dpkg --print-architecture)
+deb=${1:-$B/packages/ivg_${version}_$arch.deb}
+suite=${IVG_TEST_SUITE:-bookworm}
+cache=${IVG_TEST_CACHE:-/var/cache/ivg-test}
+base=$cache/$suite-minbase-$arch.tar.gz
+
+failed=0
+ok() { echo "ok   $*"; }
+fail() { echo "FAIL $*"; failed=1; }
+# die: a failure after which nothing else can be tested.
+die() { fail "$*"; exit 1; }
+
+# ---- cleanup ------------------------------------------------------------
+root=""
+work=""
+mounts=()
+
+# No mount may remain under DIR: only then is it removed, and never across
+# a filesystem boundary.
+mounted_under() {
+	awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts
+}
+safe_rmtree() {
+	local d=$1 m
+	[ -n "$d" ] && [ -d "$d" ] || return 0
+	m=$(mounted_under "$d")
+	if [ -n "$m" ]; then
+		echo "FAIL still mounted under $d, not removing it: $m"
+		return 1
+	fi
+	rm -rf --one-file-system "$d"
+}
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() {
+	local rc=$? i
+	# Unmount in reverse order what this script mounted.
+	for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
+		umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" ||
+			echo "FAIL cannot unmount ${mounts[i]}"
+	done
+	mounts=()
+	safe_rmtree "$root" || rc=1
+	safe_rmtree "$work" || rc=1
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "FAIL interrupted"; exit 130' INT
+trap 'echo "FAIL terminated"; exit 143' TERM
+
+# ---- the package -----------------------------------------------------------
+[ -f "$deb" ] || die "no package $deb (run make deb)"
+pkgver=$(dpkg-deb -f "$deb" Version)
+if [ "$pkgver" = "$version" ]; then
+	ok "package version $pkgver is VERSION"
+else
+	fail "package version $pkgver, VERSION $version"
+fi
+
+if ! command -v debootstrap >/dev/null; then
+	echo "deb_install.sh: installing debootstrap"
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+		install -y -q --no-install-recommends debootstrap >/dev/null ||
+		die "cannot install debootstrap"
+fi
+
+# ---- the host's mirror -------------------------------------------------
+# The first URI the host's apt sources give for SUITE, component main,
+# from one-line (.list) and deb822 (.sources) files.
+host_uri() {
+	local s=$1 f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		awk -v s="$s" '
+			$1 == "deb" {
+				i = 2
+				if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+				if ($(i + 1) != s) next
+				for (j = i + 2; j <= NF; j++) if ($j == "main") { print $i; exit }
+			}' "$f"
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk -v s="$s" '
+			BEGIN { RS = ""; FS = "\n" }
+			{
+				types = uris = suites = comps = ""; enabled = "yes"
+				for (k = 1; k <= NF; k++) {
+					if ($k ~ /^#/) continue
+					split($k, kv, ":[ \t]*")
+					key = tolower(kv[1]); val = substr($k, length(kv[1]) + 2)
+					sub(/^[ \t]+/, "", val)
+					if (key == "types") types = " " val " "
+					else if (key == "uris") uris = val
+					else if (key == "suites") suites = " " val " "
+					else if (key == "components") comps = " " val " "
+					else if (key == "enabled") enabled = tolower(val)
+				}
+				if (enabled != "no" && types ~ / deb / && suites ~ (" " s " ") &&
+				    comps ~ / main /) { split(uris, u, " "); print u[1]; exit }
+			}' "$f"
+	done | head -n 1
+}
+mirror=${IVG_TEST_MIRROR:-$(host_uri "$suite")}
+mirror=${mirror:-http://deb.debian.org/debian}
+updates=$(host_uri "$suite-updates")
+security=$(host_uri "$suite-security")
+
+# ---- the base root (cached) --------------------------------------------
+mkdir -p "$cache/archives"
+if [ ! -s "$base" ]; then
+	echo "deb_install.sh: debootstrap --variant=minbase $suite from $mirror (cached in $base)"
+	work=$(mktemp -d /var/tmp/ivg-debootstrap.XXXXXX)
+	t0=$(date +%s)
+	if ! debootstrap --variant=minbase --arch="$arch" --include=man-db \
+		"$suite" "$work/root" "$mirror" >"$work/debootstrap.log" 2>&1; then
+		tail -n 20 "$work/debootstrap.log"
+		die "debootstrap $suite $mirror"
+	fi
+	{
+		echo "deb $mirror $suite main"
+		if [ -n "$updates" ]; then echo "deb $updates $suite-updates main"; fi
+		if [ -n "$security" ]; then echo "deb $security $suite-security main"; fi
+	} >"$work/root/etc/apt/sources.list"
+	# No daemons start in the chroot.
+	printf '#!/bin/sh\nexit 101\n' >"$work/root/usr/sbin/policy-rc.d"
+	chmod 755 "$work/root/usr/sbin/policy-rc.d"
+	rm -f "$work/root"/var/cache/apt/archives/*.deb
+	if ! tar -C "$work/root" --numeric-owner -czf "$base.tmp" . ||
+		! mv "$base.tmp" "$base"; then
+		rm -f "$base.tmp"
+		die "cannot write $base"
+	fi
+	safe_rmtree "$work" || die "cannot remove $work"
+	work=""
+	ok "debootstrap $suite ($(($(date +%s) - t0)) s)"
+fi
+
+# ---- a fresh root --------------------------------------------------------
+root=$(mktemp -d /var/tmp/ivg-deb-root.XXXXXX)
+tar -C "$root" --numeric-owner -xzf "$base" || die "cannot unpack $base"
+mount -t proc proc "$root/proc" || die "cannot mount proc in $root"
+mounts+=("$root/proc")
+if [ ! -c "$root/dev/null" ]; then
+	mount --bind /dev "$root/dev" || die "cannot bind /dev in $root"
+	mounts+=("$root/dev")
+fi
+cp -f "$cache"/archives/*.deb "$root/var/cache/apt/archives/" 2>/dev/null
+cp "$deb" "$root/tmp/" || die "cannot copy $deb"
+debname=$(basename "$deb")
+
+# in_root CMD...: run CMD in the chroot with a clean environment.
+in_root() {
+	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LANG=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"
+}
+log=$root/tmp/test.log
+
+# ---- install -------------------------------------------------------------
+if ! in_root timeout 300 apt-get update -q >"$log" 2>&1; then
+	tail -n 20 "$log"
+	die "apt-get update in the chroot"
+fi
+if in_root timeout 600 apt-get install -y -q --no-install-recommends \
+	"/tmp/$debname" >"$log" 2>&1; then
+	ok "apt-get install $debname into a clean $suite root (Depends from $mirror)"
+else
+	tail -n 30 "$log"
+	die "apt-get install $debname"
+fi
+# Keep what apt downloaded for the next run.
+in_root apt-get autoclean -q >/dev/null 2>&1
+rm -f "$cache"/archives/*.deb
+cp -f "$root"/var/cache/apt/archives/*.deb "$cache/archives/" 2>/dev/null
+
+# shellcheck disable=SC2016 # dpkg-query's own ${} fields
+st=$(in_root dpkg-query -W -f='${Status} ${Version}' ivg 2>&1)
+if [ "$st" = "install ok installed $version" ]; then
+	ok "dpkg: ivg $version installed"
+else
+	fail "dpkg-query ivg: $st"
+fi
+
+# ---- use it ----------------------------------------------------------------
+out=$(in_root ivg --version 2>&1)
+case $out in
+*"$version"*) ok "ivg --version: $out" ;;
+*) fail "ivg --version printed '$out', VERSION is $version" ;;
+esac
+
+# --devices: the chroot has no /sys, so ivgcreate cannot scan the machine's
+# block devices for another VG named tvg (and should not: that would read
+# the host's disks and race other tests' loop devices).
+if in_root timeout 300 ivgcreate -y --size 160m --bootlv-size 16m \
+	--bosfs-size 16m --oppfs-size 16m --devices /tmp/d0.img,/tmp/d1.img \
+	tvg /tmp/d0.img /tmp/d1.img >"$log" 2>&1; then
+	ok "ivgcreate tvg on /tmp/d0.img /tmp/d1.img"
+else
+	cat "$log"
+	fail "ivgcreate tvg"
+fi
+
+out=$(in_root timeout 60 ivgs --devices /tmp/d0.img,/tmp/d1.img 2>&1)
+rc=$?
+if [ $rc = 0 ] && printf '%s\n' "$out" | grep -qw tvg; then
+	ok "ivgs --devices lists tvg"
+else
+	printf '%s\n' "$out"
+	fail "ivgs --devices /tmp/d0.img,/tmp/d1.img (exit $rc) does not list tvg"
+fi
+
+# Every man page the package ships renders, without groff warnings.
+pages=$(in_root dpkg -L ivg | sed -n 's|^/usr/share/man/man[0-9]/\([^/]*\)\.\([0-9]\)\.gz$|\2 \1|p')
+[ -n "$pages" ] || fail "no man pages in the package"
+while read -r sec page; do
+	[ -n "$page" ] || continue
+	out=$(in_root man --warnings -P cat "$sec" "$page" 2>"$log")
+	if printf '%s\n' "$out" | grep -q "$page" && [ ! -s "$log" ]; then
+		ok "man $sec $page renders ($(printf '%s\n' "$out" | wc -l) lines)"
+	else
+		cat "$log"
+		fail "man $sec $page"
+	fi
+done <<<"$pages"
+if in_root man -P cat ivgcreate 2>/dev/null | grep -q ivgcreate; then
+	ok "man ivgcreate"
+else
+	fail "man ivgcreate"
+fi
+
+# ---- remove it -----------------------------------------------------------
+if in_root apt-get purge -y -q ivg >"$log" 2>&1 &&
+	[ ! -e "$root/usr/sbin/ivg" ] && [ ! -e "$root/usr/sbin/ivgcreate" ] &&
+	[ ! -e "$root/usr/share/man/man8/ivgcreate.8.gz" ]; then
+	ok "apt-get purge ivg removes its files"
+else
+	cat "$log"
+	fail "apt-get purge ivg"
+fi
+
+if [ $failed = 0 ]; then echo "deb_install.sh: all ok"; else echo "deb_install.sh: FAILED"; fi
+exit $failed
