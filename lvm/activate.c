@@ -182,7 +182,7 @@ static void dm_setup(void)
  * Without the kernel driver nothing can be active. The control node may
  * exist without the driver (left by a package): ask /proc/misc.
  */
-static bool dm_present(void)
+bool ivg_dm_present(void)
 {
 	char line[128];
 	bool found = false;
@@ -220,6 +220,26 @@ static int dm_devno(const char *name, char *majmin, size_t len)
 	}
 	dm_task_destroy(t);
 	return r;
+}
+
+int ivg_lv_dm_devno(const struct ivg_vg *vg, const struct ivg_lv *lv,
+		    dev_t *out)
+{
+	char name[512], mm[32];
+	unsigned ma, mi;
+	int r;
+
+	if (!ivg_dm_present())
+		return -ENOENT;
+	if (ivg_dm_name(vg->name, lv->name, name, sizeof(name)))
+		return -ENAMETOOLONG;
+	r = dm_devno(name, mm, sizeof(mm));
+	if (r)
+		return r;
+	if (sscanf(mm, "%u:%u", &ma, &mi) != 2)
+		return -EIO;
+	*out = makedev(ma, mi);
+	return 0;
 }
 
 struct act {
@@ -323,7 +343,7 @@ int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly)
 	int r = 0;
 
 	dm_setup();
-	if (!dm_present())
+	if (!ivg_dm_present())
 		return ivg_err(ctx, ENODEV,
 			       "VG %s: cannot activate: this kernel has no device-mapper (dm-mod not loaded)",
 			       vg->name);
@@ -350,7 +370,7 @@ bool ivg_lv_active(const struct ivg_vg *vg, const struct ivg_lv *lv)
 	char name[512], mm[32];
 
 	dm_setup();
-	return dm_present() &&
+	return ivg_dm_present() &&
 	       !ivg_dm_name(vg->name, lv->name, name, sizeof(name)) &&
 	       !dm_devno(name, mm, sizeof(mm));
 }
@@ -393,7 +413,7 @@ int ivg_deactivate_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg)
 	int r = 0;
 
 	dm_setup();
-	if (!dm_present())
+	if (!ivg_dm_present())
 		return 0;
 	/* Visible LVs hold their sub-LVs open: remove them first. */
 	for (int pass = 0; pass < 2; pass++)

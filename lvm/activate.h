@@ -14,6 +14,7 @@
 #define IVG_ACTIVATE_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "vg.h"
 
@@ -47,6 +48,11 @@ int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly);
 int ivg_deactivate_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg);
 /* The number of visible LVs of the VG that are active. */
 size_t ivg_active_count(const struct ivg_vg *vg);
+/* Does this kernel have device-mapper (/proc/misc)? */
+bool ivg_dm_present(void);
+/* The device number of the LV's dm device; -ENOENT when not active. */
+int ivg_lv_dm_devno(const struct ivg_vg *vg, const struct ivg_lv *lv,
+		    dev_t *out);
 /* Is the LV a dm device now? */
 bool ivg_lv_active(const struct ivg_vg *vg, const struct ivg_lv *lv);
 

@@ -300,7 +300,8 @@ static int new_vg(struct job *j)
 		return ivg_err(j->ctx, ENOMEM, "out of memory");
 	vg->extent_size = (uint32_t)(j->extent / 512);
 	vg->seqno = 0;
-	return 0;
+	return j->o->system_id ? ivg_vg_set_holder(j->ctx, vg, j->o->system_id)
+			       : 0;
 }
 
 static int allocate_lvs(struct job *j)

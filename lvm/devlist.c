@@ -2,6 +2,7 @@
 /* devlist.c - lists of devices to scan: --devices and /sys/block. */
 #define _GNU_SOURCE
 #include "devlist.h"
+#include "sysfs.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -199,31 +200,11 @@ static bool join(char *buf, size_t len, const char *a, const char *b,
 	return n >= 0 && (size_t)n < len;
 }
 
-static int read_line(const char *dir, const char *file, char *buf,
-		     size_t len)
-{
-	char path[PATH_MAX];
-	FILE *f;
-	bool ok;
-
-	if (!join(path, sizeof(path), dir, file, ""))
-		return -ENAMETOOLONG;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	ok = fgets(buf, (int)len, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -EIO;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static uint64_t sysfs_bytes(const char *dir)
 {
 	char buf[64];
 
-	if (read_line(dir, "size", buf, sizeof(buf)))
+	if (ivg_sysfs_read(dir, "size", buf, sizeof(buf)))
 		return 0;
 	return strtoull(buf, NULL, 10) * 512;    /* sysfs counts 512s */
 }
@@ -234,7 +215,7 @@ static int dev_type(struct sysscan *s, const char *dir)
 	char buf[64];
 	unsigned major, minor;
 
-	if (read_line(dir, "dev", buf, sizeof(buf)) ||
+	if (ivg_sysfs_read(dir, "dev", buf, sizeof(buf)) ||
 	    sscanf(buf, "%u:%u", &major, &minor) != 2 || major >= MAX_MAJOR)
 		return NO_TYPE;
 	return s->type_of[major];
@@ -244,7 +225,7 @@ static bool is_lvm_lv(const char *dir)
 {
 	char buf[128];
 
-	return read_line(dir, "dm/uuid", buf, sizeof(buf)) == 0 &&
+	return ivg_sysfs_read(dir, "dm/uuid", buf, sizeof(buf)) == 0 &&
 	       strncmp(buf, "LVM-", 4) == 0;
 }
 

@@ -35,12 +35,49 @@ int ivg_vg_set_exported(struct ivg_ctx *ctx, struct ivg_vg *vg, bool on)
 	r = ivg_strlist_add(&vg->status, "EXPORTED");
 	for (size_t i = 0; !r && i < vg->pv_count; i++)
 		r = ivg_strlist_add(&vg->pvs[i]->status, "EXPORTED");
+	if (r)
+		return ivg_err(ctx, ENOMEM, "out of memory");
 	/* An exported VG belongs to no host, as vgexport leaves it. */
-	if (!r) {
-		free(vg->system_id);
-		vg->system_id = NULL;
+	return ivg_vg_set_holder(ctx, vg, NULL);
+}
+
+const char *ivg_vg_holder(const struct ivg_vg *vg)
+{
+	return vg->system_id && *vg->system_id ? vg->system_id : NULL;
+}
+
+int ivg_vg_set_holder(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *id)
+{
+	char *copy = NULL;
+	int r;
+
+	if (id && *id && !(copy = strdup(id)))
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	free(vg->system_id);
+	vg->system_id = copy;
+	/*
+	 * lvm2 turns WRITE into the flag WRITE_LOCKED while a VG has a system
+	 * ID, so that versions of lvm2 that know no system IDs cannot write it.
+	 */
+	if (copy) {
+		ivg_strlist_del(&vg->status, "WRITE");
+		r = ivg_strlist_add(&vg->flags, "WRITE_LOCKED");
+	} else {
+		ivg_strlist_del(&vg->flags, "WRITE_LOCKED");
+		r = ivg_strlist_add(&vg->status, "WRITE");
 	}
 	return r ? ivg_err(ctx, ENOMEM, "out of memory") : 0;
+}
+
+int ivg_vg_check_holder(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+			const char *me)
+{
+	const char *h = ivg_vg_holder(vg);
+
+	if (!h || !strcmp(h, me))
+		return 0;
+	return ivg_err(ctx, EBUSY, "Volume group \"%s\" is held read-write by host \"%s\" (this host is \"%s\"): run ivgexport %s there, or take it over with --force if \"%s\" is down for good",
+		       vg->name, h, me, vg->name, h);
 }
 
 /* The index of the bootlv leg whose image lives on pv, or -1. */

@@ -36,6 +36,7 @@ struct ivg_create_opts {
 	uint64_t create_size;      /* bytes; 0: disks must exist */
 	uint64_t bootlv_size, bosfs_size, oppfs_size;   /* bytes; 0: default */
 	bool force;                /* take disks that are PVs of another VG */
+	const char *system_id;     /* the holder (sysid.h); NULL: none */
 	/* Asked before overwriting a signature; NULL or false: refuse. */
 	bool (*confirm)(void *arg, const char *question);
 	void *confirm_arg;
@@ -51,6 +52,17 @@ bool ivg_vg_is_ivg(const struct ivg_vg *vg);
 bool ivg_vg_exported(const struct ivg_vg *vg);
 /* Set or clear EXPORTED on the VG and its PVs, as vgexport/vgimport do. */
 int ivg_vg_set_exported(struct ivg_ctx *ctx, struct ivg_vg *vg, bool on);
+
+/*
+ * The holder: the host that uses the VG read-write, recorded as lvm2
+ * records a VG's owner, in system_id (sysid.h). NULL: nobody holds it.
+ */
+const char *ivg_vg_holder(const struct ivg_vg *vg);
+/* Set (id) or clear (NULL) the holder, with lvm2's WRITE_LOCKED flag. */
+int ivg_vg_set_holder(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *id);
+/* -EBUSY naming the holder when a host other than 'me' holds the VG. */
+int ivg_vg_check_holder(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+			const char *me);
 
 enum ivg_leg_state {
 	IVG_LEG_NONE,              /* not a boot PV */

@@ -14,6 +14,11 @@ mkdir -p "$LVM_SYSTEM_DIR"
 
 cleanup() {
 	rc=$?
+	# What the commands under test mounted and attached in $T, too.
+	for m in $(findmnt -rn -o TARGET | grep "^$T/" | sort -r); do umount "$m" 2>/dev/null || true; done
+	for l in $(losetup -nO NAME,BACK-FILE | awk -v t="$T/" 'index($2, t) == 1 {print $1}'); do
+		losetup -d "$l" 2>/dev/null || true
+	done
 	for l in $(tac "$T/loops" 2>/dev/null); do losetup -d "$l" 2>/dev/null || true; done
 	rm -rf "$T"
 	exit $rc
@@ -23,13 +28,15 @@ trap cleanup EXIT INT TERM
 die() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 
-# lvm.conf admitting only the given devices.
+# lvm.conf admitting only the given devices; lvm2 takes the host's name
+# as its system ID, as ivg does, so that it sees the IVGs ivg holds here
+# as its own (lvmsystemid(7)).
 lvm_filter() {
 	acc=""
 	for d in "$@"; do acc="$acc\"a|^$d\$|\", "; done
 	cat >"$LVM_SYSTEM_DIR/lvm.conf" <<CONF
 devices { filter = [ $acc"r|.*|" ] global_filter = [ $acc"r|.*|" ] obtain_device_list_from_udev = 0 write_cache_state = 0 }
-global { use_lvmetad = 0 }
+global { use_lvmetad = 0 system_id_source = "uname" }
 activation { udev_sync = 0 udev_rules = 0 }
 backup { backup = 0 archive = 0 }
 CONF

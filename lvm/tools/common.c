@@ -11,6 +11,7 @@
 
 #include "devlist.h"
 #include "tools.h"
+#include "sysid.h"
 
 #ifndef IVG_VERSION
 #define IVG_VERSION "0.0.0"
@@ -169,4 +170,9 @@ bool confirm(const struct opts *o, const char *question)
 void print_help(const char *text)
 {
 	fputs(text, stdout);
+}
+
+int host_system_id(struct ivg_ctx *ctx, char *id)
+{
+	return ivg_host_system_id(ctx, getenv("LVM_SYSTEM_DIR"), id);
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgchange.c - activate or deactivate an install VG's LVs, as vgchange -a. */
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
 
 #include "activate.h"
+#include "ivgmount.h"
 #include "ivgvg.h"
+#include "sysid.h"
 #include "session.h"
 
 static const char help[] =
@@ -14,7 +17,10 @@ static const char help[] =
 "device-mapper device, named and identified as lvm2 does\n"
 "(/dev/mapper/VG-LV, /dev/VG/LV), or deactivate (n) every LV of VG,\n"
 "whether ivg or lvm2 activated it. raid1 LVs (bootlv) use the raid\n"
-"target over their legs; a leg on a missing PV is left out.\n"
+"target over their legs; a leg on a missing PV is left out. Without\n"
+"device-mapper (a kernel without dm-mod), single-segment linear LVs are\n"
+"made loop devices instead, and other LVs are refused. Read-write\n"
+"activation needs the VG imported and held by this host (ivgimport).\n"
 "\n"
 "Options:\n"
 "  -a, --activate y|n  activate or deactivate\n"
@@ -65,6 +71,19 @@ static int parse(struct ivg_ctx *ctx, int argc, char **argv, struct opts *o,
 	return 0;
 }
 
+/* Read-write activation needs the VG imported here, as lvm2 wants it. */
+static int may_write(struct ivg_ctx *ctx, const struct ivg_vg *vg)
+{
+	char me[IVG_SYSID_MAX + 1];
+
+	if (ivg_vg_exported(vg))
+		return ivg_err(ctx, EPERM, "Volume group \"%s\" is exported: ivgimport it first, or use --readonly",
+			       vg->name);
+	if (host_system_id(ctx, me))
+		return -1;
+	return ivg_vg_check_holder(ctx, vg, me);
+}
+
 int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -84,8 +103,12 @@ int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	session_warn(&s);
-	if (activate ? ivg_activate_vg(ctx, s.h->vg, readonly)
-		     : ivg_deactivate_vg(ctx, s.h->vg)) {
+	if (activate && !readonly && may_write(ctx, s.h->vg)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	if (activate ? ivg_lvs_up(ctx, s.h->vg, readonly, NULL)
+		     : ivg_lvs_down(ctx, s.h->vg)) {
 		rc = fail(ctx);
 		goto out;
 	}

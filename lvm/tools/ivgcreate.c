@@ -8,6 +8,7 @@
 #include "devlist.h"
 #include "ivgvg.h"
 #include "session.h"
+#include "sysid.h"
 
 static const char help[] =
 "Usage: ivgcreate [options] VG DISK...\n"
@@ -16,6 +17,8 @@ static const char help[] =
 "image files). Every disk gets a GPT with a BIOS boot partition, an EFI\n"
 "system partition and an LVM partition holding the PV; the VG gets the\n"
 "raid1 LV bootlv (one leg per boot PV) and the ext4 LVs bosfs and oppfs.\n"
+"This host holds the new VG read-write: its system ID (lvmsystemid(7))\n"
+"is recorded in the VG until ivgexport.\n"
 "\n"
 "Options:\n"
 "  -s, --physicalextentsize SIZE  extent size (default 4m)\n"
@@ -106,6 +109,7 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	struct ivg_create_opts co = { 0 };
 	struct opts o = { 0 };
 	struct session s = { 0 };
+	char sysid[IVG_SYSID_MAX + 1];
 	char **boot = NULL;
 	size_t nboot = 0;
 	int c, r, rc = ECMD_OK;
@@ -166,6 +170,12 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	}
 	co.others = s.paths;
 	co.n_others = s.n_paths;
+	/* The creating host holds the new VG read-write, as with lvm2. */
+	if (host_system_id(ctx, sysid)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	co.system_id = sysid;
 	if (ivg_create(ctx, &co)) {
 		rc = fail(ctx);
 		goto out;
@@ -173,7 +183,8 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	for (size_t i = 0; i < co.n_disks; i++)
 		printf("  Physical volume \"%s\" successfully created.\n",
 		       co.disks[i]);
-	printf("  Volume group \"%s\" successfully created\n", co.vgname);
+	printf("  Volume group \"%s\" successfully created with system ID %s\n",
+	       co.vgname, sysid);
 	goto out;
 bad:
 	rc = EINVALID_CMD_LINE;

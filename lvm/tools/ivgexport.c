@@ -3,18 +3,24 @@
 #include <errno.h>
 #include <getopt.h>
 
-#include "activate.h"
+#include "ivgmount.h"
 #include "ivgvg.h"
+#include "sysid.h"
 #include "session.h"
 
 static const char help[] =
 "Usage: ivgexport [options] VG\n"
 "\n"
-"Deactivate the LVs of the install volume group VG and mark it exported,\n"
-"as vgexport does (VG and PV status EXPORTED, system ID cleared), so that\n"
-"another host may import it.\n"
+"Unmount the filesystems of the install volume group VG (wherever\n"
+"ivgimport -m or anyone mounted them), deactivate its LVs (device-mapper\n"
+"or loop devices) and mark it exported, as vgexport does (VG and PV\n"
+"status EXPORTED, system ID cleared), so that another host may import\n"
+"it. A VG that another host holds is refused unless --force.\n"
 "\n"
 "Options:\n"
+"  -f, --force        export a VG that another host holds\n"
+"      --readonly     only unmount and deactivate on this host, write\n"
+"                     nothing (the end of ivgimport --readonly)\n"
 "      --devices LIST only these devices or image files (comma-separated)\n"
 "  -v, --verbose      say more\n"
 "      --help         this help\n"
@@ -22,6 +28,8 @@ static const char help[] =
 "Exit status: 0 done, 3 bad command line, 5 failed.\n";
 
 static const struct option longopts[] = {
+	{ "force", no_argument, NULL, 'f' },
+	{ "readonly", no_argument, NULL, OPT_READONLY },
 	{ "devices", required_argument, NULL, OPT_DEVICES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -29,18 +37,54 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Unmount and deactivate everything of the VG on this host. */
+static int release(struct ivg_ctx *ctx, const struct ivg_vg *vg)
+{
+	size_t unmounted;
+
+	if (ivg_umount_vg(ctx, vg, &unmounted) || ivg_lvs_down(ctx, vg))
+		return -1;
+	if (unmounted)
+		printf("  %zu filesystem(s) of volume group \"%s\" unmounted\n",
+		       unmounted, vg->name);
+	return 0;
+}
+
+static int export_vg(struct ivg_ctx *ctx, struct session *s, bool force)
+{
+	struct ivg_vg *vg = s->h->vg;
+	char me[IVG_SYSID_MAX + 1];
+
+	if (ivg_vg_exported(vg))
+		return ivg_err(ctx, EALREADY, "Volume group \"%s\" is already exported",
+			       vg->name);
+	if (!force && (host_system_id(ctx, me) ||
+		       ivg_vg_check_holder(ctx, vg, me)))
+		return -1;
+	/* As vgexport wants it: nothing of the VG in use on this host. */
+	if (release(ctx, vg) || ivg_vg_set_exported(ctx, vg, true) ||
+	    ivg_vg_reopen_rw(ctx, s->h) || ivg_vg_commit(ctx, vg))
+		return -1;
+	printf("  Volume group \"%s\" successfully exported\n", vg->name);
+	return 0;
+}
+
 int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct session s = { 0 };
+	bool readonly = false;
 	int c, r, rc = ECMD_OK;
-	const char *name;
 
-	while ((c = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fv", longopts, NULL)) != -1) {
 		if ((r = common_opt(ctx, &o, c, optarg, "ivgexport")) > 0)
 			continue;
 		if (r < 0)
 			goto bad;
+		if (c == OPT_READONLY) {
+			readonly = true;
+			continue;
+		}
 		if (c == OPT_HELP) {
 			print_help(help);
 			goto out;
@@ -52,28 +96,16 @@ int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv)
 		usage_error("ivgexport", "exactly one VG name is needed");
 		goto bad;
 	}
-	name = argv[optind];
-	if (session_open(ctx, &o, name, &s)) {
+	if (session_open(ctx, &o, argv[optind], &s)) {
 		rc = fail(ctx);
 		goto out;
 	}
 	session_warn(&s);
-	if (ivg_vg_exported(s.h->vg)) {
-		ivg_err(ctx, EALREADY, "Volume group \"%s\" is already exported", name);
+	if (readonly ? release(ctx, s.h->vg) : export_vg(ctx, &s, o.force))
 		rc = fail(ctx);
-		goto out;
-	}
-	/* As vgexport wants it: nothing of the VG in use on this host. */
-	if (ivg_deactivate_vg(ctx, s.h->vg)) {
-		rc = fail(ctx);
-		goto out;
-	}
-	if (ivg_vg_set_exported(ctx, s.h->vg, true) ||
-	    ivg_vg_reopen_rw(ctx, s.h) || ivg_vg_commit(ctx, s.h->vg)) {
-		rc = fail(ctx);
-		goto out;
-	}
-	printf("  Volume group \"%s\" successfully exported\n", name);
+	else if (readonly)
+		printf("  Volume group \"%s\" released on this host, read-only: nothing written\n",
+		       argv[optind]);
 	goto out;
 bad:
 	rc = EINVALID_CMD_LINE;

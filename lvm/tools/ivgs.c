@@ -113,7 +113,9 @@ static char vg_attr(const struct ivg_vg *vg, int i)
 {
 	switch (i) {
 	case 0:
-		return ivg_strlist_has(&vg->status, "WRITE") ? 'w' : 'r';
+		/* A held VG's WRITE is lvm2's flag WRITE_LOCKED. */
+		return ivg_strlist_has(&vg->status, "WRITE") ||
+		       ivg_strlist_has(&vg->flags, "WRITE_LOCKED") ? 'w' : 'r';
 	case 1:
 		return ivg_strlist_has(&vg->status, "RESIZEABLE") ? 'z' : '-';
 	case 2:
@@ -129,6 +131,7 @@ static void report_vg(struct report *rp, struct ivg_vgh *h)
 	struct ivg_freemap *m = NULL;
 	uint64_t eb = (uint64_t)vg->extent_size * 512, size = 0, nfree = 0;
 	char uuid[IVG_UUID_LEN + 7], a[8], hs[32], hf[32];
+	const char *holder = ivg_vg_holder(vg);
 	size_t visible = 0;
 
 	for (size_t i = 0; i < vg->pv_count; i++)
@@ -158,6 +161,7 @@ static void report_vg(struct report *rp, struct ivg_vgh *h)
 		jsetu(o, "vg_seqno", vg->seqno);
 		jset(o, "vg_exported", ivg_vg_exported(vg) ? "exported" : "");
 		jset(o, "vg_partial", h->missing ? "partial" : "");
+		jset(o, "vg_systemid", holder ? holder : "");
 		json_object_array_add(rp->vgs, o);
 		return;
 	}
@@ -165,10 +169,11 @@ static void report_vg(struct report *rp, struct ivg_vgh *h)
 	human(nfree, hf, sizeof(hf));
 	printf("  VG %s\n    UUID      %s\n    Attr      %s\n    PVs       %zu\n"
 	       "    LVs       %zu\n    Size      %s\n    Free      %s (%llu extents)\n"
-	       "    Exported  %s\n",
+	       "    Exported  %s\n    System ID %s\n",
 	       vg->name, uuid, a, vg->pv_count, visible, hs, hf,
 	       (unsigned long long)(nfree / eb),
-	       ivg_vg_exported(vg) ? "yes" : "no");
+	       ivg_vg_exported(vg) ? "yes" : "no",
+	       holder ? holder : "(none: no host holds it)");
 }
 
 static void report_pvs(struct report *rp, struct ivg_vgh *h)

@@ -81,4 +81,7 @@ bool confirm(const struct opts *o, const char *question);
 
 void print_help(const char *text);
 
+/* This host's system ID (sysid.h), from $LVM_SYSTEM_DIR or /etc/lvm. */
+int host_system_id(struct ivg_ctx *ctx, char *id);
+
 #endif

@@ -81,7 +81,8 @@ to_script=$(echo "$timing" | sed -n 's/.*to_script=\([0-9]*\)\..*/\1/p')
 L0=$(loop_file d0.img)
 L1=$(loop_file d1.img)
 lvm_filter "$L0" "$L1"
-seg=$(lvmq lvs --noheadings -o segtype vg/r 2>/dev/null | tr -d ' ')
+# The guest (system ID ivg-vm) holds the VG: foreign here, readable.
+seg=$(lvmq lvs --foreign --noheadings -o segtype vg/r 2>/dev/null | tr -d ' ')
 [ "$seg" = raid1 ] || die "host lvm2 does not see vg/r as raid1: '$seg'"
 losetup -d "$L0" "$L1"
 : >"$T/loops"

@@ -220,6 +220,10 @@ build_base() { # out
 		ddf="use_devicesfile = 0"
 	cat >"$root/etc/lvm/lvm.conf" <<CONF
 # Test guest: no udev, no lvmetad, no dmeventd; every /dev/sd* is scanned.
+# The host name is the system ID, as for ivg (lvmsystemid(7)).
+global {
+	system_id_source = "uname"
+}
 devices {
 	obtain_device_list_from_udev = 0
 	external_device_info_source = "none"

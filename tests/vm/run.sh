@@ -14,6 +14,8 @@
 #         any other KEY=VAL (wwn=, vendor=, product=, ...) to -device scsi-hd
 #   --timeout SEC      kill the guest after SEC seconds (default 120)
 #   --append ARGS      more kernel command line
+#   --hostname NAME    the guest's host name (default ivg-vm), which is
+#                      its system ID for lvm2 and ivg
 #   --qemu-arg ARG     one more QEMU argument (repeatable)
 #   --mem MB           guest memory (default 1024)   --smp N (default 1)
 #   --bin PATH         project binaries (file or directory, repeatable) put
@@ -60,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--disk) disks+=("$2"); shift 2 ;;
 	--append) append="$append $2"; shift 2 ;;
+	--hostname) append="$append ivg.hostname=$2"; shift 2 ;;
 	--qemu-arg) qargs+=("$2"); shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;

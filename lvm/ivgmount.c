@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ivgmount.c - LVs up and down with or without device-mapper; mounts. */
+#include "ivgmount.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "activate.h"
+#include "ivgvg.h"
+#include "loopdev.h"
+
+int ivg_lv_device(const struct ivg_vg *vg, const struct ivg_lv *lv,
+		  char *path, size_t len, dev_t *devno)
+{
+	char name[512];
+
+	if (!ivg_lv_dm_devno(vg, lv, devno) &&
+	    !ivg_dm_name(vg->name, lv->name, name, sizeof(name))) {
+		snprintf(path, len, "/dev/mapper/%s", name);
+		return 0;
+	}
+	return ivg_loop_find(vg, lv, path, len, devno);
+}
+
+static bool named(const char *const *only, const char *name)
+{
+	for (; only && *only; only++)
+		if (!strcmp(*only, name))
+			return true;
+	return !only;
+}
+
+int ivg_lvs_up(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
+	       const char *const *only)
+{
+	char path[64];
+	int r = 0;
+
+	if (ivg_dm_present())
+		return ivg_activate_vg(ctx, vg, readonly);
+	/* Check every LV first: all or nothing. */
+	for (int pass = 0; pass < 2 && !r; pass++)
+		for (size_t i = 0; !r && i < vg->lv_count; i++) {
+			const struct ivg_lv *lv = vg->lvs[i];
+			const struct ivg_pv *pv;
+			uint64_t off, size;
+
+			if (!ivg_lv_visible(lv) || !named(only, lv->name))
+				continue;
+			r = pass == 0 ?
+				ivg_lv_linear_span(ctx, vg, lv, &pv, &off, &size) :
+				ivg_loop_attach(ctx, vg, lv, readonly, path,
+						sizeof(path));
+		}
+	return r;
+}
+
+int ivg_lvs_down(struct ivg_ctx *ctx, const struct ivg_vg *vg)
+{
+	int r = ivg_deactivate_vg(ctx, vg);
+
+	for (size_t i = 0; !r && i < vg->lv_count; i++)
+		r = ivg_loop_detach(ctx, vg, vg->lvs[i]);
+	return r;
+}
+
+/* ---- mounts ------------------------------------------------------------ */
+
+struct mnt {
+	dev_t dev;
+	char *dir;
+};
+
+/* Undo mountinfo's octal escapes (\040 for a blank) in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+				      (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static void mnts_free(struct mnt *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(m[i].dir);
+	free(m);
+}
+
+/* Every mount of this mount namespace: device number and mount point. */
+static int read_mounts(struct ivg_ctx *ctx, struct mnt **out, size_t *n)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0, len = 0;
+	struct mnt *m = NULL;
+	int r = 0;
+
+	if (!f)
+		return ivg_err(ctx, errno, "/proc/self/mountinfo: %s",
+			       strerror(errno));
+	while (!r && getline(&line, &cap, f) > 0) {
+		unsigned ma, mi;
+		char dir[4096];
+		struct mnt *g;
+
+		if (sscanf(line, "%*s %*s %u:%u %*s %4095s", &ma, &mi, dir) != 3)
+			continue;
+		g = realloc(m, (len + 1) * sizeof(*m));
+		if (!g) {
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+			break;
+		}
+		m = g;
+		unescape(dir);
+		m[len].dev = makedev(ma, mi);
+		if (!(m[len].dir = strdup(dir)))
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+		else
+			len++;
+	}
+	free(line);
+	fclose(f);
+	if (r) {
+		mnts_free(m, len);
+		return r;
+	}
+	*out = m;
+	*n = len;
+	return 0;
+}
+
+static bool mounted_at(const struct mnt *m, size_t n, dev_t dev,
+		       const char *dir)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].dev == dev && !strcmp(m[i].dir, dir))
+			return true;
+	return false;
+}
+
+static int mount_one(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		     const char *lvname, const char *dir, bool readonly,
+		     bool *done)
+{
+	const struct ivg_lv *lv = ivg_vg_lv(vg, lvname);
+	unsigned long flags = MS_NODEV | MS_NOSUID | (readonly ? MS_RDONLY : 0);
+	char dev[600], real[4096];
+	struct mnt *m;
+	size_t n;
+	dev_t num;
+	int r;
+
+	*done = false;
+	if (!lv)
+		return ivg_err(ctx, ENOENT, "VG %s has no LV %s", vg->name,
+			       lvname);
+	if (ivg_lv_device(vg, lv, dev, sizeof(dev), &num))
+		return ivg_err(ctx, ENXIO, "LV %s/%s is not active", vg->name,
+			       lvname);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return ivg_err(ctx, errno, "%s: cannot make the mount point: %s",
+			       dir, strerror(errno));
+	if (!realpath(dir, real))
+		return ivg_err(ctx, errno, "%s: %s", dir, strerror(errno));
+	if ((r = read_mounts(ctx, &m, &n)))
+		return r;
+	r = mounted_at(m, n, num, real);
+	mnts_free(m, n);
+	if (r)
+		return 0;
+	if (mount(dev, real, "ext4", flags, NULL))
+		return ivg_err(ctx, errno, "cannot mount LV %s/%s (%s) at %s: %s",
+			       vg->name, lvname, dev, real, strerror(errno));
+	*done = true;
+	return 0;
+}
+
+int ivg_mount_ivg(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		  const char *dir, bool readonly)
+{
+	static const char *const lvs[] = { IVG_BOSFS, IVG_OPPFS };
+	static const char *const sub[] = { "bos", "opp" };
+	char mp[2][4096];
+	bool done[2] = { false, false };
+	int r = 0;
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return ivg_err(ctx, errno, "%s: cannot make the directory: %s",
+			       dir, strerror(errno));
+	for (int i = 0; i < 2 && !r; i++) {
+		snprintf(mp[i], sizeof(mp[i]), "%s/%s", dir, sub[i]);
+		r = mount_one(ctx, vg, lvs[i], mp[i], readonly, &done[i]);
+	}
+	for (int i = 0; r && i < 2; i++)
+		if (done[i])
+			umount2(mp[i], 0);
+	return r;
+}
+
+/* Does dev belong to an LV of the VG? */
+static bool vg_dev(const struct ivg_vg *vg, dev_t dev)
+{
+	char path[600];
+	dev_t d;
+
+	for (size_t i = 0; i < vg->lv_count; i++)
+		if (!ivg_lv_device(vg, vg->lvs[i], path, sizeof(path), &d) &&
+		    d == dev)
+			return true;
+	return false;
+}
+
+static int deeper_first(const void *a, const void *b)
+{
+	const struct mnt *x = a, *y = b;
+	size_t lx = strlen(x->dir), ly = strlen(y->dir);
+
+	return lx < ly ? 1 : lx > ly ? -1 : 0;
+}
+
+int ivg_umount_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg, size_t *n)
+{
+	struct mnt *m;
+	size_t count;
+	int r = read_mounts(ctx, &m, &count);
+
+	*n = 0;
+	if (r)
+		return r;
+	qsort(m, count, sizeof(*m), deeper_first);
+	for (size_t i = 0; !r && i < count; i++) {
+		if (!vg_dev(vg, m[i].dev))
+			continue;
+		if (umount2(m[i].dir, 0))
+			r = ivg_err(ctx, errno, "cannot unmount %s (VG %s): %s",
+				    m[i].dir, vg->name, strerror(errno));
+		else
+			(*n)++;
+	}
+	mnts_free(m, count);
+	return r;
+}
