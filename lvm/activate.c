@@ -102,6 +102,32 @@ static int striped_params(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	return r;
 }
 
+/*
+ * Read-only, a raid1 LV is a linear map of its first leg that is there:
+ * the raid target writes its superblocks into the rmeta legs even when
+ * the table is read-only, and read-only must write nothing.
+ */
+static int raid_leg_params(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+			   const struct ivg_lv *lv, const struct ivg_seg *seg,
+			   uint64_t start, ivg_sub_dev_fn sub, void *arg,
+			   struct ivg_dm_target *t)
+{
+	char data[32];
+
+	for (size_t a = 0; a < seg->area_count; a++) {
+		const struct ivg_lv *d = ivg_vg_lv(vg, seg->areas[a].name);
+
+		if (d && !sub(arg, d, data, sizeof(data))) {
+			strcpy(t->type, "linear");
+			snprintf(t->params, sizeof(t->params), "%s %llu", data,
+				 (unsigned long long)start);
+			return 0;
+		}
+	}
+	return ivg_err(ctx, ENXIO, "LV %s/%s: no leg of the mirror is there",
+		       vg->name, lv->name);
+}
+
 /* raid1 over its legs: "raid1 3 0 region_size R N meta data ...". */
 static int raid_params(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		       const struct ivg_lv *lv, const struct ivg_seg *seg,
@@ -134,8 +160,8 @@ static int raid_params(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 }
 
 int ivg_dm_table(struct ivg_ctx *ctx, const struct ivg_vg *vg,
-		 const struct ivg_lv *lv, ivg_sub_dev_fn sub, void *arg,
-		 struct ivg_dm_target **out, size_t *n)
+		 const struct ivg_lv *lv, bool readonly, ivg_sub_dev_fn sub,
+		 void *arg, struct ivg_dm_target **out, size_t *n)
 {
 	struct ivg_dm_target *t = calloc(lv->seg_count + 1, sizeof(*t));
 	int r = 0;
@@ -151,6 +177,9 @@ int ivg_dm_table(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		t[s].len = seg->extent_count * vg->extent_size;
 		if (!strcmp(seg->type, "striped"))
 			r = striped_params(ctx, vg, lv, seg, &t[s]);
+		else if (readonly && !strcmp(seg->type, "raid1"))
+			r = raid_leg_params(ctx, vg, lv, seg, t[s].start, sub,
+					    arg, &t[s]);
 		else
 			r = raid_params(ctx, vg, lv, seg, sub, arg, &t[s]);
 	}
@@ -287,7 +316,7 @@ static int create_dm(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	if (!dm_devno(name, mm, sizeof(mm)))
 		return 0;               /* active already (by us or lvm2) */
 	ivg_dm_uuid(vg, lv, uuid);
-	r = ivg_dm_table(ctx, vg, lv, sub_dev, a, &t, &n);
+	r = ivg_dm_table(ctx, vg, lv, ro, sub_dev, a, &t, &n);
 	if (r)
 		return r;
 	task = dm_task_create(DM_DEVICE_CREATE);
@@ -329,15 +358,21 @@ static int activate_tree(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 						 ivg_vg_lv(vg, ar->name) : NULL;
 
 			/* A leg on a missing PV stays out; raid runs degraded. */
-			if (m && ivg_lv_present(vg, m, -1))
+			if (d && !ivg_lv_present(vg, d, -1))
+				continue;
+			if (m && !ro && ivg_lv_present(vg, m, -1))
 				r = activate_tree(ctx, vg, m, ro, a, depth + 1);
-			if (!r && d && ivg_lv_present(vg, d, -1))
+			if (!r && d)
 				r = activate_tree(ctx, vg, d, ro, a, depth + 1);
+			/* Read-only, one leg is the whole mirror. */
+			if (d && ro && !strcmp(lv->segs[s].type, "raid1"))
+				break;
 		}
 	return r ? r : create_dm(ctx, vg, lv, ro, a);
 }
 
-int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly)
+int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
+		    const char *const *only)
 {
 	struct act a = { ctx, vg };
 	int r = 0;
@@ -351,7 +386,7 @@ int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly)
 		const struct ivg_lv *lv = vg->lvs[i];
 		bool raid = lv->seg_count && !strncmp(lv->segs[0].type, "raid", 4);
 
-		if (!ivg_lv_visible(lv))
+		if (!ivg_lv_visible(lv) || !ivg_lv_selected(only, lv->name))
 			continue;
 		/* A partial VG: raid runs degraded, the rest waits. */
 		if (!raid && !ivg_lv_present(vg, lv, -1)) {

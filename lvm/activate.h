@@ -39,11 +39,17 @@ struct ivg_dm_target {
 typedef int (*ivg_sub_dev_fn)(void *arg, const struct ivg_lv *sub,
 			      char *majmin, size_t len);
 int ivg_dm_table(struct ivg_ctx *ctx, const struct ivg_vg *vg,
-		 const struct ivg_lv *lv, ivg_sub_dev_fn sub, void *arg,
-		 struct ivg_dm_target **out, size_t *n);
+		 const struct ivg_lv *lv, bool readonly, ivg_sub_dev_fn sub,
+		 void *arg, struct ivg_dm_target **out, size_t *n);
 
-/* Activate every visible LV (and the sub-LVs they need). */
-int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly);
+/*
+ * Activate the visible LVs named in 'only' (NULL: all) and the sub-LVs
+ * they need. Read-only, a raid1 LV maps one leg linearly and its rmeta
+ * legs stay down, so that nothing is written (the raid target writes
+ * its superblocks even on a read-only table).
+ */
+int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
+		    const char *const *only);
 /* Remove every dm device of the VG, whoever activated it. */
 int ivg_deactivate_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg);
 /* The number of visible LVs of the VG that are active. */

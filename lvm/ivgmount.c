@@ -27,14 +27,6 @@ int ivg_lv_device(const struct ivg_vg *vg, const struct ivg_lv *lv,
 	return ivg_loop_find(vg, lv, path, len, devno);
 }
 
-static bool named(const char *const *only, const char *name)
-{
-	for (; only && *only; only++)
-		if (!strcmp(*only, name))
-			return true;
-	return !only;
-}
-
 int ivg_lvs_up(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
 	       const char *const *only)
 {
@@ -42,7 +34,7 @@ int ivg_lvs_up(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
 	int r = 0;
 
 	if (ivg_dm_present())
-		return ivg_activate_vg(ctx, vg, readonly);
+		return ivg_activate_vg(ctx, vg, readonly, only);
 	/* Check every LV first: all or nothing. */
 	for (int pass = 0; pass < 2 && !r; pass++)
 		for (size_t i = 0; !r && i < vg->lv_count; i++) {
@@ -50,7 +42,7 @@ int ivg_lvs_up(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
 			const struct ivg_pv *pv;
 			uint64_t off, size;
 
-			if (!ivg_lv_visible(lv) || !named(only, lv->name))
+			if (!ivg_lv_visible(lv) || !ivg_lv_selected(only, lv->name))
 				continue;
 			r = pass == 0 ?
 				ivg_lv_linear_span(ctx, vg, lv, &pv, &off, &size) :

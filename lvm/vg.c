@@ -182,6 +182,14 @@ struct ivg_lv *ivg_vg_lv(const struct ivg_vg *vg, const char *name)
 	return NULL;
 }
 
+bool ivg_lv_selected(const char *const *only, const char *name)
+{
+	for (; only && *only; only++)
+		if (!strcmp(*only, name))
+			return true;
+	return !only;
+}
+
 bool ivg_lv_visible(const struct ivg_lv *lv)
 {
 	return ivg_strlist_has(&lv->status, "VISIBLE");

@@ -136,6 +136,8 @@ struct ivg_pv *ivg_vg_pv_by_name(const struct ivg_vg *vg, const char *name);
 struct ivg_pv *ivg_vg_pv_by_id(const struct ivg_vg *vg, const char *id);
 struct ivg_lv *ivg_vg_lv(const struct ivg_vg *vg, const char *name);
 bool ivg_lv_visible(const struct ivg_lv *lv);
+/* Is name in the NULL-terminated list 'only'? A NULL list names every LV. */
+bool ivg_lv_selected(const char *const *only, const char *name);
 uint64_t ivg_lv_extents(const struct ivg_lv *lv);
 
 /* Construction. All return 0 or a negative errno (ENOMEM). */

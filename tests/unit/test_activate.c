@@ -57,7 +57,7 @@ static void tables(void **state)
 	legs[0] = f.vg->pvs[0];
 	legs[1] = f.vg->pvs[1];
 	assert_int_equal(ivg_lv_create_raid1(&f.ctx, f.vg, "boot", 2, legs, 2, &lv), 0);
-	assert_int_equal(ivg_dm_table(&f.ctx, f.vg, lv, fake_sub, &next, &t, &n), 0);
+	assert_int_equal(ivg_dm_table(&f.ctx, f.vg, lv, false, fake_sub, &next, &t, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(t[0].type, "raid");
 	assert_int_equal(t[0].len, 2 * 8192);
@@ -65,9 +65,17 @@ static void tables(void **state)
 	assert_string_equal(t[0].params, "raid1 3 0 region_size 4096 2 253:0 253:1 - -");
 	free(t);
 
+	/* Read-only, the mirror is its first leg that is there, linearly. */
+	next = 7;
+	assert_int_equal(ivg_dm_table(&f.ctx, f.vg, lv, true, fake_sub, &next, &t, &n), 0);
+	assert_string_equal(t[0].type, "linear");
+	assert_string_equal(t[0].params, "253:7 0");
+	free(t);
+	next = 0;
+
 	/* rimage_0 sits at extent 1 of pv0: 66 MiB + 1 MiB + 4 MiB in sectors. */
 	lv = ivg_vg_lv(f.vg, "boot_rimage_0");
-	assert_int_equal(ivg_dm_table(&f.ctx, f.vg, lv, fake_sub, &next, &t, &n), 0);
+	assert_int_equal(ivg_dm_table(&f.ctx, f.vg, lv, false, fake_sub, &next, &t, &n), 0);
 	assert_string_equal(t[0].type, "linear");
 	assert_string_equal(t[0].params, "7:0 145408");
 	free(t);
@@ -80,7 +88,7 @@ static void tables(void **state)
 
 	/* Image files cannot be mapped. */
 	f.dev[0]->is_blockdev = false;
-	assert_int_equal(ivg_dm_table(&f.ctx, f.vg, lv, fake_sub, &next, &t, &n), -ENOTBLK);
+	assert_int_equal(ivg_dm_table(&f.ctx, f.vg, lv, false, fake_sub, &next, &t, &n), -ENOTBLK);
 	assert_non_null(strstr(ivg_errmsg(&f.ctx), "not a block device"));
 	f.dev[0]->is_blockdev = true;
 	vgfix_free(&f);
