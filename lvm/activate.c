@@ -301,6 +301,28 @@ static int link_lv(const struct ivg_vg *vg, const struct ivg_lv *lv,
 	return symlink(target, path) ? -errno : 0;
 }
 
+/*
+ * Active already, by ivg or lvm2: fine, unless read-write is asked of a
+ * read-only device (a read-only mirror is one leg: reload it whole).
+ */
+static int active_as_asked(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+			   const struct ivg_lv *lv, const char *name, bool ro)
+{
+	struct dm_task *t = dm_task_create(DM_DEVICE_INFO);
+	struct dm_info info;
+	int r = 0;
+
+	if (!t)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	if (!ro && dm_task_set_name(t, name) && dm_task_run(t) &&
+	    dm_task_get_info(t, &info) && info.exists && info.read_only)
+		r = ivg_err(ctx, EROFS,
+			    "LV %s/%s is active read-only: deactivate it first (ivgchange -a n %s)",
+			    vg->name, lv->name, vg->name);
+	dm_task_destroy(t);
+	return r;
+}
+
 static int create_dm(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		     const struct ivg_lv *lv, bool ro, struct act *a)
 {
@@ -314,7 +336,7 @@ static int create_dm(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		return ivg_err(ctx, ENAMETOOLONG, "LV %s/%s: name too long",
 			       vg->name, lv->name);
 	if (!dm_devno(name, mm, sizeof(mm)))
-		return 0;               /* active already (by us or lvm2) */
+		return active_as_asked(ctx, vg, lv, name, ro);
 	ivg_dm_uuid(vg, lv, uuid);
 	r = ivg_dm_table(ctx, vg, lv, ro, sub_dev, a, &t, &n);
 	if (r)
@@ -408,15 +430,6 @@ bool ivg_lv_active(const struct ivg_vg *vg, const struct ivg_lv *lv)
 	return ivg_dm_present() &&
 	       !ivg_dm_name(vg->name, lv->name, name, sizeof(name)) &&
 	       !dm_devno(name, mm, sizeof(mm));
-}
-
-size_t ivg_active_count(const struct ivg_vg *vg)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < vg->lv_count; i++)
-		n += ivg_lv_visible(vg->lvs[i]) && ivg_lv_active(vg, vg->lvs[i]);
-	return n;
 }
 
 static int remove_dm(struct ivg_ctx *ctx, const struct ivg_vg *vg,

@@ -52,8 +52,6 @@ int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
 		    const char *const *only);
 /* Remove every dm device of the VG, whoever activated it. */
 int ivg_deactivate_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg);
-/* The number of visible LVs of the VG that are active. */
-size_t ivg_active_count(const struct ivg_vg *vg);
 /* Does this kernel have device-mapper (/proc/misc)? */
 bool ivg_dm_present(void);
 /* The device number of the LV's dm device; -ENOENT when not active. */

@@ -27,29 +27,100 @@ int ivg_lv_device(const struct ivg_vg *vg, const struct ivg_lv *lv,
 	return ivg_loop_find(vg, lv, path, len, devno);
 }
 
+enum loop_state { LOOP_NONE, LOOP_CANNOT, LOOP_NEW };
+
+/* Detach the loop devices that this call attached. */
+static void undo_loops(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		       const enum loop_state *st)
+{
+	struct ivg_ctx quiet = *ctx;    /* keep the first error's message */
+
+	for (size_t i = 0; i < vg->lv_count; i++)
+		if (st[i] == LOOP_NEW)
+			ivg_loop_detach(&quiet, vg, vg->lvs[i]);
+}
+
+/* Which selected LVs can be loops; the first error of those that cannot. */
+static int loops_check(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		       const char *const *only, enum loop_state *st,
+		       char *msg, size_t len)
+{
+	int first = 0;
+
+	for (size_t i = 0; i < vg->lv_count; i++) {
+		const struct ivg_lv *lv = vg->lvs[i];
+		const struct ivg_pv *pv;
+		uint64_t off, size;
+		int e;
+
+		if (!ivg_lv_visible(lv) || !ivg_lv_selected(only, lv->name))
+			continue;
+		e = ivg_lv_linear_span(ctx, vg, lv, &pv, &off, &size);
+		if (!e)
+			continue;
+		st[i] = LOOP_CANNOT;
+		if (!first) {
+			first = e;
+			snprintf(msg, len, "%s", ivg_errmsg(ctx));
+		}
+	}
+	return first;
+}
+
+/*
+ * Without device-mapper. LVs named in 'only' must all be able to be
+ * loops (all or nothing); with every LV asked for, those that can be are
+ * attached and the first that cannot is the error.
+ */
+static int loops_up(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
+		    const char *const *only)
+{
+	enum loop_state *st = calloc(vg->lv_count + 1, sizeof(*st));
+	char path[64], msg[IVG_ERRMSG_MAX] = "";
+	int r, cannot;
+
+	if (!st)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	cannot = loops_check(ctx, vg, only, st, msg, sizeof(msg));
+	r = only ? cannot : 0;
+	for (size_t i = 0; !r && i < vg->lv_count; i++) {
+		const struct ivg_lv *lv = vg->lvs[i];
+
+		if (!ivg_lv_visible(lv) || !ivg_lv_selected(only, lv->name) ||
+		    st[i] == LOOP_CANNOT)
+			continue;
+		if (ivg_loop_find(vg, lv, path, sizeof(path), NULL))
+			st[i] = LOOP_NEW;
+		if ((r = ivg_loop_attach(ctx, vg, lv, readonly, path, sizeof(path))))
+			st[i] = LOOP_NONE;
+	}
+	if (r)
+		undo_loops(ctx, vg, st);
+	if (!r && cannot)
+		r = ivg_err(ctx, -cannot, "%s; the others are active through loop devices",
+			    msg);
+	free(st);
+	return r;
+}
+
 int ivg_lvs_up(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
 	       const char *const *only)
 {
-	char path[64];
-	int r = 0;
-
 	if (ivg_dm_present())
 		return ivg_activate_vg(ctx, vg, readonly, only);
-	/* Check every LV first: all or nothing. */
-	for (int pass = 0; pass < 2 && !r; pass++)
-		for (size_t i = 0; !r && i < vg->lv_count; i++) {
-			const struct ivg_lv *lv = vg->lvs[i];
-			const struct ivg_pv *pv;
-			uint64_t off, size;
+	return loops_up(ctx, vg, readonly, only);
+}
 
-			if (!ivg_lv_visible(lv) || !ivg_lv_selected(only, lv->name))
-				continue;
-			r = pass == 0 ?
-				ivg_lv_linear_span(ctx, vg, lv, &pv, &off, &size) :
-				ivg_loop_attach(ctx, vg, lv, readonly, path,
-						sizeof(path));
-		}
-	return r;
+size_t ivg_lvs_up_count(const struct ivg_vg *vg)
+{
+	char path[600];
+	dev_t num;
+	size_t n = 0;
+
+	for (size_t i = 0; i < vg->lv_count; i++)
+		n += ivg_lv_visible(vg->lvs[i]) &&
+		     !ivg_lv_device(vg, vg->lvs[i], path, sizeof(path), &num);
+	return n;
 }
 
 int ivg_lvs_down(struct ivg_ctx *ctx, const struct ivg_vg *vg)

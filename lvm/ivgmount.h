@@ -24,13 +24,17 @@ int ivg_lv_device(const struct ivg_vg *vg, const struct ivg_lv *lv,
 		  char *path, size_t len, dev_t *devno);
 
 /*
- * Make the LVs a block device: with device-mapper, every visible LV (as
- * ivg_activate_vg); without it, only the LVs named in 'only' (NULL:
- * every visible LV), each through a loop device, or -ENOTSUP naming the
- * first that cannot be one. Read-only when asked.
+ * Make the visible LVs named in 'only' (NULL: all) block devices,
+ * read-only when asked: with device-mapper as ivg_activate_vg does;
+ * without it, each through a loop device. Without device-mapper, LVs
+ * that cannot be loops (not one linear segment) are an error naming the
+ * first: with 'only', nothing is attached then (and loops attached
+ * before a failure are detached); with NULL, the others are attached.
  */
 int ivg_lvs_up(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
 	       const char *const *only);
+/* How many visible LVs of the VG are a block device now (dm or loop). */
+size_t ivg_lvs_up_count(const struct ivg_vg *vg);
 /* Remove the VG's dm devices and loop devices; -EBUSY if one is in use. */
 int ivg_lvs_down(struct ivg_ctx *ctx, const struct ivg_vg *vg);
 

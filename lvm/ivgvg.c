@@ -76,7 +76,7 @@ int ivg_vg_check_holder(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 
 	if (!h || !strcmp(h, me))
 		return 0;
-	return ivg_err(ctx, EBUSY, "Volume group \"%s\" is held read-write by host \"%s\" (this host is \"%s\"): run ivgexport %s there, or take it over with --force if \"%s\" is down for good",
+	return ivg_err(ctx, EBUSY, "Volume group \"%s\" is held read-write by host \"%s\" (this host is \"%s\"): run ivgexport %s there, or take it over with ivgimport --force if \"%s\" is down for good",
 		       vg->name, h, me, vg->name, h);
 }
 

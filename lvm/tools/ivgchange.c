@@ -116,7 +116,7 @@ int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv)
 	}
 	if (activate)
 		printf("  %zu logical volume(s) in volume group \"%s\" now active%s\n",
-		       ivg_active_count(s.h->vg), name, readonly ? " (read-only)" : "");
+		       ivg_lvs_up_count(s.h->vg), name, readonly ? " (read-only)" : "");
 	else
 		printf("  0 logical volume(s) in volume group \"%s\" now active\n", name);
 out:

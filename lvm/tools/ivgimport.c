@@ -91,10 +91,10 @@ static int parse(struct ivg_ctx *ctx, int argc, char **argv,
 			continue;
 		if (r < 0)
 			return EINVALID_CMD_LINE;
-		if (c == 'a' && (!strcmp(optarg, "y") || !strcmp(optarg, "n"))) {
-			io->activate = optarg[0] == 'y';
+		if (c == 'a' && !strcmp(optarg, "y")) {
+			io->activate = true;
 		} else if (c == 'a') {
-			return usage_error("ivgimport", "-a takes y or n, not \"%s\"", optarg);
+			return usage_error("ivgimport", "-a takes y, not \"%s\" (ivgchange -a n or ivgexport deactivates)", optarg);
 		} else if (c == 'm') {
 			if (!*optarg)
 				return usage_error("ivgimport", "-m needs a directory");
@@ -149,17 +149,24 @@ static int bring_up(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		    const struct import_opts *io)
 {
 	static const char *const fs[] = { IVG_BOSFS, IVG_OPPFS, NULL };
+	bool were_down = ivg_lvs_up_count(vg) == 0;
 
 	if (ivg_lvs_up(ctx, vg, io->readonly, io->activate ? NULL : fs))
 		return -1;
 	if (io->activate)
 		printf("  %zu logical volume(s) in volume group \"%s\" now active%s\n",
-		       ivg_active_count(vg), vg->name,
+		       ivg_lvs_up_count(vg), vg->name,
 		       io->readonly ? " (read-only)" : "");
 	if (!io->mountdir)
 		return 0;
-	if (ivg_mount_ivg(ctx, vg, io->mountdir, io->readonly))
+	if (ivg_mount_ivg(ctx, vg, io->mountdir, io->readonly)) {
+		/* Leave the LVs as they were before this command. */
+		struct ivg_ctx quiet = *ctx;
+
+		if (were_down)
+			ivg_lvs_down(&quiet, vg);
 		return -1;
+	}
 	printf("  Mounted %s/%s at %s/bos and %s/%s at %s/opp%s\n", vg->name,
 	       IVG_BOSFS, io->mountdir, vg->name, IVG_OPPFS, io->mountdir,
 	       io->readonly ? " (read-only)" : "");

@@ -74,6 +74,10 @@ echo "RO $(blockdev --getro /dev/mapper/tvg-bosfs) $(blockdev --getro /dev/mappe
 mount -t ext4 -o ro /dev/tvg/bosfs /mnt/b
 cat /mnt/b/hello
 umount /mnt/b
+set +e
+ivgchange -a y tvg >rw.out 2>&1
+echo "RW-OVER-RO $? $(grep -c 'is active read-only: deactivate it first' rw.out)"
+set -e
 ivgchange -a n tvg
 
 ivgimport -a y tvg >/dev/null
@@ -99,6 +103,8 @@ ok "each deactivates what the other activated, legs included"
 grep -q "^RO 1 1 linear" g.out || die "read-only activation is not read-only"
 grep -q "^written in the guest" g.out || die "the file written read-write is not there read-only"
 ok "--readonly: read-only devices, bootlv one leg (no raid superblock written)"
+grep -q "^RW-OVER-RO 5 1" g.out || die "read-write activation over a read-only one was not refused"
+ok "read-write activation over a read-only one is refused: deactivate first"
 grep -q "^EXPORTED 0 exported" g.out || die "ivgexport did not deactivate and export"
 ok "ivgexport deactivates and exports"
 vgck --config "$(lvm_filter d0.img d1.img)" tvg 2>&1 | tee vgck.out
