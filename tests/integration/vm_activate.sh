@@ -80,9 +80,14 @@ echo "RW-OVER-RO $? $(grep -c 'is active read-only: deactivate it first' rw.out)
 set -e
 ivgchange -a n tvg
 
-ivgimport -a y tvg >/dev/null
+ivgimport -a y -m /mnt/ivg tvg >/dev/null
+echo "MOUNTED $(grep -c ' /mnt/ivg/[bo][op][sp] ext4 rw' /proc/mounts)"
+echo "through ivgimport -m" >/mnt/ivg/opp/note
 ivgexport tvg
-echo "EXPORTED $(dm_count) $(vgs --noheadings -o vg_exported tvg | tr -d ' ')"
+echo "EXPORTED $(dm_count) $(grep -c /mnt/ivg /proc/mounts) $(vgs --noheadings -o vg_exported tvg | tr -d ' ')"
+ivgimport --readonly -m /mnt/ivg tvg >/dev/null
+cat /mnt/ivg/opp/note
+ivgexport --readonly tvg >/dev/null
 EOF
 
 "$VM/run.sh" --timeout 240 --disk d0.img --disk d1.img guest.sh >g.out 2>g.err ||
@@ -105,8 +110,10 @@ grep -q "^written in the guest" g.out || die "the file written read-write is not
 ok "--readonly: read-only devices, bootlv one leg (no raid superblock written)"
 grep -q "^RW-OVER-RO 5 1" g.out || die "read-write activation over a read-only one was not refused"
 ok "read-write activation over a read-only one is refused: deactivate first"
-grep -q "^EXPORTED 0 exported" g.out || die "ivgexport did not deactivate and export"
-ok "ivgexport deactivates and exports"
+grep -q "^MOUNTED 2" g.out || die "ivgimport -m did not mount bosfs and oppfs read-write"
+grep -q "^EXPORTED 0 0 exported" g.out || die "ivgexport did not unmount, deactivate and export"
+grep -q "^through ivgimport -m" g.out || die "the file written through -m is not there"
+ok "ivgimport -m mounts DIR/bos and DIR/opp read-write; ivgexport unmounts, deactivates and exports"
 vgck --config "$(lvm_filter d0.img d1.img)" tvg 2>&1 | tee vgck.out
 grep -q WARNING vgck.out && die "vgck warns"
 ok "the host's lvm2 vgck accepts the VG afterwards"
