@@ -86,12 +86,12 @@ static int parse_into(struct ivg_ctx *ctx, const char *arg, char **old,
 		trim(&name, &len);
 		if (!len)
 			return ivg_err(ctx, EINVAL,
-				       "--devices \"%s\": device name %zu is empty",
+				       "\"%s\": device name %zu is empty",
 				       arg, item);
 		if (!list_has(old, nold, name, len) &&
 		    !list_has(l->v, l->n, name, len) &&
 		    list_add(l, name, len))
-			return ivg_err(ctx, ENOMEM, "--devices: out of memory");
+			return ivg_err(ctx, ENOMEM, "out of memory");
 		if (!comma)
 			return 0;
 		p = comma + 1;
@@ -106,12 +106,12 @@ int ivg_devices_parse(struct ivg_ctx *ctx, const char *arg, char ***paths,
 	int rc;
 
 	if (!arg)
-		return ivg_err(ctx, EINVAL, "--devices: no value given");
+		return ivg_err(ctx, EINVAL, "no device names given");
 	rc = parse_into(ctx, arg, *paths, *n, &l);
 	if (!rc && l.n) {
 		v = realloc(*paths, (*n + l.n) * sizeof(*v));
 		if (!v) {
-			rc = ivg_err(ctx, ENOMEM, "--devices: out of memory");
+			rc = ivg_err(ctx, ENOMEM, "out of memory");
 		} else {
 			memcpy(v + *n, l.v, l.n * sizeof(*v));
 			*paths = v;

@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "activate.h"
 #include "ivgvg.h"
@@ -252,6 +253,48 @@ static int mount_one(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	return 0;
 }
 
+static int cannot_make(struct ivg_ctx *ctx, const char *dir, int e)
+{
+	return ivg_err(ctx, e, "%s: cannot make the directory: %s", dir,
+		       strerror(e));
+}
+
+/* dir must be a directory or, when missing, one that can be made there. */
+static int make_dir(struct ivg_ctx *ctx, const char *dir, bool make)
+{
+	char parent[4096], *slash;
+	struct stat st;
+
+	if (!stat(dir, &st))
+		return S_ISDIR(st.st_mode) ? 0 : cannot_make(ctx, dir, ENOTDIR);
+	if (errno != ENOENT)
+		return cannot_make(ctx, dir, errno);
+	if (make)
+		return mkdir(dir, 0755) && errno != EEXIST ?
+		       cannot_make(ctx, dir, errno) : 0;
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash)
+		slash == parent ? (void)(slash[1] = '\0') : (void)(*slash = '\0');
+	if (stat(slash ? parent : ".", &st))
+		return cannot_make(ctx, dir, errno);
+	return S_ISDIR(st.st_mode) ? 0 : cannot_make(ctx, dir, ENOTDIR);
+}
+
+int ivg_mount_dirs(struct ivg_ctx *ctx, const char *dir, bool make)
+{
+	char sub[4096];
+	int r = make_dir(ctx, dir, make);
+
+	snprintf(sub, sizeof(sub), "%s/bos", dir);
+	if (!r && (make || !access(dir, F_OK)))
+		r = make_dir(ctx, sub, make);
+	snprintf(sub, sizeof(sub), "%s/opp", dir);
+	if (!r && (make || !access(dir, F_OK)))
+		r = make_dir(ctx, sub, make);
+	return r;
+}
+
 int ivg_mount_ivg(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		  const char *dir, bool readonly)
 {
@@ -261,9 +304,8 @@ int ivg_mount_ivg(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	bool done[2] = { false, false };
 	int r = 0;
 
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return ivg_err(ctx, errno, "%s: cannot make the directory: %s",
-			       dir, strerror(errno));
+	if ((r = ivg_mount_dirs(ctx, dir, true)))
+		return r;
 	for (int i = 0; i < 2 && !r; i++) {
 		snprintf(mp[i], sizeof(mp[i]), "%s/%s", dir, sub[i]);
 		r = mount_one(ctx, vg, lvs[i], mp[i], readonly, &done[i]);

@@ -46,6 +46,12 @@ int ivg_lvs_down(struct ivg_ctx *ctx, const struct ivg_vg *vg);
  */
 int ivg_mount_ivg(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		  const char *dir, bool readonly);
+/*
+ * Make dir, dir/bos and dir/opp where missing (make), or only check that
+ * they could be made (!make); -ENOTDIR naming the one that is not a
+ * directory or cannot be made.
+ */
+int ivg_mount_dirs(struct ivg_ctx *ctx, const char *dir, bool make);
 /* Unmount every mount of any LV of the VG, deepest first; *n: how many. */
 int ivg_umount_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg, size_t *n);
 

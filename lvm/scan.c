@@ -68,6 +68,32 @@ static void set_mda_err(struct ivg_mda_copy *m, int err, const char *msg)
 	snprintf(m->errmsg, sizeof(m->errmsg), "%s", msg);
 }
 
+/*
+ * One device given under two names (a.img and ./a.img, a disk and its
+ * by-id link) is one device: the later name is dropped, so that it is
+ * neither a duplicate PV nor written twice.
+ */
+static void forget_if_seen(struct ivg_scan *s, size_t i)
+{
+	struct ivg_scan_pv *p = &s->pvs[i];
+	char msg[256];
+
+	for (size_t k = 0; k < i; k++) {
+		const struct ivg_dev *d = s->pvs[k].dev;
+
+		if (!d || d->is_blockdev != p->dev->is_blockdev ||
+		    d->st_dev != p->dev->st_dev || d->st_ino != p->dev->st_ino ||
+		    d->base != p->dev->base)
+			continue;
+		snprintf(msg, sizeof(msg), "%s: the same device as %s, ignored",
+			 p->path, s->pvs[k].path);
+		ivg_dev_close(p->dev);
+		p->dev = NULL;
+		set_err(p, -EEXIST, msg);
+		return;
+	}
+}
+
 static void open_all(struct ivg_ctx *ctx, struct ivg_scan *s,
 		     char *const *paths, bool rdwr)
 {
@@ -77,10 +103,12 @@ static void open_all(struct ivg_ctx *ctx, struct ivg_scan *s,
 				     rdwr ? IVG_DEV_RDWR : IVG_DEV_RDONLY,
 				     &p->dev);
 
-		if (r)
+		if (r) {
 			set_err(p, r, ivg_errmsg(ctx));
-		else
-			ivg_dev_open_direct(p->dev);
+			continue;
+		}
+		ivg_dev_open_direct(p->dev);
+		forget_if_seen(s, i);
 	}
 }
 

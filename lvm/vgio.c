@@ -52,6 +52,7 @@ static void attach_pvs(struct ivg_vgh *h)
 			if (!sp->has_label || strcmp(sp->label.pv_uuid, pv->id))
 				continue;
 			if (pv->dev) {
+				h->duplicates++;
 				problem(h, "PV %s: duplicate, found on %s and %s; using %s",
 					pv->name, pv->dev->path, sp->path,
 					pv->dev->path);
@@ -125,8 +126,39 @@ int ivg_vg_open(struct ivg_ctx *ctx, struct ivg_scan *scan,
 	return 0;
 }
 
+static int missing_pv(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		      const struct ivg_pv *pv)
+{
+	return ivg_err(ctx, ENXIO,
+		       "VG %s: PV %s (%s) is missing; not writing metadata to a partial VG",
+		       vg->name, pv->name, pv->device ? pv->device : "unknown device");
+}
+
+static int check_writable(struct ivg_ctx *ctx, const struct ivg_vg *vg)
+{
+	for (size_t i = 0; i < vg->pv_count; i++) {
+		const struct ivg_pv *pv = vg->pvs[i];
+
+		if (!pv->dev || !pv->label)
+			return missing_pv(ctx, vg, pv);
+		if (!pv->dev->rdwr)
+			return ivg_err(ctx, EROFS, "%s: opened read-only",
+				       pv->dev->path);
+	}
+	return 0;
+}
+
 int ivg_vg_reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h)
 {
+	/* Which copy is the PV? Writing one would leave the other stale. */
+	if (h->duplicates)
+		return ivg_err(ctx, EEXIST,
+			       "Cannot update volume group \"%s\" with duplicate PV devices: name one device of each PV with --devices",
+			       h->vg->name);
+	/* A partial VG is not written: found before anything is opened. */
+	for (size_t i = 0; i < h->vg->pv_count; i++)
+		if (!h->vg->pvs[i]->dev || !h->vg->pvs[i]->label)
+			return missing_pv(ctx, h->vg, h->vg->pvs[i]);
 	for (size_t d = 0; d < h->scan->count; d++) {
 		struct ivg_scan_pv *sp = &h->scan->pvs[d];
 		struct ivg_pv *pv = sp->has_label ?
@@ -161,22 +193,6 @@ void ivg_vg_close(struct ivg_vgh *h)
 	free(h);
 }
 
-static int check_writable(struct ivg_ctx *ctx, const struct ivg_vg *vg)
-{
-	for (size_t i = 0; i < vg->pv_count; i++) {
-		const struct ivg_pv *pv = vg->pvs[i];
-
-		if (!pv->dev || !pv->label)
-			return ivg_err(ctx, ENXIO,
-				       "VG %s: PV %s (%s) is missing; not writing metadata to a partial VG",
-				       vg->name, pv->name,
-				       pv->device ? pv->device : "unknown device");
-		if (!pv->dev->rdwr)
-			return ivg_err(ctx, EROFS, "%s: opened read-only",
-				       pv->dev->path);
-	}
-	return 0;
-}
 
 /*
  * Read an area's header for writing. A damaged header is replaced by an

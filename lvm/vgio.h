@@ -24,6 +24,7 @@ struct ivg_vgh {
 	struct ivg_vg *vg;
 	struct ivg_scan *scan;        /* borrowed: the devices */
 	size_t missing;               /* PVs of the VG not found */
+	size_t duplicates;            /* PVs found on more than one device */
 	size_t problem_count;
 	char **problems;              /* one line each, for the report */
 };
@@ -33,7 +34,8 @@ int ivg_vg_open(struct ivg_ctx *ctx, struct ivg_scan *scan,
 		const char *vgname, struct ivg_vgh **out);
 /*
  * Reopen the VG's present PVs read-write (scans open read-only), keeping
- * their windows. -EROFS/-EACCES naming the device if one cannot be.
+ * their windows. -EROFS/-EACCES naming the device if one cannot be;
+ * -EEXIST if a PV was found on two devices (lvm2 refuses that too).
  */
 int ivg_vg_reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h);
 void ivg_vg_close(struct ivg_vgh *h);

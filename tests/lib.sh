@@ -19,7 +19,12 @@ cleanup() {
 	for l in $(losetup -nO NAME,BACK-FILE | awk -v t="$T/" 'index($2, t) == 1 {print $1}'); do
 		losetup -d "$l" 2>/dev/null || true
 	done
-	for l in $(tac "$T/loops" 2>/dev/null); do losetup -d "$l" 2>/dev/null || true; done
+	# A recorded loop that was detached already may be another test's now.
+	for l in $(tac "$T/loops" 2>/dev/null); do
+		case $(losetup -nO BACK-FILE "$l" 2>/dev/null) in
+		"$T"/*) losetup -d "$l" 2>/dev/null || true ;;
+		esac
+	done
 	rm -rf "$T"
 	exit $rc
 }

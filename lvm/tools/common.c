@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "devlist.h"
+#include "vg.h"
 #include "tools.h"
 #include "sysid.h"
 
@@ -67,6 +68,11 @@ int common_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
 		}
 		usage_error(cmd, "--reportformat: unknown format \"%s\" (basic or json)",
 			    arg);
+		return -1;
+	case '?':
+	case ':':
+		/* getopt said what is wrong; only point at the help. */
+		fprintf(stderr, "  Run `%s --help' for more information.\n", cmd);
 		return -1;
 	case OPT_VERSION:
 		printf("ivg version %s\n", IVG_VERSION);
@@ -137,6 +143,23 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n  Run `%s --help' for more information.\n", cmd);
 	return EINVALID_CMD_LINE;
+}
+
+int check_vg_name(const char *cmd, const char *name)
+{
+	char shown[80];
+	size_t o = 0;
+
+	if (ivg_name_valid(name))
+		return 0;
+	for (const unsigned char *c = (const unsigned char *)name;
+	     *c && o + 8 < sizeof(shown); c++)
+		o += (size_t)snprintf(shown + o, sizeof(shown) - o,
+				      isprint(*c) && *c != '\\' ? "%c" : "\\%03o", *c);
+	if (strlen(name) > 64 && o + 4 < sizeof(shown))
+		strcpy(shown + o, "...");
+	return usage_error(cmd, "invalid VG name \"%s\" (%zu characters; letters, digits and + _ . - only, at most 128)",
+			   shown, strlen(name));
 }
 
 int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,

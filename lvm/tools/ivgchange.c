@@ -70,6 +70,8 @@ static int parse(struct ivg_ctx *ctx, int argc, char **argv, struct opts *o,
 		return usage_error("ivgchange", "-a y|n is needed");
 	if (argc - optind != 1)
 		return usage_error("ivgchange", "exactly one VG name is needed");
+	if (check_vg_name("ivgchange", argv[optind]))
+		return EINVALID_CMD_LINE;
 	return 0;
 }
 

@@ -61,9 +61,12 @@ static int export_vg(struct ivg_ctx *ctx, struct session *s, bool force)
 	if (!force && (host_system_id(ctx, me) ||
 		       ivg_vg_check_holder(ctx, vg, me)))
 		return -1;
+	/* What would stop the commit stops us before anything is released. */
+	if (ivg_vg_reopen_rw(ctx, s->h))
+		return -1;
 	/* As vgexport wants it: nothing of the VG in use on this host. */
 	if (release(ctx, vg) || ivg_vg_set_exported(ctx, vg, true) ||
-	    ivg_vg_reopen_rw(ctx, s->h) || ivg_vg_commit(ctx, vg))
+	    ivg_vg_commit(ctx, vg))
 		return -1;
 	printf("  Volume group \"%s\" successfully exported\n", vg->name);
 	return 0;
@@ -96,6 +99,8 @@ int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv)
 		usage_error("ivgexport", "exactly one VG name is needed");
 		goto bad;
 	}
+	if (check_vg_name("ivgexport", argv[optind]))
+		goto bad;
 	if (session_open(ctx, &o, argv[optind], &s)) {
 		rc = fail(ctx);
 		goto out;

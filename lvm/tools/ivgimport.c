@@ -110,6 +110,8 @@ static int parse(struct ivg_ctx *ctx, int argc, char **argv,
 	}
 	if (argc - optind != 1)
 		return usage_error("ivgimport", "exactly one VG name is needed");
+	if (check_vg_name("ivgimport", argv[optind]))
+		return EINVALID_CMD_LINE;
 	return 0;
 }
 
@@ -186,6 +188,11 @@ int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv)
 		return rc < 0 ? ECMD_OK : rc;
 	}
 	name = argv[optind];
+	/* A mount point that cannot be is found before anything is written. */
+	if (io.mountdir && ivg_mount_dirs(ctx, io.mountdir, false)) {
+		rc = fail(ctx);
+		goto out;
+	}
 	if (session_open(ctx, &io.o, name, &s)) {
 		rc = fail(ctx);
 		goto out;

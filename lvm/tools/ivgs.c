@@ -333,6 +333,8 @@ int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv)
 	size_t n = 0;
 	int rc = parse_args(ctx, argc, argv, &o, &rp);
 
+	for (int i = optind; !rc && i < argc; i++)
+		rc = check_vg_name("ivgs", argv[i]);
 	if (rc) {
 		opts_free(&o);
 		return rc < 0 ? ECMD_OK : rc;

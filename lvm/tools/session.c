@@ -18,13 +18,36 @@ int session_scan(struct ivg_ctx *ctx, const struct opts *o,
 	return r;
 }
 
+/*
+ * A PV none of whose metadata copies can be read: its VG is invisible,
+ * so say why instead of only that the VG is not there. NULL if none.
+ */
+static const struct ivg_scan_pv *unreadable_pv(const struct ivg_scan *scan)
+{
+	for (size_t i = 0; scan && i < scan->count; i++) {
+		const struct ivg_scan_pv *p = &scan->pvs[i];
+		size_t bad = 0;
+
+		for (size_t k = 0; k < p->mda_count; k++)
+			bad += p->mda[k].err != 0;
+		if (p->has_label && p->mda_count && bad == p->mda_count)
+			return p;
+	}
+	return NULL;
+}
+
 int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
 		 struct session *s)
 {
+	const struct ivg_scan_pv *p;
 	int r = session_scan(ctx, o, s);
 
 	if (!r)
 		r = ivg_vg_open(ctx, s->scan, name, &s->h);
+	if (r == -ENOENT && (p = unreadable_pv(s->scan)))
+		r = ivg_err(ctx, ENOENT,
+			    "Volume group \"%s\" not found; %s has no readable metadata (%s)",
+			    name, p->path, p->mda[0].errmsg);
 	if (!r && !ivg_vg_is_ivg(s->h->vg))
 		r = ivg_err(ctx, EINVAL,
 			    "Volume group \"%s\" is not an install volume group (no \"%s\" tag)",
@@ -35,9 +58,15 @@ int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
 void session_warn(const struct session *s)
 {
 	/* Devices the user named that hold no usable PV: say why. */
-	for (size_t i = 0; !s->owned && s->scan && i < s->scan->count; i++)
-		if (s->scan->pvs[i].err)
-			fprintf(stderr, "  WARNING: %s\n", s->scan->pvs[i].errmsg);
+	for (size_t i = 0; !s->owned && s->scan && i < s->scan->count; i++) {
+		const struct ivg_scan_pv *p = &s->scan->pvs[i];
+
+		if (p->err)
+			fprintf(stderr, "  WARNING: %s\n", p->errmsg);
+		else if (!s->h && p == unreadable_pv(s->scan))
+			fprintf(stderr, "  WARNING: %s: PV with no readable metadata: %s\n",
+				p->path, p->mda[0].errmsg);
+	}
 	for (size_t i = 0; s->h && i < s->h->problem_count; i++)
 		fprintf(stderr, "  WARNING: %s\n", s->h->problems[i]);
 }

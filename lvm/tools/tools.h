@@ -33,6 +33,23 @@ int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv);
+/* The OPP repository (opp/tools/). */
+int cmd_oppadd(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_opplist(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_oppck(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_opprm(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_opptoc(struct ivg_ctx *ctx, int argc, char **argv);
+/* The maintenance boot image (boot/tools/). */
+int cmd_ivgmkboot(struct ivg_ctx *ctx, int argc, char **argv);
+/* ivgcreate's boot image (boot/tools/ivgmkboot.c): prepared (kernel,
+ * initramfs, size checked) before anything is written, then installed by
+ * ivg_create's before_commit hook (arg: the bootcmd). */
+struct bootcmd;
+struct ivg_vg;
+int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, uint64_t bootlv_bytes,
+		    struct bootcmd **out);
+int bootcmd_install(struct ivg_ctx *ctx, struct ivg_vg *vg, void *arg);
+void bootcmd_free(struct bootcmd *b);
 
 /* Long options every command takes; values >= 0x100. */
 enum {
@@ -71,6 +88,12 @@ int fail(struct ivg_ctx *ctx);
 /* Print a usage error and return EINVALID_CMD_LINE. */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A VG name from the command line: 0, or a usage error (the name shown
+ * with its unprintable bytes escaped) and EINVALID_CMD_LINE.
+ */
+int check_vg_name(const char *cmd, const char *name);
 
 /* The devices to look at: --devices, else the machine's block devices. */
 int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
