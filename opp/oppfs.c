@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oppfs.c - oppfs access: find a mount of it, else libext2fs on the LV. */
+#include "oppfs_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "ivgmount.h"
+#include "ivgvg.h"
+
+/* mountinfo's octal escapes (\040) undone in place. */
+static void unescape_octal(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++, o++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o = *s;
+		}
+	}
+	*o = 0;
+}
+
+/* The first mount point of device 'dev' (1), none (0), or -errno. */
+static int mount_of(struct ivg_ctx *ctx, dev_t dev, char *dir, size_t len,
+		    bool *ro)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL, *d = malloc(4096), opts[256];
+	size_t cap = 0;
+	int found = 0;
+
+	if (!f || !d) {
+		free(d);
+		if (f)
+			fclose(f);
+		return ivg_err(ctx, errno ? errno : ENOMEM,
+			       "/proc/self/mountinfo: %s", strerror(errno));
+	}
+	while (!found && getline(&line, &cap, f) > 0) {
+		unsigned ma, mi;
+
+		if (sscanf(line, "%*s %*s %u:%u %*s %4095s %255s", &ma, &mi, d,
+			   opts) != 4 || makedev(ma, mi) != dev)
+			continue;
+		unescape_octal(d);
+		snprintf(dir, len, "%s", d);
+		*ro = !strncmp(opts, "ro", 2) && (!opts[2] || opts[2] == ',');
+		found = 1;
+	}
+	free(line);
+	free(d);
+	fclose(f);
+	return found;
+}
+
+int opp_fs_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
+		struct opp_fs **out)
+{
+	const struct ivg_lv *lv = ivg_vg_lv(vg, IVG_OPPFS);
+	char dev[256], dir[4096];
+	dev_t devno;
+	bool ro = false;
+	int r;
+
+	*out = NULL;
+	if (!lv)
+		return ivg_err(ctx, ENOENT, "Volume group \"%s\" has no %s LV",
+			       vg->name, IVG_OPPFS);
+	if (ivg_lv_device(vg, lv, dev, sizeof(dev), &devno))
+		return opp_fs_open_e2(ctx, vg, rw, out);
+	r = mount_of(ctx, devno, dir, sizeof(dir), &ro);
+	if (r < 0)
+		return r;
+	if (!r) {
+		if (rw)
+			ivg_info(ctx, "%s/%s is active as %s but not mounted: writing through libext2fs",
+				 vg->name, IVG_OPPFS, dev);
+		return opp_fs_open_e2(ctx, vg, rw, out);
+	}
+	if (rw && ro)
+		return ivg_err(ctx, EROFS, "%s/%s is mounted read-only at %s: unmount it (ivgexport --readonly) or import it read-write",
+			       vg->name, IVG_OPPFS, dir);
+	r = opp_fs_open_dir(ctx, dir, rw, out);
+	if (!r) {
+		snprintf((*out)->where, sizeof((*out)->where),
+			 "%s (%s/%s, mounted)", dir, vg->name, IVG_OPPFS);
+		(*out)->mounted = true;
+	}
+	return r;
+}
+
+int opp_fs_reader(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs **out)
+{
+	int r = fs->ops->reader(ctx, fs, out);
+
+	if (!r) {
+		memcpy((*out)->where, fs->where, sizeof(fs->where));
+		(*out)->mounted = fs->mounted;
+	}
+	return r;
+}
+
+int opp_fs_close(struct ivg_ctx *ctx, struct opp_fs *fs)
+{
+	return fs ? fs->ops->close(ctx, fs) : 0;
+}
+
+const char *opp_fs_where(const struct opp_fs *fs)
+{
+	return fs->where;
+}
+
+bool opp_fs_mounted(const struct opp_fs *fs)
+{
+	return fs->mounted;
+}
+
+uint64_t opp_fs_free_bytes(const struct opp_fs *fs)
+{
+	return fs->ops->free_bytes(fs);
+}
+
+int opp_fs_sync(struct ivg_ctx *ctx, struct opp_fs *fs)
+{
+	return fs->ops->sync(ctx, fs);
+}
+
+int opp_fs_file_open(struct ivg_ctx *ctx, struct opp_fs *fs,
+		     const char *path, struct opp_file **f, uint64_t *size)
+{
+	return fs->ops->file_open(ctx, fs, path, f, size);
+}
+
+int opp_fs_file_read(struct ivg_ctx *ctx, void *f, void *buf, size_t len,
+		     size_t *got)
+{
+	struct opp_file *file = f;
+
+	return file->read(ctx, file, buf, len, got);
+}
+
+void opp_fs_file_close(struct opp_file *f)
+{
+	if (f)
+		f->close(f);
+}
+
+int opp_fs_read(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
+		size_t max, char **buf, size_t *len)
+{
+	struct opp_file *f;
+	uint64_t size;
+	size_t got = 0;
+	char *p;
+	int r = opp_fs_file_open(ctx, fs, path, &f, &size);
+
+	if (r)
+		return r;
+	if (size > max) {
+		opp_fs_file_close(f);
+		return ivg_err(ctx, EFBIG, "%s: %s is larger than %zu bytes",
+			       fs->where, path, max);
+	}
+	p = malloc((size_t)size + 1);
+	if (!p) {
+		opp_fs_file_close(f);
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	while (!r && got < size) {
+		size_t n = 0;
+
+		r = f->read(ctx, f, p + got, (size_t)size - got, &n);
+		if (!r && !n)
+			break;
+		got += n;
+	}
+	opp_fs_file_close(f);
+	if (!r && got != size)
+		r = ivg_err(ctx, EIO, "%s: %s: short read", fs->where, path);
+	if (r) {
+		free(p);
+		return r;
+	}
+	p[got] = 0;
+	*buf = p;
+	*len = got;
+	return 0;
+}
+
+int opp_fs_write(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
+		 struct opp_src *src, bool replace)
+{
+	struct opp_staged *st;
+	int r;
+
+	if (!replace && fs->ops->exists(fs, path))
+		return ivg_err(ctx, EEXIST, "%s: %s exists already", fs->where, path);
+	if ((r = fs->ops->stage(ctx, fs, path, src, &st)))
+		return r;
+	/* Allocation state on disk before the name: a crash leaks, never
+	 * hands the same blocks out twice. */
+	if ((r = fs->ops->sync(ctx, fs)) ||
+	    (r = fs->ops->publish(ctx, fs, st, path, replace)))
+		fs->ops->unstage(fs, st);
+	return r;
+}
+
+int opp_fs_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
+		 struct opp_src *src, struct opp_staged **st)
+{
+	return fs->ops->stage(ctx, fs, path, src, st);
+}
+
+int opp_fs_publish(struct ivg_ctx *ctx, struct opp_fs *fs,
+		   struct opp_staged *st, const char *path, bool replace)
+{
+	return fs->ops->publish(ctx, fs, st, path, replace);
+}
+
+void opp_fs_unstage(struct opp_fs *fs, struct opp_staged *st)
+{
+	if (st)
+		fs->ops->unstage(fs, st);
+}
+
+struct membuf {
+	const char *p;
+	size_t len, pos;
+};
+
+static int mem_read(struct ivg_ctx *ctx, void *arg, void *buf, size_t len,
+		    size_t *got)
+{
+	struct membuf *m = arg;
+	size_t n = m->len - m->pos < len ? m->len - m->pos : len;
+
+	memcpy(buf, m->p + m->pos, n);
+	m->pos += n;
+	*got = n;
+	return 0;
+}
+
+int opp_fs_write_buf(struct ivg_ctx *ctx, struct opp_fs *fs,
+		     const char *path, const void *buf, size_t len,
+		     bool replace)
+{
+	struct membuf m = { buf, len, 0 };
+	struct opp_src src;
+	int r = opp_src_init(ctx, &src, mem_read, &m, path);
+
+	if (!r)
+		r = opp_fs_write(ctx, fs, path, &src, replace);
+	opp_src_free(&src);
+	return r;
+}
+
+int opp_fs_unlink(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
+{
+	return fs->ops->unlink(ctx, fs, path);
+}
+
+int opp_fs_mkdir(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
+{
+	return fs->ops->exists(fs, path) ? 0 : fs->ops->mkdir(ctx, fs, path);
+}
+
+int opp_fs_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
+		   const char *target, const char *path)
+{
+	return fs->ops->exists(fs, path) ? 0 :
+		fs->ops->symlink(ctx, fs, target, path);
+}
+
+int opp_fs_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
+		char ***names, size_t *n)
+{
+	*names = NULL;
+	*n = 0;
+	return fs->ops->list(ctx, fs, dir, names, n);
+}
+
+bool opp_fs_exists(struct opp_fs *fs, const char *path)
+{
+	return fs->ops->exists(fs, path);
+}
+
+int opp_names_add(char ***names, size_t *n, const char *name, size_t len)
+{
+	char **g = realloc(*names, (*n + 1) * sizeof(*g));
+	char *s = malloc(len + 1);
+
+	if (g)
+		*names = g;
+	if (!g || !s) {
+		free(s);
+		return -ENOMEM;
+	}
+	memcpy(s, name, len);
+	s[len] = 0;
+	g[(*n)++] = s;
+	return 0;
+}
+
+void opp_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}

@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oppfs_e2.c - oppfs through libext2fs on the LV: no mount needed. */
+#include "oppfs_impl.h"
+
+#include <errno.h>
+#include <et/com_err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "e2fs.h"
+#include "ivgvg.h"
+#include "lvio.h"
+
+struct dentry {
+	char *name;
+	ext2_ino_t ino;
+};
+
+/* Read-only handles look names up in one directory's sorted listing. */
+struct dcache {
+	char dir[256];
+	struct dentry *v;
+	size_t n, cap;
+	bool valid;
+};
+
+struct e2 {
+	struct opp_fs base;
+	struct ivg_vg *vg;
+	struct ivg_lvio *io;
+	ext2_filsys fs;
+	bool rw;
+	struct dcache dc;
+};
+
+/* Reads map blocks themselves: one read per contiguous run of blocks. */
+struct e2file {
+	struct opp_file base;
+	struct e2 *e;
+	ext2_ino_t ino;
+	struct ext2_inode inode;
+	uint64_t size, pos;
+	char *bounce;
+	size_t bounce_len;
+};
+
+static int e2_fail(struct ivg_ctx *ctx, struct e2 *e, errcode_t err,
+		   const char *path, const char *what)
+{
+	int code = EIO;
+
+	if (err == EXT2_ET_BLOCK_ALLOC_FAIL || err == EXT2_ET_INODE_ALLOC_FAIL ||
+	    err == EXT2_ET_DIR_NO_SPACE_FOR_CSUM || err == ENOSPC)
+		code = ENOSPC;
+	if (err == EXT2_ET_FILE_NOT_FOUND)
+		code = ENOENT;
+	return ivg_err(ctx, code, "%s: %s: %s: %s", e->base.where, path, what,
+		       code == ENOSPC ? "no space left in oppfs" : error_message(err));
+}
+
+static void dcache_free(struct dcache *dc)
+{
+	for (size_t i = 0; i < dc->n; i++)
+		free(dc->v[i].name);
+	free(dc->v);
+	*dc = (struct dcache){ 0 };
+}
+
+static int dcache_add(struct ext2_dir_entry *d, int off, int bs, char *buf,
+		      void *arg)
+{
+	struct dcache *dc = arg;
+	int len = ext2fs_dirent_name_len(d);
+
+	if (!d->inode)
+		return 0;
+	if (dc->n == dc->cap) {
+		size_t cap = dc->cap ? dc->cap * 2 : 256;
+		struct dentry *v = realloc(dc->v, cap * sizeof(*v));
+
+		if (!v)
+			return DIRENT_ABORT;
+		dc->v = v;
+		dc->cap = cap;
+	}
+	if (!(dc->v[dc->n].name = strndup(d->name, (size_t)len)))
+		return DIRENT_ABORT;
+	dc->v[dc->n++].ino = d->inode;
+	return 0;
+}
+
+static int dentry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dentry *)a)->name,
+		      ((const struct dentry *)b)->name);
+}
+
+/* The listing of directory 'dir' (inode dino), sorted; false: not kept. */
+static bool dcache_load(struct e2 *e, const char *dir, ext2_ino_t dino)
+{
+	struct dcache *dc = &e->dc;
+
+	if (dc->valid && !strcmp(dc->dir, dir))
+		return true;
+	dcache_free(dc);
+	if (strlen(dir) >= sizeof(dc->dir) ||
+	    ext2fs_dir_iterate(e->fs, dino, 0, NULL, dcache_add, dc)) {
+		dcache_free(dc);
+		return false;
+	}
+	qsort(dc->v, dc->n, sizeof(*dc->v), dentry_cmp);
+	strcpy(dc->dir, dir);
+	dc->valid = true;
+	return true;
+}
+
+/* The inode of 'path', or an errcode. */
+static errcode_t lookup(struct e2 *e, const char *path, ext2_ino_t *ino)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[256];
+	ext2_ino_t dino;
+
+	if (!*path) {
+		*ino = EXT2_ROOT_INO;
+		return 0;
+	}
+	/* Read-only: many names in one directory (pool/) are looked up. */
+	if (!e->rw && slash && (size_t)(slash - path) < sizeof(dir)) {
+		struct dentry key = { .name = (char *)slash + 1 }, *hit;
+
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = 0;
+		if ((e->dc.valid && !strcmp(e->dc.dir, dir)) ||
+		    (!ext2fs_namei(e->fs, EXT2_ROOT_INO, EXT2_ROOT_INO, dir, &dino) &&
+		     dcache_load(e, dir, dino))) {
+			hit = bsearch(&key, e->dc.v, e->dc.n, sizeof(*e->dc.v),
+				      dentry_cmp);
+			if (!hit)
+				return EXT2_ET_FILE_NOT_FOUND;
+			*ino = hit->ino;
+			return 0;
+		}
+	}
+	return ext2fs_namei(e->fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, ino);
+}
+
+/* The parent directory's inode and the last component of path. */
+static errcode_t split(struct e2 *e, const char *path, ext2_ino_t *dir,
+		       const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	char parent[4096];
+
+	if (!slash) {
+		*dir = EXT2_ROOT_INO;
+		*base = path;
+		return 0;
+	}
+	if ((size_t)(slash - path) >= sizeof(parent))
+		return EXT2_ET_FILE_NOT_FOUND;
+	memcpy(parent, path, (size_t)(slash - path));
+	parent[slash - path] = 0;
+	*base = slash + 1;
+	return lookup(e, parent, dir);
+}
+
+static bool e2_exists(struct opp_fs *fs, const char *path)
+{
+	ext2_ino_t ino;
+
+	return !lookup((struct e2 *)fs, path, &ino);
+}
+
+static uint64_t e2_free_bytes(const struct opp_fs *fs)
+{
+	const struct e2 *e = (const struct e2 *)fs;
+
+	return ext2fs_free_blocks_count(e->fs->super) * (uint64_t)e->fs->blocksize;
+}
+
+static int e2_sync(struct ivg_ctx *ctx, struct opp_fs *fs)
+{
+	struct e2 *e = (struct e2 *)fs;
+	errcode_t err;
+
+	if (!e->rw)
+		return 0;
+	err = ext2fs_flush(e->fs);
+	if (!err)
+		err = io_channel_flush(e->fs->io);
+	return err ? e2_fail(ctx, e, err, "", "cannot flush") : 0;
+}
+
+static int e2_close(struct ivg_ctx *ctx, struct opp_fs *fs)
+{
+	struct e2 *e = (struct e2 *)fs;
+	int r = 0;
+
+	if (e->fs)
+		r = ivg_e2fs_close(ctx, e->fs, "cannot close oppfs");
+	ivg_lvio_close(e->io);
+	dcache_free(&e->dc);
+	free(e);
+	return r;
+}
+
+/* Physical block of logical block lblk; 0: a hole or unwritten. */
+static errcode_t map_block(struct e2file *ef, blk64_t lblk, blk64_t *pblk)
+{
+	int flags = 0;
+	errcode_t err = ext2fs_bmap2(ef->e->fs, ef->ino, &ef->inode, NULL, 0,
+				     lblk, &flags, pblk);
+
+	if (!err && (flags & BMAP_RET_UNINIT))
+		*pblk = 0;
+	return err;
+}
+
+static int file_read(struct ivg_ctx *ctx, struct opp_file *f, void *buf,
+		     size_t len, size_t *got)
+{
+	struct e2file *ef = (struct e2file *)f;
+	unsigned bs = ef->e->fs->blocksize;
+	uint64_t left = ef->size - ef->pos;
+	blk64_t lblk = ef->pos / bs, pblk, next;
+	size_t off = (size_t)(ef->pos % bs), want, count = 1, maxc;
+	errcode_t err;
+
+	*got = 0;
+	if (!left || !len)
+		return 0;
+	want = len < left ? len : (size_t)left;
+	maxc = (off + want + bs - 1) / bs;
+	if ((err = map_block(ef, lblk, &pblk)))
+		return e2_fail(ctx, ef->e, err, f->path, "read error");
+	while (count < maxc && !map_block(ef, lblk + count, &next) &&
+	       pblk && next == pblk + count)
+		count++;
+	if (count * bs > ef->bounce_len) {
+		char *b = realloc(ef->bounce, count * bs);
+
+		if (!b)
+			return ivg_err(ctx, ENOMEM, "out of memory");
+		ef->bounce = b;
+		ef->bounce_len = count * bs;
+	}
+	if (!pblk)
+		memset(ef->bounce, 0, bs);     /* a hole: one block of zeros */
+	else if ((err = io_channel_read_blk64(ef->e->fs->io, pblk, (int)count,
+					      ef->bounce)))
+		return e2_fail(ctx, ef->e, err, f->path, "read error");
+	if (want > count * bs - off)
+		want = count * bs - off;
+	memcpy(buf, ef->bounce + off, want);
+	ef->pos += want;
+	*got = want;
+	return 0;
+}
+
+static void file_close(struct opp_file *f)
+{
+	struct e2file *ef = (struct e2file *)f;
+
+	free(ef->bounce);
+	free((char *)f->path);
+	free(ef);
+}
+
+static int e2_file_open(struct ivg_ctx *ctx, struct opp_fs *fs,
+			const char *path, struct opp_file **out, uint64_t *size)
+{
+	struct e2 *e = (struct e2 *)fs;
+	struct e2file *ef;
+	struct ext2_inode inode;
+	ext2_ino_t ino;
+	errcode_t err = lookup(e, path, &ino);
+
+	if (!err)
+		err = ext2fs_read_inode(e->fs, ino, &inode);
+	if (err)
+		return e2_fail(ctx, e, err, path, "cannot open");
+	if (!LINUX_S_ISREG(inode.i_mode))
+		return ivg_err(ctx, EINVAL, "%s: %s: not a regular file", fs->where, path);
+	ef = calloc(1, sizeof(*ef));
+	if (!ef || !(ef->base.path = strdup(path))) {
+		free(ef);
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	ef->e = e;
+	ef->ino = ino;
+	ef->inode = inode;
+	ef->size = EXT2_I_SIZE(&inode);
+	ef->base.read = file_read;
+	ef->base.close = file_close;
+	*size = ef->size;
+	*out = &ef->base;
+	return 0;
+}
+
+/* Drop one link of ino; free its blocks and the inode at zero. */
+static errcode_t release_inode(ext2_filsys fs, ext2_ino_t ino)
+{
+	struct ext2_inode inode;
+	errcode_t err = ext2fs_read_inode(fs, ino, &inode);
+
+	if (err)
+		return err;
+	if (inode.i_links_count > 1) {
+		inode.i_links_count--;
+		return ext2fs_write_inode(fs, ino, &inode);
+	}
+	if (ext2fs_inode_has_valid_blocks2(fs, &inode) &&
+	    (err = ext2fs_punch(fs, ino, &inode, NULL, 0, ~0ULL)))
+		return err;
+	inode.i_links_count = 0;
+	inode.i_dtime = (uint32_t)time(NULL);
+	if ((err = ext2fs_write_inode(fs, ino, &inode)))
+		return err;
+	ext2fs_inode_alloc_stats2(fs, ino, -1, LINUX_S_ISDIR(inode.i_mode));
+	return 0;
+}
+
+/* A new, unlinked inode of the given mode (links count 1). */
+static errcode_t new_inode(ext2_filsys fs, ext2_ino_t dir, int mode,
+			   ext2_ino_t *ino)
+{
+	struct ext2_inode inode;
+	uint32_t now = (uint32_t)time(NULL);
+	errcode_t err = ext2fs_new_inode(fs, dir, mode, NULL, ino);
+
+	if (err)
+		return err;
+	memset(&inode, 0, sizeof(inode));
+	inode.i_mode = (uint16_t)mode;
+	inode.i_links_count = 1;
+	inode.i_atime = inode.i_ctime = inode.i_mtime = now;
+	if (ext2fs_has_feature_extents(fs->super)) {
+		ext2_extent_handle_t h;
+
+		/* Opening extents on a fresh inode writes their header. */
+		err = ext2fs_extent_open2(fs, *ino, &inode, &h);
+		if (err)
+			return err;
+		ext2fs_extent_free(h);
+	}
+	err = ext2fs_write_new_inode(fs, *ino, &inode);
+	if (!err)
+		ext2fs_inode_alloc_stats2(fs, *ino, +1, 0);
+	return err;
+}
+
+static errcode_t link_name(ext2_filsys fs, ext2_ino_t dir, const char *name,
+			   ext2_ino_t ino, int type)
+{
+	errcode_t err = ext2fs_link(fs, dir, name, ino, type);
+
+	if (err == EXT2_ET_DIR_NO_SPACE) {
+		err = ext2fs_expand_dir(fs, dir);
+		if (!err)
+			err = ext2fs_link(fs, dir, name, ino, type);
+	}
+	return err;
+}
+
+struct swap {
+	const char *name;
+	size_t len;
+	ext2_ino_t new_ino, old_ino;
+};
+
+/* Point the entry 'name' at the new inode: one directory block write. */
+static int swap_entry(struct ext2_dir_entry *d, int off, int bs, char *buf,
+		      void *arg)
+{
+	struct swap *s = arg;
+
+	if (!d->inode || (size_t)ext2fs_dirent_name_len(d) != s->len ||
+	    memcmp(d->name, s->name, s->len))
+		return 0;
+	s->old_ino = d->inode;
+	d->inode = s->new_ino;
+	ext2fs_dirent_set_file_type(d, EXT2_FT_REG_FILE);
+	return DIRENT_CHANGED | DIRENT_ABORT;
+}
+
+/* Copy the stream into the open file; stops at the stream's end. */
+static errcode_t copy_in(struct ivg_ctx *ctx, struct opp_src *src,
+			 ext2_file_t f, int *rerr)
+{
+	enum { CHUNK = 1 << 20 };
+	char *buf = malloc(CHUNK);
+	errcode_t err = buf ? 0 : EXT2_ET_NO_MEMORY;
+	size_t got = CHUNK;
+
+	while (!err && got == CHUNK) {
+		unsigned int wrote = 0;
+
+		if ((*rerr = opp_src_read(ctx, src, buf, CHUNK, &got)))
+			break;
+		if (got)
+			err = ext2fs_file_write(f, buf, (unsigned int)got, &wrote);
+		if (!err && wrote != got)
+			err = EXT2_ET_SHORT_WRITE;
+	}
+	free(buf);
+	return err;
+}
+
+struct opp_staged {
+	ext2_ino_t ino;
+};
+
+static int e2_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
+		    struct opp_src *src, struct opp_staged **out)
+{
+	struct e2 *e = (struct e2 *)fs;
+	struct opp_staged *st = calloc(1, sizeof(*st));
+	ext2_file_t f = NULL;
+	ext2_ino_t dir;
+	const char *base;
+	errcode_t err, cerr;
+	int rerr = 0;
+	char sha[OPP_SHA256_HEX];
+
+	if (!st)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	if ((err = split(e, path, &dir, &base))) {
+		free(st);
+		return e2_fail(ctx, e, err, path, "no such directory");
+	}
+	err = new_inode(e->fs, dir, LINUX_S_IFREG | 0644, &st->ino);
+	if (!err)
+		err = ext2fs_file_open(e->fs, st->ino, EXT2_FILE_WRITE, &f);
+	if (!err)
+		err = copy_in(ctx, src, f, &rerr);
+	if (f && (cerr = ext2fs_file_close(f)) && !err)
+		err = cerr;
+	if (!err && !rerr)
+		rerr = opp_src_finish(ctx, src, sha);
+	/* The caller syncs (data and bitmaps) before it publishes. */
+	if (!err && !rerr) {
+		*out = st;
+		return 0;
+	}
+	/* Nothing of it stays: the unlinked inode and its blocks go. */
+	if (st->ino)
+		release_inode(e->fs, st->ino);
+	free(st);
+	return rerr ? rerr : e2_fail(ctx, e, err, path, "cannot write");
+}
+
+static int e2_publish(struct ivg_ctx *ctx, struct opp_fs *fs,
+		      struct opp_staged *st, const char *path, bool replace)
+{
+	struct e2 *e = (struct e2 *)fs;
+	struct swap s;
+	ext2_ino_t dir, ino;
+	const char *base;
+	errcode_t err = split(e, path, &dir, &base);
+
+	if (err)
+		return e2_fail(ctx, e, err, path, "no such directory");
+	if (!replace && !lookup(e, path, &ino))
+		return ivg_err(ctx, EEXIST, "%s: %s exists already", fs->where, path);
+	/* Take the old name over in one directory block write, or link. */
+	s = (struct swap){ base, strlen(base), st->ino, 0 };
+	if (replace)
+		err = ext2fs_dir_iterate(e->fs, dir, 0, NULL, swap_entry, &s);
+	if (!err && !s.old_ino)
+		err = link_name(e->fs, dir, base, st->ino, EXT2_FT_REG_FILE);
+	if (!err && s.old_ino && s.old_ino != st->ino)
+		err = release_inode(e->fs, s.old_ino);
+	if (err)
+		return e2_fail(ctx, e, err, path, "cannot name the file");
+	free(st);
+	return 0;
+}
+
+static void e2_unstage(struct opp_fs *fs, struct opp_staged *st)
+{
+	release_inode(((struct e2 *)fs)->fs, st->ino);
+	free(st);
+}
+
+static int e2_unlink(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
+{
+	struct e2 *e = (struct e2 *)fs;
+	ext2_ino_t dir, ino;
+	const char *base;
+	errcode_t err = split(e, path, &dir, &base);
+
+	if (!err)
+		err = lookup(e, path, &ino);
+	if (!err)
+		err = ext2fs_unlink(e->fs, dir, base, ino, 0);
+	if (!err)
+		err = release_inode(e->fs, ino);
+	return err ? e2_fail(ctx, e, err, path, "cannot remove") : 0;
+}
+
+static int e2_mkdir(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
+{
+	struct e2 *e = (struct e2 *)fs;
+	ext2_ino_t dir;
+	const char *base;
+	errcode_t err = split(e, path, &dir, &base);
+
+	if (!err) {
+		err = ext2fs_mkdir(e->fs, dir, 0, base);
+		if (err == EXT2_ET_DIR_NO_SPACE &&
+		    !(err = ext2fs_expand_dir(e->fs, dir)))
+			err = ext2fs_mkdir(e->fs, dir, 0, base);
+	}
+	return err ? e2_fail(ctx, e, err, path, "cannot make the directory") : 0;
+}
+
+static int e2_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
+		      const char *target, const char *path)
+{
+	struct e2 *e = (struct e2 *)fs;
+	ext2_ino_t dir;
+	const char *base;
+	errcode_t err = split(e, path, &dir, &base);
+
+	if (!err) {
+		err = ext2fs_symlink(e->fs, dir, 0, base, target);
+		if (err == EXT2_ET_DIR_NO_SPACE &&
+		    !(err = ext2fs_expand_dir(e->fs, dir)))
+			err = ext2fs_symlink(e->fs, dir, 0, base, target);
+	}
+	return err ? e2_fail(ctx, e, err, path, "cannot make the symbolic link") : 0;
+}
+
+struct lister {
+	char **names;
+	size_t n;
+	int err;
+};
+
+static int list_cb(struct ext2_dir_entry *d, int off, int bs, char *buf,
+		   void *arg)
+{
+	struct lister *l = arg;
+	int len = ext2fs_dirent_name_len(d);
+
+	if (!d->inode || (len == 1 && d->name[0] == '.') ||
+	    (len == 2 && d->name[0] == '.' && d->name[1] == '.'))
+		return 0;
+	if (opp_names_add(&l->names, &l->n, d->name, (size_t)len)) {
+		l->err = ENOMEM;
+		return DIRENT_ABORT;
+	}
+	return 0;
+}
+
+static int e2_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
+		   char ***names, size_t *n)
+{
+	struct e2 *e = (struct e2 *)fs;
+	struct lister l = { 0 };
+	ext2_ino_t ino;
+	errcode_t err = lookup(e, dir, &ino);
+
+	if (!err)
+		err = ext2fs_dir_iterate(e->fs, ino, 0, NULL, list_cb, &l);
+	if (err || l.err) {
+		opp_names_free(l.names, l.n);
+		return l.err ? ivg_err(ctx, ENOMEM, "out of memory") :
+			e2_fail(ctx, e, err, dir, "cannot list");
+	}
+	*names = l.names;
+	*n = l.n;
+	return 0;
+}
+
+static int e2_reader(struct ivg_ctx *ctx, struct opp_fs *fs,
+		     struct opp_fs **out)
+{
+	return opp_fs_open_e2(ctx, ((struct e2 *)fs)->vg, false, out);
+}
+
+static const struct opp_fs_ops e2_ops = {
+	.reader = e2_reader,
+	.close = e2_close,
+	.free_bytes = e2_free_bytes,
+	.sync = e2_sync,
+	.file_open = e2_file_open,
+	.stage = e2_stage,
+	.publish = e2_publish,
+	.unstage = e2_unstage,
+	.unlink = e2_unlink,
+	.mkdir = e2_mkdir,
+	.symlink = e2_symlink,
+	.list = e2_list,
+	.exists = e2_exists,
+};
+
+/*
+ * Read-write open. An update interrupted while libext2fs wrote its
+ * bitmaps leaves bitmap blocks that do not match the checksums in the
+ * group descriptors. Names appear only after the bitmaps that cover
+ * their blocks are on disk (oppfs.h), so either version of a bitmap is
+ * safe to build on: with the superblock and every group descriptor
+ * intact, the bitmaps are taken as read and rewritten with their
+ * checksums. Any other damage is refused.
+ */
+static int open_rw(struct ivg_ctx *ctx, struct e2 *e)
+{
+	char first[IVG_ERRMSG_MAX];
+	int r = ivg_e2fs_open(ctx, e->io, EXT2_FLAG_RW, &e->fs);
+	bool gd_ok = true;
+
+	if (!r)
+		return 0;
+	snprintf(first, sizeof(first), "%s", ivg_errmsg(ctx));
+	if (ivg_e2fs_open(ctx, e->io, EXT2_FLAG_RW | EXT2_FLAG_IGNORE_CSUM_ERRORS,
+			  &e->fs))
+		return ivg_err(ctx, r, "%s", first);
+	for (dgrp_t g = 0; g < e->fs->group_desc_count; g++)
+		gd_ok &= ext2fs_group_desc_csum_verify(e->fs, g) != 0;
+	if (!gd_ok || !ext2fs_superblock_csum_verify(e->fs, e->fs->super)) {
+		ext2fs_free(e->fs);
+		e->fs = NULL;
+		return ivg_err(ctx, r, "%s", first);
+	}
+	e->fs->flags &= ~EXT2_FLAG_IGNORE_CSUM_ERRORS;
+	ext2fs_mark_bb_dirty(e->fs);
+	ext2fs_mark_ib_dirty(e->fs);
+	ivg_info(ctx, "%s: allocation bitmaps left by an interrupted update are rewritten (e2fsck -f reclaims any leaked space)",
+		 e->base.where);
+	return 0;
+}
+
+int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
+		   struct opp_fs **out)
+{
+	struct e2 *e = calloc(1, sizeof(*e));
+	int r;
+
+	if (!e)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	e->base.ops = &e2_ops;
+	e->rw = rw;
+	e->vg = vg;
+	snprintf(e->base.where, sizeof(e->base.where), "%s/%s", vg->name,
+		 IVG_OPPFS);
+	r = ivg_lvio_open(ctx, vg, IVG_OPPFS, -1, &e->io);
+	if (!r)
+		r = rw ? open_rw(ctx, e) : ivg_e2fs_open(ctx, e->io, 0, &e->fs);
+	if (!r && rw && ext2fs_has_feature_journal_needs_recovery(e->fs->super))
+		r = ivg_err(ctx, EBUSY, "%s: the filesystem's journal needs recovery (it is mounted somewhere, or was not unmounted cleanly): mount it once, or run e2fsck on it",
+			    e->base.where);
+	if (r) {
+		if (e->fs)
+			ext2fs_close_free(&e->fs);
+		ivg_lvio_close(e->io);
+		free(e);
+		return r;
+	}
+	/*
+	 * Without its copy of the superblock as read, libext2fs writes the
+	 * superblock in one piece instead of patching the bytes that
+	 * changed: a crash between patches would leave it torn.
+	 */
+	if (rw && e->fs->orig_super)
+		ext2fs_free_mem(&e->fs->orig_super);
+	*out = &e->base;
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * oppfs_impl.h - the two oppfs backends behind oppfs.h: libext2fs on
+ * the LV (oppfs_e2.c) and a mounted directory (oppfs_dir.c). Internal.
+ */
+#ifndef OPP_OPPFS_IMPL_H
+#define OPP_OPPFS_IMPL_H
+
+#include "oppfs.h"
+
+struct opp_fs_ops {
+	int (*reader)(struct ivg_ctx *ctx, struct opp_fs *fs,
+		      struct opp_fs **out);
+	int (*close)(struct ivg_ctx *ctx, struct opp_fs *fs);
+	uint64_t (*free_bytes)(const struct opp_fs *fs);
+	int (*sync)(struct ivg_ctx *ctx, struct opp_fs *fs);
+	int (*file_open)(struct ivg_ctx *ctx, struct opp_fs *fs,
+			 const char *path, struct opp_file **f, uint64_t *size);
+	int (*stage)(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
+		     struct opp_src *src, struct opp_staged **out);
+	int (*publish)(struct ivg_ctx *ctx, struct opp_fs *fs,
+		       struct opp_staged *st, const char *path, bool replace);
+	void (*unstage)(struct opp_fs *fs, struct opp_staged *st);
+	int (*unlink)(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path);
+	int (*mkdir)(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path);
+	int (*symlink)(struct ivg_ctx *ctx, struct opp_fs *fs,
+		       const char *target, const char *path);
+	int (*list)(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
+		    char ***names, size_t *n);
+	bool (*exists)(struct opp_fs *fs, const char *path);
+};
+
+struct opp_file {
+	int (*read)(struct ivg_ctx *ctx, struct opp_file *f, void *buf,
+		    size_t len, size_t *got);
+	void (*close)(struct opp_file *f);
+	const char *path;
+};
+
+struct opp_fs {
+	const struct opp_fs_ops *ops;
+	char where[512];
+	bool mounted;
+};
+
+int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
+		   struct opp_fs **out);
+int opp_fs_open_dir(struct ivg_ctx *ctx, const char *dir, bool rw,
+		    struct opp_fs **out);
+
+#endif

@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* repo.c - the OPP repository: add, remove, rebuild, check, store. */
+#include "repo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "images.h"
+#include "ivgvg.h"
+
+enum { TOC_MAX = 256 << 20 };
+
+
+static void set_problem(struct opp_repo *repo, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_problem(struct opp_repo *repo, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(repo->problem, sizeof(repo->problem), fmt, ap);
+	va_end(ap);
+	repo->consistent = false;
+}
+
+/* Compare the TOC read with the metadata's generation and digest. */
+static void judge(struct opp_repo *repo)
+{
+	const struct opp_tocmeta *m = &repo->meta;
+
+	repo->consistent = true;
+	if (!m->present && repo->toc_present)
+		set_problem(repo, "%s exists but the VG metadata records no TOC",
+			    OPP_TOC_FILE);
+	else if (m->present && !repo->toc_present)
+		set_problem(repo, "%s is missing; the VG metadata records generation %" PRIu64,
+			    OPP_TOC_FILE, m->gen);
+	else if (m->present && strcmp(m->sha256, repo->toc_sha256))
+		set_problem(repo, "%s does not match the VG metadata (stale or torn): its SHA-256 is %s, generation %" PRIu64 " committed %s",
+			    OPP_TOC_FILE, repo->toc_sha256, m->gen, m->sha256);
+}
+
+int opp_repo_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
+		  struct opp_repo *repo)
+{
+	char *text = NULL, what[600];
+	size_t len = 0;
+	int r;
+
+	*repo = (struct opp_repo){ .vg = vg };
+	repo->lv = ivg_vg_lv(vg, IVG_OPPFS);
+	if (!repo->lv)
+		return ivg_err(ctx, ENOENT, "Volume group \"%s\" has no %s LV",
+			       vg->name, IVG_OPPFS);
+	if ((r = opp_tocmeta_get(ctx, repo->lv, &repo->meta)))
+		return ivg_err_prefix(ctx, r, "Volume group \"%s\": ", vg->name);
+	if ((r = opp_fs_open(ctx, vg, rw, &repo->fs)))
+		return r;
+	if (opp_fs_exists(repo->fs, OPP_TOC_FILE)) {
+		r = opp_fs_read(ctx, repo->fs, OPP_TOC_FILE, TOC_MAX, &text, &len);
+		if (!r)
+			r = opp_sha256_hex(ctx, text, len, repo->toc_sha256);
+		if (r)
+			goto fail;
+		repo->toc_present = true;
+	}
+	judge(repo);
+	snprintf(what, sizeof(what), "%s/%s", opp_fs_where(repo->fs), OPP_TOC_FILE);
+	if (text && (r = opp_toc_parse(ctx, text, len, what, &repo->toc))) {
+		if (repo->consistent)
+			goto fail;
+		/* Inconsistent anyway: report that, with an empty TOC. */
+		repo->toc = (struct opp_toc){ 0 };
+	}
+	free(text);
+	return 0;
+fail:
+	free(text);
+	opp_fs_close(ctx, repo->fs);
+	repo->fs = NULL;
+	return r;
+}
+
+int opp_repo_require_consistent(struct ivg_ctx *ctx,
+				const struct opp_repo *repo)
+{
+	if (repo->consistent)
+		return 0;
+	return ivg_err(ctx, ESTALE, "%s: %s (run opptoc --rebuild %s)",
+		       opp_fs_where(repo->fs), repo->problem, repo->vg->name);
+}
+
+int opp_repo_close(struct ivg_ctx *ctx, struct opp_repo *repo)
+{
+	int r = opp_fs_close(ctx, repo->fs);
+
+	repo->fs = NULL;
+	return r;
+}
+
+void opp_repo_free(struct opp_repo *repo)
+{
+	struct ivg_ctx scratch;
+
+	ivg_ctx_init(&scratch);
+	opp_fs_close(&scratch, repo->fs);
+	opp_toc_free(&repo->toc);
+	opp_names_free(repo->doomed, repo->n_doomed);
+	*repo = (struct opp_repo){ 0 };
+}
+
+static const char *nva(const struct opp_stanza *st, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s (%s)", opp_stanza_get(st, "Package"),
+		 opp_stanza_get(st, "Version"), opp_stanza_get(st, "Architecture"));
+	return buf;
+}
+
+static int by_file(const void *a, const void *b)
+{
+	const struct opp_pkg *const *x = a, *const *y = b;
+
+	return strcmp(opp_stanza_get(&(*x)->st, "Filename"),
+		      opp_stanza_get(&(*y)->st, "Filename"));
+}
+
+static int by_nva(const void *a, const void *b)
+{
+	const struct opp_pkg *const *x = a, *const *y = b;
+	static const char *const keys[] = { "Package", "Version", "Architecture" };
+
+	for (int k = 0; k < 3; k++) {
+		int c = strcmp(opp_stanza_get(&(*x)->st, keys[k]),
+			       opp_stanza_get(&(*y)->st, keys[k]));
+
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+/* The same package twice in one batch. */
+static int batch_dups(struct ivg_ctx *ctx, struct opp_pkg *pkgs,
+		      char *const *paths, size_t n)
+{
+	struct opp_pkg **v = malloc((n + 1) * sizeof(*v));
+	char a[512];
+	int r = 0;
+
+	if (!v)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		v[i] = &pkgs[i];
+	qsort(v, n, sizeof(*v), by_file);
+	for (size_t i = 1; !r && i < n; i++)
+		if (!by_file(&v[i - 1], &v[i]))
+			r = ivg_err(ctx, EINVAL, "%s and %s are the same package, %s",
+				    paths[v[i - 1] - pkgs], paths[v[i] - pkgs],
+				    nva(&v[i]->st, a, sizeof(a)));
+	/* Same name, version, architecture in two formats: one TOC entry. */
+	qsort(v, n, sizeof(*v), by_nva);
+	for (size_t i = 1; !r && i < n; i++)
+		if (!by_nva(&v[i - 1], &v[i]))
+			r = ivg_err(ctx, EINVAL, "%s and %s are the same package, %s",
+				    paths[v[i - 1] - pkgs], paths[v[i] - pkgs],
+				    nva(&v[i]->st, a, sizeof(a)));
+	free(v);
+	return r;
+}
+
+/* Everything that can refuse the batch, before anything is written. */
+static int precheck(struct ivg_ctx *ctx, struct opp_repo *repo,
+		    struct opp_pkg *pkgs, char *const *paths, size_t n,
+		    bool replace)
+{
+	uint64_t need = 1 << 20, have = opp_fs_free_bytes(repo->fs);
+	char a[512], b[512];
+	int r = batch_dups(ctx, pkgs, paths, n);
+
+	for (size_t i = 0; !r && i < n; i++) {
+		const struct opp_stanza *st = &pkgs[i].st;
+		long at = opp_toc_find(&repo->toc, opp_stanza_get(st, "Package"),
+				       opp_stanza_get(st, "Version"),
+				       opp_stanza_get(st, "Architecture"));
+		long f = opp_toc_find_file(&repo->toc, opp_stanza_get(st, "Filename"));
+
+		if (at >= 0 && !replace) {
+			const char *old = opp_stanza_get(&repo->toc.e[at], "SHA256");
+
+			if (!strcmp(old, pkgs[i].sha256))
+				return ivg_err(ctx, EEXIST, "%s: %s is already in %s (identical); use --replace to write it again",
+					       paths[i], nva(st, a, sizeof(a)), repo->vg->name);
+			return ivg_err(ctx, EEXIST, "%s: %s is already in %s with different contents under the same version (SHA256 %s there, %s here): give it a new version, or use --replace",
+				       paths[i], nva(st, a, sizeof(a)), repo->vg->name,
+				       old, pkgs[i].sha256);
+		}
+		if (f >= 0 && f != at)
+			return ivg_err(ctx, EEXIST, "%s: %s would be stored as %s, which holds %s",
+				       paths[i], nva(st, a, sizeof(a)),
+				       opp_stanza_get(st, "Filename"),
+				       nva(&repo->toc.e[f], b, sizeof(b)));
+		/* Blocks, and room for the extent tree. */
+		need += pkgs[i].size + pkgs[i].size / 256 + 8192;
+	}
+	if (r)
+		return r;
+	need += 2 * (repo->toc.n + n) * 1024;
+	if (need > have)
+		return ivg_err(ctx, ENOSPC, "%s: not enough space: %" PRIu64 " KiB free, the images and the TOC need about %" PRIu64 " KiB; nothing written",
+			       opp_fs_where(repo->fs), have >> 10, need >> 10);
+	return 0;
+}
+
+int opp_repo_add_check(struct ivg_ctx *ctx, struct opp_repo *repo,
+		       struct opp_pkg *pkgs, char *const *paths, size_t n,
+		       bool replace)
+{
+	int r = opp_repo_require_consistent(ctx, repo);
+
+	return r ? r : precheck(ctx, repo, pkgs, paths, n, replace);
+}
+
+/* Stage one host file; its digest must still be what was read. */
+static int stage_one(struct ivg_ctx *ctx, struct opp_repo *repo,
+		     const struct opp_pkg *p, const char *path,
+		     struct opp_staged **st)
+{
+	struct opp_src src;
+	char sha[OPP_SHA256_HEX];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	*st = NULL;
+	if (fd < 0)
+		return ivg_err(ctx, errno, "%s: %s", path, strerror(errno));
+	r = opp_src_fd(ctx, &src, fd, path);
+	if (!r)
+		r = opp_fs_stage(ctx, repo->fs, opp_stanza_get(&p->st, "Filename"),
+				 &src, st);
+	if (!r)
+		r = opp_src_finish(ctx, &src, sha);
+	if (!r && (strcmp(sha, p->sha256) || src.size != p->size)) {
+		opp_fs_unstage(repo->fs, *st);
+		*st = NULL;
+		r = ivg_err(ctx, EAGAIN, "%s: the file changed while it was being added; nothing written",
+			    path);
+	}
+	opp_src_free(&src);
+	close(fd);
+	return r;
+}
+
+static int desc(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x < y) - (x > y);
+}
+
+int opp_repo_add(struct ivg_ctx *ctx, struct opp_repo *repo,
+		 struct opp_pkg *pkgs, char *const *paths, size_t n,
+		 bool replace)
+{
+	struct opp_staged **st = calloc(n + 1, sizeof(*st));
+	long *old = calloc(n + 1, sizeof(*old));
+	size_t staged = 0, published = 0;
+	int r = st && old ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+
+	if (!r)
+		r = opp_repo_add_check(ctx, repo, pkgs, paths, n, replace);
+	if (!r)
+		r = opp_fs_mkdir(ctx, repo->fs, OPP_POOL);
+	/* All images written, unnamed; any failure drops them all. */
+	while (!r && staged < n) {
+		r = stage_one(ctx, repo, &pkgs[staged], paths[staged], &st[staged]);
+		if (!r)
+			staged++;
+	}
+	if (!r)
+		r = opp_fs_sync(ctx, repo->fs);
+	/* Then named: each appears complete, or replaces the old one. */
+	while (!r && published < n) {
+		const struct opp_stanza *e = &pkgs[published].st;
+		const char *file = opp_stanza_get(e, "Filename");
+		long at = opp_toc_find(&repo->toc, opp_stanza_get(e, "Package"),
+				       opp_stanza_get(e, "Version"),
+				       opp_stanza_get(e, "Architecture"));
+
+		old[published] = at;
+		r = opp_fs_publish(ctx, repo->fs, st[published], file, true);
+		if (!r)
+			published++;
+		/* A replaced image stored under another name goes too. */
+		if (!r && at >= 0) {
+			const char *of = opp_stanza_get(&repo->toc.e[at], "Filename");
+
+			if (strcmp(of, file) &&
+			    opp_names_add(&repo->doomed, &repo->n_doomed, of, strlen(of)))
+				r = ivg_err(ctx, ENOMEM, "out of memory");
+		}
+	}
+	if (r) {
+		for (size_t i = published; i < staged; i++)
+			opp_fs_unstage(repo->fs, st[i]);
+		opp_fs_sync(ctx, repo->fs);
+	}
+	if (!r) {
+		/* The TOC: replaced entries out (from the end), new ones in. */
+		qsort(old, n, sizeof(*old), desc);
+		for (size_t i = 0; i < n && old[i] >= 0; i++)
+			opp_toc_remove(&repo->toc, (size_t)old[i]);
+		for (size_t i = 0; !r && i < n; i++)
+			r = opp_toc_add(ctx, &repo->toc, &pkgs[i].st);
+	}
+	free(st);
+	free(old);
+	return r;
+}
+
+/* "NAME" or "NAME=VERSION" matches entry e. */
+static bool spec_matches(const char *spec, const struct opp_stanza *e)
+{
+	const char *eq = strchr(spec, '=');
+	const char *name = opp_stanza_get(e, "Package");
+	const char *ver = opp_stanza_get(e, "Version");
+	size_t nl = eq ? (size_t)(eq - spec) : strlen(spec);
+
+	return strlen(name) == nl && !strncmp(name, spec, nl) &&
+	       (!eq || !strcmp(eq + 1, ver));
+}
+
+int opp_repo_remove(struct ivg_ctx *ctx, struct opp_repo *repo,
+		    char *const *specs, size_t n)
+{
+	int r = opp_repo_require_consistent(ctx, repo);
+
+	for (size_t k = 0; !r && k < n; k++) {
+		bool any = false;
+
+		for (size_t i = 0; i < repo->toc.n; i++)
+			any |= spec_matches(specs[k], &repo->toc.e[i]);
+		if (!any)
+			r = ivg_err(ctx, ENOENT, "No OPP matches \"%s\" in volume group \"%s\"",
+				    specs[k], repo->vg->name);
+	}
+	for (size_t i = repo->toc.n; !r && i-- > 0;) {
+		bool hit = false;
+
+		for (size_t k = 0; k < n; k++)
+			hit |= spec_matches(specs[k], &repo->toc.e[i]);
+		if (!hit)
+			continue;
+		{
+			const char *f = opp_stanza_get(&repo->toc.e[i], "Filename");
+
+			if (opp_names_add(&repo->doomed, &repo->n_doomed, f, strlen(f)))
+				return ivg_err(ctx, ENOMEM, "out of memory");
+		}
+		opp_toc_remove(&repo->toc, i);
+	}
+	return r;
+}
+
+static bool is_temp(const char *name)
+{
+	return !strncmp(name, ".opp-tmp-", 9);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The images in pool/ (temporary files left out), sorted, read. */
+static int read_pool(struct ivg_ctx *ctx, struct opp_repo *repo,
+		     struct opp_image **out, size_t *count, char ***names,
+		     size_t *n)
+{
+	struct opp_image *img;
+	size_t k = 0;
+	int r;
+
+	*out = NULL;
+	*count = 0;
+	*names = NULL;
+	*n = 0;
+	if (!opp_fs_exists(repo->fs, OPP_POOL))
+		return 0;
+	if ((r = opp_fs_list(ctx, repo->fs, OPP_POOL, names, n)))
+		return r;
+	qsort(*names, *n, sizeof(**names), name_cmp);
+	img = calloc(*n + 1, sizeof(*img));
+	if (!img)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; i < *n; i++) {
+		char *full;
+
+		if (is_temp((*names)[i]))
+			continue;
+		full = malloc(strlen((*names)[i]) + sizeof(OPP_POOL) + 1);
+		if (!full) {
+			for (size_t j = 0; j < k; j++)
+				free((char *)img[j].file);
+			free(img);
+			return ivg_err(ctx, ENOMEM, "out of memory");
+		}
+		sprintf(full, "%s/%s", OPP_POOL, (*names)[i]);
+		img[k++].file = full;
+	}
+	*out = img;
+	*count = k;
+	return opp_images_read(ctx, repo->fs, img, k, 0);
+}
+
+static void images_free(struct opp_image *img, size_t n)
+{
+	for (size_t i = 0; img && i < n; i++) {
+		free((char *)img[i].file);
+		if (!img[i].r)
+			opp_pkg_free(&img[i].pkg);
+	}
+	free(img);
+}
+
+int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
+		     size_t *skipped)
+{
+	struct opp_toc toc = { 0 };
+	struct opp_image *img;
+	char **names;
+	size_t n, count;
+	int r = read_pool(ctx, repo, &img, &count, &names, &n);
+
+	*skipped = 0;
+	for (size_t i = 0; !r && i < count; i++) {
+		struct opp_pkg *p = &img[i].pkg;
+		long at;
+
+		if (img[i].r) {
+			fprintf(stderr, "  WARNING: skipped %s: %s\n", img[i].file, img[i].err);
+			(*skipped)++;
+			continue;
+		}
+		at = opp_toc_find(&toc, opp_stanza_get(&p->st, "Package"),
+				  opp_stanza_get(&p->st, "Version"),
+				  opp_stanza_get(&p->st, "Architecture"));
+		if (at >= 0) {
+			fprintf(stderr, "  WARNING: skipped %s: the same package as %s\n",
+				img[i].file, opp_stanza_get(&toc.e[at], "Filename"));
+			(*skipped)++;
+			continue;
+		}
+		/* The entry names the file where it is. */
+		if (opp_stanza_set(&p->st, "Filename", img[i].file))
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+		if (!r)
+			r = opp_toc_add(ctx, &toc, &p->st);
+	}
+	images_free(img, count);
+	opp_names_free(names, n);
+	if (r) {
+		opp_toc_free(&toc);
+		return r;
+	}
+	opp_toc_free(&repo->toc);
+	repo->toc = toc;
+	repo->consistent = true;   /* it is now what the images say */
+	return 0;
+}
+
+int opp_repo_store_toc(struct ivg_ctx *ctx, struct opp_repo *repo)
+{
+	struct ivg_cfg_buf b = { 0 };
+	struct opp_tocmeta m = repo->meta;
+	char sha[OPP_SHA256_HEX];
+	int r = opp_toc_format(ctx, &repo->toc, &b);
+
+	if (!r)
+		r = opp_sha256_hex(ctx, b.p, b.len, sha);
+	/* Written unnamed, then put in the old TOC's place at once. */
+	if (!r)
+		r = opp_fs_write_buf(ctx, repo->fs, OPP_TOC_FILE, b.p, b.len, true);
+	if (!r)
+		r = opp_fs_symlink(ctx, repo->fs, OPP_TOC_FILE, OPP_PACKAGES_FILE);
+	if (!r)
+		r = opp_fs_sync(ctx, repo->fs);
+	ivg_cfg_buf_free(&b);
+	if (r)
+		return r;
+	m.present = true;
+	m.gen = repo->meta.present ? repo->meta.gen + 1 : 1;
+	memcpy(m.sha256, sha, sizeof(sha));
+	if ((r = opp_tocmeta_set(ctx, repo->lv, &m)))
+		return r;
+	repo->meta = m;
+	memcpy(repo->toc_sha256, sha, sizeof(sha));
+	repo->toc_present = true;
+	return 0;
+}
+
+int opp_repo_finish(struct ivg_ctx *ctx, struct opp_repo *repo)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < repo->n_doomed; i++) {
+		if (!opp_fs_exists(repo->fs, repo->doomed[i]))
+			continue;
+		if (opp_fs_unlink(ctx, repo->fs, repo->doomed[i]) && !r)
+			r = -EIO;
+	}
+	if (opp_repo_close(ctx, repo) && !r)
+		r = -EIO;
+	return r;
+}
+
+static bool listed(const struct opp_toc *toc, const char *file)
+{
+	return opp_toc_find_file(toc, file) >= 0;
+}
+
+int opp_repo_check(struct ivg_ctx *ctx, struct opp_repo *repo,
+		   opp_check_fn report, void *arg, size_t *problems)
+{
+	struct opp_image *img = calloc(repo->toc.n + 1, sizeof(*img));
+	char **names = NULL, msg[1024], a[512];
+	size_t n = 0;
+	int r = img ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+
+	*problems = 0;
+	if (!repo->consistent) {
+		report(arg, OPP_TOC_FILE, repo->problem);
+		(*problems)++;
+	}
+	for (size_t i = 0; !r && i < repo->toc.n; i++)
+		img[i].file = opp_stanza_get(&repo->toc.e[i], "Filename");
+	if (!r)
+		r = opp_images_read(ctx, repo->fs, img, repo->toc.n, 0);
+	for (size_t i = 0; !r && i < repo->toc.n; i++) {
+		const struct opp_stanza *e = &repo->toc.e[i];
+		const struct opp_pkg *p = &img[i].pkg;
+		enum opp_format fmt;
+		uint64_t size;
+		const char *sha, *file;
+
+		if (opp_toc_entry_info(ctx, e, &fmt, &size, &sha, &file)) {
+			report(arg, "?", ivg_errmsg(ctx));
+			(*problems)++;
+			continue;
+		}
+		if (img[i].r) {
+			report(arg, file, img[i].err);
+			(*problems)++;
+			continue;
+		}
+		msg[0] = 0;
+		if (p->size != size || strcmp(p->sha256, sha))
+			snprintf(msg, sizeof(msg), "contents differ from the TOC entry of %s: size %" PRIu64 ", SHA256 %s; the TOC says size %" PRIu64 ", SHA256 %s",
+				 nva(e, a, sizeof(a)), p->size, p->sha256, size, sha);
+		else if (p->fmt != fmt ||
+			 opp_toc_find(&(struct opp_toc){ .e = (struct opp_stanza *)&p->st, .n = 1 },
+				      opp_stanza_get(e, "Package"),
+				      opp_stanza_get(e, "Version"),
+				      opp_stanza_get(e, "Architecture")) < 0)
+			snprintf(msg, sizeof(msg), "the image is %s, the TOC says %s",
+				 nva(&p->st, a, 256), nva(e, a + 256, 256));
+		if (msg[0]) {
+			report(arg, file, msg);
+			(*problems)++;
+		}
+	}
+	for (size_t i = 0; img && i < repo->toc.n; i++)
+		if (!img[i].r)
+			opp_pkg_free(&img[i].pkg);
+	free(img);
+	if (!r && opp_fs_exists(repo->fs, OPP_POOL))
+		r = opp_fs_list(ctx, repo->fs, OPP_POOL, &names, &n);
+	for (size_t i = 0; !r && i < n; i++) {
+		char file[4096];
+
+		snprintf(file, sizeof(file), "%s/%s", OPP_POOL, names[i]);
+		if (listed(&repo->toc, file))
+			continue;
+		report(arg, file, is_temp(names[i]) ?
+		       "left over from an interrupted update (not in the TOC)" :
+		       "not in the TOC (opptoc --rebuild adds it)");
+		(*problems)++;
+	}
+	opp_names_free(names, n);
+	return r;
+}

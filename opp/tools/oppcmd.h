@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * oppcmd.h - what the OPP commands share: the VG opened as ivg's other
+ * commands open it (session.h), and its OPP repository (repo.h).
+ *
+ * A writer refuses a VG with missing PVs and one held by another host
+ * (ivg_vg_check_holder) before anything is written. An exported VG is
+ * imported for the update (EXPORTED cleared, this host the holder, one
+ * commit), and exported again in the commit that records the new TOC, or
+ * after a failure, so that it ends as it began.
+ */
+#ifndef OPP_OPPCMD_H
+#define OPP_OPPCMD_H
+
+#include <getopt.h>
+
+#include "repo.h"
+#include "session.h"
+#include "sysid.h"
+
+struct oppcmd {
+	struct session s;
+	struct opp_repo repo;
+	bool rw, imported_now, repo_open;
+	char me[IVG_SYSID_MAX + 1];
+};
+
+int oppcmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
+		bool rw, struct oppcmd *c);
+/* Before the first write: import an exported VG, open the PVs rw. */
+int oppcmd_begin_write(struct ivg_ctx *ctx, struct oppcmd *c);
+/* Store the TOC, commit the VG (exported again if it was), finish. */
+int oppcmd_commit(struct ivg_ctx *ctx, struct oppcmd *c);
+/* Close; after a failure, export again what begin_write imported. */
+void oppcmd_close(struct oppcmd *c, bool failed);
+
+/* The options every OPP command takes: help text and getopt entries. */
+#define OPPCMD_HELP_COMMON \
+"      --devices LIST only these devices or image files (comma-separated)\n" \
+"  -v, --verbose      say more\n" \
+"      --help         this help\n"
+#define OPPCMD_HELP_EXIT "\nExit status: 0 done, 3 bad command line, 5 failed.\n"
+#define OPPCMD_LONGOPTS_COMMON \
+	{ "devices", required_argument, NULL, OPT_DEVICES }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "yes", no_argument, NULL, 'y' }, \
+	{ "help", no_argument, NULL, OPT_HELP }, \
+	{ "version", no_argument, NULL, OPT_VERSION }, \
+	{ NULL, 0, NULL, 0 }
+
+/* Option parsing the OPP commands share: 1 handled, 0 not, -1 bad. */
+int oppcmd_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
+	       const char *cmd, const char *help);
+
+#endif

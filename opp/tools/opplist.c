@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* opplist.c - list the OPPs of an IVG from its TOC. */
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oppcmd.h"
+
+static const char help[] =
+"Usage: opplist [options] VG\n"
+"\n"
+"List the optional program products of the install volume group VG from\n"
+"its TOC: name, version, architecture, format, size. The TOC is checked\n"
+"against the generation and SHA-256 that the VG metadata records; a TOC\n"
+"that does not match (stale or torn) is reported and not listed (exit 5).\n"
+"\n"
+"Options:\n"
+"      --reportformat basic|json\n"
+"                     json: as lvm2's, with the TOC's generation and digest\n"
+OPPCMD_HELP_COMMON
+OPPCMD_HELP_EXIT;
+
+static const struct option longopts[] = {
+	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
+	OPPCMD_LONGOPTS_COMMON,
+};
+
+static const char *field(const struct opp_stanza *e, const char *name)
+{
+	const char *v = opp_stanza_get(e, name);
+
+	return v ? v : "";
+}
+
+/* The first line of a Description. */
+static void summary(const struct opp_stanza *e, char *out, size_t len)
+{
+	const char *d = field(e, "Description");
+
+	snprintf(out, len, "%.*s", (int)strcspn(d, "\n"), d);
+}
+
+static void jset(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void print_json(const struct opp_repo *rp)
+{
+	json_object *top = json_object_new_object();
+	json_object *arr = json_object_new_array();
+	json_object *one = json_object_new_object();
+	json_object *opps = json_object_new_array();
+	json_object *toc = json_object_new_array();
+	json_object *t = json_object_new_object();
+	char gen[32], sum[256];
+
+	for (size_t i = 0; i < rp->toc.n; i++) {
+		const struct opp_stanza *e = &rp->toc.e[i];
+		json_object *o = json_object_new_object();
+
+		summary(e, sum, sizeof(sum));
+		jset(o, "opp_name", field(e, "Package"));
+		jset(o, "opp_version", field(e, "Version"));
+		jset(o, "opp_arch", field(e, "Architecture"));
+		jset(o, "opp_format", field(e, OPP_F_FORMAT));
+		jset(o, "opp_size", field(e, "Size"));
+		jset(o, "opp_file", field(e, "Filename"));
+		jset(o, "opp_sha256", field(e, "SHA256"));
+		jset(o, "opp_summary", sum);
+		json_object_array_add(opps, o);
+	}
+	snprintf(gen, sizeof(gen), "%" PRIu64, rp->meta.gen);
+	jset(t, "vg_name", rp->vg->name);
+	jset(t, "toc_generation", gen);
+	jset(t, "toc_sha256", rp->meta.sha256);
+	jset(t, "toc_count", (snprintf(sum, sizeof(sum), "%zu", rp->toc.n), sum));
+	json_object_array_add(toc, t);
+	json_object_object_add(one, "toc", toc);
+	json_object_object_add(one, "opp", opps);
+	json_object_array_add(arr, one);
+	json_object_object_add(top, "report", arr);
+	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(top);
+}
+
+static void print_basic(const struct opp_repo *rp)
+{
+	printf("  %-24s %-20s %-8s %-4s %12s  %s\n", "OPP", "Version", "Arch",
+	       "Fmt", "Size", "Summary");
+	for (size_t i = 0; i < rp->toc.n; i++) {
+		const struct opp_stanza *e = &rp->toc.e[i];
+		char sum[256];
+
+		summary(e, sum, sizeof(sum));
+		printf("  %-24s %-20s %-8s %-4s %12s  %s\n", field(e, "Package"),
+		       field(e, "Version"), field(e, "Architecture"),
+		       field(e, OPP_F_FORMAT), field(e, "Size"), sum);
+	}
+}
+
+int cmd_opplist(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct oppcmd c = { 0 };
+	int ch, r, rc = ECMD_OK;
+
+	while ((ch = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
+		if ((r = oppcmd_opt(ctx, &o, ch, optarg, "opplist", help)) > 0)
+			continue;
+		usage_error("opplist", "unknown option");
+		rc = EINVALID_CMD_LINE;
+		goto out;
+	}
+	if (argc - optind != 1) {
+		rc = usage_error("opplist", "exactly one VG name is needed");
+		goto out;
+	}
+	r = oppcmd_open(ctx, &o, argv[optind], false, &c);
+	if (!r)
+		r = opp_repo_require_consistent(ctx, &c.repo);
+	if (r) {
+		rc = fail(ctx);
+	} else {
+		/* Sorted as the TOC is written. */
+		struct ivg_cfg_buf b = { 0 };
+
+		opp_toc_format(ctx, &c.repo.toc, &b);
+		ivg_cfg_buf_free(&b);
+		if (o.json)
+			print_json(&c.repo);
+		else
+			print_basic(&c.repo);
+	}
+	oppcmd_close(&c, false);
+out:
+	opts_free(&o);
+	return rc;
+}

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Crash oppadd, opprm and opptoc --rebuild at every device write and sync
+# (IVG_TEST_FAULT="N:exit|fail", the tests-only hook of the ivg binary) and
+# judge what is left, as readers on other machines would see it:
+# - opplist either lists the old repository or the new one, each with the
+#   generation the VG metadata records, or says the TOC is stale or torn;
+#   it never lists a TOC that does not match the metadata;
+# - opptoc --rebuild (when stale) and then oppadd of another package work,
+#   oppck finds every image as its TOC says, and e2fsck finds no block
+#   used twice (libext2fs flushes its bitmaps before a name appears, so a
+#   crash may leak space, never hand it out twice).
+# IVG_SLOW=1 walks every point of both modes; otherwise about 12 points
+# spread over each command, always including the last ones (the commit).
+. "$(dirname "$0")/../lib.sh"
+cd "$T"
+command -v dpkg-deb >/dev/null || { echo "needs dpkg-deb"; exit 77; }
+D=d0.img,d1.img
+mkdeb() {
+	local d=$T/src/$1
+	mkdir -p "$d/DEBIAN" "$d/opt/$1"
+	head -c $(( ${3:-3000} )) /dev/urandom >"$d/opt/$1/blob"
+	printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: T <t@example.com>\nDescription: %s\n' \
+		"$1" "$2" "$1" >"$d/DEBIAN/control"
+	dpkg-deb -Znone --build "$d" "$T/$1.deb" >/dev/null
+}
+mkdeb alpha 1 6000
+mkdeb beta 1 9000
+mkdeb gamma 1
+mkdeb delta 1
+mkdir base
+(cd base && ivgcreate -y --no-boot-image --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 16m \
+	--oppfs-size 16m optvg d0.img d1.img >/dev/null && oppadd --devices $D optvg ../alpha.deb >/dev/null)
+pe=$(ivgs --devices base/d0.img,base/d1.img --reportformat json | jq -r '.report[0].lv[] | select(.lv_name == "oppfs") | .devices' | sed 's/.*(\(.*\))/\1/')
+OFF=$(( $(part_offset base/d0.img 3) + 1048576 + pe * 4194304 ))
+
+restore() { cp --sparse=always base/d0.img base/d1.img .; }
+points() {   # how many write/sync points the command has
+	restore
+	IVG_TEST_FAULT=1000000:fail "$@" 2>&1 >/dev/null | sed -n 's/^IVG_TEST_FAULT: \([0-9]*\) points$/\1/p'
+}
+
+# The state after a crash, as a reader sees it: "old", "new" or "stale".
+judge() {   # OLDLIST NEWLIST
+	local out rc list
+	set +e
+	out=$(opplist --devices $D --reportformat json optvg 2>&1)
+	rc=$?
+	set -e
+	if [ $rc != 0 ]; then
+		echo "$out" | grep -q "stale or torn" || die "opplist after a crash failed otherwise: $out"
+		echo stale
+		return
+	fi
+	list=$(echo "$out" | jq -r '[.report[0].opp[].opp_name] | join(" ")')
+	case "$list" in
+	"$1") echo old ;;
+	"$2") echo new ;;
+	*) die "opplist shows '$list': neither '$1' nor '$2'" ;;
+	esac
+}
+
+# Recover as an operator would, then use the repository again.
+recover() {
+	local l
+	[ "$1" = stale ] && { opptoc --rebuild --devices $D optvg >/dev/null 2>&1 || die "rebuild after a crash"; }
+	oppadd --devices $D optvg delta.deb >/dev/null 2>&1 || die "oppadd after a crash ($1): $(oppadd --devices $D optvg delta.deb 2>&1)"
+	oppck --devices $D optvg >ck.out 2>&1 || grep -q "not in the TOC" ck.out ||
+		die "oppck after a crash and recovery: $(cat ck.out)"
+	l=$(loop_file -r -o $OFF --sizelimit $((16 << 20)) d0.img)
+	e2fsck -fn "$l" >fsck.out 2>&1 || true
+	losetup -d "$l"
+	grep -qi "multiply-claimed\|duplicate.*block" fsck.out && die "blocks used twice after a crash: $(cat fsck.out)"
+	return 0
+}
+
+walk() {   # MODE OLDLIST NEWLIST COMMAND...
+	local mode=$1 old=$2 new=$3 k n step seen=""
+	shift 3
+	n=$(points "$@")
+	[ -n "$n" ] && [ "$n" -gt 5 ] || die "no fault points counted for $*"
+	step=$(( n / 12 > 1 ? n / 12 : 1 ))
+	[ -n "${IVG_SLOW:-}" ] && step=1
+	for ((k = n; k >= 1; k -= step)); do
+		restore
+		set +e
+		IVG_TEST_FAULT=$k:$mode "$@" >/dev/null 2>&1
+		set -e
+		s=$(judge "$old" "$new")
+		seen="${seen:+$seen }$s"
+		recover "$s"
+	done
+	ok "$* crashed ($mode) at $(( (n + step - 1) / step )) of $n points: readers saw$(echo "$seen" | tr ' ' '\n' | sort | uniq -c | awk '{printf " %s %s", $2, $1}'); recovered every time"
+}
+
+for mode in exit fail; do
+	walk $mode "alpha" "alpha beta" oppadd --devices $D optvg beta.deb
+	walk $mode "alpha" "alpha gamma" oppadd --devices $D --replace optvg gamma.deb
+	walk $mode "alpha" "" opprm --devices $D optvg alpha
+	walk $mode "alpha" "alpha" opptoc --rebuild --devices $D optvg
+done
