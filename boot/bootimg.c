@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* bootimg.c - the boot image's ext2 filesystem, built in a file. */
+#include "bootimg.h"
+
+#include <errno.h>
+#include <et/com_err.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+#define BLOCK 4096u
+
+static int fserr(struct ivg_ctx *ctx, const char *path, errcode_t e,
+		 const char *what)
+{
+	return ivg_err(ctx, e == EXT2_ET_BLOCK_ALLOC_FAIL ||
+			    e == EXT2_ET_INODE_ALLOC_FAIL ||
+			    e == EXT2_ET_DIR_NO_SPACE ? ENOSPC : EIO,
+		       "%s: %s: %s", path, what, error_message(e));
+}
+
+uint64_t ivg_bootimg_min_size(uint64_t file_bytes, size_t n_files)
+{
+	/* Each file: its blocks, indirect blocks (1 per 1024), an inode;
+	 * plus the superblock, group descriptors, bitmaps, inode tables. */
+	uint64_t blocks = file_bytes / BLOCK + 2 * (n_files + 4) +
+			  file_bytes / BLOCK / 1000;
+
+	return (blocks + 512) * BLOCK;
+}
+
+static void params(struct ext2_super_block *p, uint64_t size)
+{
+	memset(p, 0, sizeof(*p));
+	p->s_rev_level = EXT2_DYNAMIC_REV;
+	p->s_log_block_size = 2;                  /* 4 KiB */
+	p->s_log_cluster_size = 2;
+	ext2fs_blocks_count_set(p, size / BLOCK);
+	p->s_inodes_count = 512;
+	p->s_inode_size = 256;
+	ext2fs_set_feature_filetype(p);
+	ext2fs_set_feature_sparse_super(p);
+	ext2fs_set_feature_large_file(p);
+	ext2fs_set_feature_dir_index(p);
+}
+
+/* The root, lost+found and the reserved inodes, as mke2fs leaves them. */
+static errcode_t skeleton(ext2_filsys fs)
+{
+	struct ext2_super_block *s = fs->super;
+	errcode_t e;
+
+	uuid_generate(s->s_uuid);
+	uuid_generate((unsigned char *)s->s_hash_seed);
+	s->s_def_hash_version = EXT2_HASH_HALF_MD4;
+	s->s_max_mnt_count = (__s16)-1;
+	s->s_mkfs_time = s->s_lastcheck = (uint32_t)time(NULL);
+	strncpy((char *)s->s_volume_name, IVG_BOOTIMG_LABEL,
+		sizeof(s->s_volume_name));
+	if ((e = ext2fs_allocate_tables(fs)) ||
+	    (e = ext2fs_mkdir(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, 0)) ||
+	    (e = ext2fs_mkdir(fs, EXT2_ROOT_INO, 0, "lost+found")))
+		return e;
+	ext2fs_mark_inode_bitmap2(fs->inode_map, EXT2_BAD_INO);
+	ext2fs_inode_alloc_stats2(fs, EXT2_BAD_INO, +1, 0);
+	for (ext2_ino_t i = EXT2_ROOT_INO + 1; i < EXT2_FIRST_INODE(s); i++)
+		ext2fs_inode_alloc_stats2(fs, i, +1, 0);
+	ext2fs_mark_ib_dirty(fs);
+	return ext2fs_update_bb_inode(fs, NULL);
+}
+
+/* The directory holding 'name' (made as needed); *base is its last part. */
+static errcode_t parent_dir(ext2_filsys fs, const char *name,
+			    ext2_ino_t *dir, const char **base)
+{
+	char part[256];
+	const char *p = name, *slash;
+	errcode_t e;
+
+	*dir = EXT2_ROOT_INO;
+	while ((slash = strchr(p, '/'))) {
+		ext2_ino_t ino;
+		size_t n = (size_t)(slash - p);
+
+		if (n == 0 || n >= sizeof(part))
+			return EXT2_ET_BAD_DEVICE_NAME;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		e = ext2fs_lookup(fs, *dir, part, (int)n, NULL, &ino);
+		if (e == EXT2_ET_FILE_NOT_FOUND) {
+			e = ext2fs_mkdir(fs, *dir, 0, part);
+			if (e == EXT2_ET_DIR_NO_SPACE &&
+			    !(e = ext2fs_expand_dir(fs, *dir)))
+				e = ext2fs_mkdir(fs, *dir, 0, part);
+			if (!e)
+				e = ext2fs_lookup(fs, *dir, part, (int)n, NULL,
+						  &ino);
+		}
+		if (e)
+			return e;
+		*dir = ino;
+		p = slash + 1;
+	}
+	*base = p;
+	return 0;
+}
+
+static errcode_t new_file(ext2_filsys fs, const char *name, ext2_ino_t *out)
+{
+	struct ext2_inode inode;
+	const char *base;
+	ext2_ino_t dir, ino;
+	errcode_t e = parent_dir(fs, name, &dir, &base);
+
+	if (!e)
+		e = ext2fs_new_inode(fs, dir, LINUX_S_IFREG | 0644, NULL, &ino);
+	if (e)
+		return e;
+	e = ext2fs_link(fs, dir, base, ino, EXT2_FT_REG_FILE);
+	if (e == EXT2_ET_DIR_NO_SPACE && !(e = ext2fs_expand_dir(fs, dir)))
+		e = ext2fs_link(fs, dir, base, ino, EXT2_FT_REG_FILE);
+	if (e)
+		return e;
+	ext2fs_inode_alloc_stats2(fs, ino, +1, 0);
+	memset(&inode, 0, sizeof(inode));
+	inode.i_mode = LINUX_S_IFREG | 0644;
+	inode.i_links_count = 1;
+	inode.i_atime = inode.i_ctime = inode.i_mtime = fs->now ? fs->now :
+		(uint32_t)time(NULL);
+	*out = ino;
+	return ext2fs_write_new_inode(fs, ino, &inode);
+}
+
+struct src {
+	int fd;                 /* -1: bytes */
+	const uint8_t *data;
+	size_t len, pos;
+};
+
+/* Copy one file in, hashing what is written. */
+static int put_file(struct ivg_ctx *ctx, ext2_filsys fs, const char *img,
+		    const struct ivg_bootimg_file *f, uint8_t sha[32])
+{
+	enum { CHUNK = 1 << 20 };
+	struct src s = { .fd = -1, .data = f->data, .len = f->len };
+	ext2_file_t file = NULL;
+	ext2_ino_t ino;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned int shalen = IVG_SHA256_LEN;
+	uint8_t *buf = NULL;
+	errcode_t e;
+	int r = 0;
+
+	if (!md)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+
+	if (f->src && (s.fd = open(f->src, O_RDONLY | O_CLOEXEC)) < 0) {
+		r = ivg_err(ctx, errno, "%s: %s", f->src, strerror(errno));
+		goto out;
+	}
+	if ((e = new_file(fs, f->name, &ino)) ||
+	    (e = ext2fs_file_open(fs, ino, EXT2_FILE_WRITE, &file))) {
+		r = fserr(ctx, img, e, f->name);
+		goto out;
+	}
+	for (;;) {
+		const void *p;
+		ssize_t n;
+		unsigned int done;
+
+		if (s.fd >= 0) {
+			if (!buf && !(buf = malloc(CHUNK))) {
+				r = ivg_err(ctx, ENOMEM, "out of memory");
+				goto out;
+			}
+			n = read(s.fd, buf, CHUNK);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				r = ivg_err(ctx, errno, "%s: read: %s", f->src,
+					    strerror(errno));
+				goto out;
+			}
+			p = buf;
+		} else {
+			n = (ssize_t)(s.len - s.pos > CHUNK ? CHUNK : s.len - s.pos);
+			p = s.data + s.pos;
+			s.pos += (size_t)n;
+		}
+		if (n == 0)
+			break;
+		/* Hash exactly the bytes that go into the image. */
+		EVP_DigestUpdate(md, p, (size_t)n);
+		if ((e = ext2fs_file_write(file, p, (unsigned)n, &done)) ||
+		    done != (unsigned)n) {
+			r = fserr(ctx, img, e ? e : EXT2_ET_SHORT_WRITE, f->name);
+			goto out;
+		}
+	}
+	if ((e = ext2fs_file_close(file))) {
+		file = NULL;
+		r = fserr(ctx, img, e, f->name);
+		goto out;
+	}
+	file = NULL;
+	EVP_DigestFinal_ex(md, sha, &shalen);
+out:
+	if (file)
+		ext2fs_file_close(file);
+	if (s.fd >= 0)
+		close(s.fd);
+	free(buf);
+	EVP_MD_CTX_free(md);
+	return r;
+}
+
+static int put_all(struct ivg_ctx *ctx, ext2_filsys fs, const char *path,
+		   const struct ivg_bootimg_file *files, size_t n,
+		   struct ivg_manifest *m)
+{
+	struct ivg_bootimg_file mf = { .name = IVG_MANIFEST_NAME };
+	uint8_t sha[IVG_SHA256_LEN];
+	char *text = NULL;
+	size_t len;
+	int r = 0;
+
+	for (size_t i = 0; !r && i < n; i++) {
+		if (!strcmp(files[i].name, IVG_MANIFEST_NAME))
+			return ivg_err(ctx, EINVAL, "%s: %s is the manifest's own name",
+				       path, files[i].name);
+		r = put_file(ctx, fs, path, &files[i], sha);
+		if (!r)
+			r = ivg_manifest_set(ctx, m, files[i].name, sha);
+	}
+	if (!r)
+		r = ivg_manifest_format(ctx, m, &text, &len);
+	if (!r) {
+		mf.data = text;
+		mf.len = len;
+		r = put_file(ctx, fs, path, &mf, sha);
+	}
+	free(text);
+	return r;
+}
+
+int ivg_bootimg_build(struct ivg_ctx *ctx, const char *path, uint64_t size,
+		      const struct ivg_bootimg_file *files, size_t n,
+		      struct ivg_manifest *out)
+{
+	struct ext2_super_block param;
+	struct ivg_manifest m = { 0 };
+	ext2_filsys fs = NULL;
+	uint64_t bytes = 0;
+	struct stat st;
+	errcode_t e;
+	int fd, r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (files[i].src && stat(files[i].src, &st))
+			return ivg_err(ctx, errno, "%s: %s", files[i].src,
+				       strerror(errno));
+		if (files[i].src && !S_ISREG(st.st_mode))
+			return ivg_err(ctx, EINVAL, "%s: not a regular file",
+				       files[i].src);
+		bytes += files[i].src ? (uint64_t)st.st_size : files[i].len;
+	}
+	size -= size % BLOCK;
+	if (size < ivg_bootimg_min_size(bytes, n + 1))
+		return ivg_err(ctx, ENOSPC,
+			       "%s: %llu bytes of files need a boot image of at least %llu MiB, not %llu MiB",
+			       path, (unsigned long long)bytes,
+			       (unsigned long long)((ivg_bootimg_min_size(bytes, n + 1) + (1 << 20) - 1) >> 20),
+			       (unsigned long long)(size >> 20));
+	/* A sparse file of the right size: unused blocks stay holes. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return ivg_err(ctx, errno, "%s: %s", path, strerror(errno));
+	if (ftruncate(fd, (off_t)size)) {
+		r = ivg_err(ctx, errno, "%s: cannot size it to %llu bytes: %s",
+			    path, (unsigned long long)size, strerror(errno));
+		close(fd);
+		return r;
+	}
+	close(fd);
+	params(&param, size);
+	e = ext2fs_initialize(path, EXT2_FLAG_64BITS, &param, unix_io_manager,
+			      &fs);
+	if (e)
+		return fserr(ctx, path, e, "cannot create a filesystem");
+	if ((e = skeleton(fs))) {
+		ext2fs_free(fs);
+		return fserr(ctx, path, e, "cannot create a filesystem");
+	}
+	r = put_all(ctx, fs, path, files, n, &m);
+	e = ext2fs_close_free(&fs);
+	if (!r && e)
+		r = fserr(ctx, path, e, "cannot write the filesystem");
+	if (!r && out)
+		*out = m;
+	else
+		ivg_manifest_free(&m);
+	return r;
+}
+
+int ivg_bootimg_read(struct ivg_ctx *ctx, ext2_filsys fs, const char *what,
+		     const char *name, size_t max, char **buf, size_t *len)
+{
+	struct ext2_inode inode;
+	ext2_file_t file;
+	unsigned int got;
+	ext2_ino_t ino;
+	uint64_t size;
+	errcode_t e;
+	char *b;
+
+	e = ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, name, &ino);
+	if (!e)
+		e = ext2fs_read_inode(fs, ino, &inode);
+	if (e == EXT2_ET_FILE_NOT_FOUND)
+		return ivg_err(ctx, ENOENT, "%s: no file %s", what, name);
+	if (e)
+		return ivg_err(ctx, EIO, "%s: %s: %s", what, name,
+			       error_message(e));
+	size = EXT2_I_SIZE(&inode);
+	if (!LINUX_S_ISREG(inode.i_mode))
+		return ivg_err(ctx, EINVAL, "%s: %s is not a regular file",
+			       what, name);
+	if (size > max)
+		return ivg_err(ctx, EFBIG, "%s: %s is %llu bytes, more than %zu",
+			       what, name, (unsigned long long)size, max);
+	if (!(b = malloc(size + 1)))
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	e = ext2fs_file_open(fs, ino, 0, &file);
+	if (!e) {
+		e = ext2fs_file_read(file, b, (unsigned)size, &got);
+		ext2fs_file_close(file);
+		if (!e && got != size)
+			e = EXT2_ET_SHORT_READ;
+	}
+	if (e) {
+		free(b);
+		return ivg_err(ctx, EIO, "%s: %s: %s", what, name,
+			       error_message(e));
+	}
+	b[size] = '\0';
+	*buf = b;
+	*len = (size_t)size;
+	return 0;
+}

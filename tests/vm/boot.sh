@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Boots a machine from IVG disks under QEMU (TCG) with real firmware, and
+# watches its serial console: a sibling of run.sh for the boot tests.
+#
+# usage: boot.sh [options] --disk IMG[,bootindex=N] ... --expect REGEX
+#   --firmware bios|uefi  SeaBIOS (default) or OVMF (package ovmf)
+#   --disk IMG[,bootindex=N]  the next virtio disk; writes go to a
+#                      throw-away overlay (snapshot=on); bootindex sets
+#                      the firmware's boot order (default: the order given)
+#   --expect REGEX     success: a console line matching REGEX (grep -E)
+#   --fail REGEX       failure as soon as a console line matches REGEX
+#   --send REGEX=>TEXT when the console shows REGEX, type TEXT (\n for
+#                      Enter) on it; repeatable, in order (drives menus)
+#   --timeout SEC      kill the machine after SEC seconds (default 90)
+#   --console FILE     keep the whole console log in FILE
+#   --mem MB           memory (default 1024)
+# Exit status: 0 REGEX seen; 1 the machine stopped, or --fail matched,
+# before; 124 timed out; 125 the harness failed. On failure the end of
+# the console log goes to stderr. No QEMU outlives boot.sh.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+export PATH="$PATH:/usr/sbin:/sbin"
+fail() { echo "boot: $*" >&2; exit 125; }
+
+fw=bios timeout=90 mem=1024 expect="" failre="" keep=""
+disks=() sends=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h | --help) sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+	--*) [ $# -ge 2 ] || fail "$1 wants a value" ;;
+	esac
+	case $1 in
+	--firmware) fw=$2 ;;
+	--disk) disks+=("$2") ;;
+	--expect) expect=$2 ;;
+	--fail) failre=$2 ;;
+	--send) case $2 in *'=>'*) sends+=("$2") ;; *) fail "--send wants REGEX=>TEXT" ;; esac ;;
+	--timeout) timeout=$2 ;;
+	--console) keep=$2 ;;
+	--mem) mem=$2 ;;
+	*) fail "unknown option $1 (see --help)" ;;
+	esac
+	shift 2
+done
+[ -n "$expect" ] || fail "--expect is needed"
+[ ${#disks[@]} -gt 0 ] || fail "no --disk"
+case $timeout in '' | *[!0-9]*) fail "--timeout wants whole seconds" ;; esac
+command -v qemu-system-x86_64 >/dev/null || fail "no qemu-system-x86_64 (run tests/vm/setup.sh)"
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/ivg-boot-XXXXXX") || fail "mktemp"
+qpid=""
+cleanup() {
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		kill -TERM "$qpid" 2>/dev/null
+		for _ in $(seq 20); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+	fi
+	[ -n "$keep" ] && cp "$dir/console" "$keep" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+fwargs=()
+case $fw in
+bios) ;;
+uefi)
+	code=/usr/share/OVMF/OVMF_CODE_4M.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+	[ -r "$code" ] && [ -r "$vars" ] || fail "no OVMF in /usr/share/OVMF (apt-get install ovmf)"
+	cp "$vars" "$dir/vars.fd" || fail "cannot copy $vars"
+	fwargs=(-drive "if=pflash,format=raw,unit=0,file=$code,readonly=on"
+		-drive "if=pflash,format=raw,unit=1,file=$dir/vars.fd")
+	;;
+*) fail "--firmware bios or uefi, not $fw" ;;
+esac
+
+qdisks=() k=0
+for spec in "${disks[@]}"; do
+	img=${spec%%,*} bi=$k
+	case $spec in *,bootindex=*) bi=${spec##*,bootindex=} ;; esac
+	[ -e "$img" ] || fail "--disk $spec: no such file"
+	qdisks+=(-drive "if=none,id=d$k,format=raw,file=${img//,/,,},file.locking=off,snapshot=on"
+		-device "virtio-blk-pci,drive=d$k,bootindex=$bi")
+	k=$((k + 1))
+done
+
+: >"$dir/console"
+# The console: a log file, and with --send a pipe to type into as well.
+serial=(-serial "file:$dir/console")
+if [ ${#sends[@]} -gt 0 ]; then
+	mkfifo "$dir/ser.in" "$dir/ser.out" || fail "mkfifo"
+	serial=(-chardev "pipe,id=ser0,path=$dir/ser,logfile=$dir/console" -serial chardev:ser0)
+fi
+pdeath=()
+setpriv --pdeathsig KILL true 2>/dev/null && pdeath=(setpriv --pdeathsig KILL --)
+"${pdeath[@]}" qemu-system-x86_64 -accel tcg -machine pc -m "$mem" \
+	-nodefaults -no-user-config -display none -no-reboot \
+	"${fwargs[@]}" "${serial[@]}" "${qdisks[@]}" \
+	</dev/null >"$dir/qemu.log" 2>&1 &
+qpid=$!
+if [ ${#sends[@]} -gt 0 ]; then
+	cat "$dir/ser.out" >/dev/null &     # QEMU writes here too: drain it
+	exec 9<>"$dir/ser.in"
+fi
+step=0 seen=0
+
+T0=$SECONDS rc=""
+while :; do
+	if [ $step -lt ${#sends[@]} ]; then
+		s=${sends[$step]}
+		# Count matches so that a prompt shown again is answered again.
+		n=$(grep -a -c -E -- "${s%%=>*}" "$dir/console")
+		if [ "$n" -gt "$seen" ]; then
+			printf '%b' "${s#*=>}" >&9
+			step=$((step + 1))
+			seen=0
+			[ $step -lt ${#sends[@]} ] && seen=$(grep -a -c -E -- "${sends[$step]%%=>*}" "$dir/console")
+		fi
+	fi
+	if grep -a -q -E -- "$expect" "$dir/console"; then rc=0; break; fi
+	if [ -n "$failre" ] && grep -a -q -E -- "$failre" "$dir/console"; then rc=1; break; fi
+	if ! kill -0 "$qpid" 2>/dev/null; then
+		wait "$qpid" 2>/dev/null
+		qpid=""
+		grep -a -q -E -- "$expect" "$dir/console" && rc=0 || rc=1
+		break
+	fi
+	[ $((SECONDS - T0)) -ge "$timeout" ] && { rc=124; break; }
+	sleep 0.2
+done
+echo "boot: $fw, ${#disks[@]} disk(s): $([ $rc = 0 ] && echo "reached /$expect/" || echo "failed ($rc)") after $((SECONDS - T0)) s" >&2
+if [ "$rc" != 0 ]; then
+	echo "boot: last console lines:" >&2
+	tr -d '\033' <"$dir/console" | tail -n 25 | sed 's/^/boot:   /' >&2
+	[ -s "$dir/qemu.log" ] && sed 's/^/boot: qemu: /' "$dir/qemu.log" >&2
+fi
+exit "$rc"
