@@ -18,25 +18,36 @@ WARN = -Wall -Wextra -Werror -Wno-unused-parameter $(NO_TRUNC)
 CFLAGS ?= -O2 -g
 SAN ?=
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN) -Ilvm $(PKG_CFLAGS) \
-	-DIVG_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64
+	-Iopp -Iboot -Ilvm/tools -DIVG_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64
 LDLIBS = $(PKG_LIBS) -laio -pthread
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SAN)
 
 COMMANDS = ivgcreate ivgimport ivgexport ivgs ivgchange
+# The OPP repository (opp/): library in libivg, commands in the binary.
+COMMANDS += oppadd opplist oppck opprm opptoc
+# The maintenance boot image and boot records (boot/).
+COMMANDS += ivgmkboot
+# boot/'s helper scripts, run by ivgmkboot from ../lib/ivg/ of its binary.
+BOOT_LIB = mkinitramfs.sh init.sh
 
-LIB_SRC := $(wildcard lvm/*.c)
-TOOL_SRC := $(wildcard lvm/tools/*.c)
+LIB_SRC := $(wildcard lvm/*.c) $(wildcard opp/*.c) $(wildcard boot/*.c)
+TOOL_SRC := $(wildcard lvm/tools/*.c) $(wildcard opp/tools/*.c) $(wildcard boot/tools/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+# The virtual I/O server (vio/): its own binary, vios, over libivg; it
+# shares the commands' option handling (lvm/tools/common.c).
+VIO_SRC := $(wildcard vio/*.c)
+VIO_OBJ := $(VIO_SRC:%.c=$(B)/%.o)
+VIOS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard vio/tools/*.c))
 
 .PHONY: all deps check check-unit check-integration check-asan check-slow \
 	demo install clean bench
 
-all: $(B)/bin/ivg $(addprefix $(B)/bin/,$(COMMANDS))
+all: $(B)/bin/ivg $(addprefix $(B)/bin/,$(COMMANDS)) $(addprefix $(B)/lib/ivg/,$(BOOT_LIB)) $(B)/bin/vios
 
-$(B)/%.o: %.c $(wildcard lvm/*.h lvm/tools/*.h)
+$(B)/%.o: %.c $(wildcard lvm/*.h lvm/tools/*.h opp/*.h opp/tools/*.h boot/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -50,6 +61,23 @@ $(B)/bin/ivg: $(TOOL_OBJ) $(B)/libivg.a
 
 $(addprefix $(B)/bin/,$(COMMANDS)): $(B)/bin/ivg
 	ln -sf ivg $@
+
+$(B)/lib/ivg/%: boot/%
+	@mkdir -p $(dir $@)
+	install -m 755 $< $@
+
+$(B)/vio/%.o: vio/%.c $(wildcard vio/*.h vio/tools/*.h lvm/*.h lvm/tools/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ivio -c -o $@ $<
+
+$(B)/bin/vios: $(VIOS_OBJ) $(VIO_OBJ) $(B)/lvm/tools/common.o $(B)/libivg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(B)/libivg.a $(LDLIBS)
+
+$(B)/tests/test_vio%: tests/unit/test_vio%.c $(VIO_OBJ) $(B)/libivg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ivio $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(VIO_OBJ) \
+		$(B)/libivg.a $(LDLIBS) -lcmocka
 
 $(B)/tests/%: tests/unit/%.c $(B)/libivg.a
 	@mkdir -p $(dir $@)
@@ -65,6 +93,7 @@ check: deps
 	$(MAKE) check-unit
 	$(MAKE) check-integration
 	$(MAKE) check-asan
+	$(MAKE) check-fuzz
 	$(MAKE) check-deb
 	$(MAKE) check-rpm
 
@@ -93,12 +122,15 @@ bench: deps all
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(B)/bin/ivg $(DESTDIR)$(SBINDIR)/ivg
+	install -m 755 $(B)/bin/vios $(DESTDIR)$(SBINDIR)/vios
 	for c in $(COMMANDS); do ln -sf ivg $(DESTDIR)$(SBINDIR)/$$c; done
+	install -d $(DESTDIR)$(PREFIX)/lib/ivg
+	for f in $(BOOT_LIB); do install -m 755 boot/$$f $(DESTDIR)$(PREFIX)/lib/ivg/$$f; done
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 clean:
-	rm -rf build build-asan demo
+	rm -rf build build-asan build-fuzz demo
 
 # Binary RPM in $(B)/packages/, built with rpmbuild in $(B)/rpm from a
 # tarball of the tree (packaging/rpm/); check-rpm compares its files with
@@ -121,3 +153,5 @@ deb:
 check-deb: deb
 	@B=$(B) ./tests/packaging/deb_install.sh; rc=$$?; \
 		if [ $$rc = 77 ]; then echo "SKIP check-deb: needs root"; else exit $$rc; fi
+
+include tests/fuzz/fuzz.mk

@@ -84,7 +84,7 @@ cd "$T"
 say "creating VG $VG: $NPV PVs (96 MiB sparse images) ..."
 imgs=()
 for ((i = 0; i < NPV; i++)); do imgs+=("img$i"); done
-ivgcreate -y --devices img0 -s 1m --size 96m --bootlv-size 4m \
+ivgcreate -y --no-boot-image --devices img0 -s 1m --size 96m --bootlv-size 4m \
 	--bosfs-size 8m --oppfs-size 8m "$VG" "${imgs[@]}" >ivgcreate.log 2>&1 ||
 	{ cat ivgcreate.log >&2; die "ivgcreate"; }
 

@@ -7,9 +7,9 @@
  * large enough, not given twice, not a PV of another VG (unless forced),
  * carries no signature the user did not agree to lose, and that the VG
  * name is free and its metadata fits. Nothing is written until all of
- * that holds. The second phase writes: partition tables, ESPs, PV labels,
- * the filesystems in the LVs, and last the VG metadata, so that a crash
- * before the end leaves no VG at all.
+ * that holds. The second phase writes: partition tables, ESPs, the
+ * filesystems in the LVs, then the PV labels and last the VG metadata, so
+ * that a crash before the end leaves no VG, and no PV, that lvm2 sees.
  */
 #include "ivgvg.h"
 
@@ -171,6 +171,16 @@ static int check_disk_contents(struct job *j, struct disk *d,
 			       d->path, vg);
 	if (vg)
 		return 0;
+	/*
+	 * A label whose metadata is unreadable may be a VG's only copy. An
+	 * empty area (-ENOENT) is an orphan PV, as an interrupted ivgcreate
+	 * leaves it: no VG to lose.
+	 */
+	for (size_t m = 0; m < p->mda_count && !j->o->force; m++)
+		if (p->has_label && p->mda[m].err != -ENOENT)
+			return ivg_err(j->ctx, EBUSY,
+				       "%s: is a PV whose metadata cannot be read (%s); use -f to reuse it",
+				       d->path, p->mda[m].errmsg);
 	r = ivg_probe_signature(j->ctx, d->dev, sig, sizeof(sig));
 	if (r <= 0 || j->o->force)
 		return r < 0 ? r : 0;
@@ -366,24 +376,58 @@ static int write_disk(struct job *j, struct disk *d)
 		if (r)
 			return r;
 	}
-	/* The user agreed (or -f): old signatures go, as with pvcreate -y. */
+	/*
+	 * The user agreed (or -f): old signatures go, as with pvcreate -y.
+	 * libblkid, libfdisk and mformat write around the device layer: each
+	 * counts as one fault point (dev.h), so tests can crash before it.
+	 */
 	if (!d->create)
+		r = ivg_dev_fault_external(j->ctx, d->dev, "wiping signatures");
+	if (!r && !d->create)
 		r = ivg_probe_wipe(j->ctx, d->dev);
 	ivg_info(j->ctx, "%s: writing the partition table", d->path);
 	if (!r)
+		r = ivg_dev_fault_external(j->ctx, d->dev,
+					   "writing the partition table");
+	if (!r)
 		r = ivg_gpt_write(j->ctx, d->dev, &d->layout);
+	if (!r)
+		r = ivg_dev_fault_external(j->ctx, d->dev,
+					   "formatting the EFI system partition");
 	if (!r)
 		r = ivg_esp_format(j->ctx, d->path, d->layout.esp_start,
 				   d->layout.esp_size, "IVG-ESP");
 	if (!r)
 		r = ivg_dev_set_window(j->ctx, d->dev, d->layout.pv_start,
 				       d->layout.pv_size);
+	/*
+	 * No PV label yet (write_pvs does it, after the filesystems): a crash
+	 * before then leaves no PV that lvm2 reports "in use but in no VG".
+	 * Clear any old label and metadata header in the window now, so that
+	 * an earlier PV there (-f) is gone before its extents are reused.
+	 */
 	if (!r)
-		r = ivg_pv_write(j->ctx, d->dev, d->pv, &d->label);
+		r = ivg_dev_zero(j->ctx, d->dev, 0, IVG_MDA_START + IVG_SECTOR);
 	if (!r)
 		r = ivg_dev_sync(j->ctx, d->dev);
 	d->pv->dev = d->dev;
-	d->pv->label = &d->label;
+	return r;
+}
+
+/* Labels and empty metadata areas, last before the metadata commit. */
+static int write_pvs(struct job *j)
+{
+	int r = 0;
+
+	for (size_t i = 0; !r && i < j->o->n_disks; i++) {
+		struct disk *d = &j->disks[i];
+
+		r = ivg_pv_write(j->ctx, d->dev, d->pv, &d->label);
+		if (!r)
+			d->pv->label = &d->label;
+	}
+	for (size_t i = 0; !r && i < j->o->n_disks; i++)
+		r = ivg_dev_sync(j->ctx, j->disks[i].dev);
 	return r;
 }
 
@@ -435,6 +479,10 @@ static int write_all(struct job *j)
 		r = make_fs(j, IVG_BOSFS, IVG_FS_EXT4, "ivg-bos");
 	if (!r)
 		r = make_fs(j, IVG_OPPFS, IVG_FS_EXT4, "ivg-opp");
+	if (!r && j->o->before_commit)
+		r = j->o->before_commit(j->ctx, j->vg, j->o->before_commit_arg);
+	if (!r)
+		r = write_pvs(j);
 	if (!r)
 		r = ivg_vg_commit(j->ctx, j->vg);
 	return r;

@@ -167,6 +167,20 @@ static int fault_point(struct ivg_dev *dev, size_t *len)
 	}
 }
 
+int ivg_dev_fault_external(struct ivg_ctx *ctx, struct ivg_dev *dev,
+			   const char *what)
+{
+	size_t none = 0;
+	int inj;
+
+	if (!dev->rdwr)
+		return ivg_err(ctx, EROFS, "%s: opened read-only, not writing",
+			       dev->path);
+	inj = fault_point(dev, &none);
+	return inj < 0 ? ivg_err(ctx, inj, "%s: injected failure before %s",
+				 dev->path, what) : 0;
+}
+
 static int check_range(struct ivg_ctx *ctx, struct ivg_dev *dev, size_t len,
 		       uint64_t off, uint64_t limit, const char *what)
 {

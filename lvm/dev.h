@@ -81,10 +81,20 @@ int ivg_dev_sync(struct ivg_ctx *ctx, struct ivg_dev *dev);
  * fails), or kills the process (_exit(99)) before writing.
  */
 enum ivg_fault_mode { IVG_FAULT_FAIL, IVG_FAULT_TEAR, IVG_FAULT_EXIT };
+
 struct ivg_fault {
 	unsigned long at;         /* 0: never */
 	enum ivg_fault_mode mode;
 	unsigned long count;      /* writes + syncs seen so far */
 };
+
+/*
+ * Writes that another library or tool makes to the disk outside this
+ * layer (libfdisk's partition table, mformat's FAT, libblkid's wipe):
+ * call this right before one, so that it counts as one fault point. A
+ * fault here fails (-EIO) or exits before that write; it cannot tear it.
+ */
+int ivg_dev_fault_external(struct ivg_ctx *ctx, struct ivg_dev *dev,
+			   const char *what);
 
 #endif

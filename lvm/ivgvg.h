@@ -43,6 +43,13 @@ struct ivg_create_opts {
 	/* Other devices, to refuse a VG name that exists already. */
 	char *const *others;
 	size_t n_others;
+	/*
+	 * Called after the filesystems are made and before the PV labels and
+	 * the VG metadata are written, with the new VG's PVs open read-write
+	 * (ivgcreate writes the boot image and boot records here); NULL: none.
+	 */
+	int (*before_commit)(struct ivg_ctx *ctx, struct ivg_vg *vg, void *arg);
+	void *before_commit_arg;
 };
 
 /* Build a whole IVG. Everything is checked before the first write. */

@@ -5,7 +5,10 @@ set -e
 PKGS="build-essential clang pkg-config libext2fs-dev comerr-dev libfdisk-dev
 libblkid-dev libaio-dev liburing-dev libarchive-dev libssl-dev libjson-c-dev uuid-dev
 zlib1g-dev libdevmapper-dev libcmocka-dev lvm2 e2fsprogs fdisk mtools
-dosfstools grub-common grub-pc-bin grub-efi-amd64-bin jq hyperfine"
+dosfstools grub-common grub-pc-bin grub-efi-amd64-bin jq hyperfine
+rpm dpkg-dev apt-utils
+libvirt-clients
+ovmf busybox-static zstd cpio kmod"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivg.c - the multiplexed binary: ivg CMD ..., or a symlink named CMD. */
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "dev.h"
 #include "tools.h"
 
 #ifndef IVG_VERSION
@@ -16,7 +19,62 @@ static const struct ivg_command commands[] = {
 	{ "ivgexport", cmd_ivgexport, "Export an install volume group" },
 	{ "ivgs", cmd_ivgs, "Report on install volume groups" },
 	{ "ivgchange", cmd_ivgchange, "Activate or deactivate an install volume group" },
+	{ "oppadd", cmd_oppadd, "Add OPP images to an install volume group" },
+	{ "opplist", cmd_opplist, "List the OPPs of an install volume group" },
+	{ "oppck", cmd_oppck, "Check OPP images against the TOC" },
+	{ "opprm", cmd_opprm, "Remove OPPs from an install volume group" },
+	{ "opptoc", cmd_opptoc, "Report or rebuild the OPP table of contents" },
+	{ "ivgmkboot", cmd_ivgmkboot, "Build the boot image and make the disks bootable" },
 };
+
+/*
+ * TESTS ONLY. IVG_TEST_FAULT="N:exit|fail|tear" sets the device layer's
+ * fault injection (struct ivg_fault, dev.h) for this one command: the Nth
+ * device write or sync (counting from 1) stops the process with exit
+ * status 99 before writing, fails with EIO, or writes half and then
+ * fails. tests/integration/crash_points.sh walks N over every write of a
+ * command. When N is not reached, the number of write and sync points
+ * seen is printed on stderr ("IVG_TEST_FAULT: K points"), so a test knows
+ * it has walked them all. The library itself never reads the environment;
+ * nothing else should set this variable.
+ */
+static struct ivg_fault test_fault;
+
+static int test_fault_setup(struct ivg_ctx *ctx)
+{
+	const char *v = getenv("IVG_TEST_FAULT");
+	unsigned long at;
+	char *end;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	at = strtoul(v, &end, 10);
+	if (errno || end == v || *end != ':' || !at)
+		goto bad;
+	if (!strcmp(end + 1, "exit"))
+		test_fault.mode = IVG_FAULT_EXIT;
+	else if (!strcmp(end + 1, "fail"))
+		test_fault.mode = IVG_FAULT_FAIL;
+	else if (!strcmp(end + 1, "tear"))
+		test_fault.mode = IVG_FAULT_TEAR;
+	else
+		goto bad;
+	test_fault.at = at;
+	ctx->fault = &test_fault;
+	return 0;
+bad:
+	fprintf(stderr, "ivg: IVG_TEST_FAULT=\"%s\": expected N:exit|fail|tear with N >= 1\n",
+		v);
+	return -1;
+}
+
+static void test_fault_report(const struct ivg_ctx *ctx)
+{
+	if (ctx->fault && ctx->fault->count < ctx->fault->at)
+		fprintf(stderr, "IVG_TEST_FAULT: %lu points\n",
+			ctx->fault->count);
+}
 
 static const struct ivg_command *find_command(const char *name)
 {
@@ -39,6 +97,7 @@ int main(int argc, char **argv)
 	const struct ivg_command *cmd;
 	struct ivg_ctx ctx;
 	char *name = basename(argv[0]);
+	int rc;
 
 	ivg_ctx_init(&ctx);
 	if (!strcmp(name, "ivg")) {
@@ -61,5 +120,9 @@ int main(int argc, char **argv)
 		list_commands(stderr);
 		return EINVALID_CMD_LINE;
 	}
-	return cmd->fn(&ctx, argc, argv);
+	if (test_fault_setup(&ctx))
+		return EINVALID_CMD_LINE;
+	rc = cmd->fn(&ctx, argc, argv);
+	test_fault_report(&ctx);
+	return rc;
 }

@@ -27,6 +27,9 @@ static const char help[] =
 "      --bootlv-size SIZE    size of bootlv (default 256m)\n"
 "      --bosfs-size SIZE     size of bosfs (default 2g)\n"
 "      --oppfs-size SIZE     size of oppfs (default 1g)\n"
+"      --no-boot-image       do not write the maintenance boot image and the\n"
+"                            boot records (see ivgmkboot(8)); by default they\n"
+"                            are written, so every boot disk boots\n"
 "      --devices LIST        devices to check for a VG of the same name\n"
 "  -y, --yes                 wipe existing signatures without asking\n"
 "  -f, --force               reuse disks that are PVs of another VG, and\n"
@@ -44,6 +47,7 @@ static const struct option longopts[] = {
 	{ "bootlv-size", required_argument, NULL, OPT_BOOTLV_SIZE },
 	{ "bosfs-size", required_argument, NULL, OPT_BOSFS_SIZE },
 	{ "oppfs-size", required_argument, NULL, OPT_OPPFS_SIZE },
+	{ "no-boot-image", no_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC },
 	{ "devices", required_argument, NULL, OPT_DEVICES },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "force", no_argument, NULL, 'f' },
@@ -112,6 +116,8 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	char sysid[IVG_SYSID_MAX + 1];
 	char **boot = NULL;
 	size_t nboot = 0;
+	struct bootcmd *bootimg = NULL;
+	bool no_boot_image = false;
 	int c, r, rc = ECMD_OK;
 
 	while ((c = getopt_long(argc, argv, "s:yfv", longopts, NULL)) != -1) {
@@ -133,6 +139,9 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 				goto bad;
 			}
 			break;
+		case OPT_FIRST_COMMAND_SPECIFIC:
+			no_boot_image = true;
+			break;
 		case OPT_HELP:
 			print_help(help);
 			goto out;
@@ -153,10 +162,8 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	co.force = o.force;
 	co.confirm = ask;
 	co.confirm_arg = &o;
-	if (!ivg_name_valid(co.vgname)) {
-		usage_error("ivgcreate", "invalid VG name \"%s\"", co.vgname);
+	if (check_vg_name("ivgcreate", co.vgname))
 		goto bad;
-	}
 	if (check_cmdline(&co))
 		goto bad;
 	if ((boot ? nboot : co.n_disks) > IVG_MAX_LEGS) {
@@ -176,6 +183,15 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	co.system_id = sysid;
+	/* The boot image is made ready (and checked to fit) before any write. */
+	if (!no_boot_image &&
+	    bootcmd_prepare(ctx, o.verbose, co.bootlv_size ? co.bootlv_size :
+			    IVG_DEFAULT_BOOTLV, &bootimg)) {
+		rc = fail(ctx);
+		goto out;
+	}
+	co.before_commit = bootimg ? bootcmd_install : NULL;
+	co.before_commit_arg = bootimg;
 	if (ivg_create(ctx, &co)) {
 		rc = fail(ctx);
 		goto out;
@@ -189,6 +205,7 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 bad:
 	rc = EINVALID_CMD_LINE;
 out:
+	bootcmd_free(bootimg);
 	session_close(&s);
 	ivg_devices_free(boot, nboot);
 	opts_free(&o);

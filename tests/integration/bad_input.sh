@@ -8,7 +8,7 @@
 # bad_input_table.sh.
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
-C="--devices a.img --bootlv-size 16m --bosfs-size 16m --oppfs-size 16m"
+C="--no-boot-image --devices a.img --bootlv-size 16m --bosfs-size 16m --oppfs-size 16m"
 
 # With -y the old signatures are wiped, also where ivg writes nothing
 # (an ISO 9660 descriptor at 32 KiB), as pvcreate -y does.

@@ -12,7 +12,7 @@ TABLE=$(cd "$(dirname "$0")/.." && pwd)/bad_input.table
 cd "$T"
 
 # Small LVs, so that 160 MiB images hold a VG on one or two disks.
-C="--bootlv-size 16m --bosfs-size 16m --oppfs-size 16m"
+C="--no-boot-image --bootlv-size 16m --bosfs-size 16m --oppfs-size 16m"
 ME=$(uname -n)
 
 # ---------------------------------------------------------------------
@@ -58,16 +58,19 @@ setup_missing-pv() {
 	DEVS[missing-pv]=m0.img,m1.img
 }
 # kvg: the metadata text on k0 has a byte changed (text checksum);
-# jvg: the mda header on j0 (header checksum); lvg: the label on l1.
+# jvg: the mda header on j0 (header checksum); lvg: the label on l1;
+# svg: one disk, its only metadata text damaged.
 setup_bad-crc() {
 	ivgcreate -y --devices k0.img --size 160m $C kvg k0.img k1.img >/dev/null
 	ivgcreate -y --devices j0.img --size 160m $C jvg j0.img j1.img >/dev/null
 	ivgcreate -y --devices l0.img --size 160m $C lvg l0.img l1.img >/dev/null
+	ivgcreate -y --devices s0.img --size 160m $C svg s0.img >/dev/null
+	printf X | dd of=s0.img bs=1 seek=$(($(part_offset s0.img 3) + 4096 + 512 + 60)) conv=notrunc status=none
 	printf X | dd of=k0.img bs=1 seek=$(($(part_offset k0.img 3) + 4096 + 512 + 60)) conv=notrunc status=none
 	printf X | dd of=j0.img bs=1 seek=$(($(part_offset j0.img 3) + 4096 + 100)) conv=notrunc status=none
 	printf XXXX | dd of=l1.img bs=1 seek=$(($(part_offset l1.img 3) + 512 + 40)) conv=notrunc status=none
 	DEVS[bad-crc]=k0.img,k1.img
-	DK=k0.img,k1.img DJ=j0.img,j1.img DL=l0.img,l1.img
+	DK=k0.img,k1.img DJ=j0.img,j1.img DL=l0.img,l1.img DS=s0.img
 }
 # A stock lvm2 VG, made by lvm2 on a loop device over o.img.
 setup_other-vg() {

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 
-ivgcreate -y --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 40m --oppfs-size 24m \
+ivgcreate -y --no-boot-image --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 40m --oppfs-size 24m \
 	tvg d0.img d1.img d2.img
 ok "ivgcreate made three disks"
 

@@ -4,7 +4,7 @@
 # ivgexport/ivgimport as lvm2 sees them; damaged and missing PVs at import.
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
-ivgcreate -y --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 16m --oppfs-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 16m --oppfs-size 16m \
 	tvg d0.img d1.img d2.img >/dev/null
 D=d0.img,d1.img,d2.img
 

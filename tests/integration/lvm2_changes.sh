@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 
-ivgcreate -y --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 40m --oppfs-size 24m \
+ivgcreate -y --no-boot-image --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 40m --oppfs-size 24m \
 	tvg d0.img d1.img >/dev/null
 truncate -s 64m extra.img
 L0=$(loop_pv d0.img); L1=$(loop_pv d1.img); L3=$(loop_file extra.img)

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 
-ivgcreate -y --devices d0.img -s 256k --size 160m --bootlv-size 8m --bosfs-size 8m --oppfs-size 8m \
+ivgcreate -y --no-boot-image --devices d0.img -s 256k --size 160m --bootlv-size 8m --bosfs-size 8m --oppfs-size 8m \
 	tvg d0.img d1.img >/dev/null
 L0=$(loop_pv d0.img); L1=$(loop_pv d1.img)
 lvm_filter "$L0" "$L1"

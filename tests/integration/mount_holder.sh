@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 me=$(uname -n)
-ivgcreate -y --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
 	tvg d0.img d1.img >out
 grep -q "successfully created with system ID $me" out || die "create: $(cat out)"
 D=d0.img,d1.img

@@ -15,7 +15,7 @@ if ! "$VM/setup.sh" >/dev/null 2>"$T/setup.err"; then
 fi
 export TMPDIR=$T
 cd "$T"
-ivgcreate -y --devices d0.img,d1.img --size 128m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img,d1.img --size 128m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
 	tvg d0.img d1.img >/dev/null
 ivgexport --devices d0.img,d1.img tvg >/dev/null
 

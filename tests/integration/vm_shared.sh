@@ -15,7 +15,7 @@ fi
 export TMPDIR=$T
 cd "$T"
 me=$(uname -n)
-ivgcreate -y --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 48m --oppfs-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 48m --oppfs-size 16m \
 	tvg d0.img d1.img >/dev/null
 D=d0.img,d1.img
 

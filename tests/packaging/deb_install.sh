@@ -217,7 +217,7 @@ esac
 # --devices: the chroot has no /sys, so ivgcreate cannot scan the machine's
 # block devices for another VG named tvg (and should not: that would read
 # the host's disks and race other tests' loop devices).
-if in_root timeout 300 ivgcreate -y --size 160m --bootlv-size 16m \
+if in_root timeout 300 ivgcreate -y --no-boot-image --size 160m --bootlv-size 16m \
 	--bosfs-size 16m --oppfs-size 16m --devices /tmp/d0.img,/tmp/d1.img \
 	tvg /tmp/d0.img /tmp/d1.img >"$log" 2>&1; then
 	ok "ivgcreate tvg on /tmp/d0.img /tmp/d1.img"
