@@ -6,7 +6,8 @@
 # Kernel command line (grub.cfg of the boot image sets the first three):
 #   ivg.vg=VG ivg.vguuid=UUID ivg.leg=K   the IVG and the bootlv leg used
 #   ivg.action=menu|shell|test|reboot|poweroff   (default menu)
-#     test: print "IVG-MAINT-TEST vg=VG leg=K import=RC", the ivgs
+#     test: print the OPP TOC check ("IVG-MAINT-TOC rc=RC: what opptoc
+#     said"), "IVG-MAINT-TEST vg=VG leg=K import=RC", the ivgs
 #     report, then "IVG-MAINT-TEST-END", and power off (for automation).
 #   ivg.diskwait=SEC   how long to wait for the IVG's disks (default 10)
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -56,12 +57,26 @@ if [ -n "$vg" ]; then
 	done
 fi
 
+# The OPP table of contents against what the VG metadata says (read-only):
+# a stale or torn TOC is said, never used.
+toc_rc=none
+if [ "$import_rc" = 0 ]; then
+	opptoc "$vg" >/tmp/toc.log 2>&1
+	toc_rc=$?
+fi
+
 banner() {
 	echo
 	echo "ivg maintenance environment (kernel $(uname -r))"
 	if [ -n "$vg" ]; then
 		echo "Install volume group $vg${vguuid:+ ($vguuid)}, booted from bootlv leg $leg"
 		[ "$import_rc" = 0 ] || { echo "The volume group was not found or not imported:"; sed 's/^/  /' /tmp/import.log; }
+		case $toc_rc in
+		0) echo "OPP table of contents: $(tail -1 /tmp/toc.log | sed 's/^ *//')" ;;
+		none) ;;
+		*) echo "OPP table of contents NOT usable (stale or torn; run opptoc --rebuild on a host that holds the VG):"
+		   sed 's/^/  /' /tmp/toc.log ;;
+		esac
 	fi
 }
 
@@ -95,6 +110,7 @@ menu() {
 
 case $action in
 test)
+	echo "IVG-MAINT-TOC rc=$toc_rc: $(tail -1 /tmp/toc.log 2>/dev/null | sed 's/^ *//')"
 	echo "IVG-MAINT-TEST vg=$vg leg=$leg import=$import_rc"
 	ivgs ${vg:+"$vg"} 2>&1
 	echo "IVG-MAINT-TEST-END"

@@ -20,6 +20,10 @@ TMO=${IVG_BOOT_TIMEOUT:-180}
 
 ivgcreate -y --no-boot-image --devices d0.img --size 200m --bootlv-size 96m --bosfs-size 16m --oppfs-size 16m \
 	tvg d0.img d1.img >/dev/null
+# An OPP, so that the maintenance environment has a TOC to check.
+mkdir opp && printf 'Package: mytool\nVersion: 1.2\nArchitecture: amd64\nDescription: a plain OPP\n' >opp/opp.control
+echo payload >opp/x && (cd opp && tar cf ../mytool.opp opp.control x)
+oppadd --devices d0.img,d1.img tvg mytool.opp >/dev/null || die "oppadd"
 t0=$SECONDS
 ivgmkboot --devices d0.img,d1.img --append ivg.action=test tvg >/dev/null || die "ivgmkboot"
 ok "ivgmkboot with ivg.action=test ($((SECONDS - t0)) s)"
@@ -50,6 +54,10 @@ leg_offset() {
 }
 
 boot bios-disk1-alone bios 1 d1.img
+# oppfs lies on disk 0: alone, disk 1 says it cannot check the TOC.
+grep -aq 'IVG-MAINT-TOC rc=5: .*PV pv0 (d0.img) is missing' bios-disk1-alone.log ||
+	die "disk 1 alone: the OPP TOC check: $(grep -a IVG-MAINT bios-disk1-alone.log)"
+ok "disk 1 alone: the maintenance environment says the OPP TOC cannot be checked (oppfs is on disk 0)"
 if [ -n "${IVG_SLOW:-}" ]; then
 	boot bios-disk0-alone bios 0 d0.img
 	boot uefi-disk0-alone uefi 0 d0.img
@@ -74,6 +82,9 @@ ok "leg 0's initrd.img damaged (block $blk)"
 boot bios-leg0-damaged bios 1 d0.img,bootindex=0 d1.img,bootindex=1
 grep -aq "leg 0 is missing or damaged" bios-leg0-damaged.log || die "GRUB did not report leg 0 as damaged"
 ok "GRUB on disk 0 found leg 0 damaged and booted leg 1"
+grep -aq 'IVG-MAINT-TOC rc=0: TOC of volume group "tvg" is consistent' bios-leg0-damaged.log ||
+	die "the maintenance environment did not check the OPP TOC: $(grep -a IVG-MAINT bios-leg0-damaged.log)"
+ok "the maintenance environment checks the OPP TOC against the VG metadata"
 if [ -n "${IVG_SLOW:-}" ]; then
 	boot uefi-leg0-damaged uefi 1 d0.img,bootindex=0 d1.img,bootindex=1
 	# OVMF skips a disk whose ESP has no boot loader and moves on.
