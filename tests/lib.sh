@@ -19,6 +19,11 @@ cleanup() {
 	for l in $(losetup -nO NAME,BACK-FILE | awk -v t="$T/" 'index($2, t) == 1 {print $1}'); do
 		losetup -d "$l" 2>/dev/null || true
 	done
+	# Loops that ivg attached over the test's own loop devices (LVs of a
+	# PV on a loop) hold those open: detach them first.
+	for l in $(losetup -nO NAME,BACK-FILE | awk 'NR == FNR { mine[$1] = 1; next } ($2 in mine) {print $1}' "$T/loops" - 2>/dev/null); do
+		losetup -d "$l" 2>/dev/null || true
+	done
 	# A recorded loop that was detached already may be another test's now.
 	for l in $(tac "$T/loops" 2>/dev/null); do
 		case $(losetup -nO BACK-FILE "$l" 2>/dev/null) in
@@ -83,4 +88,15 @@ expect_fail() {
 	[ "$rc" = "$code" ] || die "'$*' exited $rc, expected $code: $out"
 	echo "$out" | grep -qE -- "$pat" || die "'$*' said '$out', expected /$pat/"
 	ok "$* -> $code: $(echo "$out" | grep -E -- "$pat" | head -1 | sed 's/^ *//')"
+}
+
+# The QEMU guest harness (tests/vm): set it up or skip the test (77).
+# Sets VM to the harness directory.
+vm_harness_or_skip() {
+	VM=$(cd "$(dirname "${BASH_SOURCE[0]}")/vm" && pwd)
+	if ! "$VM/setup.sh" >/dev/null 2>"$T/setup.err"; then
+		cat "$T/setup.err"
+		echo "QEMU guest harness not available: $(tail -1 "$T/setup.err")"
+		exit 77
+	fi
 }

@@ -16,12 +16,7 @@
 # on A and boots on B, which reads the marker; meanwhile A may not map the
 # LUN read-write.
 . "$(dirname "$0")/../lib.sh"
-VM=$(cd "$(dirname "$0")/../vm" && pwd)
-if ! "$VM/setup.sh" >/dev/null 2>"$T/setup.err"; then
-	cat "$T/setup.err"
-	echo "QEMU guest harness not available: $(tail -1 "$T/setup.err")"
-	exit 77
-fi
+vm_harness_or_skip
 . "$VM/common.sh"
 command -v jq >/dev/null || { echo "needs jq"; exit 77; }
 cd "$T"

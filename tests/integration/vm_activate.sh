@@ -7,12 +7,7 @@
 # in sync, each tool deactivates what the other activated, read-only
 # activation is read-only, and ivgexport deactivates.
 . "$(dirname "$0")/../lib.sh"
-VM=$(cd "$(dirname "$0")/../vm" && pwd)
-if ! "$VM/setup.sh" >/dev/null 2>"$T/setup.err"; then
-	cat "$T/setup.err"
-	echo "QEMU guest harness not available: $(tail -1 "$T/setup.err")"
-	exit 77
-fi
+vm_harness_or_skip
 export TMPDIR=$T
 cd "$T"
 ivgcreate -y --no-boot-image --devices d0.img,d1.img --size 128m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \

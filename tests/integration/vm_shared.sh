@@ -6,12 +6,7 @@
 # mount, read the same BOS and OPP files, and are refused a read-write
 # import naming the holder. Afterwards every image is byte-identical.
 . "$(dirname "$0")/../lib.sh"
-VM=$(cd "$(dirname "$0")/../vm" && pwd)
-if ! "$VM/setup.sh" >/dev/null 2>"$T/setup.err"; then
-	cat "$T/setup.err"
-	echo "QEMU guest harness not available: $(tail -1 "$T/setup.err")"
-	exit 77
-fi
+vm_harness_or_skip
 export TMPDIR=$T
 cd "$T"
 me=$(uname -n)
