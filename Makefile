@@ -18,7 +18,7 @@ WARN = -Wall -Wextra -Werror -Wno-unused-parameter $(NO_TRUNC)
 CFLAGS ?= -O2 -g
 SAN ?=
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN) -Ilvm $(PKG_CFLAGS) \
-	-Iopp -Iboot -Ilvm/tools -DIVG_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64
+	-Iopp -Iboot -Ibosinstall -Irecovery -Ilvm/tools -DIVG_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64
 LDLIBS = $(PKG_LIBS) -laio -pthread
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SAN)
 
@@ -30,8 +30,10 @@ COMMANDS += ivgmkboot
 # boot/'s helper scripts, run by ivgmkboot from ../lib/ivg/ of its binary.
 BOOT_LIB = mkinitramfs.sh init.sh
 
-LIB_SRC := $(wildcard lvm/*.c) $(wildcard opp/*.c) $(wildcard boot/*.c)
-TOOL_SRC := $(wildcard lvm/tools/*.c) $(wildcard opp/tools/*.c) $(wildcard boot/tools/*.c)
+LIB_SRC := $(wildcard lvm/*.c) $(wildcard opp/*.c) $(wildcard boot/*.c) \
+	$(wildcard bosinstall/*.c) $(wildcard recovery/*.c)
+TOOL_SRC := $(wildcard lvm/tools/*.c) $(wildcard opp/tools/*.c) $(wildcard boot/tools/*.c) \
+	$(wildcard bosinstall/tools/*.c) $(wildcard recovery/tools/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/%.o)
@@ -47,7 +49,7 @@ VIOS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard vio/tools/*.c))
 
 all: $(B)/bin/ivg $(addprefix $(B)/bin/,$(COMMANDS)) $(addprefix $(B)/lib/ivg/,$(BOOT_LIB)) $(B)/bin/vios
 
-$(B)/%.o: %.c $(wildcard lvm/*.h lvm/tools/*.h opp/*.h opp/tools/*.h boot/*.h)
+$(B)/%.o: %.c $(wildcard lvm/*.h lvm/tools/*.h opp/*.h opp/tools/*.h boot/*.h bosinstall/*.h recovery/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
