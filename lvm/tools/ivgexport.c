@@ -55,9 +55,24 @@ static int export_vg(struct ivg_ctx *ctx, struct session *s, bool force)
 	struct ivg_vg *vg = s->h->vg;
 	char me[IVG_SYSID_MAX + 1];
 
-	if (ivg_vg_exported(vg))
+	/*
+	 * An export that crashed between the first and the last PV's commit
+	 * leaves the newest copy exported and older copies behind: finishing
+	 * it means writing the exported state to every copy again.
+	 */
+	bool finish = ivg_vg_exported(vg) && s->h->problem_count &&
+		      !s->h->missing && !s->h->duplicates;
+
+	if (ivg_vg_exported(vg) && !finish)
 		return ivg_err(ctx, EALREADY, "Volume group \"%s\" is already exported",
 			       vg->name);
+	if (finish) {
+		if (ivg_vg_reopen_rw(ctx, s->h) || ivg_vg_commit(ctx, vg))
+			return -1;
+		printf("  Volume group \"%s\" was exported with damaged or stale metadata copies; every copy rewritten\n",
+		       vg->name);
+		return 0;
+	}
 	if (!force && (host_system_id(ctx, me) ||
 		       ivg_vg_check_holder(ctx, vg, me)))
 		return -1;
