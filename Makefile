@@ -26,7 +26,11 @@ COMMANDS = ivgcreate ivgimport ivgexport ivgs ivgchange
 # The OPP repository (opp/): library in libivg, commands in the binary.
 COMMANDS += oppadd opplist oppck opprm opptoc
 # The maintenance boot image and boot records (boot/).
-COMMANDS += ivgmkboot
+COMMANDS += ivgmkboot ivgbootlist ivgck
+# BOS install (bosinstall/).
+COMMANDS += bosadd boslist bosrm bosinstall
+# Recovery of a root VG (recovery/).
+COMMANDS += ivgrecover
 # boot/'s helper scripts, run by ivgmkboot from ../lib/ivg/ of its binary.
 BOOT_LIB = mkinitramfs.sh init.sh
 
@@ -49,7 +53,7 @@ VIOS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard vio/tools/*.c))
 
 all: $(B)/bin/ivg $(addprefix $(B)/bin/,$(COMMANDS)) $(addprefix $(B)/lib/ivg/,$(BOOT_LIB)) $(B)/bin/vios
 
-$(B)/%.o: %.c $(wildcard lvm/*.h lvm/tools/*.h opp/*.h opp/tools/*.h boot/*.h bosinstall/*.h recovery/*.h)
+$(B)/%.o: %.c $(wildcard lvm/*.h lvm/tools/*.h opp/*.h opp/tools/*.h boot/*.h bosinstall/*.h bosinstall/tools/*.h recovery/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

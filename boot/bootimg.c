@@ -320,7 +320,8 @@ int ivg_bootimg_read(struct ivg_ctx *ctx, ext2_filsys fs, const char *what,
 	errcode_t e;
 	char *b;
 
-	e = ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, name, &ino);
+	/* Links followed: a root LV's /vmlinuz is one. */
+	e = ext2fs_namei_follow(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, name, &ino);
 	if (!e)
 		e = ext2fs_read_inode(fs, ino, &inode);
 	if (e == EXT2_ET_FILE_NOT_FOUND)

@@ -9,7 +9,8 @@
  * sparse: blocks that the filesystem does not use read as zero and are
  * holes, so it can be copied onto bootlv legs range by range. Errors name
  * the file at fault; -ENOSPC when the files do not fit.
- * ivg_bootimg_read() reads one file back out of such a filesystem.
+ * ivg_bootimg_read() reads one file back out of such a filesystem
+ * (symbolic links followed).
  */
 #ifndef IVG_BOOTIMG_H
 #define IVG_BOOTIMG_H

@@ -150,7 +150,9 @@ static int write_memdisk(struct ivg_ctx *ctx, const char *path,
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, 0644);
 	archive_entry_set_size(e, (la_int64_t)len);
-	archive_entry_set_mtime(e, time(NULL), 0);
+	/* A fixed time: the same script gives the same GRUB image, byte for
+	 * byte, so that ivgck can rebuild a disk's image and compare. */
+	archive_entry_set_mtime(e, 0, 0);
 	if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
 	    archive_write_open_filename(a, path) != ARCHIVE_OK ||
 	    archive_write_header(a, e) != ARCHIVE_OK ||

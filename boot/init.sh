@@ -10,6 +10,12 @@
 #     said"), "IVG-MAINT-TEST vg=VG leg=K import=RC", the ivgs
 #     report, then "IVG-MAINT-TEST-END", and power off (for automation).
 #   ivg.diskwait=SEC   how long to wait for the IVG's disks (default 10)
+#   ivg.action=recover [ivg.rootvg=NAME] [ivg.generic=y]   rebuild the
+#     boot LV of the root VG (ivgrecover -y), print "IVG-RECOVER rc=RC"
+#     and power off
+#   ivg.action=install ivg.bos=NAME ivg.target=DEV[,DEV...]   install the
+#     BOS onto the targets (bosinstall -y), print "IVG-INSTALL rc=RC" and
+#     power off; a DEV may be scsi:T:L, the disk at SCSI target T, LUN L
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux}
 mount -t proc proc /proc
@@ -22,7 +28,7 @@ mkdir -p /run/lock/lvm /run/lvm /tmp /root
 exec </dev/console >/dev/console 2>&1
 export DM_DISABLE_UDEV=1 LVM_SUPPRESS_FD_WARNINGS=1
 
-vg="" vguuid="" leg="?" action=menu diskwait=10
+vg="" vguuid="" devs="" leg="?" action=menu diskwait=10 bos="" target=""
 # shellcheck disable=SC2013 # words, not lines
 for a in $(cat /proc/cmdline); do
 	case $a in
@@ -31,6 +37,10 @@ for a in $(cat /proc/cmdline); do
 	ivg.leg=*) leg=${a#*=} ;;
 	ivg.action=*) action=${a#*=} ;;
 	ivg.diskwait=*) diskwait=${a#*=} ;;
+	ivg.rootvg=*) rootvg=${a#*=} ;;
+	ivg.generic=y*) generic=1 ;;
+	ivg.bos=*) bos=${a#*=} ;;
+	ivg.target=*) target=${a#*=} ;;
 	esac
 done
 hostname ivg-maint
@@ -42,14 +52,30 @@ while read -r m; do insmod "$m" 2>/dev/null; done </etc/ivg/modules
 	mn=$(sed -n 's/^\([0-9]*\) device-mapper$/\1/p' /proc/misc)
 	[ -n "$mn" ] && mknod /dev/mapper/control c 10 "$mn"
 }
+# The firmware's variables, for ivgbootlist --firmware (UEFI only).
+[ -d /sys/firmware/efi/efivars ] && mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
+
+# The disks of the IVG whose UUID the command line names (lvm2 reports
+# each PV's VG UUID): another VG of the same name is left alone.
+ivg_devs() {
+	[ -n "$vguuid" ] || return 0
+	lvm pvs --readonly --foreign --noheadings -o pv_name,vg_uuid 2>/dev/null |
+		awk -v u="$vguuid" 'BEGIN { gsub("-", "", u) } { g = $2; gsub("-", "", g) } g == u { printf "%s%s", s, $1; s = "," }'
+}
 
 # Import the IVG read-only (writes nothing); retry while disks appear.
 import_rc=none
 if [ -n "$vg" ]; then
 	i=0
 	while :; do
-		ivgimport --readonly "$vg" >/tmp/import.log 2>&1
-		import_rc=$?
+		devs=$(ivg_devs)
+		if [ -n "$vguuid" ] && [ -z "$devs" ]; then
+			echo "No disk of volume group $vg with UUID $vguuid found." >/tmp/import.log
+			import_rc=5
+		else
+			ivgimport --readonly ${devs:+--devices "$devs"} "$vg" >/tmp/import.log 2>&1
+			import_rc=$?
+		fi
 		[ $import_rc = 0 ] && break
 		i=$((i + 1))
 		[ $i -ge $((diskwait * 4)) ] && break
@@ -61,7 +87,7 @@ fi
 # a stale or torn TOC is said, never used.
 toc_rc=none
 if [ "$import_rc" = 0 ]; then
-	opptoc "$vg" >/tmp/toc.log 2>&1
+	opptoc ${devs:+--devices "$devs"} "$vg" >/tmp/toc.log 2>&1
 	toc_rc=$?
 fi
 
@@ -70,6 +96,7 @@ banner() {
 	echo "ivg maintenance environment (kernel $(uname -r))"
 	if [ -n "$vg" ]; then
 		echo "Install volume group $vg${vguuid:+ ($vguuid)}, booted from bootlv leg $leg"
+		[ -z "$devs" ] || echo "Its disks: $devs (give ivg commands --devices $devs if another VG is named $vg)"
 		[ "$import_rc" = 0 ] || { echo "The volume group was not found or not imported:"; sed 's/^/  /' /tmp/import.log; }
 		case $toc_rc in
 		0) echo "OPP table of contents: $(tail -1 /tmp/toc.log | sed 's/^ *//')" ;;
@@ -86,6 +113,59 @@ not_yet() {
 	echo "Use the shell (3): lvm2 (vgscan, vgchange -ay VG, lvs), e2fsprogs and the ivg commands are there."
 }
 
+# The whole disks that hold no PV of the IVG: where a BOS may go.
+free_disks() {
+	ivgpvs=$(echo "$devs" | tr ',' ' ')
+	[ -n "$ivgpvs" ] || ivgpvs=$(lvm pvs --readonly --foreign --noheadings -o pv_name,vg_name 2>/dev/null | awk -v vg="$vg" '$2 == vg { print $1 }')
+	for d in /sys/block/sd* /sys/block/vd* /sys/block/nvme*; do
+		[ -e "$d" ] || continue
+		n=${d##*/} used=""
+		for p in $ivgpvs; do
+			case ${p#/dev/} in "$n" | "$n"[0-9]* | "$n"p[0-9]*) used=1 ;; esac
+		done
+		[ -n "$used" ] || echo "  /dev/$n  $(($(cat "$d/size") / 2048)) MiB"
+	done
+}
+
+install_bos() {
+	echo
+	boslist "$vg" || return
+	echo "Disks that are not in $vg:"
+	free_disks
+	printf 'BOS to install: '
+	read -r b || return
+	printf 'Target disks (e.g. /dev/sdb,/dev/sdc): '
+	read -r t || return
+	# shellcheck disable=SC2046 # a list of disks
+	bosinstall -v --ivg "$vg" --bos "$b" $(echo "$t" | tr ',' ' ')
+}
+
+# ivg.target's disks: device paths, or scsi:T:L (SCSI target and LUN, as
+# a virtual I/O server maps them; stable where /dev/sdX names are not),
+# waited for as the IVG's disks are. One that never appears is passed on
+# as given, and bosinstall names it.
+scsi_dev() {
+	for b in /sys/class/scsi_device/*:*:"$1":"$2"/device/block/*; do
+		[ -e "$b" ] && { echo "/dev/${b##*/}"; return 0; }
+	done
+	return 1
+}
+target_devs() {
+	for t in $(echo "$1" | tr ',' ' '); do
+		case $t in
+		scsi:*:*)
+			id=${t#scsi:} i=0
+			until d=$(scsi_dev "${id%%:*}" "${id#*:}"); do
+				i=$((i + 1))
+				[ $i -ge $((diskwait * 4)) ] && { d=$t; break; }
+				usleep 250000
+			done
+			echo "$d" ;;
+		*) echo "$t" ;;
+		esac
+	done
+}
+
 menu() {
 	while :; do
 		banner
@@ -98,7 +178,7 @@ menu() {
 		printf 'Choice: '
 		read -r c || c=3
 		case $c in
-		1) if command -v bosinstall >/dev/null; then bosinstall; else not_yet "Installing a BOS (bosinstall)"; fi ;;
+		1) if command -v bosinstall >/dev/null; then install_bos; else not_yet "Installing a BOS (bosinstall)"; fi ;;
 		2) if command -v ivgrecover >/dev/null; then ivgrecover; else not_yet "Accessing a root volume group (ivgrecover)"; fi ;;
 		3) echo "Type exit to come back to the menu."; setsid -c sh -l || sh ;;
 		4) sync; reboot -f ;;
@@ -112,8 +192,31 @@ case $action in
 test)
 	echo "IVG-MAINT-TOC rc=$toc_rc: $(tail -1 /tmp/toc.log 2>/dev/null | sed 's/^ *//')"
 	echo "IVG-MAINT-TEST vg=$vg leg=$leg import=$import_rc"
-	ivgs ${vg:+"$vg"} 2>&1
+	ivgs ${devs:+--devices "$devs"} ${vg:+"$vg"} 2>&1
 	echo "IVG-MAINT-TEST-END"
+	sync
+	poweroff -f
+	;;
+install)
+	banner
+	targets=$(target_devs "$target")
+	# shellcheck disable=SC2086 # a list of disks
+	bosinstall -y -v --ivg "$vg" --bos "$bos" $targets
+	echo "IVG-INSTALL rc=$?"
+	sync
+	poweroff -f
+	;;
+recover)
+	banner
+	# The root VG's disks may come up after the IVG's: wait for them.
+	i=0
+	until lvm vgs --foreign --noheadings -o vg_name "${rootvg:-@ivg_rootvg}" 2>/dev/null | grep -q .; do
+		i=$((i + 1))
+		[ $i -ge $((diskwait * 4)) ] && break
+		usleep 250000
+	done
+	ivgrecover -y ${generic:+--generic} ${rootvg:+"$rootvg"} </dev/null   # never a question
+	echo "IVG-RECOVER rc=$?"
 	sync
 	poweroff -f
 	;;

@@ -231,7 +231,10 @@ static int copy_range(struct job *j, uint64_t off, uint64_t end,
 {
 	while (off < end) {
 		size_t lens[BATCH], nb = 0;
-		int r;
+		int r = ivg_check_interrupt(j->ctx, "writing the boot image");
+
+		if (r)
+			return r;
 
 		while (nb < BATCH && off + (uint64_t)nb * CHUNK < end) {
 			uint64_t left = end - off - (uint64_t)nb * CHUNK;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bootimg.h"
+#include "bootlist.h"
 #include "bootrec.h"
 #include "dev.h"
 #include "gpt.h"
@@ -236,30 +237,14 @@ struct disk {
 	char core[PATH_MAX + 16], efi[PATH_MAX + 16];
 };
 
-/* Build both GRUB images of leg k's disk: own leg first, then the rest. */
-static int grub_images(struct ivg_mkboot *w, const char *vg, size_t k, size_t n,
+/* Build both GRUB images of leg k's disk: own leg first, then the
+ * others in the VG's boot list order (bootlist.h). */
+static int grub_images(struct ivg_mkboot *w, struct ivg_vg *vg, size_t k,
 		       struct disk *d)
 {
-	int order[IVG_MAX_LEGS];
-	char *script = NULL;
-	size_t m = 0;
-	int r;
-
-	order[m++] = (int)k;
-	for (size_t i = 0; i < n; i++)
-		if (i != k)
-			order[m++] = (int)i;
-	r = ivg_grub_early_script(w->ctx, vg, order, m, &script);
 	snprintf(d->core, sizeof(d->core), "%s/core-%zu.img", w->dir, k);
 	snprintf(d->efi, sizeof(d->efi), "%s/bootx64-%zu.efi", w->dir, k);
-	if (!r)
-		r = ivg_grub_mkimage(w->ctx, IVG_GRUB_BIOS, NULL, script, w->dir,
-				     d->core);
-	if (!r)
-		r = ivg_grub_mkimage(w->ctx, IVG_GRUB_EFI, NULL, script, w->dir,
-				     d->efi);
-	free(script);
-	return r;
+	return ivg_bootlist_images(w->ctx, vg, (int)k, w->dir, d->core, d->efi);
 }
 
 static int check_disks(struct ivg_mkboot *w, struct ivg_vg *vg,
@@ -282,7 +267,7 @@ static int check_disks(struct ivg_mkboot *w, struct ivg_vg *vg,
 			ivg_info(w->ctx, "%s: not bootable (%s): bootlv leg %zu is written, no boot records",
 				 disks[k].path, ivg_errmsg(w->ctx), k);
 		else if (!w->o->no_records &&
-			 (r = grub_images(w, vg->name, k, n, &disks[k])))
+			 (r = grub_images(w, vg, k, &disks[k])))
 			return r;
 	}
 	return 0;

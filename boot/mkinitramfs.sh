@@ -42,7 +42,7 @@ case $moddir in */lib/modules/"$ver" | */lib/modules/"$ver"/) ;; *) die "$moddir
 [ -r "$init" ] || die "$init: cannot read the /init script"
 
 MODULES="dm-mod dm-raid raid1 dm-mirror ext4 crc32c_generic virtio_pci virtio_scsi virtio_blk
-	sd_mod ahci nvme loop"
+	sd_mod ahci nvme loop efivarfs"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/ivg-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -67,7 +67,9 @@ for n in $(find /usr/sbin /sbin -maxdepth 1 -lname lvm -printf '%f\n' 2>/dev/nul
 	vgcfgbackup vgcfgrestore vgdisplay lvdisplay pvdisplay lvconvert lvmconfig; do
 	links[/usr/sbin/$n]=lvm
 done
-for n in dmsetup mke2fs e2fsck dumpe2fs debugfs tune2fs resize2fs e2label sfdisk blkid wipefs; do
+# grub-mkimage and mtools: bosinstall and ivgrecover write boot records.
+for n in dmsetup mke2fs e2fsck dumpe2fs debugfs tune2fs resize2fs e2label sfdisk blkid wipefs \
+	grub-mkimage mtools; do
 	p=$(type -P "$n") || p=$(PATH=/usr/sbin:/sbin type -P "$n") || continue
 	copies+=("$p")
 	elfs+=("$p")
@@ -105,6 +107,12 @@ for d in bin sbin lib lib64; do
 	ln -s "usr/$d" "$root/$d"
 done
 [ -z "$ivg" ] || cp -L --preserve=mode "$ivg" "$root/usr/sbin/ivg" || die "cannot copy $ivg"
+for n in mformat mmd mcopy; do links[/usr/bin/$n]=mtools; done
+for d in /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi; do   # GRUB's modules, not its prebuilt images
+	[ -d "$d" ] && mkdir -p "$root$d" && find "$d" -maxdepth 1 -type f -exec cp -t "$root$d" {} +
+done
+g=/usr/lib/x86_64-linux-gnu/gconv   # mtools's FAT names go through iconv (code page 850)
+[ -e "$g/IBM850.so" ] && mkdir -p "$root$g" && cp -a "$g"/gconv-modules* "$g/IBM850.so" "$root$g/"
 # Busybox applets where no real tool is.
 while read -r n; do
 	case $n in /bin/* | /sbin/* | /lib/*) n=/usr$n ;; esac

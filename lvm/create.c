@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * create.c - ivg_create(): a whole install VG on a set of disks.
+ * create.c - ivg_create(): a whole install VG on a set of disks, and the
+ * ivg_newvg steps it is made of, which build other VGs on the IVG disk
+ * layout too (bosinstall's root VG: plain linear LVs, its own tag).
  *
  * Two phases. The first checks everything and builds the VG in memory:
  * arguments, that each disk exists (or will be created), is writable,
@@ -44,13 +46,21 @@ struct disk {
 	struct ivg_label label;
 };
 
-struct job {
+struct ivg_newvg {
 	struct ivg_ctx *ctx;
-	const struct ivg_create_opts *o;
+	const struct ivg_newvg_opts *o;
 	struct disk *disks;
 	struct ivg_vg *vg;
 	uint64_t extent;           /* bytes */
 };
+
+static bool has_raid1(const struct ivg_newvg_opts *o)
+{
+	for (size_t i = 0; i < o->n_lvs; i++)
+		if (o->lvs[i].raid1)
+			return true;
+	return false;
+}
 
 static int canon_path(const char *path, char *out)
 {
@@ -84,9 +94,9 @@ static bool listed(char *const *list, size_t n, const char *path)
 	return false;
 }
 
-static int check_args(struct job *j)
+static int check_args(struct ivg_newvg *j)
 {
-	const struct ivg_create_opts *o = j->o;
+	const struct ivg_newvg_opts *o = j->o;
 	size_t nboot = o->boot_disks ? o->n_boot : o->n_disks;
 
 	if (!o->vgname || !ivg_name_valid(o->vgname))
@@ -94,7 +104,7 @@ static int check_args(struct job *j)
 			       o->vgname ? o->vgname : "");
 	if (!o->n_disks)
 		return ivg_err(j->ctx, EINVAL, "no disks given");
-	if (nboot < 1 || nboot > IVG_MAX_LEGS)
+	if (has_raid1(o) && (nboot < 1 || nboot > IVG_MAX_LEGS))
 		return ivg_err(j->ctx, EINVAL,
 			       "%zu boot PVs given: an IVG has 1 to %d boot PVs (one bootlv leg each)",
 			       nboot, IVG_MAX_LEGS);
@@ -112,7 +122,7 @@ static int check_args(struct job *j)
 	return 0;
 }
 
-static int resolve_disk(struct job *j, size_t i)
+static int resolve_disk(struct ivg_newvg *j, size_t i)
 {
 	struct disk *d = &j->disks[i];
 	struct stat st;
@@ -137,7 +147,7 @@ static int resolve_disk(struct job *j, size_t i)
 	return 0;
 }
 
-static int check_same_device(struct job *j)
+static int check_same_device(struct ivg_newvg *j)
 {
 	for (size_t i = 0; i < j->o->n_disks; i++)
 		for (size_t k = 0; k < i; k++)
@@ -149,13 +159,13 @@ static int check_same_device(struct job *j)
 	return 0;
 }
 
-static int ask(struct job *j, const char *question)
+static int ask(struct ivg_newvg *j, const char *question)
 {
 	return j->o->confirm && j->o->confirm(j->o->confirm_arg, question);
 }
 
 /* A PV of some VG needs -f; any other signature needs a yes (or -f). */
-static int check_disk_contents(struct job *j, struct disk *d,
+static int check_disk_contents(struct ivg_newvg *j, struct disk *d,
 			       const struct ivg_scan_pv *p)
 {
 	const char *vg = NULL;
@@ -193,7 +203,7 @@ static int check_disk_contents(struct job *j, struct disk *d,
 	return 0;
 }
 
-static int check_contents(struct job *j)
+static int check_contents(struct ivg_newvg *j)
 {
 	char **paths = calloc(j->o->n_disks + 1, sizeof(*paths));
 	size_t *map = calloc(j->o->n_disks + 1, sizeof(*map));
@@ -219,7 +229,7 @@ static int check_contents(struct job *j)
 }
 
 /* mformat formats the ESPs: find it now, not after the first disk. */
-static int check_tools(struct job *j)
+static int check_tools(struct ivg_newvg *j)
 {
 	const char *path = getenv("PATH");
 	char buf[PATH_MAX];
@@ -236,7 +246,7 @@ static int check_tools(struct job *j)
 		       "mformat (mtools) is not installed; it formats the EFI system partitions");
 }
 
-static int check_name_free(struct job *j)
+static int check_name_free(struct ivg_newvg *j)
 {
 	char **others = calloc(j->o->n_others + 1, sizeof(*others));
 	char **names = NULL;
@@ -271,7 +281,7 @@ static uint64_t extents_for(uint64_t bytes, uint64_t extent)
 	return (bytes + extent - 1) / extent;
 }
 
-static int plan_disks(struct job *j)
+static int plan_disks(struct ivg_newvg *j)
 {
 	uint64_t min_pv = IVG_PE_START + j->extent;
 
@@ -286,7 +296,8 @@ static int plan_disks(struct job *j)
 		d->pv = ivg_vg_add_pv(j->vg);
 		if (!d->pv || !(d->pv->device = strdup(d->path)) ||
 		    ivg_strlist_add(&d->pv->status, "ALLOCATABLE") ||
-		    (d->boot && ivg_strlist_add(&d->pv->tags, IVG_BOOT_TAG)))
+		    (d->boot && j->o->boot_tag &&
+		     ivg_strlist_add(&d->pv->tags, j->o->boot_tag)))
 			return ivg_err(j->ctx, ENOMEM, "out of memory");
 		r = ivg_pv_plan(j->ctx, d->path, d->layout.pv_size,
 				(uint32_t)(j->extent / 512), d->pv);
@@ -296,7 +307,7 @@ static int plan_disks(struct job *j)
 	return 0;
 }
 
-static int new_vg(struct job *j)
+static int new_vg(struct ivg_newvg *j)
 {
 	struct ivg_vg *vg = ivg_vg_new();
 
@@ -306,7 +317,7 @@ static int new_vg(struct job *j)
 	    ivg_strlist_add(&vg->status, "RESIZEABLE") ||
 	    ivg_strlist_add(&vg->status, "READ") ||
 	    ivg_strlist_add(&vg->status, "WRITE") ||
-	    ivg_strlist_add(&vg->tags, IVG_VG_TAG))
+	    (j->o->vg_tag && ivg_strlist_add(&vg->tags, j->o->vg_tag)))
 		return ivg_err(j->ctx, ENOMEM, "out of memory");
 	vg->extent_size = (uint32_t)(j->extent / 512);
 	vg->seqno = 0;
@@ -314,40 +325,67 @@ static int new_vg(struct job *j)
 			       : 0;
 }
 
-static int allocate_lvs(struct job *j)
+/* Free extents on the PVs an LV may use: what a "the rest" LV gets. */
+static int rest_extents(struct ivg_newvg *j, struct ivg_pv *const *pvs, size_t n,
+			uint64_t *out)
 {
-	const struct ivg_create_opts *o = j->o;
+	struct ivg_freemap *m;
+	int r = ivg_freemap_build(j->ctx, j->vg, &m);
+
+	*out = 0;
+	for (size_t i = 0; !r && i < n; i++)
+		for (size_t k = 0; k < j->vg->pv_count; k++)
+			if (j->vg->pvs[k] == pvs[i])
+				*out += ivg_freemap_pv_free(m, k);
+	if (!r)
+		ivg_freemap_free(m);
+	if (!r && !*out)
+		r = ivg_err(j->ctx, ENOSPC,
+			    "VG %s: no free space left for the rest of the disks",
+			    j->vg->name);
+	return r;
+}
+
+static int allocate_lv(struct ivg_newvg *j, const struct ivg_newlv *l,
+		       struct ivg_pv **all, struct ivg_pv **legs, size_t nlegs)
+{
+	bool one = l->disk >= 0 && (size_t)l->disk < j->o->n_disks;
+	struct ivg_pv **pvs = one ? &j->disks[l->disk].pv : all;
+	size_t n = one ? 1 : j->o->n_disks;
+	uint64_t ext = extents_for(l->size, j->extent);
+	int r = 0;
+	if (l->raid1)
+		return ivg_lv_create_raid1(j->ctx, j->vg, l->name, ext, legs,
+					   nlegs, NULL);
+	if (!l->size)
+		r = rest_extents(j, pvs, n, &ext);
+	if (!r)
+		r = ivg_lv_create_linear(j->ctx, j->vg, l->name, ext, pvs, n,
+					 NULL);
+	return r;
+}
+
+static int allocate_lvs(struct ivg_newvg *j)
+{
 	struct ivg_pv *legs[IVG_MAX_LEGS], **all;
-	size_t nlegs = 0, n = o->n_disks;
-	int r;
+	size_t nlegs = 0, n = j->o->n_disks;
+	int r = 0;
 
 	all = calloc(n + 1, sizeof(*all));
 	if (!all)
 		return ivg_err(j->ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		all[i] = j->disks[i].pv;
-		if (j->disks[i].boot)
+		if (j->disks[i].boot && nlegs < IVG_MAX_LEGS)
 			legs[nlegs++] = j->disks[i].pv;
 	}
-	r = ivg_lv_create_raid1(j->ctx, j->vg, IVG_BOOTLV,
-				extents_for(o->bootlv_size ? o->bootlv_size :
-					    IVG_DEFAULT_BOOTLV, j->extent),
-				legs, nlegs, NULL);
-	if (!r)
-		r = ivg_lv_create_linear(j->ctx, j->vg, IVG_BOSFS,
-					 extents_for(o->bosfs_size ? o->bosfs_size :
-						     IVG_DEFAULT_BOSFS, j->extent),
-					 all, n, NULL);
-	if (!r)
-		r = ivg_lv_create_linear(j->ctx, j->vg, IVG_OPPFS,
-					 extents_for(o->oppfs_size ? o->oppfs_size :
-						     IVG_DEFAULT_OPPFS, j->extent),
-					 all, n, NULL);
+	for (size_t i = 0; !r && i < j->o->n_lvs; i++)
+		r = allocate_lv(j, &j->o->lvs[i], all, legs, nlegs);
 	free(all);
 	return r;
 }
 
-static int check_metadata_fits(struct job *j)
+static int check_metadata_fits(struct ivg_newvg *j)
 {
 	struct ivg_mda_header h = { .size = IVG_MDA_SIZE };
 	char *text = NULL;
@@ -365,7 +403,7 @@ static int check_metadata_fits(struct job *j)
 }
 
 /* Phase two, per disk: table, ESP, PV. */
-static int write_disk(struct job *j, struct disk *d)
+static int write_disk(struct ivg_newvg *j, struct disk *d)
 {
 	int r = 0;
 
@@ -415,7 +453,7 @@ static int write_disk(struct job *j, struct disk *d)
 }
 
 /* Labels and empty metadata areas, last before the metadata commit. */
-static int write_pvs(struct job *j)
+static int write_pvs(struct ivg_newvg *j)
 {
 	int r = 0;
 
@@ -431,7 +469,7 @@ static int write_pvs(struct job *j)
 	return r;
 }
 
-static int zero_rmeta(struct job *j)
+static int zero_rmeta(struct ivg_newvg *j)
 {
 	static const char zero[4096];
 
@@ -452,43 +490,50 @@ static int zero_rmeta(struct job *j)
 	return 0;
 }
 
-static int make_fs(struct job *j, const char *lv, enum ivg_fstype t,
-		   const char *label)
+static int make_fs(struct ivg_newvg *j, const struct ivg_newlv *l)
 {
+	enum ivg_fstype t = l->fs == IVG_NEWLV_EXT2 ? IVG_FS_EXT2 : IVG_FS_EXT4;
+	const char *lv = l->name;
 	struct ivg_lvio *io;
-	int r = ivg_lvio_open(j->ctx, j->vg, lv, -1, &io);
+	int r;
+
+	if (l->fs == IVG_NEWLV_NOFS)
+		return 0;
+	r = ivg_lvio_open(j->ctx, j->vg, lv, -1, &io);
 
 	ivg_info(j->ctx, "%s/%s: creating the filesystem", j->vg->name, lv);
 	if (!r)
-		r = ivg_mkfs(j->ctx, io, t, label);
+		r = ivg_mkfs(j->ctx, io, t, l->fs_label);
 	ivg_lvio_close(io);
 	return r;
 }
 
-static int write_all(struct job *j)
+int ivg_newvg_write(struct ivg_ctx *ctx, struct ivg_newvg *j)
 {
 	int r = 0;
 
+	j->ctx = ctx;
 	for (size_t i = 0; !r && i < j->o->n_disks; i++)
 		r = write_disk(j, &j->disks[i]);
 	if (!r)
 		r = zero_rmeta(j);
-	if (!r)
-		r = make_fs(j, IVG_BOOTLV, IVG_FS_EXT2, "ivg-boot");
-	if (!r)
-		r = make_fs(j, IVG_BOSFS, IVG_FS_EXT4, "ivg-bos");
-	if (!r)
-		r = make_fs(j, IVG_OPPFS, IVG_FS_EXT4, "ivg-opp");
-	if (!r && j->o->before_commit)
-		r = j->o->before_commit(j->ctx, j->vg, j->o->before_commit_arg);
-	if (!r)
-		r = write_pvs(j);
-	if (!r)
-		r = ivg_vg_commit(j->ctx, j->vg);
+	for (size_t i = 0; !r && i < j->o->n_lvs; i++)
+		r = make_fs(j, &j->o->lvs[i]);
 	return r;
 }
 
-static int check_all(struct job *j)
+int ivg_newvg_commit(struct ivg_ctx *ctx, struct ivg_newvg *j)
+{
+	int r;
+
+	j->ctx = ctx;
+	r = write_pvs(j);
+	if (!r)
+		r = ivg_vg_commit(ctx, j->vg);
+	return r;
+}
+
+static int check_all(struct ivg_newvg *j)
 {
 	int r = check_args(j);
 
@@ -513,25 +558,85 @@ static int check_all(struct job *j)
 	return r;
 }
 
-int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o)
+struct ivg_vg *ivg_newvg_vg(const struct ivg_newvg *n)
 {
-	struct job j = { .ctx = ctx, .o = o };
+	return n->vg;
+}
+
+void ivg_newvg_free(struct ivg_newvg *j)
+{
+	if (!j)
+		return;
+	for (size_t i = 0; j->disks && i < j->o->n_disks; i++) {
+		if (j->disks[i].pv) {
+			j->disks[i].pv->dev = NULL;
+			j->disks[i].pv->label = NULL;
+		}
+		ivg_dev_close(j->disks[i].dev);
+	}
+	ivg_vg_free(j->vg);
+	free(j->disks);
+	free(j);
+}
+
+int ivg_newvg_plan(struct ivg_ctx *ctx, const struct ivg_newvg_opts *o,
+		   struct ivg_newvg **out)
+{
+	struct ivg_newvg *j = calloc(1, sizeof(*j));
 	int r;
 
-	j.disks = calloc(o->n_disks + 1, sizeof(*j.disks));
-	if (!j.disks)
+	*out = NULL;
+	if (!j || !(j->disks = calloc(o->n_disks + 1, sizeof(*j->disks)))) {
+		free(j);
 		return ivg_err(ctx, ENOMEM, "out of memory");
-	r = check_all(&j);
-	if (!r)
-		r = write_all(&j);
-	for (size_t i = 0; i < o->n_disks; i++) {
-		if (j.disks[i].pv) {
-			j.disks[i].pv->dev = NULL;
-			j.disks[i].pv->label = NULL;
-		}
-		ivg_dev_close(j.disks[i].dev);
 	}
-	ivg_vg_free(j.vg);
-	free(j.disks);
+	j->ctx = ctx;
+	j->o = o;
+	r = check_all(j);
+	if (r) {
+		ivg_newvg_free(j);
+		return r;
+	}
+	*out = j;
+	return 0;
+}
+
+int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o)
+{
+	const struct ivg_newlv lvs[] = {
+		{ IVG_BOOTLV, o->bootlv_size ? o->bootlv_size : IVG_DEFAULT_BOOTLV,
+		  true, -1, IVG_NEWLV_EXT2, "ivg-boot" },
+		{ IVG_BOSFS, o->bosfs_size ? o->bosfs_size : IVG_DEFAULT_BOSFS,
+		  false, -1, IVG_NEWLV_EXT4, "ivg-bos" },
+		{ IVG_OPPFS, o->oppfs_size ? o->oppfs_size : IVG_DEFAULT_OPPFS,
+		  false, -1, IVG_NEWLV_EXT4, "ivg-opp" },
+	};
+	const struct ivg_newvg_opts no = {
+		.vgname = o->vgname, .vg_tag = IVG_VG_TAG,
+		.boot_tag = IVG_BOOT_TAG, .disks = o->disks,
+		.n_disks = o->n_disks, .boot_disks = o->boot_disks,
+		.n_boot = o->n_boot, .extent_size = o->extent_size,
+		.create_size = o->create_size, .lvs = lvs,
+		.n_lvs = sizeof(lvs) / sizeof(lvs[0]), .force = o->force,
+		.system_id = o->system_id, .confirm = o->confirm,
+		.confirm_arg = o->confirm_arg, .others = o->others,
+		.n_others = o->n_others,
+	};
+	struct ivg_newvg *n;
+	int r = ivg_newvg_plan(ctx, &no, &n);
+
+	/* Interrupted before the first write, or before the labels and the
+	 * metadata: no VG (the disks are left partitioned, not PVs). */
+	if (!r)
+		r = ivg_check_interrupt(ctx, o->vgname);
+	if (!r)
+		r = ivg_newvg_write(ctx, n);
+	if (!r && o->before_commit)
+		r = o->before_commit(ctx, n->vg, o->before_commit_arg);
+	if (!r)
+		r = ivg_check_interrupt(ctx, o->vgname);
+	if (!r)
+		r = ivg_newvg_commit(ctx, n);
+	ivg_newvg_free(n);
 	return r;
 }

@@ -23,6 +23,13 @@ int ivg_err(struct ivg_ctx *ctx, int err, const char *fmt, ...)
 	return err < 0 ? err : -err;
 }
 
+int ivg_check_interrupt(struct ivg_ctx *ctx, const char *what)
+{
+	if (!ctx->interrupted || !ctx->interrupted(ctx))
+		return 0;
+	return ivg_err(ctx, EINTR, "%s: interrupted by a signal", what);
+}
+
 int ivg_err_prefix(struct ivg_ctx *ctx, int err, const char *fmt, ...)
 {
 	char old[IVG_ERRMSG_MAX];

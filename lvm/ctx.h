@@ -23,6 +23,8 @@ struct ivg_ctx {
 	void (*log)(struct ivg_ctx *ctx, int level, const char *msg);
 	struct ivg_fault *fault;  /* tests: see dev.h */
 	int aio_backend;          /* tests: IVG_AIO_AUTO... (aio.h) */
+	/* Commands: nonzero when a signal asks to stop (NULL: never). */
+	int (*interrupted)(struct ivg_ctx *ctx);
 };
 
 void ivg_ctx_init(struct ivg_ctx *ctx);
@@ -36,6 +38,11 @@ int ivg_err_prefix(struct ivg_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 const char *ivg_errmsg(const struct ivg_ctx *ctx);
+
+/* At a point where stopping is safe (nothing half-committed): -EINTR
+ * with "WHAT: interrupted" when ctx->interrupted says so, else 0. Long
+ * copies call it between chunks, so that SIGINT rolls them back. */
+int ivg_check_interrupt(struct ivg_ctx *ctx, const char *what);
 
 /* Informational and debug messages, shown according to ctx->verbose. */
 void ivg_info(struct ivg_ctx *ctx, const char *fmt, ...)

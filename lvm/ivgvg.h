@@ -55,6 +55,61 @@ struct ivg_create_opts {
 /* Build a whole IVG. Everything is checked before the first write. */
 int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o);
 
+/*
+ * A new VG on whole disks with the IVG disk layout, in three steps, for
+ * ivg_create() and for other VGs built the same way (bosinstall's root
+ * VG). ivg_newvg_plan() checks everything of ivg_create_opts' kind and
+ * builds the VG in memory: nothing is written. ivg_newvg_write() wipes
+ * the signatures, writes the partition tables and ESPs, readies the PV
+ * windows (old labels cleared, no new label yet), zeroes raid1 rmeta
+ * areas and makes the filesystems asked for; the VG's PVs are then open
+ * read-write, so the caller may write into its LVs (lvio.h).
+ * ivg_newvg_commit() writes the PV labels and then the VG metadata
+ * (vgio.h's commit): until its last step lvm2 sees no VG and no PV, so a
+ * crash leaves the disks to be redone with -f (or -y). After the commit
+ * the PVs stay open read-write until ivg_newvg_free().
+ */
+enum ivg_newlv_fs { IVG_NEWLV_NOFS, IVG_NEWLV_EXT2, IVG_NEWLV_EXT4 };
+
+struct ivg_newlv {
+	const char *name;
+	uint64_t size;             /* bytes (whole extents); 0: all that is
+				    * left where it may go (the last LV) */
+	bool raid1;                /* a leg on each boot disk; else linear */
+	int disk;                  /* linear: -1 any disk in order, K: disks[K] */
+	enum ivg_newlv_fs fs;
+	const char *fs_label;      /* may be NULL */
+};
+
+struct ivg_newvg_opts {
+	const char *vgname;
+	const char *vg_tag;        /* IVG_VG_TAG, or another tag; NULL: none */
+	const char *boot_tag;      /* tag of boot PVs; NULL: none */
+	char *const *disks;
+	size_t n_disks;
+	char *const *boot_disks;   /* NULL: every disk is a boot disk */
+	size_t n_boot;
+	uint64_t extent_size;      /* bytes; 0: 4 MiB */
+	uint64_t create_size;      /* bytes; 0: disks must exist */
+	const struct ivg_newlv *lvs;
+	size_t n_lvs;
+	bool force;                /* take disks that are PVs of another VG */
+	const char *system_id;     /* NULL: none */
+	bool (*confirm)(void *arg, const char *question);
+	void *confirm_arg;
+	char *const *others;       /* to refuse a VG name that exists already */
+	size_t n_others;
+};
+
+struct ivg_newvg;
+/* 'o' must outlive the plan. */
+int ivg_newvg_plan(struct ivg_ctx *ctx, const struct ivg_newvg_opts *o,
+		   struct ivg_newvg **out);
+struct ivg_vg *ivg_newvg_vg(const struct ivg_newvg *n);
+int ivg_newvg_write(struct ivg_ctx *ctx, struct ivg_newvg *n);
+int ivg_newvg_commit(struct ivg_ctx *ctx, struct ivg_newvg *n);
+void ivg_newvg_free(struct ivg_newvg *n);
+
 bool ivg_vg_is_ivg(const struct ivg_vg *vg);
 bool ivg_vg_exported(const struct ivg_vg *vg);
 /* Set or clear EXPORTED on the VG and its PVs, as vgexport/vgimport do. */

@@ -64,7 +64,13 @@ static int mount_of(struct ivg_ctx *ctx, dev_t dev, char *dir, size_t len,
 int opp_fs_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 		struct opp_fs **out)
 {
-	const struct ivg_lv *lv = ivg_vg_lv(vg, IVG_OPPFS);
+	return opp_fs_open_lv(ctx, vg, IVG_OPPFS, rw, out);
+}
+
+int opp_fs_open_lv(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lvname,
+		   bool rw, struct opp_fs **out)
+{
+	const struct ivg_lv *lv = ivg_vg_lv(vg, lvname);
 	char dev[256], dir[4096];
 	dev_t devno;
 	bool ro = false;
@@ -73,25 +79,25 @@ int opp_fs_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 	*out = NULL;
 	if (!lv)
 		return ivg_err(ctx, ENOENT, "Volume group \"%s\" has no %s LV",
-			       vg->name, IVG_OPPFS);
+			       vg->name, lvname);
 	if (ivg_lv_device(vg, lv, dev, sizeof(dev), &devno))
-		return opp_fs_open_e2(ctx, vg, rw, out);
+		return opp_fs_open_e2(ctx, vg, lvname, rw, out);
 	r = mount_of(ctx, devno, dir, sizeof(dir), &ro);
 	if (r < 0)
 		return r;
 	if (!r) {
 		if (rw)
 			ivg_info(ctx, "%s/%s is active as %s but not mounted: writing through libext2fs",
-				 vg->name, IVG_OPPFS, dev);
-		return opp_fs_open_e2(ctx, vg, rw, out);
+				 vg->name, lvname, dev);
+		return opp_fs_open_e2(ctx, vg, lvname, rw, out);
 	}
 	if (rw && ro)
 		return ivg_err(ctx, EROFS, "%s/%s is mounted read-only at %s: unmount it (ivgexport --readonly) or import it read-write",
-			       vg->name, IVG_OPPFS, dir);
+			       vg->name, lvname, dir);
 	r = opp_fs_open_dir(ctx, dir, rw, out);
 	if (!r) {
 		snprintf((*out)->where, sizeof((*out)->where),
-			 "%s (%s/%s, mounted)", dir, vg->name, IVG_OPPFS);
+			 "%s (%s/%s, mounted)", dir, vg->name, lvname);
 		(*out)->mounted = true;
 	}
 	return r;

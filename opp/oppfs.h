@@ -34,6 +34,10 @@ struct opp_staged;
 
 int opp_fs_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 		struct opp_fs **out);
+/* The same for another ext4 LV of the IVG (IVG_BOSFS); 'lv' must
+ * outlive the handle. */
+int opp_fs_open_lv(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
+		   bool rw, struct opp_fs **out);
 /*
  * Another read-only handle on the same filesystem, for another thread
  * (a handle is not shared between threads). Nothing may be written

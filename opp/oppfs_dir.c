@@ -30,7 +30,7 @@ static int sys_fail(struct ivg_ctx *ctx, struct dirfs *d, int err,
 		    const char *path, const char *what)
 {
 	return ivg_err(ctx, err, "%s: %s: %s: %s", d->base.where, path, what,
-		       err == ENOSPC ? "no space left in oppfs" : strerror(err));
+		       err == ENOSPC ? "no space left" : strerror(err));
 }
 
 static bool dir_exists(struct opp_fs *fs, const char *path)

@@ -29,6 +29,7 @@ struct dcache {
 struct e2 {
 	struct opp_fs base;
 	struct ivg_vg *vg;
+	const char *lv;            /* oppfs, bosfs: a constant */
 	struct ivg_lvio *io;
 	ext2_filsys fs;
 	bool rw;
@@ -57,7 +58,7 @@ static int e2_fail(struct ivg_ctx *ctx, struct e2 *e, errcode_t err,
 	if (err == EXT2_ET_FILE_NOT_FOUND)
 		code = ENOENT;
 	return ivg_err(ctx, code, "%s: %s: %s: %s", e->base.where, path, what,
-		       code == ENOSPC ? "no space left in oppfs" : error_message(err));
+		       code == ENOSPC ? "no space left" : error_message(err));
 }
 
 static void dcache_free(struct dcache *dc)
@@ -514,7 +515,10 @@ static int e2_mkdir(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
 		    !(err = ext2fs_expand_dir(e->fs, dir)))
 			err = ext2fs_mkdir(e->fs, dir, 0, base);
 	}
-	return err ? e2_fail(ctx, e, err, path, "cannot make the directory") : 0;
+	/* The name is on disk already: its inode's bitmaps go too, so
+	 * that a process killed now leaves no entry naming a free inode. */
+	return err ? e2_fail(ctx, e, err, path, "cannot make the directory") :
+		e2_sync(ctx, fs);
 }
 
 static int e2_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
@@ -531,7 +535,8 @@ static int e2_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 		    !(err = ext2fs_expand_dir(e->fs, dir)))
 			err = ext2fs_symlink(e->fs, dir, 0, base, target);
 	}
-	return err ? e2_fail(ctx, e, err, path, "cannot make the symbolic link") : 0;
+	return err ? e2_fail(ctx, e, err, path, "cannot make the symbolic link") :
+		e2_sync(ctx, fs);
 }
 
 struct lister {
@@ -579,7 +584,8 @@ static int e2_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
 static int e2_reader(struct ivg_ctx *ctx, struct opp_fs *fs,
 		     struct opp_fs **out)
 {
-	return opp_fs_open_e2(ctx, ((struct e2 *)fs)->vg, false, out);
+	return opp_fs_open_e2(ctx, ((struct e2 *)fs)->vg, ((struct e2 *)fs)->lv,
+			      false, out);
 }
 
 static const struct opp_fs_ops e2_ops = {
@@ -634,8 +640,8 @@ static int open_rw(struct ivg_ctx *ctx, struct e2 *e)
 	return 0;
 }
 
-int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
-		   struct opp_fs **out)
+int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
+		   bool rw, struct opp_fs **out)
 {
 	struct e2 *e = calloc(1, sizeof(*e));
 	int r;
@@ -645,9 +651,9 @@ int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 	e->base.ops = &e2_ops;
 	e->rw = rw;
 	e->vg = vg;
-	snprintf(e->base.where, sizeof(e->base.where), "%s/%s", vg->name,
-		 IVG_OPPFS);
-	r = ivg_lvio_open(ctx, vg, IVG_OPPFS, -1, &e->io);
+	e->lv = lv;
+	snprintf(e->base.where, sizeof(e->base.where), "%s/%s", vg->name, lv);
+	r = ivg_lvio_open(ctx, vg, lv, -1, &e->io);
 	if (!r)
 		r = rw ? open_rw(ctx, e) : ivg_e2fs_open(ctx, e->io, 0, &e->fs);
 	if (!r && rw && ext2fs_has_feature_journal_needs_recovery(e->fs->super))

@@ -43,8 +43,8 @@ struct opp_fs {
 	bool mounted;
 };
 
-int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
-		   struct opp_fs **out);
+int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
+		   bool rw, struct opp_fs **out);
 int opp_fs_open_dir(struct ivg_ctx *ctx, const char *dir, bool rw,
 		    struct opp_fs **out);
 

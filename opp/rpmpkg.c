@@ -161,6 +161,36 @@ int opp_rpmhdr_parse(struct ivg_ctx *ctx, const char *what,
 	return 0;
 }
 
+/* len bytes into a new buffer that grows as they come: a file that only
+ * claims a big header (up to MAX_DATA) ends before the memory is taken. */
+static int read_grown(struct ivg_ctx *ctx, struct opp_src *src, size_t len,
+		      const char *part, unsigned char **out)
+{
+	enum { STEP = 1 << 20 };
+	unsigned char *buf = malloc(len < STEP ? (len ? len : 1) : STEP);
+	size_t done = 0;
+	int r = buf ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+
+	while (!r && done < len) {
+		size_t n = len - done < STEP ? len - done : STEP;
+		unsigned char *g = done ? realloc(buf, done + n) : buf;
+
+		if (!g) {
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+			break;
+		}
+		buf = g;
+		r = opp_src_read_full(ctx, src, buf + done, n, part);
+		done += n;
+	}
+	if (r) {
+		free(buf);
+		buf = NULL;
+	}
+	*out = buf;
+	return r;
+}
+
 /* Read one header structure from the stream. */
 static int read_hdr(struct ivg_ctx *ctx, struct opp_src *src,
 		    const char *part, struct opp_rpmhdr *h)
@@ -172,14 +202,9 @@ static int read_hdr(struct ivg_ctx *ctx, struct opp_src *src,
 	if ((r = opp_src_read_full(ctx, src, intro, sizeof(intro), part)) ||
 	    (r = check_intro(ctx, src->what, part, intro, &h->nindex, &h->hsize)))
 		return r;
-	h->index = malloc((size_t)h->nindex * 16);
-	h->data = malloc(h->hsize ? h->hsize : 1);
-	if (!h->index || !h->data)
-		r = ivg_err(ctx, ENOMEM, "out of memory");
+	r = read_grown(ctx, src, (size_t)h->nindex * 16, part, &h->index);
 	if (!r)
-		r = opp_src_read_full(ctx, src, h->index, (size_t)h->nindex * 16, part);
-	if (!r)
-		r = opp_src_read_full(ctx, src, h->data, h->hsize, part);
+		r = read_grown(ctx, src, h->hsize, part, &h->data);
 	if (!r)
 		r = validate(ctx, src->what, part, h);
 	if (r)
@@ -238,11 +263,18 @@ static bool int_tag(const struct opp_rpmhdr *h, uint32_t tag, uint64_t *v)
 	return true;
 }
 
-/* "summary\n line\n .\n line": the Description field. */
+/* "summary\n line\n .\n line": the Description field. The summary is
+ * one line: its first, without blanks at either end (as a TOC keeps it). */
 static int description(struct ivg_cfg_buf *b, const char *summary,
 		       const char *text)
 {
-	ivg_cfg_buf_printf(b, "%s", summary);
+	size_t n;
+
+	summary += strspn(summary, " \t");
+	n = strcspn(summary, "\n\r");
+	while (n && (summary[n - 1] == ' ' || summary[n - 1] == '\t'))
+		n--;
+	ivg_cfg_buf_printf(b, "%.*s", (int)n, summary);
 	while (text && *text) {
 		size_t n = strcspn(text, "\n");
 		size_t m = n;
@@ -291,6 +323,30 @@ static int requires(const struct opp_rpmhdr *h, struct ivg_cfg_buf *b)
 	return b->err;
 }
 
+/* A value that a TOC holds on one line as it is: no control bytes (a
+ * newline would start a field of the header's choosing), no blanks at
+ * either end (a TOC reader strips them). */
+static bool one_line(const char *v)
+{
+	size_t n = strlen(v);
+
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return !n || (v[0] != ' ' && v[n - 1] != ' ');
+}
+
+static int check_one_line(struct ivg_ctx *ctx, const char *what,
+			  const struct opp_stanza *st)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (strcmp(st->f[i].name, "Description") &&
+		    !one_line(st->f[i].value))
+			return ivg_err(ctx, EINVAL, "%s: RPM header: the %s is not a one-line value",
+				       what, st->f[i].name);
+	return 0;
+}
+
 static int to_stanza(struct ivg_ctx *ctx, const char *what,
 		     const struct opp_rpmhdr *h, struct opp_stanza *out)
 {
@@ -326,6 +382,8 @@ static int to_stanza(struct ivg_ctx *ctx, const char *what,
 	    opp_stanza_set(out, "Description", d.p)) {
 		opp_stanza_free(out);
 		r = ivg_err(ctx, ENOMEM, "out of memory");
+	} else if ((r = check_one_line(ctx, what, out))) {
+		opp_stanza_free(out);
 	}
 	ivg_cfg_buf_free(&v);
 	ivg_cfg_buf_free(&d);

@@ -105,7 +105,10 @@ int opp_src_read(struct ivg_ctx *ctx, struct opp_src *s, void *buf,
 		 size_t len, size_t *got)
 {
 	size_t done = 0, n = 0;
-	int r = 0;
+	int r = ivg_check_interrupt(ctx, s->what);
+
+	if (r)
+		return r;
 
 	if (s->peek_pos < s->peek_len) {
 		done = s->peek_len - s->peek_pos;

@@ -3,6 +3,7 @@
 #include "stanza.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -129,6 +130,13 @@ static void trim(const char **p, const char **e)
 		(*e)--;
 }
 
+static bool all_blank(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p == e;
+}
+
 /* Append a continuation line to the last field's value. */
 static int continue_value(struct opp_field *f, const char *p, const char *e)
 {
@@ -187,6 +195,11 @@ static int parse_line(struct ivg_ctx *ctx, struct parser *ps,
 				       what, lineno);
 		if (memchr(p, 0, (size_t)(e - p)))
 			return ivg_err(ctx, EINVAL, "%s: line %zu: NUL byte", what, lineno);
+		/* Written out, a blank continuation would end the paragraph
+		 * (deb822 forbids it; dpkg says "blank line in value"). */
+		if (all_blank(p, e))
+			return ivg_err(ctx, EINVAL, "%s: line %zu: blank continuation line (use \" .\")",
+				       what, lineno);
 		return continue_value(&(*cur)->f[(*cur)->n - 1], p, e) ?
 			ivg_err(ctx, ENOMEM, "out of memory") : 0;
 	}

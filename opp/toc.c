@@ -19,6 +19,15 @@ static bool is_hex64(const char *s)
 	return n == 64;
 }
 
+/* A file name with a newline or other control byte is no pool name. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 int opp_toc_entry_info(struct ivg_ctx *ctx, const struct opp_stanza *e,
 		       enum opp_format *fmt, uint64_t *size,
 		       const char **sha256, const char **file)
@@ -42,7 +51,8 @@ int opp_toc_entry_info(struct ivg_ctx *ctx, const struct opp_stanza *e,
 	if (!sha || !is_hex64(sha))
 		return ivg_err(ctx, EINVAL, "entry %s: bad or missing SHA256", name);
 	if (!fn || strncmp(fn, OPP_POOL "/", strlen(OPP_POOL) + 1) ||
-	    strchr(fn + strlen(OPP_POOL) + 1, '/') || !opp_path_contained(fn))
+	    strchr(fn + strlen(OPP_POOL) + 1, '/') || !opp_path_contained(fn) ||
+	    has_control(fn))
 		return ivg_err(ctx, EINVAL, "entry %s: Filename \"%s\" is not in %s/",
 			       name, fn ? fn : "", OPP_POOL);
 	*sha256 = sha;

@@ -66,8 +66,8 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* A bar on stdout when it is a terminal: "[#####.....]  40%". */
-static void bar(void *arg, uint64_t done, uint64_t total)
+/* A bar on stdout when it is a terminal: "[#####.....]  40%" (tools.h). */
+void bootlv_progress_bar(void *arg, uint64_t done, uint64_t total)
 {
 	int *last = arg, pct = total ? (int)(done * 100 / total) : 100;
 	char line[64];
@@ -121,7 +121,7 @@ int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, uint64_t bootlv_bytes,
 	};
 	if (isatty(1) && !verbose) {
 		b->last = -1;
-		b->mo.progress = bar;
+		b->mo.progress = bootlv_progress_bar;
 		b->mo.progress_arg = &b->last;
 	}
 	r = ivg_mkboot_prepare(ctx, &b->mo, &b->m);
@@ -247,6 +247,7 @@ int cmd_ivgmkboot(struct ivg_ctx *ctx, int argc, char **argv)
 		usage_error("ivgmkboot", "--size goes with --output (the VG's bootlv has its size)");
 		goto bad;
 	}
+	catch_interrupts(ctx);
 	find_helpers(self, sizeof(self), script, sizeof(script));
 	mo.ivg_binary = self;
 	mo.mkinitramfs = script;
@@ -254,7 +255,7 @@ int cmd_ivgmkboot(struct ivg_ctx *ctx, int argc, char **argv)
 	if (o.verbose >= 2)
 		mo.tool_output_fd = 2;
 	if (isatty(1) && !o.verbose) {
-		mo.progress = bar;
+		mo.progress = bootlv_progress_bar;
 		mo.progress_arg = &last;
 	}
 	if (output) {

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,39 @@ bool confirm(const struct opts *o, const char *question)
 void print_help(const char *text)
 {
 	fputs(text, stdout);
+}
+
+/* The command's own flag (one process, one command): set by the signal. */
+static volatile sig_atomic_t interrupt_signal;
+
+static void on_interrupt(int sig)
+{
+	interrupt_signal = sig;
+}
+
+static int interrupted(struct ivg_ctx *ctx)
+{
+	return interrupt_signal != 0;
+}
+
+void catch_interrupts(struct ivg_ctx *ctx)
+{
+	/* SA_RESETHAND: a second signal is not caught. SA_RESTART: the
+	 * copy's system calls go on; the flag is polled between chunks. */
+	struct sigaction sa = { .sa_handler = on_interrupt,
+				.sa_flags = SA_RESETHAND | SA_RESTART };
+
+	static const int sigs[] = { SIGINT, SIGTERM };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		/* A signal ignored on entry (nohup, background) stays so. */
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+	ctx->interrupted = interrupted;
 }
 
 int host_system_id(struct ivg_ctx *ctx, char *id)

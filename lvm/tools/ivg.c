@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ext2fs/ext2_err.h>
+
 #include "dev.h"
 #include "tools.h"
 
@@ -25,6 +27,13 @@ static const struct ivg_command commands[] = {
 	{ "opprm", cmd_opprm, "Remove OPPs from an install volume group" },
 	{ "opptoc", cmd_opptoc, "Report or rebuild the OPP table of contents" },
 	{ "ivgmkboot", cmd_ivgmkboot, "Build the boot image and make the disks bootable" },
+	{ "bosadd", cmd_bosadd, "Add a BOS image to an install volume group" },
+	{ "boslist", cmd_boslist, "List the BOS images of an install volume group" },
+	{ "bosrm", cmd_bosrm, "Remove BOS images from an install volume group" },
+	{ "bosinstall", cmd_bosinstall, "Install a BOS from an install VG onto target disks" },
+	{ "ivgrecover", cmd_ivgrecover, "Rebuild the boot LV of a root volume group" },
+	{ "ivgbootlist", cmd_ivgbootlist, "Show or set the boot order of the boot disks" },
+	{ "ivgck", cmd_ivgck, "Check and repair the boot image legs and boot records" },
 };
 
 /*
@@ -100,6 +109,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	ivg_ctx_init(&ctx);
+	/* libext2fs's error codes read as words, not "Unknown code ext2 NN". */
+	initialize_ext2_error_table();
 	if (!strcmp(name, "ivg")) {
 		if (argc < 2 || !strcmp(argv[1], "help") ||
 		    !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

@@ -183,6 +183,7 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	co.system_id = sysid;
+	catch_interrupts(ctx);
 	/* The boot image is made ready (and checked to fit) before any write. */
 	if (!no_boot_image &&
 	    bootcmd_prepare(ctx, o.verbose, co.bootlv_size ? co.bootlv_size :

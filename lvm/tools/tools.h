@@ -41,6 +41,15 @@ int cmd_opprm(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_opptoc(struct ivg_ctx *ctx, int argc, char **argv);
 /* The maintenance boot image (boot/tools/). */
 int cmd_ivgmkboot(struct ivg_ctx *ctx, int argc, char **argv);
+/* BOS install (bosinstall/tools/). */
+int cmd_bosadd(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_bosrm(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_bosinstall(struct ivg_ctx *ctx, int argc, char **argv);
+/* Recovery of a root VG (recovery/tools/). */
+int cmd_ivgrecover(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_ivgbootlist(struct ivg_ctx *ctx, int argc, char **argv);
+int cmd_ivgck(struct ivg_ctx *ctx, int argc, char **argv);
 /* ivgcreate's boot image (boot/tools/ivgmkboot.c): prepared (kernel,
  * initramfs, size checked) before anything is written, then installed by
  * ivg_create's before_commit hook (arg: the bootcmd). */
@@ -50,6 +59,8 @@ int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, uint64_t bootlv_bytes,
 		    struct bootcmd **out);
 int bootcmd_install(struct ivg_ctx *ctx, struct ivg_vg *vg, void *arg);
 void bootcmd_free(struct bootcmd *b);
+/* The progress of writing bootlv legs on a terminal; arg: an int set to -1. */
+void bootlv_progress_bar(void *arg, uint64_t done, uint64_t total);
 
 /* Long options every command takes; values >= 0x100. */
 enum {
@@ -103,6 +114,14 @@ int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
 bool confirm(const struct opts *o, const char *question);
 
 void print_help(const char *text);
+
+/*
+ * For commands with long copies: SIGINT and SIGTERM set a flag that the
+ * library sees through ctx->interrupted at its safe points, so the copy
+ * stops and rolls back (the command fails, exit 5). A second signal
+ * ends the process at once (the default action).
+ */
+void catch_interrupts(struct ivg_ctx *ctx);
 
 /* This host's system ID (sysid.h), from $LVM_SYSTEM_DIR or /etc/lvm. */
 int host_system_id(struct ivg_ctx *ctx, char *id);

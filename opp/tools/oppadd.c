@@ -96,6 +96,7 @@ int cmd_oppadd(struct ivg_ctx *ctx, int argc, char **argv)
 		usage_error("oppadd", "a VG name and at least one FILE are needed");
 		goto bad;
 	}
+	catch_interrupts(ctx);
 	if (add(ctx, &o, argv[optind], argv + optind + 1,
 		(size_t)(argc - optind - 1), replace))
 		rc = fail(ctx);

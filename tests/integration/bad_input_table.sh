@@ -104,6 +104,57 @@ setup_full() {
 	DEVS[full]=f0.img
 }
 
+# An OPP repository: IVG pvg on p0.img p1.img (16 MiB oppfs) holding
+# hello 1.0; packages beside it: good ones, broken ones, and zero.deb,
+# 200 MiB of zeros (sparse here), long enough to read to be interrupted.
+setup_opp() {
+	ivgcreate -y --devices p0.img --size 160m $C pvg p0.img p1.img >/dev/null
+	opp_deb hello.deb 'Package: hello\nVersion: 1.0\nArchitecture: all\nMaintainer: T <t@example.com>\nDescription: hello\n'
+	opp_deb hello2.deb 'Package: hello\nVersion: 2.0\nArchitecture: all\nMaintainer: T <t@example.com>\nDescription: hello\n'
+	opp_deb zero.deb 'Package: zero\nVersion: 1\nArchitecture: all\nMaintainer: T <t@example.com>\nDescription: zeros\n' 200M
+	fallocate -d zero.deb
+	oppadd --devices p0.img,p1.img pvg hello.deb >/dev/null
+	head -c 3000 hello2.deb >trunc.deb
+	printf '\355\253\356\333\003\000' >lead.rpm
+	echo text >text.txt
+	# Control files that dpkg-deb would refuse, put together with ar.
+	opp_raw_deb blank.deb 'Package: evil\nVersion: 1\nArchitecture: all\nDescription: x\n \nFilename: ../../x\n'
+	opp_raw_deb slash.deb 'Package: ../evil\nVersion: 1\nArchitecture: all\nDescription: x\n'
+	opp_raw_deb two.deb 'Package: a\nVersion: 1\nArchitecture: all\nDescription: x\n\nPackage: b\n'
+	DEVS[opp]=p0.img,p1.img
+}
+opp_deb() {   # FILE CONTROL [SIZE of a file of zeros in it]
+	mkdir -p deb/DEBIAN deb/opt
+	printf "$2" >deb/DEBIAN/control
+	[ -z "${3-}" ] || truncate -s "$3" deb/opt/zeros
+	dpkg-deb --root-owner-group -Znone --build deb "$1" >/dev/null
+	rm -r deb
+}
+opp_raw_deb() {   # FILE CONTROL
+	mkdir raw
+	printf '2.0\n' >raw/debian-binary
+	printf "$2" >raw/control
+	(cd raw && tar cf control.tar ./control && tar cf data.tar -T /dev/null &&
+		ar qc ../"$1" debian-binary control.tar data.tar)
+	rm -r raw
+}
+
+# interrupted SIG BYTES COMMAND...: COMMAND (with SIGINT and SIGTERM at
+# their defaults), sent SIG once it has read BYTES; its exit status.
+interrupted() {
+	local sig=$1 bytes=$2 pid n
+	shift 2
+	env --default-signal=INT,TERM "$@" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		n=$(awk '/^rchar/ {print $2}' "/proc/$pid/io" 2>/dev/null)
+		[ -n "$n" ] && [ "$n" -gt "$bytes" ] && break
+		sleep 0.01
+	done
+	kill -"$sig" "$pid" 2>/dev/null
+	wait "$pid"
+}
+
 # The loop devices of the setups, "VAR FILE LOSETUP-OPTIONS" a line.
 # Other tests that run at the same time may detach a loop device by a
 # name they had before (lib.sh's cleanup does), so each row first makes

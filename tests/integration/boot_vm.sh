@@ -9,7 +9,8 @@
 # 1, under SeaBIOS. IVG_SLOW=1 adds every disk alone under both firmware
 # types, the damaged leg under OVMF, OVMF moving on to disk 1 when disk
 # 0's ESP is wiped, and the menu driven through the serial console (the
-# shell, and ivgs in it).
+# shell, and ivgs in it), and the firmware boot list that ivgbootlist
+# --firmware sets in maintenance mode, followed by the next boot.
 BOOT=$(cd "$(dirname "$0")/../vm" && pwd)/boot.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
@@ -104,4 +105,40 @@ if [ -n "${IVG_SLOW:-}" ]; then
 		--expect 'IVG-SHELL-42' --fail 'Kernel panic' 2>menu.err || die "menu: $(cat menu.err)"
 	grep -aq "Boot-leg" menu.log || die "menu: no ivgs report in the shell: $(tail -20 menu.log)"
 	ok "the menu's shell runs ivgs on the console ($((SECONDS - s)) s)"
+fi
+if [ -n "${IVG_SLOW:-}" ]; then
+	# The firmware's boot list. The order in the VG: disk 1 first (disk 0's
+	# ESP, wiped above, is repaired first). Booted under OVMF from disk 0
+	# (bootindex), the maintenance shell runs ivgbootlist --firmware, which
+	# writes Boot#### entries and BootOrder into OVMF's NVRAM (kept in
+	# nvram.fd). The next boot has no bootindex, so BootOrder rules: it
+	# starts disk 1's entry and boots leg 1. A third disk holds another VG
+	# named tvg: the maintenance environment imports its own by the UUID.
+	ivgck --devices d0.img,d1.img --repair -y tvg >ck.txt || die "ivgck --repair: $(cat ck.txt)"
+	ivgbootlist --devices d0.img,d1.img tvg d1.img d0.img >/dev/null || die "ivgbootlist tvg d1.img d0.img"
+	mkdir -p same && (cd same && ivgcreate -y --no-boot-image --devices o.img --size 120m --bootlv-size 8m \
+		--bosfs-size 4m --oppfs-size 4m tvg o.img >/dev/null) || die "ivgcreate of another tvg"
+	s=$SECONDS
+	"$BOOT" --firmware uefi --vars nvram.fd --timeout "$TMO" --console fw1.log \
+		--disk d0.img,bootindex=0 --disk d1.img,bootindex=1 \
+		--send 'Choice:=>3\n' --send '/ # =>ivgbootlist --firmware tvg; echo IVG-FW-rc=$?\n' \
+		--expect 'IVG-FW-rc=[0-9]' --fail 'Kernel panic' 2>fw1.err || die "firmware boot list: $(cat fw1.err)"
+	grep -aq 'IVG-FW-rc=0' fw1.log || die "ivgbootlist --firmware: $(grep -a -B8 'IVG-FW-rc=' fw1.log)"
+	grep -aq 'booted from bootlv leg 0' fw1.log || die "the first boot did not start from disk 0"
+	entry=$(grep -a '^  1 .*/dev/vdb .*Boot[0-9A-F]\{4\}' fw1.log | grep -o 'Boot[0-9A-F]\{4\}') ||
+		die "no firmware entry for disk 1: $(grep -a -A4 'Boot list' fw1.log)"
+	ok "maintenance mode, OVMF: ivgbootlist --firmware set $entry (disk 1) first ($((SECONDS - s)) s)"
+	s=$SECONDS
+	"$BOOT" --firmware uefi --vars nvram.fd --timeout "$TMO" --console fw2.log \
+		--disk d0.img,bootindex=none --disk d1.img,bootindex=none --disk same/o.img,bootindex=none \
+		--expect 'Choice:' --fail 'Kernel panic|booted from bootlv leg 0|not found or not imported' \
+		2>fw2.err || die "boot by the firmware's boot list: $(cat fw2.err)"
+	grep -aq 'booted from bootlv leg 1' fw2.log || die "the next boot did not start from leg 1"
+	# OVMF names the entry it starts, with its device path as it decoded it.
+	esp=$(sfdisk -J d1.img | jq -r '.partitiontable.partitions[1].uuid')
+	grep -aiq "starting $entry \"IVG tvg leg 1\" from HD(2,GPT,$esp,0x1000," fw2.log ||
+		die "OVMF did not start $entry on disk 1's ESP ($esp): $(grep -a BdsDxe fw2.log)"
+	grep -aq 'Its disks: /dev/vda3,/dev/vdb3 ' fw2.log ||
+		die "the maintenance environment took other disks: $(grep -a 'Its disks' fw2.log)"
+	ok "the next boot follows BootOrder: OVMF starts $entry, HD() of disk 1's ESP, leg 1; the other tvg is left alone ($((SECONDS - s)) s)"
 fi

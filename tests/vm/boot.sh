@@ -5,9 +5,12 @@
 #
 # usage: boot.sh [options] --disk IMG[,bootindex=N] ... --expect REGEX
 #   --firmware bios|uefi  SeaBIOS (default) or OVMF (package ovmf)
-#   --disk IMG[,bootindex=N]  the next virtio disk; writes go to a
-#                      throw-away overlay (snapshot=on); bootindex sets
-#                      the firmware's boot order (default: the order given)
+#   --disk IMG[,bootindex=N][,writable|,readonly]  the next virtio disk;
+#                      writes go to a throw-away overlay (snapshot=on),
+#                      or with writable to IMG itself, or with readonly
+#                      nowhere (the guest sees a read-only disk);
+#                      bootindex sets the firmware's boot order (default:
+#                      the order given)
 #   --expect REGEX     success: a console line matching REGEX (grep -E)
 #   --fail REGEX       failure as soon as a console line matches REGEX
 #   --send REGEX=>TEXT when the console shows REGEX, type TEXT (\n for
@@ -15,6 +18,11 @@
 #   --timeout SEC      kill the machine after SEC seconds (default 90)
 #   --console FILE     keep the whole console log in FILE
 #   --mem MB           memory (default 1024)
+#   --vars FILE        uefi: keep OVMF's variable store (NVRAM) in FILE,
+#                      made from OVMF's template when it does not exist,
+#                      so that a later boot sees what this one set;
+#                      bootindex=none on every disk then leaves the
+#                      boot order to the firmware's BootOrder
 # Exit status: 0 REGEX seen; 1 the machine stopped, or --fail matched,
 # before; 124 timed out; 125 the harness failed. On failure the end of
 # the console log goes to stderr. No QEMU outlives boot.sh.
@@ -23,7 +31,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 export PATH="$PATH:/usr/sbin:/sbin"
 fail() { echo "boot: $*" >&2; exit 125; }
 
-fw=bios timeout=90 mem=1024 expect="" failre="" keep=""
+fw=bios timeout=90 mem=1024 expect="" failre="" keep="" varsfile=""
 disks=() sends=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -39,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2 ;;
 	--console) keep=$2 ;;
 	--mem) mem=$2 ;;
+	--vars) varsfile=$2 ;;
 	*) fail "unknown option $1 (see --help)" ;;
 	esac
 	shift 2
@@ -70,20 +79,29 @@ bios) ;;
 uefi)
 	code=/usr/share/OVMF/OVMF_CODE_4M.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
 	[ -r "$code" ] && [ -r "$vars" ] || fail "no OVMF in /usr/share/OVMF (apt-get install ovmf)"
-	cp "$vars" "$dir/vars.fd" || fail "cannot copy $vars"
+	if [ -z "$varsfile" ]; then
+		varsfile=$dir/vars.fd
+		cp "$vars" "$varsfile" || fail "cannot copy $vars"
+	elif [ ! -e "$varsfile" ]; then
+		cp "$vars" "$varsfile" || fail "cannot copy $vars to $varsfile"
+	fi
 	fwargs=(-drive "if=pflash,format=raw,unit=0,file=$code,readonly=on"
-		-drive "if=pflash,format=raw,unit=1,file=$dir/vars.fd")
+		-drive "if=pflash,format=raw,unit=1,file=${varsfile//,/,,}")
 	;;
 *) fail "--firmware bios or uefi, not $fw" ;;
 esac
 
 qdisks=() k=0
 for spec in "${disks[@]}"; do
-	img=${spec%%,*} bi=$k
-	case $spec in *,bootindex=*) bi=${spec##*,bootindex=} ;; esac
+	img=${spec%%,*} bi=$k mode=snapshot=on
+	case $spec in *,bootindex=*) bi=${spec##*,bootindex=}; bi=${bi%%,*} ;; esac
+	case $spec in *,writable | *,writable,*) mode=snapshot=off ;; esac
+	case $spec in *,readonly | *,readonly,*) mode=readonly=on ;; esac
 	[ -e "$img" ] || fail "--disk $spec: no such file"
-	qdisks+=(-drive "if=none,id=d$k,format=raw,file=${img//,/,,},file.locking=off,snapshot=on"
-		-device "virtio-blk-pci,drive=d$k,bootindex=$bi")
+	dev=virtio-blk-pci,drive=d$k
+	[ "$bi" = none ] || dev=$dev,bootindex=$bi
+	qdisks+=(-drive "if=none,id=d$k,format=raw,file=${img//,/,,},file.locking=off,$mode"
+		-device "$dev")
 	k=$((k + 1))
 done
 

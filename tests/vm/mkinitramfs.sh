@@ -44,38 +44,8 @@ mkdir -p "$cache"
 MODULES="virtio_pci virtio_scsi sd_mod loop dm-mod dm-raid raid1 raid10 raid0 dm-mirror dm-snapshot
 	ext4 crc32c_generic vfat nls_cp437 nls_utf8 nls_iso8859-1 $modules_extra"
 
-# The plan of a layer: lines "f DST SRC" (copy), "m DST SRC" (module,
-# decompressed), "l DST TARGET" (symlink), tab-separated; DST is the path
-# in the guest with /bin, /sbin, /lib, /lib64 folded into /usr (the guest
-# is merged-/usr like Debian).
-declare -a plan
-declare -A planned
-canon() { # path -> $C (no subshell: forks are slow here)
-	case $1 in
-	/bin/* | /sbin/* | /lib/* | /lib64/*) C="/usr$1" ;;
-	*) C=$1 ;;
-	esac
-}
-add() { # kind dst src
-	[ -n "${planned[$2]:-}" ] && return 0
-	planned[$2]=1
-	plan+=("$1"$'\t'"$2"$'\t'"$3")
-}
-# A program and every shared library it loads (ldd, with the loader).
-add_elf() { # src dst
-	local src=$1 dst=$2 libs lib
-	add f "$dst" "$src"
-	if libs=$(ldd "$src" 2>/dev/null); then
-		while read -r lib; do
-			case $lib in
-			NOTFOUND:*) vm_die "$src: library ${lib#NOTFOUND:} not found" ;;
-			/*) canon "$lib"; add f "$C" "$lib" ;;
-			esac
-		done < <(echo "$libs" | awk '/=>/ { if ($3 ~ /^\//) print $3; else if ($3 == "not") print "NOTFOUND:" $1; next }
-			$1 ~ /^\// { print $1 }')
-	fi
-}
-hostpath() { command -v "$1" 2>/dev/null; }
+# The plan of a layer and its helpers: plan.sh.
+. "$HERE/plan.sh"
 
 # ---- base layer -------------------------------------------------------
 base_plan() {
@@ -110,22 +80,8 @@ base_plan() {
 		canon "/$n"
 		add l "$C" /usr/bin/busybox
 	done
-	# Modules, in the order modprobe would insert them.
-	local line seen=" " order=""
-	for n in $MODULES; do
-		while read -r line; do
-			# shellcheck disable=SC2086 # split "insmod PATH [ARGS]"
-			set -- $line
-			[ "${1:-}" = insmod ] || continue
-			case $seen in *" $2 "*) continue ;; esac
-			seen="$seen$2 "
-			t=${2%.xz}; t=${t%.zst}; t=${t%.gz}
-			canon "$t"
-			add m "$C" "$2"
-			order="$order$t"$'\n'
-		done < <(modprobe -S "$ver" --show-depends "$n" 2>/dev/null || vm_die "no module $n for $ver")
-	done
-	modorder=$order
+	# shellcheck disable=SC2086 # names
+	plan_modules "$ver" $MODULES
 }
 
 # ---- project layer ----------------------------------------------------
@@ -165,35 +121,9 @@ plan_key() {
 	{
 		echo "$ver ${basekey:-}"
 		printf '%s\n' "${plan[@]}"
-		sha256sum "$0" "$HERE/common.sh" "${srcs[@]}" | cut -c1-64
+		sha256sum "$0" "$HERE/common.sh" "$HERE/plan.sh" "${srcs[@]}" | cut -c1-64
 		echo "${modorder:-}"
 	} | sha256sum | cut -c1-24
-}
-
-stage_plan() { # dir
-	local root=$1 k d s
-	for l in "${plan[@]}"; do
-		IFS=$'\t' read -r k d s <<<"$l"
-		mkdir -p "$root$(dirname "$d")"
-		case $k in
-		f) cp -L --preserve=mode "$s" "$root$d" ;;
-		l) ln -sfn "$s" "$root$d" ;;
-		m)
-			case $s in
-			*.xz) xz -dc "$s" >"$root$d" ;;
-			*.zst) zstd -dcq "$s" >"$root$d" ;;
-			*.gz) gzip -dc "$s" >"$root$d" ;;
-			*) cp "$s" "$root$d" ;;
-			esac
-			;;
-		esac
-	done
-}
-
-pack() { # dir out
-	(cd "$1" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
-		cpio --null -o -H newc -R 0:0 --quiet) >"$2.tmp.$$"
-	mv -f "$2.tmp.$$" "$2"
 }
 
 build_base() { # out
@@ -215,27 +145,11 @@ build_base() { # out
 	depmod -b "$root" "$ver" 2>/dev/null || true
 	echo /usr/lib/x86_64-linux-gnu >"$root/etc/ld.so.conf"
 	ldconfig -r "$root" 2>/dev/null || true
-	local ddf=""
-	lvm lvmconfig --typeconfig default devices/use_devicesfile >/dev/null 2>&1 &&
-		ddf="use_devicesfile = 0"
-	cat >"$root/etc/lvm/lvm.conf" <<CONF
-# Test guest: no udev, no lvmetad, no dmeventd; every /dev/sd* is scanned.
-# The host name is the system ID, as for ivg (lvmsystemid(7)).
-global {
+	guest_lvm_conf "# Test guest: no udev, no lvmetad, no dmeventd; every /dev/sd* is scanned.
+# The host name is the system ID, as for ivg (lvmsystemid(7))." 'global {
 	system_id_source = "uname"
 }
-devices {
-	obtain_device_list_from_udev = 0
-	external_device_info_source = "none"
-	$ddf
-}
-activation {
-	udev_sync = 0
-	udev_rules = 0
-	verify_udev_operations = 0
-	monitoring = 0
-}
-CONF
+' >"$root/etc/lvm/lvm.conf"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 	echo "root:x:0:" >"$root/etc/group"
 	cat >"$root/etc/ivg-vm/env.base" <<'ENV'
@@ -274,7 +188,7 @@ tools=()
 for n in busybox lvm dmsetup mke2fs e2fsck dumpe2fs debugfs tune2fs resize2fs bash sfdisk blkid wipefs; do
 	p=$(hostpath "$n") && tools+=("$p")
 done
-skey=$( { echo "$ver $MODULES"; statsum "$0" "$HERE/common.sh" "$HERE"/guest/* "${tools[@]}" \
+skey=$( { echo "$ver $MODULES"; statsum "$0" "$HERE/common.sh" "$HERE/plan.sh" "$HERE"/guest/* "${tools[@]}" \
 	"/lib/modules/$ver/modules.dep"; } | sha256sum | cut -c1-24)
 ref="$cache/base-$ver-$skey.ref"
 base=""

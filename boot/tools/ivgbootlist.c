@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ivgbootlist.c - show or set the selection order of an IVG's boot disks. */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootlist.h"
+#include "efivar.h"
+#include "ivgvg.h"
+#include "session.h"
+#include "sysid.h"
+
+static const char help[] =
+"Usage: ivgbootlist [options] VG [PV...]\n"
+"\n"
+"Show the selection order of the boot disks of the install VG VG, or,\n"
+"with PVs, set it: the PVs given come first, in that order, the other\n"
+"boot PVs follow in their old order. The order is kept in the VG\n"
+"metadata (PV tags ivg_bootorder_N, which lvm2 keeps), and the GRUB\n"
+"images of every boot disk are rewritten to follow it: each disk boots\n"
+"from its own bootlv leg first, then from the others in this order.\n"
+"A PV is named by its device or image file, its whole disk, or its UUID.\n"
+"\n"
+"Options:\n"
+"      --firmware            also set this UEFI machine's boot entries\n"
+"                            (Boot####) and BootOrder to the boot disks,\n"
+"                            in this order, through efivarfs\n"
+"      --devices LIST        devices or image files to look at\n"
+"      --reportformat json   print the order as JSON\n"
+"  -v, --verbose             say more\n"
+"  -y, --yes                 accepted for LVM compatibility\n"
+"      --help                this help\n"
+"\n"
+"Exit status: 0 done, 3 bad command line, 5 failed (nothing written when\n"
+"the input is bad).\n";
+
+enum { OPT_FIRMWARE = OPT_FIRST_COMMAND_SPECIFIC };
+
+static const struct option longopts[] = {
+	{ "firmware", no_argument, NULL, OPT_FIRMWARE },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "yes", no_argument, NULL, 'y' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct run {
+	const char *vg;
+	char **pvs;
+	size_t n_pvs;
+	bool firmware;
+	struct ivg_bootdisk *disks;
+	size_t n_disks;
+	int list[IVG_MAX_LEGS];
+	size_t n_list;
+	uint16_t fw[IVG_MAX_LEGS];      /* Boot#### per list position */
+	bool fw_set;
+};
+
+static const struct ivg_bootdisk *disk_of(const struct run *u, int leg)
+{
+	for (size_t k = 0; k < u->n_disks; k++)
+		if (u->disks[k].leg == leg)
+			return &u->disks[k];
+	return NULL;
+}
+
+/* The legs named on the command line, each once. */
+static int legs_from_args(struct ivg_ctx *ctx, struct run *u, int *first)
+{
+	for (size_t i = 0; i < u->n_pvs; i++) {
+		int r = ivg_bootlist_find_leg(ctx, u->disks, u->n_disks, u->pvs[i],
+					      &first[i]);
+
+		if (r)
+			return r;
+		for (size_t j = 0; j < i; j++)
+			if (first[j] == first[i])
+				return ivg_err(ctx, EINVAL, "%s: the same boot PV as %s is given twice",
+					       u->pvs[i], u->pvs[j]);
+	}
+	return 0;
+}
+
+/* The firmware entries for the bootable disks, in list order. */
+static int firmware_targets(struct ivg_ctx *ctx, struct run *u,
+			    struct ivg_efi_target *t, size_t *n)
+{
+	int r = ivg_efivar_check(ctx, IVG_EFIVARFS_DIR);
+
+	*n = 0;
+	for (size_t i = 0; !r && i < u->n_list; i++) {
+		const struct ivg_bootdisk *d = disk_of(u, u->list[i]);
+
+		if (!d || !d->bootable)
+			continue;
+		snprintf(t[*n].desc, sizeof(t[*n].desc), "IVG %.40s leg %d", u->vg, d->leg);
+		r = ivg_efi_esp_node(ctx, d->disk, &t[*n].hd);
+		(*n)++;
+	}
+	if (!r && !*n)
+		r = ivg_err(ctx, ENOENT, "Volume group \"%s\" has no bootable disk for the firmware",
+			    u->vg);
+	return r;
+}
+
+static int set_order(struct ivg_ctx *ctx, struct session *s, struct run *u,
+		     const char *dir)
+{
+	char me[IVG_SYSID_MAX + 1];
+	int first[IVG_MAX_LEGS];
+	int r;
+
+	if (u->n_pvs > IVG_MAX_LEGS)
+		return ivg_err(ctx, EINVAL, "%zu PVs given: at most %d", u->n_pvs, IVG_MAX_LEGS);
+	if ((r = legs_from_args(ctx, u, first)))
+		return r;
+	if (s->h->missing)
+		return ivg_err(ctx, ENXIO, "Volume group \"%s\" is partial (%zu PVs missing): nothing written",
+			       u->vg, s->h->missing);
+	if ((r = host_system_id(ctx, me)) || (r = ivg_vg_check_holder(ctx, s->h->vg, me)))
+		return r;
+	if (ivg_vg_exported(s->h->vg))
+		return ivg_err(ctx, EPERM, "Volume group \"%s\" is exported: ivgimport it first",
+			       u->vg);
+	if ((r = ivg_bootlist_set(ctx, s->h->vg, first, u->n_pvs)))
+		return r;
+	/* Everything is built before the first write. */
+	if ((r = ivg_bootlist_build_records(ctx, s->h->vg, dir)))
+		return r;
+	if ((r = ivg_vg_reopen_rw(ctx, s->h)))
+		return r;
+	if ((r = ivg_vg_commit(ctx, s->h->vg)))
+		return r;
+	return ivg_bootlist_install_records(ctx, s->h->vg, dir);
+}
+
+static void print_text(const struct run *u)
+{
+	printf("  Boot list of volume group \"%s\"%s:\n", u->vg,
+	       u->fw_set ? " (also the firmware's boot order)" : "");
+	printf("  %-5s %-8s %-38s %-4s %-28s %s\n", "Order", "PV", "PV UUID", "Leg",
+	       "Disk", u->fw_set ? "Firmware" : "Bootable");
+	for (size_t i = 0; i < u->n_list; i++) {
+		const struct ivg_bootdisk *d = disk_of(u, u->list[i]);
+		char uuid[IVG_UUID_LEN + 7] = "", fw[16];
+
+		if (d && d->pv)
+			ivg_uuid_format(d->pv->id, uuid);
+		snprintf(fw, sizeof(fw), "Boot%04X", u->fw[i]);
+		printf("  %-5zu %-8s %-38s %-4d %-28s %s\n", i + 1,
+		       d && d->pv ? d->pv->name : "?", uuid, u->list[i],
+		       d && d->disk[0] ? d->disk : "[missing]",
+		       d && d->bootable ? (u->fw_set ? fw : "yes") : "no");
+	}
+}
+
+static void jset(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void print_json(const struct run *u)
+{
+	json_object *top = json_object_new_object(), *arr = json_object_new_array(),
+		    *one = json_object_new_object(), *list = json_object_new_array();
+
+	for (size_t i = 0; i < u->n_list; i++) {
+		const struct ivg_bootdisk *d = disk_of(u, u->list[i]);
+		json_object *o = json_object_new_object();
+		char uuid[IVG_UUID_LEN + 7] = "", num[32];
+
+		if (d && d->pv)
+			ivg_uuid_format(d->pv->id, uuid);
+		snprintf(num, sizeof(num), "%zu", i + 1);
+		jset(o, "order", num);
+		jset(o, "vg_name", u->vg);
+		jset(o, "pv_key", d && d->pv ? d->pv->name : "");
+		jset(o, "pv_uuid", uuid);
+		snprintf(num, sizeof(num), "%d", u->list[i]);
+		jset(o, "leg", num);
+		jset(o, "disk", d ? d->disk : "");
+		jset(o, "bootable", d && d->bootable ? "yes" : "no");
+		snprintf(num, sizeof(num), "Boot%04X", u->fw[i]);
+		jset(o, "firmware_entry", u->fw_set && d && d->bootable ? num : "");
+		json_object_array_add(list, o);
+	}
+	json_object_object_add(one, "bootlist", list);
+	json_object_array_add(arr, one);
+	json_object_object_add(top, "report", arr);
+	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(top);
+}
+
+static int set_firmware(struct ivg_ctx *ctx, struct run *u,
+			const struct ivg_efi_target *t, size_t nt)
+{
+	uint16_t nums[IVG_MAX_LEGS];
+	size_t j = 0;
+	int r = ivg_efi_set_boot(ctx, IVG_EFIVARFS_DIR, t, nt, nums);
+
+	for (size_t i = 0; !r && i < u->n_list; i++) {
+		const struct ivg_bootdisk *d = disk_of(u, u->list[i]);
+
+		if (d && d->bootable)
+			u->fw[i] = nums[j++];
+	}
+	u->fw_set = !r;
+	return r;
+}
+
+static int run(struct ivg_ctx *ctx, const struct opts *o, struct run *u)
+{
+	struct ivg_efi_target t[IVG_MAX_LEGS];
+	struct session s = { 0 };
+	char dir[4096] = "";
+	size_t nt = 0;
+	int r = session_open(ctx, o, u->vg, &s);
+
+	if (!r) {
+		session_warn(&s);
+		r = ivg_bootdisks(ctx, s.h->vg, &u->disks, &u->n_disks);
+	}
+	/* The firmware's side is checked before anything is written. */
+	if (!r && u->firmware && !(r = ivg_bootlist_get(ctx, s.h->vg, u->list, &u->n_list)))
+		r = firmware_targets(ctx, u, t, &nt);
+	if (!r && u->n_pvs)
+		r = ivg_workdir_make(ctx, getenv("TMPDIR"), "ivgbootlist", dir, sizeof(dir));
+	if (!r && u->n_pvs)
+		r = set_order(ctx, &s, u, dir);
+	if (!r)
+		r = ivg_bootlist_get(ctx, s.h->vg, u->list, &u->n_list);
+	/* The firmware last, from the order now in the metadata. */
+	if (!r && u->firmware)
+		r = firmware_targets(ctx, u, t, &nt);
+	if (!r && u->firmware)
+		r = set_firmware(ctx, u, t, nt);
+	if (!r && o->json)
+		print_json(u);
+	else if (!r)
+		print_text(u);
+	ivg_workdir_remove(dir);
+	free(u->disks);
+	session_close(&s);
+	return r;
+}
+
+int cmd_ivgbootlist(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct run u = { 0 };
+	int c, r, rc = ECMD_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
+		if ((r = common_opt(ctx, &o, c, optarg, "ivgbootlist")) > 0)
+			continue;
+		if (r < 0)
+			goto bad;
+		if (c == OPT_FIRMWARE) {
+			u.firmware = true;
+		} else if (c == OPT_HELP) {
+			print_help(help);
+			goto out;
+		} else {
+			usage_error("ivgbootlist", "unknown option");
+			goto bad;
+		}
+	}
+	if (optind >= argc) {
+		usage_error("ivgbootlist", "a VG name is needed");
+		goto bad;
+	}
+	u.vg = argv[optind++];
+	if (check_vg_name("ivgbootlist", u.vg))
+		goto bad;
+	u.pvs = argv + optind;
+	u.n_pvs = (size_t)(argc - optind);
+	if (run(ctx, &o, &u))
+		rc = fail(ctx);
+	goto out;
+bad:
+	rc = EINVALID_CMD_LINE;
+out:
+	opts_free(&o);
+	return rc;
+}

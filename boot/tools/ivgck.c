@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ivgck.c - check (and repair) bootlv's legs and every disk's boot records. */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ck.h"
+#include "ivgvg.h"
+#include "session.h"
+#include "sysid.h"
+
+static const char help[] =
+"Usage: ivgck [options] VG\n"
+"\n"
+"Check what makes the disks of the install VG VG boot: every leg of\n"
+"bootlv against its manifest (the SHA-256 of every file), and on every\n"
+"boot disk sector 0 (GRUB's boot.img), core.img in the BIOS boot\n"
+"partition and \\EFI\\BOOT\\BOOTX64.EFI on the ESP, against what ivgmkboot\n"
+"writes for that disk. Writes nothing unless --repair is given.\n"
+"\n"
+"Options:\n"
+"      --repair              copy a healthy leg onto the damaged legs (all\n"
+"                            at once) and rewrite damaged boot records\n"
+"      --devices LIST        devices or image files to look at\n"
+"      --reportformat json   print the report as JSON\n"
+"  -v, --verbose             say more\n"
+"  -y, --yes                 do not ask before repairing\n"
+"      --help                this help\n"
+"\n"
+"Exit status: 0 healthy (or repaired), 3 bad command line, 5 damage found\n"
+"(or the check failed).\n";
+
+enum { OPT_REPAIR = OPT_FIRST_COMMAND_SPECIFIC };
+
+static const struct option longopts[] = {
+	{ "repair", no_argument, NULL, OPT_REPAIR },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "yes", no_argument, NULL, 'y' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const json_keys[IVG_CK_ITEMS] = {
+	"leg", "sector0", "core_img", "bootx64_efi",
+};
+
+static void jset(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void print_json(const char *vg, const struct ivg_ck *ck, bool repaired)
+{
+	json_object *top = json_object_new_object(), *arr = json_object_new_array(),
+		    *one = json_object_new_object(), *list = json_object_new_array();
+	char num[32];
+
+	for (size_t k = 0; k < ck->n; k++) {
+		const struct ivg_ck_disk *c = &ck->v[k];
+		json_object *o = json_object_new_object();
+		char uuid[IVG_UUID_LEN + 7] = "", key[64];
+
+		if (c->d->pv)
+			ivg_uuid_format(c->d->pv->id, uuid);
+		jset(o, "vg_name", vg);
+		jset(o, "pv_uuid", uuid);
+		jset(o, "disk", c->d->disk);
+		snprintf(num, sizeof(num), "%d", c->d->leg);
+		jset(o, "leg_number", num);
+		for (int i = 0; i < IVG_CK_ITEMS; i++) {
+			jset(o, json_keys[i], ivg_ck_state_name(c->item[i].state));
+			snprintf(key, sizeof(key), "%s_msg", json_keys[i]);
+			jset(o, key, c->item[i].msg);
+		}
+		json_object_array_add(list, o);
+	}
+	json_object_object_add(one, "bootcheck", list);
+	json_object_array_add(arr, one);
+	json_object_object_add(top, "report", arr);
+	snprintf(num, sizeof(num), "%zu", ck->problems);
+	jset(top, "problems", num);
+	jset(top, "repaired", repaired ? "yes" : "no");
+	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(top);
+}
+
+static void print_text(const char *vg, const struct ivg_ck *ck)
+{
+	for (size_t k = 0; k < ck->n; k++) {
+		const struct ivg_ck_disk *c = &ck->v[k];
+
+		printf("  Disk %s (PV %s, bootlv leg %d):\n",
+		       c->d->disk[0] ? c->d->disk : "[missing]",
+		       c->d->pv ? c->d->pv->name : "?", c->d->leg);
+		for (int i = 0; i < IVG_CK_ITEMS; i++)
+			printf("    %-32s %s%s%s\n", ivg_ck_item_name(i),
+			       ivg_ck_state_name(c->item[i].state),
+			       c->item[i].state != IVG_CK_OK && c->item[i].msg[0] ? ": " : "",
+			       c->item[i].state != IVG_CK_OK ? c->item[i].msg : "");
+	}
+	if (ck->problems)
+		printf("  Volume group \"%s\": %zu problem(s) with its boot disks.\n",
+		       vg, ck->problems);
+	else
+		printf("  Volume group \"%s\": every bootlv leg and boot record is healthy.\n", vg);
+}
+
+/* The checks a repair must pass before it writes. */
+static int may_repair(struct ivg_ctx *ctx, const struct opts *o,
+		      struct session *s, const char *vg)
+{
+	char me[IVG_SYSID_MAX + 1];
+	int r;
+
+	if (s->h->missing)
+		return ivg_err(ctx, ENXIO, "Volume group \"%s\" is partial (%zu PVs missing): nothing repaired",
+			       vg, s->h->missing);
+	if ((r = host_system_id(ctx, me)) || (r = ivg_vg_check_holder(ctx, s->h->vg, me)))
+		return r;
+	if (!confirm(o, "Repair the damaged legs and boot records?"))
+		return ivg_err(ctx, ECANCELED, "Volume group \"%s\" not repaired", vg);
+	return ivg_vg_reopen_rw(ctx, s->h);
+}
+
+static int run(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
+	       bool repair, bool *healthy)
+{
+	struct session s = { 0 };
+	struct ivg_ck ck = { 0 };
+	char dir[4096] = "";
+	bool repaired = false;
+	int last = -1;
+	int r = session_open(ctx, o, vg, &s);
+
+	if (!r) {
+		session_warn(&s);
+		r = ivg_workdir_make(ctx, getenv("TMPDIR"), "ivgck", dir, sizeof(dir));
+	}
+	if (!r)
+		r = ivg_ck_run(ctx, s.h->vg, dir, &ck);
+	if (!r && repair && ck.problems) {
+		if (!o->json)
+			print_text(vg, &ck);
+		r = may_repair(ctx, o, &s, vg);
+		if (!r)
+			r = ivg_ck_repair(ctx, s.h->vg, dir, &ck,
+					  isatty(1) && !o->json ? bootlv_progress_bar : NULL,
+					  &last);
+		/* Judge the result by checking again. */
+		ivg_ck_free(&ck);
+		if (!r)
+			r = ivg_ck_run(ctx, s.h->vg, dir, &ck);
+		repaired = !r;
+		if (!r && !o->json)
+			printf("  After the repair:\n");
+	}
+	if (!r && o->json)
+		print_json(vg, &ck, repaired);
+	else if (!r)
+		print_text(vg, &ck);
+	*healthy = !r && !ck.problems;
+	ivg_ck_free(&ck);
+	ivg_workdir_remove(dir);
+	session_close(&s);
+	return r;
+}
+
+int cmd_ivgck(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	struct opts o = { 0 };
+	bool repair = false, healthy = false;
+	int c, r, rc = ECMD_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
+		if ((r = common_opt(ctx, &o, c, optarg, "ivgck")) > 0)
+			continue;
+		if (r < 0)
+			goto bad;
+		if (c == OPT_REPAIR) {
+			repair = true;
+		} else if (c == OPT_HELP) {
+			print_help(help);
+			goto out;
+		} else {
+			usage_error("ivgck", "unknown option");
+			goto bad;
+		}
+	}
+	if (argc - optind != 1) {
+		usage_error("ivgck", "exactly one VG name is needed");
+		goto bad;
+	}
+	if (check_vg_name("ivgck", argv[optind]))
+		goto bad;
+	if (repair)
+		catch_interrupts(ctx);     /* a leg copy stops cleanly */
+	if (run(ctx, &o, argv[optind], repair, &healthy))
+		rc = fail(ctx);
+	else if (!healthy)
+		rc = ECMD_FAILED;
+	goto out;
+bad:
+	rc = EINVALID_CMD_LINE;
+out:
+	opts_free(&o);
+	return rc;
+}

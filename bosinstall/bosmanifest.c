@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* bosmanifest.c - a BOS image's manifest as JSON (json-c), and its name. */
+#define _GNU_SOURCE             /* timegm */
+#include "bosstore.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *bos_format_name(enum bos_format f)
+{
+	return f == BOS_FMT_RAW ? "raw" : f == BOS_FMT_TAR ? "tar" : "auto";
+}
+
+int bos_format_parse(struct ivg_ctx *ctx, const char *s, enum bos_format *f)
+{
+	if (!strcmp(s, "tar"))
+		*f = BOS_FMT_TAR;
+	else if (!strcmp(s, "raw"))
+		*f = BOS_FMT_RAW;
+	else
+		return ivg_err(ctx, EINVAL, "\"%s\" is not a BOS format (tar or raw)", s);
+	return 0;
+}
+
+/* lvm2 refuses LV names holding these (its sub-LV suffixes). */
+static const char *const reserved[] = {
+	"_cdata", "_cmeta", "_corig", "_cpool", "_cvol", "_wcorig", "_iorig",
+	"_imeta", "_mimage", "_mlog", "_pmspare", "_rimage", "_rmeta",
+	"_tdata", "_tmeta", "_vdata", "_vorigin", "_vdo",
+};
+
+int bos_name_check(struct ivg_ctx *ctx, const char *name)
+{
+	char shown[4 * BOS_NAME_MAX + 8];
+	size_t len = strlen(name), o = 0;
+	bool bad = !len || len > BOS_NAME_MAX || name[0] == '-' || name[0] == '.';
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		bad |= !(*p < 0x80 && (isalnum(*p) || strchr("._+-", *p)));
+		if (p - (const unsigned char *)name < BOS_NAME_MAX)
+			o += (size_t)snprintf(shown + o, sizeof(shown) - o,
+					      *p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\' ?
+					      "\\x%02x" : "%c", *p);
+	}
+	shown[o] = 0;
+	if (len > BOS_NAME_MAX)
+		snprintf(shown + o, sizeof(shown) - o, "...");
+	if (bad)
+		return ivg_err(ctx, EINVAL, "BOS name \"%s\" is not valid: use 1 to %d of A-Z a-z 0-9 . _ + -, not starting with - or .",
+			       shown, BOS_NAME_MAX);
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++)
+		if (strstr(name, reserved[i]))
+			return ivg_err(ctx, EINVAL, "BOS name \"%s\" is not valid: it holds \"%s\", which lvm2 reserves in LV names",
+				       name, reserved[i]);
+	return 0;
+}
+
+static void put_str(struct json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, json_object_new_string(v));
+}
+
+int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
+			char **text, size_t *len)
+{
+	struct json_object *o = json_object_new_object();
+	time_t t = (time_t)m->added;
+	struct tm tm;
+	char when[32];
+	const char *s;
+
+	if (!o)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	put_str(o, "name", m->name);
+	put_str(o, "format", bos_format_name(m->format));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)m->size));
+	put_str(o, "sha256", m->sha256);
+	put_str(o, "kernel", m->kernel);
+	put_str(o, "added", when);
+	put_str(o, m->format == BOS_FMT_RAW ? "lv" : "file", m->data);
+	put_str(o, "source", m->source);
+	if (m->format == BOS_FMT_TAR)
+		put_str(o, "compression", m->compression);
+	put_str(o, "ivg_version", IVG_VERSION);
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					   JSON_C_TO_STRING_NOSLASHESCAPE);
+	*len = strlen(s) + 1;
+	*text = malloc(*len + 1);
+	if (*text) {
+		memcpy(*text, s, *len - 1);
+		memcpy(*text + *len - 1, "\n", 2);
+	}
+	json_object_put(o);
+	return *text ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+}
+
+/* A string member into out[len]; false when missing, not a string or too long. */
+static bool get_str(struct json_object *o, const char *key, char *out,
+		    size_t len)
+{
+	struct json_object *v;
+	const char *s;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return false;
+	s = json_object_get_string(v);
+	if (strlen(s) >= len)
+		return false;
+	strcpy(out, s);
+	return true;
+}
+
+static bool get_time(struct json_object *o, const char *key, int64_t *t)
+{
+	char s[32], *end;
+	struct tm tm = { 0 };
+
+	if (!get_str(o, key, s, sizeof(s)) ||
+	    !(end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) || *end)
+		return false;
+	*t = (int64_t)timegm(&tm);
+	return true;
+}
+
+static bool sha_ok(const char *s)
+{
+	if (strlen(s) != 64)
+		return false;
+	for (; *s; s++)
+		if (!strchr("0123456789abcdef", *s))
+			return false;
+	return true;
+}
+
+int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
+		       const char *text, size_t len, struct bos_manifest *m)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o = tok ? json_tokener_parse_ex(tok, text, (int)len) : NULL, *v;
+	char fmt[8];
+	const char *bad = NULL;
+	struct ivg_ctx scratch;
+
+	*m = (struct bos_manifest){ 0 };
+	ivg_ctx_init(&scratch);
+	if (!o || !json_object_is_type(o, json_type_object))
+		bad = "not a JSON object";
+	else if (!get_str(o, "name", m->name, sizeof(m->name)) ||
+		 bos_name_check(&scratch, m->name))
+		bad = "\"name\"";
+	else if (!get_str(o, "format", fmt, sizeof(fmt)) ||
+		 bos_format_parse(&scratch, fmt, &m->format))
+		bad = "\"format\"";
+	else if (!json_object_object_get_ex(o, "size", &v) ||
+		 !json_object_is_type(v, json_type_int) ||
+		 json_object_get_int64(v) < 0)
+		bad = "\"size\"";
+	else if (!get_str(o, "sha256", m->sha256, sizeof(m->sha256)) ||
+		 !sha_ok(m->sha256))
+		bad = "\"sha256\"";
+	else if (!get_str(o, "kernel", m->kernel, sizeof(m->kernel)))
+		bad = "\"kernel\"";
+	else if (!get_time(o, "added", &m->added))
+		bad = "\"added\"";
+	else if (!get_str(o, m->format == BOS_FMT_RAW ? "lv" : "file", m->data,
+			  sizeof(m->data)) || !*m->data)
+		bad = m->format == BOS_FMT_RAW ? "\"lv\"" : "\"file\"";
+	if (!bad) {
+		m->size = (uint64_t)json_object_get_int64(v);
+		get_str(o, "source", m->source, sizeof(m->source));
+		get_str(o, "compression", m->compression, sizeof(m->compression));
+	}
+	if (o)
+		json_object_put(o);
+	if (tok)
+		json_tokener_free(tok);
+	if (bad)
+		return ivg_err(ctx, EINVAL, "%s: not a BOS manifest: %s is missing or not valid",
+			       what, bad);
+	return 0;
+}

@@ -1,0 +1,673 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* bosstore.c - an IVG's BOS images: list, add, remove (bosstore.h). */
+#include "bosstore.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "ivgvg.h"
+#include "lvio.h"
+#include "oppfs.h"
+#include "src.h"
+
+enum { CHUNK = 4 << 20, MANIFEST_MAX = 64 << 10, ID_LEN = 8 };
+
+struct bos_store {
+	struct ivg_vg *vg;
+	struct opp_fs *fs;
+	bool rw;
+};
+
+int bos_store_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
+		   struct bos_store **out)
+{
+	struct bos_store *st = calloc(1, sizeof(*st));
+	int r;
+
+	*out = NULL;
+	if (!st)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	st->vg = vg;
+	st->rw = rw;
+	if ((r = opp_fs_open_lv(ctx, vg, IVG_BOSFS, rw, &st->fs))) {
+		free(st);
+		return r;
+	}
+	*out = st;
+	return 0;
+}
+
+int bos_store_close(struct ivg_ctx *ctx, struct bos_store *st)
+{
+	int r;
+
+	if (!st)
+		return 0;
+	r = opp_fs_close(ctx, st->fs);
+	free(st);
+	return r;
+}
+
+struct ivg_vg *bos_store_vg(const struct bos_store *st)
+{
+	return st->vg;
+}
+
+const char *bos_store_where(const struct bos_store *st)
+{
+	return opp_fs_where(st->fs);
+}
+
+static void manifest_path(const char *name, char *out, size_t len)
+{
+	snprintf(out, len, "%s/%s.json", BOS_MANIFEST_DIR, name);
+}
+
+int bos_store_get(struct ivg_ctx *ctx, struct bos_store *st,
+		  const char *name, struct bos_manifest *m)
+{
+	char path[128], what[700], *text = NULL;
+	size_t len;
+	int r;
+
+	if ((r = bos_name_check(ctx, name)))
+		return r;
+	manifest_path(name, path, sizeof(path));
+	if (!opp_fs_exists(st->fs, path))
+		return ivg_err(ctx, ENOENT, "BOS \"%s\" not found in volume group \"%s\"",
+			       name, st->vg->name);
+	if ((r = opp_fs_read(ctx, st->fs, path, MANIFEST_MAX, &text, &len)))
+		return r;
+	snprintf(what, sizeof(what), "%s: %s", bos_store_where(st), path);
+	r = bos_manifest_parse(ctx, what, text, len, m);
+	free(text);
+	if (!r && strcmp(m->name, name))
+		r = ivg_err(ctx, EINVAL, "%s: names BOS \"%s\", not \"%s\"", what,
+			    m->name, name);
+	return r;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+static int add_problem(struct bos_list *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int add_problem(struct bos_list *l, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return opp_names_add(&l->problems, &l->n_problems, line, strlen(line));
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct bos_manifest *)a)->name,
+		      ((const struct bos_manifest *)b)->name);
+}
+
+/* "NAME.json" -> NAME in out; false for anything else. */
+static bool manifest_stem(const char *file, char *out, size_t len)
+{
+	size_t n = strlen(file);
+
+	if (n <= 5 || n - 5 >= len || strcmp(file + n - 5, ".json") || file[0] == '.')
+		return false;
+	memcpy(out, file, n - 5);
+	out[n - 5] = 0;
+	return true;
+}
+
+static bool data_present(struct bos_store *st, const struct bos_manifest *m)
+{
+	if (m->format == BOS_FMT_RAW)
+		return ivg_vg_lv(st->vg, m->data) != NULL;
+	return opp_fs_exists(st->fs, m->data);
+}
+
+/* The manifests of manifests/, read one by one. */
+static int read_manifests(struct ivg_ctx *ctx, struct bos_store *st,
+			  struct bos_list *l, char ***badnames, size_t *n_bad,
+			  char ***strays, size_t *n_strays)
+{
+	char **files = NULL, name[BOS_NAME_MAX + 16];
+	size_t n = 0;
+	int r = 0;
+
+	if (!opp_fs_exists(st->fs, BOS_MANIFEST_DIR))
+		return 0;
+	if ((r = opp_fs_list(ctx, st->fs, BOS_MANIFEST_DIR, &files, &n)))
+		return r;
+	l->v = calloc(n + 1, sizeof(*l->v));
+	if (!l->v)
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; !r && i < n; i++) {
+		struct ivg_ctx one;
+
+		ivg_ctx_init(&one);
+		if (!manifest_stem(files[i], name, sizeof(name))) {
+			/* A temporary name left by a crash (mounted bosfs). */
+			char path[600];
+
+			snprintf(path, sizeof(path), "%s/%s", BOS_MANIFEST_DIR, files[i]);
+			r = opp_names_add(strays, n_strays, path, strlen(path));
+			continue;
+		}
+		if (bos_store_get(&one, st, name, &l->v[l->n])) {
+			l->bad++;
+			r = add_problem(l, "%s", ivg_errmsg(&one));
+			if (!r)
+				r = opp_names_add(badnames, n_bad, name, strlen(name));
+			continue;
+		}
+		if (!data_present(st, &l->v[l->n])) {
+			l->missing++;
+			r = add_problem(l, "BOS \"%s\": its data (%s %s) is missing",
+					name, l->v[l->n].format == BOS_FMT_RAW ? "LV" : "file",
+					l->v[l->n].data);
+		}
+		l->n++;
+	}
+	opp_names_free(files, n);
+	if (r)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	qsort(l->v, l->n, sizeof(*l->v), by_name);
+	return 0;
+}
+
+static bool named(const struct bos_list *l, const char *data)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].data, data))
+			return true;
+	return false;
+}
+
+/* Data of a manifest that could not be read is not an orphan. */
+static bool of_bad(char **bad, size_t n_bad, const char *file)
+{
+	for (size_t i = 0; i < n_bad; i++) {
+		size_t len = strlen(bad[i]);
+
+		if (!strncmp(file, bad[i], len) && file[len] == '.')
+			return true;
+	}
+	return false;
+}
+
+static int find_orphans(struct bos_store *st, struct bos_list *l,
+			char **bad, size_t n_bad, char ***files, size_t *nf,
+			char ***lvs, size_t *nl)
+{
+	struct ivg_ctx scratch;
+	char **names = NULL, path[512];
+	size_t n = 0;
+	int r = 0;
+
+	ivg_ctx_init(&scratch);
+	if (opp_fs_exists(st->fs, BOS_IMAGE_DIR) &&
+	    !opp_fs_list(&scratch, st->fs, BOS_IMAGE_DIR, &names, &n)) {
+		for (size_t i = 0; !r && i < n; i++) {
+			snprintf(path, sizeof(path), "%s/%s", BOS_IMAGE_DIR, names[i]);
+			if (!named(l, path) && !of_bad(bad, n_bad, names[i]))
+				r = opp_names_add(files, nf, path, strlen(path));
+		}
+		opp_names_free(names, n);
+	}
+	for (size_t i = 0; !r && i < st->vg->lv_count; i++) {
+		const struct ivg_lv *lv = st->vg->lvs[i];
+
+		if (ivg_strlist_has(&lv->tags, BOS_LV_TAG) && !named(l, lv->name) &&
+		    !of_bad(bad, n_bad, lv->name + strlen(BOS_LV_PREFIX)))
+			r = opp_names_add(lvs, nl, lv->name, strlen(lv->name));
+	}
+	return r;
+}
+
+static int list_all(struct ivg_ctx *ctx, struct bos_store *st,
+		    struct bos_list *l, char ***files, size_t *nf,
+		    char ***lvs, size_t *nl)
+{
+	char **bad = NULL;
+	size_t n_bad = 0;
+	int r;
+
+	*l = (struct bos_list){ 0 };
+	r = read_manifests(ctx, st, l, &bad, &n_bad, files, nf);
+	if (!r && find_orphans(st, l, bad, n_bad, files, nf, lvs, nl))
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; !r && i < *nf; i++)
+		r = add_problem(l, "%s: %s is named by no manifest (an orphan left by an interrupted command; the next bosadd or bosrm removes it)",
+				bos_store_where(st), (*files)[i]);
+	for (size_t i = 0; !r && i < *nl; i++)
+		r = add_problem(l, "LV %s/%s is named by no manifest (an orphan left by an interrupted command; the next bosadd or bosrm removes it)",
+				st->vg->name, (*lvs)[i]);
+	l->orphans += *nf + *nl;
+	opp_names_free(bad, n_bad);
+	if (r) {
+		bos_list_free(l);
+		return r < 0 && r != -ENOMEM ? r : ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int bos_store_list(struct ivg_ctx *ctx, struct bos_store *st,
+		   struct bos_list *l)
+{
+	char **files = NULL, **lvs = NULL;
+	size_t nf = 0, nl = 0;
+	int r = list_all(ctx, st, l, &files, &nf, &lvs, &nl);
+
+	opp_names_free(files, nf);
+	opp_names_free(lvs, nl);
+	return r;
+}
+
+void bos_list_free(struct bos_list *l)
+{
+	free(l->v);
+	opp_names_free(l->problems, l->n_problems);
+	*l = (struct bos_list){ 0 };
+}
+
+/* ---- removing ----------------------------------------------------------- */
+
+/* Drop LVs from the model and commit; on failure the model is restored
+ * by the caller's reopen (the VG on disk is unchanged). */
+static int remove_lvs(struct ivg_ctx *ctx, struct bos_store *st,
+		      char *const *lvs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ivg_vg_remove_lv(st->vg, lvs[i]))
+			return ivg_err(ctx, ENOENT, "LV %s/%s is gone", st->vg->name, lvs[i]);
+	return n ? ivg_vg_commit(ctx, st->vg) : 0;
+}
+
+int bos_store_cleanup(struct ivg_ctx *ctx, struct bos_store *st,
+		      size_t *removed)
+{
+	struct bos_list l;
+	char **files = NULL, **lvs = NULL;
+	size_t nf = 0, nl = 0;
+	int r = list_all(ctx, st, &l, &files, &nf, &lvs, &nl);
+
+	if (!r)
+		bos_list_free(&l);
+	for (size_t i = 0; !r && i < nf; i++) {
+		ivg_info(ctx, "%s: removing the orphan %s", bos_store_where(st), files[i]);
+		r = opp_fs_unlink(ctx, st->fs, files[i]);
+	}
+	if (!r && nf)
+		r = opp_fs_sync(ctx, st->fs);
+	if (!r && nl) {
+		for (size_t i = 0; i < nl; i++)
+			ivg_info(ctx, "removing the orphan LV %s/%s", st->vg->name, lvs[i]);
+		r = remove_lvs(ctx, st, lvs, nl);
+	}
+	if (!r && removed)
+		*removed = nf + nl;
+	opp_names_free(files, nf);
+	opp_names_free(lvs, nl);
+	return r;
+}
+
+int bos_store_remove(struct ivg_ctx *ctx, struct bos_store *st,
+		     char *const *names, size_t n)
+{
+	struct bos_manifest *m = calloc(n + 1, sizeof(*m));
+	char path[128], **lvs = NULL;
+	size_t nl = 0;
+	int r = m ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+
+	for (size_t i = 0; !r && i < n; i++)
+		r = bos_store_get(ctx, st, names[i], &m[i]);
+	for (size_t i = 0; !r && i < n; i++)
+		for (size_t j = 0; !r && j < i; j++)
+			if (!strcmp(names[i], names[j]))
+				r = ivg_err(ctx, EINVAL, "BOS \"%s\" is named twice", names[i]);
+	/* Manifests first: a crash after this leaves orphans, never a
+	 * manifest naming data that is half gone. */
+	for (size_t i = 0; !r && i < n; i++) {
+		manifest_path(m[i].name, path, sizeof(path));
+		r = opp_fs_unlink(ctx, st->fs, path);
+	}
+	if (!r)
+		r = opp_fs_sync(ctx, st->fs);
+	for (size_t i = 0; !r && i < n; i++) {
+		if (m[i].format == BOS_FMT_RAW) {
+			if (ivg_vg_lv(st->vg, m[i].data) &&
+			    opp_names_add(&lvs, &nl, m[i].data, strlen(m[i].data)))
+				r = ivg_err(ctx, ENOMEM, "out of memory");
+		} else if (opp_fs_exists(st->fs, m[i].data)) {
+			r = opp_fs_unlink(ctx, st->fs, m[i].data);
+		}
+	}
+	if (!r)
+		r = opp_fs_sync(ctx, st->fs);
+	if (!r)
+		r = remove_lvs(ctx, st, lvs, nl);
+	opp_names_free(lvs, nl);
+	free(m);
+	return r;
+}
+
+/* ---- adding ------------------------------------------------------------- */
+
+static void lv_name_for(const char *name, const char *id, char *out, size_t len)
+{
+	snprintf(out, len, "%s%s_%s", BOS_LV_PREFIX, name, id);
+}
+
+static uint64_t extents_for(const struct ivg_vg *vg, uint64_t bytes)
+{
+	uint64_t ext = (uint64_t)vg->extent_size * 512;
+
+	return (bytes + ext - 1) / ext;
+}
+
+int bos_store_add_check(struct ivg_ctx *ctx, struct bos_store *st,
+			const char *name, const struct bos_image *img,
+			const struct bos_add_opts *o)
+{
+	char path[128], lv[IVG_NAME_MAX + 1];
+	struct ivg_freemap *fm;
+	uint64_t need, have;
+	int r;
+
+	if ((r = bos_name_check(ctx, name)))
+		return r;
+	manifest_path(name, path, sizeof(path));
+	if (!o->replace && opp_fs_exists(st->fs, path))
+		return ivg_err(ctx, EEXIST, "BOS \"%s\" exists already in volume group \"%s\": use --replace to replace it",
+			       name, st->vg->name);
+	if (img->format == BOS_FMT_TAR) {
+		need = img->size + (1 << 20);
+		have = opp_fs_free_bytes(st->fs);
+		if (need > have)
+			return ivg_err(ctx, ENOSPC, "%s: %llu bytes do not fit in %s (%llu bytes free)",
+				       img->path, (unsigned long long)img->size,
+				       bos_store_where(st), (unsigned long long)have);
+		return 0;
+	}
+	lv_name_for(name, "XXXXXXXX", lv, sizeof(lv));
+	if (strlen(st->vg->name) + strlen(lv) > 124)
+		return ivg_err(ctx, EINVAL, "BOS name \"%s\" is too long for volume group \"%s\": its LV %s would make VG and LV names longer than 124 bytes",
+			       name, st->vg->name, lv);
+	if ((r = ivg_freemap_build(ctx, st->vg, &fm)))
+		return r;
+	need = extents_for(st->vg, img->size);
+	have = ivg_freemap_total_free(fm);
+	ivg_freemap_free(fm);
+	if (need > have)
+		return ivg_err(ctx, ENOSPC, "%s: %llu bytes do not fit in volume group \"%s\": %llu extents needed, %llu free",
+			       img->path, (unsigned long long)img->size, st->vg->name,
+			       (unsigned long long)need, (unsigned long long)have);
+	return 0;
+}
+
+/* The host file as a stream, with progress. */
+struct feed {
+	int fd;
+	const struct bos_add_opts *o;
+	uint64_t done, total;
+	const char *path;
+};
+
+static int feed_read(struct ivg_ctx *ctx, void *arg, void *buf, size_t len,
+		     size_t *got)
+{
+	struct feed *f = arg;
+	ssize_t n;
+
+	do
+		n = read(f->fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ivg_err(ctx, errno, "%s: %s", f->path, strerror(errno));
+	*got = (size_t)n;
+	f->done += (uint64_t)n;
+	if (f->o->progress)
+		f->o->progress(f->o->progress_arg, f->done, f->total);
+	return 0;
+}
+
+static int changed(struct ivg_ctx *ctx, const struct bos_image *img,
+		   const char *sha)
+{
+	return ivg_err(ctx, EAGAIN, "%s: the file changed while it was added (SHA-256 %s when checked, %s when copied): nothing added",
+		       img->path, img->sha256, sha);
+}
+
+static int add_tar(struct ivg_ctx *ctx, struct bos_store *st,
+		   struct bos_image *img, struct opp_src *src,
+		   struct bos_manifest *m)
+{
+	struct opp_staged *sd = NULL;
+	int r = opp_fs_stage(ctx, st->fs, m->data, src, &sd);
+
+	if (!r && strcmp(src->sha256, img->sha256))
+		r = changed(ctx, img, src->sha256);
+	/* Blocks and bitmaps on disk before the name (oppfs.h). */
+	if (!r)
+		r = opp_fs_sync(ctx, st->fs);
+	if (!r)
+		r = opp_fs_publish(ctx, st->fs, sd, m->data, false);
+	if (r) {
+		opp_fs_unstage(st->fs, sd);
+		return r;
+	}
+	return opp_fs_sync(ctx, st->fs);
+}
+
+static int copy_to_lv(struct ivg_ctx *ctx, struct ivg_lvio *io,
+		      struct opp_src *src, uint64_t size)
+{
+	char *buf = malloc(CHUNK);
+	uint64_t off = 0;
+	size_t got = CHUNK;
+	int r = buf ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+
+	while (!r && got == CHUNK && off < size) {
+		r = opp_src_read(ctx, src, buf, CHUNK, &got);
+		if (!r && got)
+			r = ivg_lvio_pwrite(ctx, io, buf, got, off);
+		off += got;
+	}
+	free(buf);
+	if (!r && off != size)
+		r = ivg_err(ctx, EAGAIN, "%s: the file changed size while it was added", src->what);
+	return r;
+}
+
+static int add_raw(struct ivg_ctx *ctx, struct bos_store *st,
+		   struct bos_image *img, struct opp_src *src,
+		   struct bos_manifest *m)
+{
+	struct ivg_lvio *io = NULL;
+	struct ivg_lv *lv;
+	char sha[OPP_SHA256_HEX];
+	int r = ivg_lv_create_linear(ctx, st->vg, m->data,
+				     extents_for(st->vg, img->size), NULL, 0, &lv);
+
+	if (r)
+		return r;
+	if ((r = ivg_strlist_add(&lv->tags, BOS_LV_TAG)) ||
+	    (r = ivg_vg_commit(ctx, st->vg))) {
+		ivg_vg_remove_lv(st->vg, m->data);
+		return r ? r : ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	r = ivg_lvio_open(ctx, st->vg, m->data, -1, &io);
+	if (!r)
+		r = copy_to_lv(ctx, io, src, img->size);
+	if (!r)
+		r = opp_src_finish(ctx, src, sha);
+	if (!r)
+		r = ivg_lvio_sync(ctx, io);
+	ivg_lvio_close(io);
+	if (r) {
+		struct ivg_ctx scratch;
+
+		ivg_ctx_init(&scratch);
+		if (!ivg_vg_remove_lv(st->vg, m->data))
+			ivg_vg_commit(&scratch, st->vg);
+		return r;
+	}
+	snprintf(img->sha256, sizeof(img->sha256), "%s", sha);
+	return 0;
+}
+
+static void fill_manifest(const char *name, const struct bos_image *img,
+			  struct bos_manifest *m)
+{
+	const char *base = strrchr(img->path, '/');
+	char id[IVG_UUID_LEN + 1];
+
+	*m = (struct bos_manifest){ .format = img->format, .size = img->size,
+				    .added = (int64_t)time(NULL) };
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	snprintf(m->kernel, sizeof(m->kernel), "%s", img->kernel);
+	snprintf(m->source, sizeof(m->source), "%s", base ? base + 1 : img->path);
+	snprintf(m->compression, sizeof(m->compression), "%s", img->compression);
+	if (ivg_uuid_generate(id))
+		snprintf(id, sizeof(id), "%08lx", (unsigned long)time(NULL));
+	id[ID_LEN] = 0;
+	if (img->format == BOS_FMT_RAW)
+		lv_name_for(name, id, m->data, sizeof(m->data));
+	else
+		snprintf(m->data, sizeof(m->data), "%s/%s.%s", BOS_IMAGE_DIR, name, id);
+}
+
+/* The old data of a replaced image goes after the new manifest. */
+static int drop_old(struct ivg_ctx *ctx, struct bos_store *st,
+		    const struct bos_manifest *old)
+{
+	char *lv = (char *)old->data;
+	int r;
+
+	if (old->format == BOS_FMT_RAW)
+		return ivg_vg_lv(st->vg, old->data) ? remove_lvs(ctx, st, &lv, 1) : 0;
+	if (!opp_fs_exists(st->fs, old->data))
+		return 0;
+	r = opp_fs_unlink(ctx, st->fs, old->data);
+	return r ? r : opp_fs_sync(ctx, st->fs);
+}
+
+static int publish_manifest(struct ivg_ctx *ctx, struct bos_store *st,
+			    const struct bos_manifest *m)
+{
+	char path[128], *text;
+	size_t len;
+	int r = bos_manifest_format(ctx, m, &text, &len);
+
+	if (r)
+		return r;
+	manifest_path(m->name, path, sizeof(path));
+	r = opp_fs_write_buf(ctx, st->fs, path, text, len, true);
+	free(text);
+	return r ? r : opp_fs_sync(ctx, st->fs);
+}
+
+int bos_store_add(struct ivg_ctx *ctx, struct bos_store *st,
+		  const char *name, struct bos_image *img,
+		  const struct bos_add_opts *o, struct bos_manifest *out)
+{
+	struct bos_manifest m, old;
+	struct feed f = { img->fd, o, 0, img->size, img->path };
+	struct opp_src src = { 0 };
+	bool had_old;
+	int r;
+
+	if ((r = bos_store_add_check(ctx, st, name, img, o)))
+		return r;
+	had_old = o->replace && !bos_store_get(ctx, st, name, &old);
+	if ((r = bos_store_cleanup(ctx, st, NULL)) ||
+	    (r = opp_fs_mkdir(ctx, st->fs, BOS_MANIFEST_DIR)) ||
+	    (r = opp_fs_mkdir(ctx, st->fs, BOS_IMAGE_DIR)))
+		return r;
+	fill_manifest(name, img, &m);
+	if (lseek(img->fd, 0, SEEK_SET) < 0)
+		return ivg_err(ctx, errno, "%s: %s", img->path, strerror(errno));
+	if ((r = opp_src_init(ctx, &src, feed_read, &f, img->path)))
+		return r;
+	r = img->format == BOS_FMT_RAW ? add_raw(ctx, st, img, &src, &m) :
+		add_tar(ctx, st, img, &src, &m);
+	opp_src_free(&src);
+	if (r)
+		return r;
+	snprintf(m.sha256, sizeof(m.sha256), "%s", img->sha256);
+	if ((r = publish_manifest(ctx, st, &m)))
+		return r;
+	if (had_old && (r = drop_old(ctx, st, &old)))
+		return ivg_err_prefix(ctx, r, "BOS \"%s\" is replaced, but its old data stays (the next bosadd or bosrm removes it): ", name);
+	if (out)
+		*out = m;
+	return 0;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+struct bos_reader {
+	struct opp_file *f;        /* tar */
+	struct ivg_lvio *io;       /* raw */
+	uint64_t pos, size;
+};
+
+int bos_store_reader_open(struct ivg_ctx *ctx, struct bos_store *st,
+			  const struct bos_manifest *m, struct bos_reader **out)
+{
+	struct bos_reader *rd = calloc(1, sizeof(*rd));
+	uint64_t size = m->size;
+	int r;
+
+	if (!rd)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	if (m->format == BOS_FMT_RAW) {
+		r = ivg_lvio_open(ctx, st->vg, m->data, -1, &rd->io);
+		if (!r && ivg_lvio_size(rd->io) < m->size)
+			r = ivg_err(ctx, EINVAL, "BOS \"%s\": its LV %s/%s is smaller than the image (%llu bytes)",
+				    m->name, st->vg->name, m->data, (unsigned long long)m->size);
+	} else {
+		r = opp_fs_file_open(ctx, st->fs, m->data, &rd->f, &size);
+	}
+	if (r) {
+		bos_store_reader_close(rd);
+		return r;
+	}
+	rd->size = size;
+	*out = rd;
+	return 0;
+}
+
+int bos_store_reader_read(struct ivg_ctx *ctx, void *arg, void *buf,
+			  size_t len, size_t *got)
+{
+	struct bos_reader *rd = arg;
+	int r;
+
+	if (rd->f)
+		return opp_fs_file_read(ctx, rd->f, buf, len, got);
+	if (len > rd->size - rd->pos)
+		len = (size_t)(rd->size - rd->pos);
+	if (len && (r = ivg_lvio_pread(ctx, rd->io, buf, len, rd->pos)))
+		return r;
+	rd->pos += len;
+	*got = len;
+	return 0;
+}
+
+void bos_store_reader_close(struct bos_reader *rd)
+{
+	if (!rd)
+		return;
+	opp_fs_file_close(rd->f);
+	ivg_lvio_close(rd->io);
+	free(rd);
+}

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* install.c - bos_install(): check everything, then write in install.h's order. */
+#include "install.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "e2fs.h"
+#include "grubimg.h"
+#include "opps.h"
+#include "record.h"
+#include "rootadd.h"
+#include "rootboot.h"
+
+struct run {
+	struct ivg_ctx *ctx;
+	struct bos_install_opts *o;
+	struct bos_install_report *rep;
+	struct bos_store *store;
+	struct bos_manifest bos;
+	struct bos_opps opps;
+	struct bos_target *t;
+	struct ivg_rootboot_opts rbo;
+	struct ivg_rootboot *rb;
+};
+
+static bool is_hex64(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+static int check_bos(struct run *x)
+{
+	struct bos_manifest *m = &x->bos;
+	int r = bos_store_open(x->ctx, x->o->ivg, false, &x->store);
+
+	if (!r)
+		r = bos_store_get(x->ctx, x->store, x->o->bos, m);
+	if (r)
+		return r;
+	if ((m->format != BOS_FMT_TAR && m->format != BOS_FMT_RAW) ||
+	    !m->size || !is_hex64(m->sha256) || !m->data[0])
+		return ivg_err(x->ctx, EINVAL,
+			       "BOS %s of volume group \"%s\": its manifest is not usable (format, size, SHA-256 or data missing); add the image again with bosadd",
+			       x->o->bos, x->o->ivg->name);
+	return 0;
+}
+
+/* GRUB's images are built at the end: find out now if they cannot be. */
+static int check_grub(struct ivg_ctx *ctx)
+{
+	static const char *const need[] = {
+		IVG_GRUB_BIOS_DIR "/boot.img", IVG_GRUB_BIOS_DIR "/lvm.mod",
+		IVG_GRUB_EFI_DIR "/lvm.mod",
+	};
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (access(need[i], R_OK))
+			return ivg_err(ctx, ENOENT,
+				       "%s: missing; the targets' boot records need GRUB (grub-pc-bin and grub-efi-amd64-bin)",
+				       need[i]);
+	return 0;
+}
+
+static int check_all(struct run *x)
+{
+	struct bos_target_opts *to = &x->o->target;
+	int r = check_bos(x);
+
+	if (!r)
+		r = bos_opps_select(x->ctx, x->o->ivg, x->o->opps, x->o->n_opps,
+				    &x->opps);
+	if (!r)
+		r = check_grub(x->ctx);
+	if (r)
+		return r;
+	/* A raw image needs its size; a tar archive at least its size. */
+	to->ivg = x->o->ivg;
+	to->root_min = x->bos.size + bos_opps_bytes(&x->opps);
+	return bos_target_plan(x->ctx, to, &x->t);
+}
+
+static int restore(struct run *x)
+{
+	struct ivg_vg *vg = bos_target_vg(x->t);
+	struct bos_restore_opts ro = {
+		.label = "rootfs", .progress = x->o->progress,
+		.progress_arg = x->o->progress_arg,
+	};
+	struct ivg_lvio *io;
+	int r = ivg_lvio_open(x->ctx, vg, BOS_ROOTLV, -1, &io);
+
+	ivg_info(x->ctx, "%s/%s: restoring BOS %s (%s, %llu bytes)", vg->name,
+		 BOS_ROOTLV, x->bos.name, bos_format_name(x->bos.format),
+		 (unsigned long long)x->bos.size);
+	if (!r)
+		r = bos_restore_from(x->ctx, x->store, x->o->bos, io, &ro,
+				     &x->rep->restore);
+	if (!r)
+		r = ivg_lvio_sync(x->ctx, io);
+	ivg_lvio_close(io);
+	return r;
+}
+
+static int prepare_boot(struct run *x)
+{
+	const struct ivg_rootboot_kernel *k;
+	int r;
+
+	ivg_info(x->ctx, "%s: building the boot image from the kernel in %s",
+		 bos_target_vg(x->t)->name, BOS_ROOTLV);
+	x->rbo.append = x->o->append;
+	r = ivg_rootboot_prepare(x->ctx, bos_target_vg(x->t), &x->rbo, &x->rb);
+	if (r)
+		return r;
+	k = ivg_rootboot_source(x->rb);
+	snprintf(x->rep->kernel, sizeof(x->rep->kernel), "%s",
+		 k && k->version[0] ? k->version : x->rep->restore.kernel);
+	return 0;
+}
+
+/* Files into rootlv through libext2fs (rootadd.h), in one pass. */
+static int apply(struct run *x, struct bos_rootadd *add, const char *what)
+{
+	struct ivg_vg *vg = bos_target_vg(x->t);
+	struct ivg_lvio *io = NULL;
+	ext2_filsys fs = NULL;
+	int r = ivg_lvio_open(x->ctx, vg, BOS_ROOTLV, -1, &io);
+
+	if (!r)
+		r = ivg_e2fs_open(x->ctx, io, EXT2_FLAG_RW, &fs);
+	if (!r)
+		r = bos_rootadd_apply(x->ctx, add, fs, what);
+	if (fs) {
+		int c = ivg_e2fs_close(x->ctx, fs, what);
+
+		r = r ? r : c;
+	}
+	if (!r)
+		r = ivg_lvio_sync(x->ctx, io);
+	ivg_lvio_close(io);
+	return r;
+}
+
+/* The OPPs (then dpkg where it can run), then installed.json. */
+static int add_files(struct run *x)
+{
+	const struct bos_target_opts *to = &x->o->target;
+	struct ivg_vg *vg = bos_target_vg(x->t);
+	struct bos_record rec = {
+		.bos = &x->bos, .kernel = x->rep->kernel, .ivg = x->o->ivg,
+		.opps = &x->opps, .rootvg = vg->name, .disks = to->disks,
+		.n_disks = to->n_disks, .date = time(NULL),
+	};
+	struct bos_rootadd *add = NULL;
+	char what[300];
+	int r = bos_rootadd_new(x->ctx, &add);
+
+	snprintf(what, sizeof(what), "%s/%s", vg->name, BOS_ROOTLV);
+	ivg_info(x->ctx, "%s: adding %zu OPPs", what, x->opps.n);
+	if (!r)
+		r = bos_opps_add(x->ctx, &x->opps, add);
+	if (!r && x->opps.n)
+		r = apply(x, add, what);
+	bos_rootadd_free(add);
+	add = NULL;
+	if (!r)
+		r = bos_opps_dpkg(x->ctx, &x->opps, vg, BOS_ROOTLV, getenv("TMPDIR"));
+	ivg_info(x->ctx, "%s: writing /%s", what, BOS_RECORD_PATH);
+	if (!r)
+		r = bos_rootadd_new(x->ctx, &add);
+	if (!r)
+		r = bos_record_add(x->ctx, &rec, add);
+	if (!r)
+		r = apply(x, add, what);
+	bos_rootadd_free(add);
+	snprintf(x->rep->note, sizeof(x->rep->note), "%s", x->opps.note);
+	return r;
+}
+
+static int write_all(struct run *x)
+{
+	int r = bos_target_prepare(x->ctx, x->t);
+
+	if (!r)
+		r = restore(x);
+	if (!r)
+		r = prepare_boot(x);
+	if (!r)
+		r = add_files(x);
+	if (!r)
+		r = bos_target_commit(x->ctx, x->t);
+	if (!r)
+		ivg_info(x->ctx, "%s: writing bootlv and the boot records",
+			 bos_target_vg(x->t)->name);
+	if (!r)
+		r = ivg_rootboot_write(x->ctx, x->rb, bos_target_vg(x->t));
+	return r;
+}
+
+int bos_install(struct ivg_ctx *ctx, struct bos_install_opts *o,
+		struct bos_install_report *rep)
+{
+	struct run x = { .ctx = ctx, .o = o, .rep = rep };
+	int r;
+
+	*rep = (struct bos_install_report){ 0 };
+	r = check_all(&x);
+	if (!r)
+		r = write_all(&x);
+	ivg_rootboot_free(x.rb);
+	bos_target_free(x.t);
+	bos_opps_free(ctx, &x.opps);
+	if (x.store) {
+		int c = bos_store_close(ctx, x.store);
+
+		r = r ? r : c;
+	}
+	return r;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * record.h - /etc/ivg/installed.json: what bosinstall put on the system.
+ *
+ * A JSON object (json-c), written into the root LV with the rest of the
+ * install (rootadd.h), before the root VG is committed:
+ *   { "ivg_version": "0.1.0", "date": "2026-11-29T21:40:00Z",
+ *     "bos": { "name", "format", "sha256", "size" },
+ *     "kernel": "6.1.0-18-amd64",
+ *     "ivg": { "vg": "ivg0", "uuid": "xxxxxx-xxxx-..." },
+ *     "opp_toc": { "generation": 3, "sha256": "..." } or null,
+ *     "opps": [ { "name", "version", "architecture", "format", "how",
+ *                 "path", "sha256" } ],
+ *     "rootvg": { "name": "rootvg", "disks": [ "/dev/sdb" ] },
+ *     "note": "..." }   (only when something is left to do)
+ */
+#ifndef BOS_RECORD_H
+#define BOS_RECORD_H
+
+#include <time.h>
+
+#include "bosstore.h"
+#include "opps.h"
+#include "rootadd.h"
+
+#define BOS_RECORD_PATH "etc/ivg/installed.json"
+
+struct bos_record {
+	const struct bos_manifest *bos;
+	const char *kernel;        /* "" or NULL: unknown */
+	const struct ivg_vg *ivg;
+	const struct bos_opps *opps;   /* its repo's TOC meta; may be NULL */
+	const char *rootvg;
+	char *const *disks;
+	size_t n_disks;
+	time_t date;
+};
+
+/* The JSON text (pretty, ending in a newline); *text is malloc'ed. */
+int bos_record_json(struct ivg_ctx *ctx, const struct bos_record *rec,
+		    char **text, size_t *len);
+/* The text as BOS_RECORD_PATH (0644) in 'add'. */
+int bos_record_add(struct ivg_ctx *ctx, const struct bos_record *rec,
+		   struct bos_rootadd *add);
+
+#endif

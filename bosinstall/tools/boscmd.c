@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* boscmd.c - opening, importing and closing an IVG for the BOS tools. */
+#include "boscmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ivgvg.h"
+
+int boscmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
+		bool rw, struct boscmd *c)
+{
+	struct oppcmd *oc = &c->oc;
+	int r;
+
+	*c = (struct boscmd){ .oc.rw = rw, .bar_last = -1 };
+	if ((r = session_open(ctx, o, vg, &oc->s)))
+		return r;
+	session_warn(&oc->s);
+	if (rw) {
+		if (oc->s.h->missing)
+			return ivg_err(ctx, ENXIO, "Volume group \"%s\" is partial (%zu PVs missing): nothing written",
+				       vg, oc->s.h->missing);
+		if ((r = host_system_id(ctx, oc->me)) ||
+		    (r = ivg_vg_check_holder(ctx, oc->s.h->vg, oc->me)))
+			return r;
+	}
+	return bos_store_open(ctx, oc->s.h->vg, false, &c->store);
+}
+
+int boscmd_begin_write(struct ivg_ctx *ctx, struct boscmd *c)
+{
+	int r;
+
+	/* The read-only store's LV I/O must not outlive its devices. */
+	if ((r = bos_store_close(ctx, c->store)))
+		return r;
+	c->store = NULL;
+	if ((r = oppcmd_begin_write(ctx, &c->oc)))
+		return r;
+	return bos_store_open(ctx, c->oc.s.h->vg, true, &c->store);
+}
+
+int boscmd_finish(struct ivg_ctx *ctx, struct boscmd *c)
+{
+	struct ivg_vg *vg = c->oc.s.h->vg;
+	int r = bos_store_close(ctx, c->store);
+
+	c->store = NULL;
+	if (!r && c->oc.imported_now && !(r = ivg_vg_set_exported(ctx, vg, true)))
+		r = ivg_vg_commit(ctx, vg);
+	if (!r)
+		c->oc.imported_now = false;
+	return r;
+}
+
+void boscmd_close(struct boscmd *c, bool failed)
+{
+	struct ivg_ctx scratch;
+
+	ivg_ctx_init(&scratch);
+	bos_store_close(&scratch, c->store);
+	c->store = NULL;
+	oppcmd_close(&c->oc, failed);
+}
+
+void boscmd_bar(void *arg, uint64_t done, uint64_t total)
+{
+	struct boscmd *c = arg;
+	int pct = total ? (int)(done * 100 / total) : 100, w = 40;
+	char line[64];
+
+	if (pct > 100)
+		pct = 100;
+	if (pct == c->bar_last)
+		return;
+	c->bar_last = pct;
+	memset(line, '#', (size_t)(pct * w / 100));
+	memset(line + pct * w / 100, '.', (size_t)(w - pct * w / 100));
+	line[w] = 0;
+	printf("\r  Copying [%s] %3d%%%s", line, pct, pct == 100 ? "\n" : "");
+	fflush(stdout);
+}

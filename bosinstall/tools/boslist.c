@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* boslist.c - list the BOS images of an IVG from their manifests. */
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "boscmd.h"
+
+static const char help[] =
+"Usage: boslist [options] VG\n"
+"\n"
+"List the base operating system images of the install volume group VG\n"
+"from their manifests: name, format, size, kernel version, the date added,\n"
+"SHA-256 and where the data is. Reads only. A manifest that cannot be\n"
+"read, data that is missing, and data that no manifest names (an orphan\n"
+"left by an interrupted bosadd or bosrm) are reported as warnings.\n"
+"\n"
+"Options:\n"
+"      --reportformat basic|json\n"
+"                     json: as lvm2's\n"
+OPPCMD_HELP_COMMON
+OPPCMD_HELP_EXIT;
+
+static const struct option longopts[] = {
+	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
+	OPPCMD_LONGOPTS_COMMON,
+};
+
+static void when(int64_t t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%SZ", &tm);
+}
+
+static void jset(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void print_json(const char *vg, const struct bos_list *l)
+{
+	json_object *top = json_object_new_object(), *arr = json_object_new_array();
+	json_object *one = json_object_new_object(), *bos = json_object_new_array();
+	char buf[64];
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct bos_manifest *m = &l->v[i];
+		json_object *o = json_object_new_object();
+
+		jset(o, "vg_name", vg);
+		jset(o, "bos_name", m->name);
+		jset(o, "bos_format", bos_format_name(m->format));
+		snprintf(buf, sizeof(buf), "%" PRIu64, m->size);
+		jset(o, "bos_size", buf);
+		jset(o, "bos_kernel", m->kernel);
+		when(m->added, buf, sizeof(buf));
+		jset(o, "bos_added", buf);
+		jset(o, "bos_sha256", m->sha256);
+		jset(o, m->format == BOS_FMT_RAW ? "bos_lv" : "bos_file", m->data);
+		jset(o, "bos_source", m->source);
+		jset(o, "bos_compression", m->compression);
+		json_object_array_add(bos, o);
+	}
+	json_object_object_add(one, "bos", bos);
+	json_object_array_add(arr, one);
+	json_object_object_add(top, "report", arr);
+	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(top);
+}
+
+static void print_basic(const struct bos_list *l, bool verbose)
+{
+	char t[64];
+
+	printf("  %-20s %-4s %12s %-20s %-21s %s\n", "BOS", "Fmt", "Size",
+	       "Kernel", "Added", verbose ? "SHA-256, data" : "SHA-256");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct bos_manifest *m = &l->v[i];
+
+		when(m->added, t, sizeof(t));
+		printf("  %-20s %-4s %12" PRIu64 " %-20s %-21s %.*s%s%s\n", m->name,
+		       bos_format_name(m->format), m->size, *m->kernel ? m->kernel : "-",
+		       t, verbose ? 64 : 16, m->sha256, verbose ? " " : "",
+		       verbose ? m->data : "");
+	}
+}
+
+int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct boscmd c = { 0 };
+	struct bos_list l = { 0 };
+	int ch, r, rc = ECMD_OK;
+
+	while ((ch = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
+		if ((r = oppcmd_opt(ctx, &o, ch, optarg, "boslist", help)) > 0)
+			continue;
+		usage_error("boslist", "unknown option");
+		rc = EINVALID_CMD_LINE;
+		goto out;
+	}
+	if (argc - optind != 1) {
+		rc = usage_error("boslist", "exactly one VG name is needed");
+		goto out;
+	}
+	if (check_vg_name("boslist", argv[optind])) {
+		rc = EINVALID_CMD_LINE;
+		goto out;
+	}
+	r = boscmd_open(ctx, &o, argv[optind], false, &c);
+	if (!r)
+		r = bos_store_list(ctx, c.store, &l);
+	if (r) {
+		rc = fail(ctx);
+	} else {
+		for (size_t i = 0; i < l.n_problems; i++)
+			fprintf(stderr, "  WARNING: %s\n", l.problems[i]);
+		if (o.json)
+			print_json(argv[optind], &l);
+		else
+			print_basic(&l, o.verbose > 0);
+	}
+	bos_list_free(&l);
+	boscmd_close(&c, false);
+out:
+	opts_free(&o);
+	return rc;
+}

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ivgrecover.c - rebuild the boot LV of a root VG from maintenance mode. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ivgvg.h"
+#include "recover.h"
+#include "rootboot.h"
+#include "session.h"
+#include "sysid.h"
+
+static const char help[] =
+"Usage: ivgrecover [options] [ROOTVG]\n"
+"\n"
+"Access the primary root volume group of an installed system and make it\n"
+"boot again, as AIX's bosboot does: rebuild its boot LV (bootlv: the\n"
+"kernel and initramfs found in rootlv, grub/grub.cfg, the manifest) and\n"
+"rewrite the BIOS and UEFI boot records on every disk of the VG. ROOTVG\n"
+"names the VG; without it, the VG tagged ivg_rootvg is taken. rootlv is\n"
+"only read, never written. When rootlv holds no usable kernel, --generic\n"
+"(or answering y when asked) uses the install VG's generic boot image\n"
+"instead: the machine then boots into the ivg maintenance environment\n"
+"from its own disk.\n"
+"\n"
+"Options:\n"
+"      --generic      use the install VG's generic boot image when rootlv\n"
+"                     holds no usable kernel\n"
+"      --ivg VG       the install VG holding the generic boot image\n"
+"                     (default: the one booted from, or the only one seen)\n"
+"  -f, --force        recover a root VG that another host holds\n"
+"      --devices LIST only these devices or image files (comma-separated)\n"
+"  -y, --yes          do not ask before writing\n"
+"  -v, --verbose      say more\n"
+"      --help         this help\n"
+"\n"
+"Exit status: 0 done, 3 bad command line, 5 failed (nothing written).\n";
+
+enum { OPT_GENERIC = OPT_FIRST_COMMAND_SPECIFIC, OPT_IVG };
+
+static const struct option longopts[] = {
+	{ "generic", no_argument, NULL, OPT_GENERIC },
+	{ "ivg", required_argument, NULL, OPT_IVG },
+	{ "force", no_argument, NULL, 'f' },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "yes", no_argument, NULL, 'y' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct recover_cmd {
+	struct opts o;
+	bool generic;
+	const char *ivg;
+	const char *rootvg;
+	char *picked;
+	char workdir[256];
+	char kernel[300], initrd[300];
+	int last;
+	struct ivg_rootboot_opts ro;
+};
+
+/* A bar on stdout when it is a terminal. */
+static void bar(void *arg, uint64_t done, uint64_t total)
+{
+	int *last = arg, pct = total ? (int)(done * 100 / total) : 100;
+	char line[41];
+
+	if (pct == *last)
+		return;
+	*last = pct;
+	memset(line, '#', (size_t)(pct * 40 / 100));
+	memset(line + pct * 40 / 100, '.', (size_t)(40 - pct * 40 / 100));
+	line[40] = '\0';
+	printf("\r  Writing bootlv [%s] %3d%%%s", line, pct, pct == 100 ? "\n" : "");
+	fflush(stdout);
+}
+
+/* 0 go on, -1 done (help), else an exit code. */
+static int parse(struct ivg_ctx *ctx, int argc, char **argv,
+		 struct recover_cmd *c)
+{
+	int ch, r;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "fyv", longopts, NULL)) != -1) {
+		if ((r = common_opt(ctx, &c->o, ch, optarg, "ivgrecover")) > 0)
+			continue;
+		if (r < 0)
+			return EINVALID_CMD_LINE;
+		if (ch == OPT_GENERIC) {
+			c->generic = true;
+		} else if (ch == OPT_IVG) {
+			if (check_vg_name("ivgrecover", optarg))
+				return EINVALID_CMD_LINE;
+			c->ivg = optarg;
+		} else if (ch == OPT_HELP) {
+			print_help(help);
+			return -1;
+		} else {
+			return usage_error("ivgrecover", "unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error("ivgrecover", "at most one root VG name");
+	if (argc - optind == 1) {
+		if (check_vg_name("ivgrecover", argv[optind]))
+			return EINVALID_CMD_LINE;
+		c->rootvg = argv[optind];
+	}
+	return 0;
+}
+
+/* Several tagged VGs on a terminal: list them and ask for a name. */
+static int ask_name(struct ivg_ctx *ctx, struct session *s,
+		    struct recover_cmd *c)
+{
+	char line[IVG_NAME_MAX + 2];
+	int r = ivg_recover_pick(ctx, s->scan, c->rootvg, &c->picked);
+
+	if (r != -EEXIST || c->o.yes || !isatty(STDIN_FILENO))
+		return r;
+	fprintf(stderr, "  %s\n  Root volume group to recover: ", ivg_errmsg(ctx));
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return ivg_err(ctx, EINVAL, "no root volume group chosen");
+	line[strcspn(line, "\n")] = '\0';
+	if (!ivg_name_valid(line))
+		return ivg_err(ctx, EINVAL, "\"%s\" is not a volume group name", line);
+	return ivg_recover_pick(ctx, s->scan, line, &c->picked);
+}
+
+/* The VG as it is: missing PVs, a holder, and the exported flag. */
+static int check_vg(struct ivg_ctx *ctx, struct session *s,
+		    struct recover_cmd *c)
+{
+	struct ivg_vg *vg = s->h->vg;
+	char me[IVG_SYSID_MAX + 1];
+	const char *holder = ivg_vg_holder(vg);
+
+	if (s->h->missing)
+		return ivg_err(ctx, ENXIO, "Volume group \"%s\" is partial: %zu of %zu PVs missing; nothing written",
+			       vg->name, s->h->missing, vg->pv_count);
+	if (host_system_id(ctx, me))
+		return -1;
+	if (holder && strcmp(holder, me)) {
+		if (!c->o.force)
+			return ivg_err(ctx, EBUSY, "Volume group \"%s\" belongs to host \"%s\" (system ID; this host is \"%s\"): use -f to rebuild its boot LV anyway (the system ID is kept)",
+				       vg->name, holder, me);
+		fprintf(stderr, "  WARNING: volume group \"%s\" belongs to host \"%s\" (-f): its system ID is kept\n",
+			vg->name, holder);
+	}
+	return 0;
+}
+
+/* On a terminal: may the generic image stand in? 0 yes, else why not. */
+static int ask_generic(struct ivg_ctx *ctx, const char *vg)
+{
+	char *line = NULL;
+	size_t len = 0;
+	bool yes;
+
+	if (!isatty(STDIN_FILENO))
+		return ivg_err(ctx, ENOENT, "Volume group \"%s\": no usable kernel in rootlv; nothing written (--generic uses the install VG's generic boot image)",
+			       vg);
+	fprintf(stderr, "  Use the install VG's generic boot image instead (the machine then boots into the maintenance environment)? [y/n]: ");
+	fflush(stderr);
+	yes = getline(&line, &len, stdin) > 0 && (line[0] == 'y' || line[0] == 'Y');
+	free(line);
+	return yes ? 0 : ivg_err(ctx, ECANCELED, "Volume group \"%s\" not recovered: nothing written", vg);
+}
+
+/* The IVG and leg named on this kernel's command line ("", -1: none). */
+static void booted_ivg(char ivg[IVG_NAME_MAX + 1], int *leg)
+{
+	char *cmdline = NULL;
+	size_t len = 0;
+	FILE *f = fopen("/proc/cmdline", "re");
+
+	if (f && getline(&cmdline, &len, f) < 0) {
+		free(cmdline);
+		cmdline = NULL;
+	}
+	if (f)
+		fclose(f);
+	ivg_recover_booted_from(cmdline ? cmdline : "", ivg, leg);
+	free(cmdline);
+}
+
+/* The generic image's files, checked, copied into a work directory. */
+static int take_generic(struct ivg_ctx *ctx, struct session *s,
+			struct recover_cmd *c)
+{
+	char ivg[IVG_NAME_MAX + 1], used[300];
+	int leg = -1, r;
+
+	booted_ivg(ivg, &leg);
+	if (c->ivg) {
+		snprintf(ivg, sizeof(ivg), "%s", c->ivg);
+		leg = -1;
+	}
+	snprintf(c->workdir, sizeof(c->workdir), "%s/ivgrecover.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(c->workdir)) {
+		c->workdir[0] = '\0';
+		return ivg_err(ctx, errno, "cannot make a work directory: %s", strerror(errno));
+	}
+	snprintf(c->kernel, sizeof(c->kernel), "%s/vmlinuz", c->workdir);
+	snprintf(c->initrd, sizeof(c->initrd), "%s/initrd.img", c->workdir);
+	if ((r = ivg_recover_generic(ctx, s->scan, ivg, leg, c->workdir, used,
+				     sizeof(used))))
+		return r;
+	printf("  Using the generic boot image of %s\n", used);
+	c->ro.kernel = c->kernel;
+	c->ro.initrd = c->initrd;
+	return 0;
+}
+
+/* rootlv's kernel, or the generic image when allowed; 0 or -errno. */
+static int choose_kernel(struct ivg_ctx *ctx, struct session *s,
+			 struct recover_cmd *c)
+{
+	struct ivg_rootboot_kernel k;
+	int r = ivg_rootboot_find_kernel(ctx, s->h->vg, &k);
+
+	if (!r)
+		return 0;
+	fprintf(stderr, "  %s\n", ivg_errmsg(ctx));
+	if (!c->generic && (r = ask_generic(ctx, s->h->vg->name)))
+		return r;
+	return take_generic(ctx, s, c);
+}
+
+/* Clear the exported flag (as vgimport does) once everything is checked. */
+static int import_if_exported(struct ivg_ctx *ctx, struct ivg_vg *vg)
+{
+	if (!ivg_vg_exported(vg))
+		return 0;
+	if (ivg_vg_set_exported(ctx, vg, false) || ivg_vg_commit(ctx, vg))
+		return -1;
+	printf("  Volume group \"%s\" imported (it was exported)\n", vg->name);
+	return 0;
+}
+
+static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
+{
+	struct ivg_rootboot *rb = NULL;
+	const struct ivg_rootboot_kernel *k;
+	struct session s = { 0 };
+	char from[600], q[800];
+	int r = session_scan(ctx, &c->o, &s);
+
+	if (!r)
+		r = ask_name(ctx, &s, c);
+	if (!r)
+		r = ivg_vg_open(ctx, s.scan, c->picked, &s.h);
+	if (!r) {
+		session_warn(&s);
+		printf("  Root volume group \"%s\" found (%zu PVs)\n", c->picked, s.h->vg->pv_count);
+		r = check_vg(ctx, &s, c);
+	}
+	if (!r)
+		r = choose_kernel(ctx, &s, c);
+	if (!r)
+		r = ivg_rootboot_prepare(ctx, s.h->vg, &c->ro, &rb);
+	if (!r) {
+		k = ivg_rootboot_source(rb);
+		snprintf(from, sizeof(from), "%s and %s", k->kernel, k->initrd);
+		if (c->ro.kernel)
+			snprintf(from, sizeof(from), "the generic boot image");
+		snprintf(q, sizeof(q), "Rebuild bootlv of \"%s\" from %s, and rewrite the boot records of its disks?",
+			 c->picked, from);
+		if (!confirm(&c->o, q))
+			r = ivg_err(ctx, ECANCELED, "Volume group \"%s\" not recovered: nothing written%s",
+				    c->picked, isatty(STDIN_FILENO) ? "" : " (-y answers yes)");
+	}
+	if (!r)
+		r = ivg_vg_reopen_rw(ctx, s.h);
+	if (!r)
+		r = import_if_exported(ctx, s.h->vg);
+	if (!r)
+		r = ivg_rootboot_write(ctx, rb, s.h->vg);
+	if (!r)
+		printf("  Boot LV of root volume group \"%s\" rebuilt from %s; boot records written.\n",
+		       c->picked, from);
+	ivg_rootboot_free(rb);
+	session_close(&s);
+	return r;
+}
+
+int cmd_ivgrecover(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	struct recover_cmd c = { .last = -1 };
+	int rc = parse(ctx, argc, argv, &c);
+
+	if (rc) {
+		opts_free(&c.o);
+		return rc < 0 ? ECMD_OK : rc;
+	}
+	c.ro.tmpdir = getenv("TMPDIR");
+	if (isatty(STDOUT_FILENO) && !c.o.verbose) {
+		c.ro.progress = bar;
+		c.ro.progress_arg = &c.last;
+	}
+	if (recover(ctx, &c))
+		rc = fail(ctx);
+	if (c.workdir[0]) {
+		unlink(c.kernel);
+		unlink(c.initrd);
+		rmdir(c.workdir);
+	}
+	free(c.picked);
+	opts_free(&c.o);
+	return rc;
+}

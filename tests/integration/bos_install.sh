@@ -1,0 +1,223 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# fast
+# bosinstall on image files: an IVG (ivgcreate --no-boot-image) holding
+# the test BOS (tests/vm/mkbos.sh, added with bosadd), a plain OPP and a
+# .deb; bosinstall onto an empty image. Judged by stock lvm2 (vgck clean,
+# the three LVs, the ivg_rootvg tag), e2fsck -fn of rootlv and bootlv,
+# blkid on swaplv, grub-fstest listing (lvm/rootvg-bootlv)/, the
+# installed.json record, the OPPs in the root, and the IVG images
+# byte-identical before and after. Bad input (a target in the IVG even
+# with -f, a target holding another VG without -f, a target too small, an
+# unknown BOS or OPP, a root VG name in use) exits 5 with nothing
+# written; a second install onto the target needs -f and completes.
+# bosinstall -f stopped at some of its device writes (IVG_TEST_FAULT;
+# more with IVG_SLOW=1) leaves a target that does not boot, or boots a
+# whole install, and a rerun with -f completes it. A BOS with a dpkg
+# database gets the .deb through dpkg --root (where dpkg is installed).
+# Then the target alone boots under SeaBIOS (tests/vm/boot.sh) and the
+# test BOS prints its marker; IVG_SLOW=1 boots it under OVMF too. The
+# boots are skipped under IVG_FAST (ASan) and where QEMU is missing.
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$HERE/lib.sh"
+cd "$T"
+TMO=${IVG_BOOT_TIMEOUT:-240}
+
+"$HERE/vm/mkbos.sh" bos >/dev/null 2>bos.err || die "mkbos.sh: $(cat bos.err)"
+ivgcreate -y --no-boot-image --devices d0.img --size 160m --bootlv-size 8m \
+	--bosfs-size 64m --oppfs-size 16m ivg0 d0.img >/dev/null || die "ivgcreate"
+bosadd --devices d0.img ivg0 testbos bos/bos.tar.gz >/dev/null || die "bosadd"
+bos_sha=$(sha256sum bos/bos.tar.gz | cut -d' ' -f1)
+
+# A plain OPP and a Debian package in the IVG's repository.
+mkdir -p opp/opt/mytool && printf 'Package: mytool\nVersion: 1.2\nArchitecture: amd64\nDescription: a plain OPP\n' >opp/opp.control
+echo "mytool payload" >opp/opt/mytool/README
+(cd opp && tar czf ../mytool.opp opp.control opt)
+mkdir -p deb/DEBIAN deb/usr/share/hello-opp
+printf 'Package: hello-opp\nVersion: 1.0\nArchitecture: all\nMaintainer: ivg tests <t@example.org>\nDescription: a test package\n' >deb/DEBIAN/control
+echo hello >deb/usr/share/hello-opp/hello
+dpkg-deb --root-owner-group --build deb hello-opp.deb >/dev/null || die "dpkg-deb"
+oppadd --devices d0.img ivg0 mytool.opp hello-opp.deb >/dev/null || die "oppadd"
+ok "IVG with the test BOS ($(du -k bos/bos.tar.gz | cut -f1) KiB), a plain OPP and a .deb"
+
+# Other disks: the target, one too small, one holding another VG.
+truncate -s 256m t.img
+truncate -s 150m small.img
+truncate -s 256m other.img
+l=$(loop_file other.img)
+lvm_filter "$l"
+lvmq pvcreate -q "$l" >/dev/null 2>&1 && lvmq vgcreate -q othervg "$l" >/dev/null 2>&1 || die "vgcreate othervg"
+losetup -d "$l"
+SIZES="--bootlv-size 64m --swap-size 16m"
+# shellcheck disable=SC2086 # SIZES is two options
+inst() { bosinstall --devices d0.img,other.img --ivg ivg0 $SIZES "$@"; }
+
+sums d0.img t.img small.img other.img >before.sum
+expect_fail 5 'd0\.img: is a disk of install volume group "ivg0"' inst --bos testbos -f t.img d0.img
+expect_fail 5 'other\.img: is a PV of volume group "othervg"; use -f' inst --bos testbos other.img
+expect_fail 5 'small\.img: too small for the root VG' inst --bos testbos small.img
+expect_fail 5 'BOS "nosuch" not found in volume group "ivg0"' inst --bos nosuch t.img
+expect_fail 5 'nosuch\.img: No such file or directory' inst --bos testbos nosuch.img
+expect_fail 5 'OPP nosuch is not in install volume group "ivg0"' inst --bos testbos --opp mytool,nosuch t.img
+expect_fail 5 'OPP mytool=9 is not in' inst --bos testbos --opp mytool=9 t.img
+expect_fail 5 'A volume group called othervg already exists' inst --bos testbos --rootvg othervg t.img
+expect_fail 5 'Volume group "nosuchivg" not found' inst --ivg nosuchivg --bos testbos t.img
+expect_fail 3 'no target disk' inst --bos testbos
+expect_fail 3 '--ivg VG and --bos NAME are needed' bosinstall t.img
+expect_fail 3 'invalid VG name' inst --bos testbos --rootvg 'a b' t.img
+sums -c --quiet before.sum || die "a refused bosinstall wrote something"
+ok "bad input refused, nothing written"
+
+t0=$SECONDS
+inst --bos testbos --opp mytool,hello-opp t.img >inst.out 2>&1 || die "bosinstall: $(cat inst.out)"
+ok "bosinstall ($((SECONDS - t0)) s): $(grep 'installed on' inst.out | sed 's/^ *//')"
+grep -q 'NOTE: Debian packages were not installed' inst.out || die "no note about the .deb: $(cat inst.out)"
+sums -c --quiet <(grep ' d0.img$' before.sum) || die "the IVG's disk changed"
+ok "the IVG's disk is byte-identical"
+
+# Stock lvm2's view of the target.
+l=$(loop_pv t.img)
+lvm_filter "$l"
+lvmq vgck rootvg >vgck.out 2>&1 || die "vgck: $(cat vgck.out)"
+grep -v "Activation disabled" vgck.out | grep -q WARNING && die "vgck warns: $(cat vgck.out)"
+lvmq vgs --noheadings -o vg_tags rootvg 2>/dev/null | grep -qx ' *ivg_rootvg' || die "rootvg tags: $(lvmq vgs -o vg_tags rootvg 2>&1)"
+lvmq lvs --noheadings -o lv_name,segtype,seg_pe_ranges rootvg 2>/dev/null >lvs.out
+for lv in bootlv swaplv rootlv; do
+	grep -Eq "^ *$lv +linear " lvs.out || die "no linear $lv: $(cat lvs.out)"
+done
+ok "lvm2: vgck clean, rootvg tagged ivg_rootvg, linear bootlv swaplv rootlv"
+
+# A loop device over an LV (one segment on the one PV).
+pe_start=$(lvmq pvs --noheadings --units b --nosuffix -o pe_start "$l" 2>/dev/null | tr -d ' ')
+ext=$(lvmq vgs --noheadings --units b --nosuffix -o vg_extent_size rootvg 2>/dev/null | tr -d ' ')
+base=$(part_offset t.img 3)
+losetup -d "$l"
+lv_loop() {
+	local r first last
+	r=$(awk -v lv="$1" '$1 == lv { print $3 }' lvs.out)
+	r=${r#*:} first=${r%-*} last=${r#*-}
+	loop_file -r -o $((base + pe_start + first * ext)) --sizelimit $(((last - first + 1) * ext)) t.img
+}
+root=$(lv_loop rootlv) boot=$(lv_loop bootlv) swap=$(lv_loop swaplv)
+e2fsck -fn "$root" >fsck.out 2>&1 || die "e2fsck rootlv: $(cat fsck.out)"
+e2fsck -fn "$boot" >fsck.out 2>&1 || die "e2fsck bootlv: $(cat fsck.out)"
+[ "$(blkid -o value -s TYPE "$swap")" = swap ] || die "swaplv: $(blkid "$swap")"
+ok "e2fsck -fn: rootlv and bootlv clean; swaplv has a swap signature"
+
+debugfs -R "cat /etc/ivg/installed.json" "$root" 2>/dev/null >installed.json
+jq -e --arg sha "$bos_sha" '.bos.name == "testbos" and .bos.format == "tar" and .bos.sha256 == $sha
+	and .ivg.vg == "ivg0" and (.ivg.uuid | length) == 38 and .opp_toc.generation >= 1
+	and .rootvg.name == "rootvg" and (.kernel | startswith("6."))' installed.json >/dev/null ||
+	die "installed.json: $(cat installed.json)"
+jq -e '[.opps[] | .name + ":" + .how] == ["mytool:unpacked", "hello-opp:local-apt-repository"]' installed.json >/dev/null ||
+	die "installed.json opps: $(jq -c .opps installed.json)"
+ok "installed.json: BOS, SHA-256, kernel $(jq -r .kernel installed.json), IVG, TOC generation, OPPs"
+[ "$(debugfs -R "cat /opt/mytool/README" "$root" 2>/dev/null)" = "mytool payload" ] || die "the plain OPP is not unpacked"
+debugfs -R "stat /opp.control" "$root" 2>&1 | grep -q 'not found' || die "opp.control landed in the root"
+debugfs -R "cat /var/lib/ivg/opp/Packages" "$root" 2>/dev/null | grep -q '^Filename: hello-opp_1.0_all.deb$' ||
+	die "no local apt repository"
+debugfs -R "dump /var/lib/ivg/opp/hello-opp_1.0_all.deb got.deb" "$root" >/dev/null 2>&1
+cmp -s got.deb hello-opp.deb || die "the .deb in the local repository differs"
+debugfs -R "cat /etc/apt/sources.list.d/ivg-opp.list" "$root" 2>/dev/null | grep -q '^# deb \[trusted=yes\] file:/var/lib/ivg/opp ./' ||
+	die "no disabled sources entry"
+ok "OPPs: the plain one unpacked, the .deb in a local apt repository with a disabled sources entry"
+[ "$(debugfs -R "cat /etc/ivg-bos/name" "$root" 2>/dev/null)" = testbos ] || die "the BOS is not in rootlv"
+
+grub-fstest -c 1 t.img ls '(lvm/rootvg-bootlv)/' >grub.out 2>&1 || die "grub-fstest: $(cat grub.out)"
+for f in vmlinuz initrd.img grub manifest.sha256; do grep -qw "$f" grub.out || die "bootlv lacks $f: $(cat grub.out)"; done
+ok "GRUB reads bootlv: $(cat grub.out)"
+
+# Again: the target holds rootvg now.
+sums t.img >t.sum
+expect_fail 5 't\.img: is a PV of volume group "rootvg"; use -f' inst --bos testbos t.img
+sums -c --quiet t.sum || die "a refused reinstall wrote to the target"
+inst --bos testbos -f t.img >/dev/null 2>&1 || die "bosinstall -f over an installed target"
+sums -c --quiet <(grep ' d0.img$' before.sum) || die "the IVG's disk changed"
+ok "a second install needs -f and completes; the IVG is still byte-identical"
+
+# Crashes: bosinstall -f stopped at its Nth device write (IVG_TEST_FAULT,
+# tests/integration/crash_points.sh). A target with boot code in sector 0
+# or GRUB on its ESP must hold a whole install (bootlv's files match its
+# manifest); then a rerun with -f completes.
+bootable() {
+	local esp
+	esp=$(part_offset t.img 2)
+	head -c 440 t.img | tr -d '\0' | grep -q . && return 0
+	mdir -i "t.img@@$esp" ::/EFI/BOOT/BOOTX64.EFI >/dev/null 2>&1
+}
+whole() {
+	local f
+	rm -rf bl && mkdir bl
+	grub-fstest -c 1 t.img cp '(lvm/rootvg-bootlv)/manifest.sha256' bl/manifest.sha256 2>/dev/null || return 1
+	for f in $(awk '{ print $2 }' bl/manifest.sha256); do
+		mkdir -p "bl/$(dirname "$f")"
+		grub-fstest -c 1 t.img cp "(lvm/rootvg-bootlv)/$f" "bl/$f" 2>/dev/null || return 1
+	done
+	(cd bl && sha256sum -c --quiet manifest.sha256 >/dev/null 2>&1)
+}
+pts=$(IVG_TEST_FAULT=999999999:exit inst --bos testbos -f t.img 2>&1 | sed -n 's/^IVG_TEST_FAULT: \([0-9]*\) points$/\1/p')
+[ -n "$pts" ] || die "no fault point count"
+points="$((pts / 2)) $((pts - 8)) $((pts - 1))"
+[ -n "${IVG_SLOW:-}" ] && points="4 $((pts / 4)) $points $((pts - 40)) $((pts - 20)) $((pts - 4)) $((pts - 2))"
+for n in $points; do
+	set +e
+	IVG_TEST_FAULT=$n:exit inst --bos testbos -f t.img >crash.out 2>&1
+	rc=$?
+	set -e
+	[ $rc = 99 ] || die "crash at point $n of $pts: exited $rc: $(cat crash.out)"
+	if bootable; then
+		whole || die "crash at point $n of $pts: the target has boot records but not a whole install"
+		state="boots a whole install"
+	else
+		state="does not boot"
+	fi
+	inst --bos testbos -f t.img >/dev/null 2>&1 || die "bosinstall -f after a crash at point $n"
+	whole || die "bosinstall -f after a crash at point $n: bootlv does not match its manifest"
+	ok "crash at write $n of $pts: the target $state; bosinstall -f completes"
+done
+sums -c --quiet <(grep ' d0.img$' before.sum) || die "the IVG's disk changed"
+
+# Where dpkg runs here and the BOS has a dpkg database, the .deb goes
+# through dpkg --root (rootlv mounted through a loop device).
+if command -v dpkg >/dev/null; then
+	cp -a bos/tree dtree
+	mkdir -p dtree/var/lib/dpkg/info dtree/var/lib/dpkg/updates && : >dtree/var/lib/dpkg/status
+	tar -C dtree --numeric-owner -czf dpkgbos.tar.gz .
+	bosadd --devices d0.img ivg0 dpkgbos dpkgbos.tar.gz >/dev/null || die "bosadd dpkgbos"
+	sums d0.img >ivg.sum
+	truncate -s 256m t2.img
+	inst --bos dpkgbos --opp hello-opp t2.img >inst2.out 2>&1 || die "bosinstall (dpkg): $(cat inst2.out)"
+	grep -q NOTE inst2.out && die "a note although dpkg ran: $(cat inst2.out)"
+	sums -c --quiet ivg.sum || die "the IVG's disk changed"
+	l=$(loop_pv t2.img) && lvm_filter "$l"
+	r=$(lvmq lvs --noheadings -o seg_pe_ranges rootvg/rootlv 2>/dev/null | tr -d ' ')
+	r=${r#*:}
+	d=$(loop_file -r -o $(($(part_offset t2.img 3) + pe_start + ${r%-*} * ext)) --sizelimit $(((${r#*-} - ${r%-*} + 1) * ext)) t2.img)
+	[ "$(debugfs -R "cat /usr/share/hello-opp/hello" "$d" 2>/dev/null)" = hello ] || die "dpkg did not unpack hello-opp"
+	debugfs -R "cat /var/lib/dpkg/status" "$d" 2>/dev/null | grep -q '^Status: install ok installed' || die "dpkg's database lacks hello-opp"
+	debugfs -R "cat /etc/ivg/installed.json" "$d" 2>/dev/null | jq -e '.opps[0].how == "dpkg" and (has("note") | not)' >/dev/null ||
+		die "installed.json: $(debugfs -R "cat /etc/ivg/installed.json" "$d" 2>/dev/null)"
+	e2fsck -fn "$d" >fsck.out 2>&1 || die "e2fsck rootlv after dpkg: $(cat fsck.out)"
+	ok "a BOS with a dpkg database: the .deb installed with dpkg --root, recorded as dpkg"
+fi
+
+# Boot the target alone.
+if [ -n "${IVG_FAST:-}" ]; then
+	ok "boots skipped under IVG_FAST"
+	exit 0
+fi
+command -v qemu-system-x86_64 >/dev/null || { ok "no qemu-system-x86_64: boots skipped"; exit 0; }
+root=$(lv_loop rootlv)
+debugfs -R "cat /etc/ivg/installed.json" "$root" 2>/dev/null >installed2.json
+want=$(sha256sum <installed2.json | cut -c1-16)
+jq -e '.bos.name == "testbos"' installed2.json >/dev/null || die "installed.json after the reinstall: $(cat installed2.json)"
+boot_target() {
+	local fw=$1 s=$SECONDS
+	"$HERE/vm/boot.sh" --firmware "$fw" --timeout "$TMO" --console "$fw.log" --disk t.img \
+		--expect "IVG-BOS-MARKER name=testbos root=/dev/mapper/rootvg-rootlv installed=$want" \
+		--fail 'IVG-BOS-FAIL|Kernel panic|IVG-BOS-MARKER .* kernel=' 2>"$fw.err" || die "$fw boot: $(cat "$fw.err")"
+	ok "$fw: the installed target boots alone and the BOS prints its marker ($((SECONDS - s)) s)"
+}
+boot_target bios
+[ -n "${IVG_SLOW:-}" ] && boot_target uefi
+exit 0

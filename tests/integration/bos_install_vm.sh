@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The unattended install of issue 8, end to end under QEMU (TCG):
+#  1. an IVG (one disk) holding the test BOS (tests/vm/mkbos.sh), whose
+#     maintenance boot image (ivgmkboot) carries "ivg.action=install
+#     ivg.bos=testbos ivg.target=/dev/vdb" on its kernel command line;
+#  2. a machine boots from the IVG disk under SeaBIOS (tests/vm/boot.sh)
+#     with an empty target disk attached; the IVG disk is read-only to the
+#     guest (bosinstall never writes it), the target is written for real;
+#     the maintenance environment installs and prints "IVG-INSTALL rc=0";
+#  3. the target alone boots (tests/vm/boot.sh, SeaBIOS) and the installed
+#     test BOS prints its marker, with the SHA-256 of its installed.json.
+# IVG_SLOW=1 boots the target under OVMF too, and drives the same
+# install through the maintenance menu (entry 1). Two boots by default.
+# IVG_BENCH=1 prints "bench: install_wall_s=S boot_s=S" (bench/bos_install.sh).
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$HERE/lib.sh"
+cd "$T"
+command -v qemu-system-x86_64 >/dev/null || { echo "no qemu-system-x86_64"; exit 77; }
+command -v grub-mkimage >/dev/null || { echo "no grub-mkimage"; exit 77; }
+ls /boot/vmlinuz-* >/dev/null 2>&1 || { echo "no kernel in /boot"; exit 77; }
+TMO=${IVG_BOOT_TIMEOUT:-400}
+
+"$HERE/vm/mkbos.sh" bos >/dev/null 2>bos.err || die "mkbos.sh: $(cat bos.err)"
+ivgcreate -y --no-boot-image --devices d0.img --size 400m --bootlv-size 96m \
+	--bosfs-size 64m --oppfs-size 16m ivg0 d0.img >/dev/null || die "ivgcreate"
+bosadd --devices d0.img ivg0 testbos bos/bos.tar.gz >/dev/null || die "bosadd"
+t0=$SECONDS
+ivgmkboot --devices d0.img --append "ivg.action=install ivg.bos=testbos ivg.target=/dev/vdb" ivg0 >/dev/null ||
+	die "ivgmkboot"
+ok "IVG with the test BOS, its boot image set to install unattended ($((SECONDS - t0)) s)"
+truncate -s 1g t.img
+sha256sum d0.img >ivg.sum
+
+# The install boot: the IVG disk first in the boot order and read-only
+# to the guest, the target written for real.
+t0=$SECONDS
+"$HERE/vm/boot.sh" --timeout "$TMO" --console install.log --disk d0.img,readonly --disk t.img,writable \
+	--expect 'IVG-INSTALL rc=0' --fail 'IVG-INSTALL rc=[1-9]|Kernel panic' 2>install.err ||
+	die "the unattended install: $(cat install.err)"
+install_s=$((SECONDS - t0))
+grep -aq 'BOS "testbos" installed on /dev/vdb' install.log || die "bosinstall did not say it installed: $(grep -a -A3 IVG-INSTALL install.log)"
+sha256sum -c --quiet ivg.sum || die "the IVG's disk changed"
+ok "unattended install from the IVG's maintenance environment: IVG-INSTALL rc=0 ($install_s s from QEMU's start)"
+
+# What the machine will find: the record written into rootlv.
+l=$(loop_pv t.img)
+lvm_filter "$l"
+lvmq vgck rootvg >vgck.out 2>&1 || die "vgck: $(cat vgck.out)"
+r=$(lvmq lvs --noheadings -o seg_pe_ranges rootvg/rootlv 2>/dev/null | tr -d ' ')
+pe_start=$(lvmq pvs --noheadings --units b --nosuffix -o pe_start "$l" 2>/dev/null | tr -d ' ')
+ext=$(lvmq vgs --noheadings --units b --nosuffix -o vg_extent_size rootvg 2>/dev/null | tr -d ' ')
+r=${r#*:} first=${r%-*} last=${r#*-}
+root=$(loop_file -r -o $(($(part_offset t.img 3) + pe_start + first * ext)) --sizelimit $(((last - first + 1) * ext)) t.img)
+debugfs -R "cat /etc/ivg/installed.json" "$root" 2>/dev/null >installed.json
+jq -e '.bos.name == "testbos" and .rootvg.disks == ["/dev/vdb"] and .ivg.vg == "ivg0"' installed.json >/dev/null ||
+	die "installed.json: $(cat installed.json)"
+want=$(sha256sum <installed.json | cut -c1-16)
+losetup -d "$root" "$l"
+
+boot_target() {
+	local fw=$1 s=$SECONDS
+	"$HERE/vm/boot.sh" --firmware "$fw" --timeout "$TMO" --console "$fw.log" --disk t.img \
+		--expect "IVG-BOS-MARKER name=testbos root=/dev/mapper/rootvg-rootlv installed=$want" \
+		--fail 'IVG-BOS-FAIL|Kernel panic|IVG-BOS-MARKER .* kernel=' 2>"$fw.err" || die "$fw boot: $(cat "$fw.err")"
+	boot_s=$((SECONDS - s))
+	ok "$fw: the installed target boots alone, the BOS prints its marker ($boot_s s)"
+}
+boot_target bios
+[ -n "${IVG_BENCH:-}" ] && echo "bench: install_wall_s=$install_s boot_s=$boot_s"
+[ -n "${IVG_SLOW:-}" ] || exit 0
+boot_target uefi
+
+# The maintenance menu's entry 1 drives the same install (the disks in
+# boot.sh's throw-away overlays): it lists the BOS and the free disks.
+# Both answers go in at the first question: the second waits in the
+# console's input for the next one.
+ivgmkboot --devices d0.img ivg0 >/dev/null || die "ivgmkboot (menu)"
+truncate -s 0 t.img && truncate -s 1g t.img
+"$HERE/vm/boot.sh" --timeout "$TMO" --console menu.log --disk d0.img --disk t.img \
+	--send 'Choice: =>1\n' --send 'BOS to install: =>testbos\n/dev/vdb\n' \
+	--expect 'BOS "testbos" installed on /dev/vdb' --fail 'Kernel panic' 2>menu.err ||
+	die "the menu: $(cat menu.err)"
+grep -aq 'testbos' menu.log && grep -aq '/dev/vdb  1024 MiB' menu.log || die "the menu did not list the BOS and the free disk"
+grep -aq '/dev/vda  ' menu.log && die "the menu lists the IVG's disk as free"
+ok "the maintenance menu's entry 1 lists the BOS and the free disk, and installs"
+exit 0
