@@ -100,3 +100,15 @@ vm_harness_or_skip() {
 		exit 77
 	fi
 }
+
+# Tests of vios: its partitions' QEMUs are daemons. Kill every one that a
+# state directory of this test ($T/host*) started, then clean up.
+vios_cleanup() {
+	rc=$?
+	set +e
+	for p in "$T"/host*/run/*.pid; do
+		[ -f "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
+	done
+	(exit $rc)
+	cleanup
+}

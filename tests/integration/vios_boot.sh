@@ -25,15 +25,6 @@ A="--state $T/hostA --san $T/san"
 B="--state $T/hostB --san $T/san"
 
 # QEMU is a daemon: end every partition this test started, even on failure.
-vios_cleanup() {
-	rc=$?
-	set +e
-	for p in "$T"/host*/run/*.pid; do
-		[ -f "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
-	done
-	(exit $rc)
-	cleanup
-}
 trap vios_cleanup EXIT INT TERM
 
 # ---- firmware boot order (SeaBIOS) from the boot list and boot type ----

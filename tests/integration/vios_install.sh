@@ -24,15 +24,6 @@ B="--state $T/hostB --san $T/san"
 TMO=${IVG_BOOT_TIMEOUT:-400}
 
 # QEMU is a daemon: end every partition this test started, even on failure.
-vios_cleanup() {
-	rc=$?
-	set +e
-	for p in "$T"/host*/run/*.pid; do
-		[ -f "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
-	done
-	(exit $rc)
-	cleanup
-}
 trap vios_cleanup EXIT INT TERM
 
 # await HOST REGEX [FAIL-REGEX]: a console line of lpa on HOST, within TMO s.
