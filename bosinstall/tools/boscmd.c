@@ -11,22 +11,12 @@
 int boscmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 		bool rw, struct boscmd *c)
 {
-	struct oppcmd *oc = &c->oc;
 	int r;
 
-	*c = (struct boscmd){ .oc.rw = rw, .bar_last = -1 };
-	if ((r = session_open(ctx, o, vg, &oc->s)))
+	*c = (struct boscmd){ .bar_last = -1 };
+	if ((r = oppcmd_open_vg(ctx, o, vg, rw, &c->oc)))
 		return r;
-	session_warn(&oc->s);
-	if (rw) {
-		if (oc->s.h->missing)
-			return ivg_err(ctx, ENXIO, "Volume group \"%s\" is partial (%zu PVs missing): nothing written",
-				       vg, oc->s.h->missing);
-		if ((r = host_system_id(ctx, oc->me)) ||
-		    (r = ivg_vg_check_holder(ctx, oc->s.h->vg, oc->me)))
-			return r;
-	}
-	return bos_store_open(ctx, oc->s.h->vg, false, &c->store);
+	return bos_store_open(ctx, c->oc.s.h->vg, false, &c->store);
 }
 
 int boscmd_begin_write(struct ivg_ctx *ctx, struct boscmd *c)

@@ -9,8 +9,8 @@
 
 #include "ivgvg.h"
 
-int oppcmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
-		bool rw, struct oppcmd *c)
+int oppcmd_open_vg(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
+		   bool rw, struct oppcmd *c)
 {
 	int r;
 
@@ -18,14 +18,23 @@ int oppcmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 	if ((r = session_open(ctx, o, vg, &c->s)))
 		return r;
 	session_warn(&c->s);
-	if (rw) {
-		if (c->s.h->missing)
-			return ivg_err(ctx, ENXIO, "Volume group \"%s\" is partial (%zu PVs missing): nothing written",
-				       vg, c->s.h->missing);
-		if ((r = host_system_id(ctx, c->me)) ||
-		    (r = ivg_vg_check_holder(ctx, c->s.h->vg, c->me)))
-			return r;
-	}
+	if (!rw)
+		return 0;
+	if (c->s.h->missing)
+		return ivg_err(ctx, ENXIO, "Volume group \"%s\" is partial (%zu PVs missing): nothing written",
+			       vg, c->s.h->missing);
+	if ((r = host_system_id(ctx, c->me)))
+		return r;
+	return ivg_vg_check_holder(ctx, c->s.h->vg, c->me);
+}
+
+int oppcmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
+		bool rw, struct oppcmd *c)
+{
+	int r = oppcmd_open_vg(ctx, o, vg, rw, c);
+
+	if (r)
+		return r;
 	if ((r = opp_repo_open(ctx, c->s.h->vg, rw, &c->repo)))
 		return r;
 	c->repo_open = true;

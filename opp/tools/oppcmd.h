@@ -25,6 +25,10 @@ struct oppcmd {
 	char me[IVG_SYSID_MAX + 1];
 };
 
+/* The VG alone (a writer: not partial, not held by another host). */
+int oppcmd_open_vg(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
+		   bool rw, struct oppcmd *c);
+/* The VG and its OPP repository. */
 int oppcmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 		bool rw, struct oppcmd *c);
 /* Before the first write: import an exported VG, open the PVs rw. */
