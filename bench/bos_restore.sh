@@ -19,11 +19,13 @@
 #
 # Environment: IVG_BIN (default build/bin), BENCH_BOS_TARBALL,
 # BENCH_BOS_TARGET (1g), BENCH_RUNS (3).
-# Measured (2-core VM, load from 5 other agents, 2026-11-29, bookworm
-# minbase: 7,434 entries, 178 MB of file data, a 64.5 MB tar.gz):
-#   restore of the tar.gz 4.09 s (43.7 MB/s), mke2fs -d 2.74 s: ratio 0.67
-#   restore of the plain tar 3.57 s (49.9 MB/s): ratio 0.77
-#   (quieter runs: 2.6-3.7 s against 1.4-3.6 s; ratio 0.54-0.95)
+# Measured (2-core VM, 2026-11-30, bookworm minbase: 7,434 entries,
+# 178 MB of file data, a 64.5 MB tar.gz; medians of 5, one other agent):
+#   restore of the tar.gz 1.37 s (130 MB/s), mke2fs -d 1.11 s: ratio 0.81
+#   restore of the plain tar 0.81 s (221 MB/s): ratio 1.37
+#   (before oppfs_e2 kept an extent handle per file, same run: the
+#   tar.gz 1.46 s, the plain tar 1.36 s, ratio 0.71; on 2026-11-29 under
+#   heavier load: 4.09 s, ratio 0.67.) gzip is now most of the gap.
 # Reproduce: make bench   or   IVG_BIN=$PWD/build/bin bench/bos_restore.sh
 set -euo pipefail
 

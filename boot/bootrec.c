@@ -2,6 +2,7 @@
 /* bootrec.c - GRUB's boot records on an IVG disk (bootrec.h). */
 #define _GNU_SOURCE
 #include "bootrec.h"
+#include "shadow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -144,43 +145,55 @@ int ivg_bootrec_write_bios(struct ivg_ctx *ctx, const char *disk,
 	return r;
 }
 
+/* mmd and mcopy on the shadow's ESP; only mcopy's result counts. */
+static int copy_efi(struct ivg_ctx *ctx, const char *disk, const char *img,
+		    const char *efi_img)
+{
+	char *env[] = { "MTOOLS_SKIP_CHECK=1", NULL };
+	char *mmd[] = { "mmd", "-D", "s", "-i", (char *)img, "::/EFI",
+			"::/EFI/BOOT", NULL };
+	char *mcopy[] = { "mcopy", "-o", "-i", (char *)img, (char *)efi_img,
+			  "::/EFI/BOOT/BOOTX64.EFI", NULL };
+	struct ivg_ctx quiet;
+
+	/* mmd fails on a directory that exists; only a hang counts. A
+	 * damaged FAT can make mtools loop: they get a time limit. */
+	ivg_ctx_init(&quiet);
+	if (ivg_spawn_timed(&quiet, "mmd", mmd, env, -1, IVG_MTOOLS_TIMEOUT) == -ETIMEDOUT)
+		return ivg_err(ctx, ETIMEDOUT, "%s: %s", disk, ivg_errmsg(&quiet));
+	return ivg_spawn_timed(ctx, disk, mcopy, env, -1, IVG_MTOOLS_TIMEOUT);
+}
+
+/*
+ * mtools works on a scratch copy of the ESP (shadow.h); the sectors it
+ * changed reach the disk through the device layer.
+ */
 int ivg_bootrec_write_efi(struct ivg_ctx *ctx, const char *disk,
 			  const char *efi_img)
 {
-	char img[PATH_MAX + 32];
+	char img[96];
 	struct ivg_layout l;
 	struct ivg_dev *dev = NULL;
-	char *env[] = { "MTOOLS_SKIP_CHECK=1", NULL };
+	struct ivg_shadow *sh = NULL;
 	int r;
 
-	if (strstr(disk, "@@"))
-		return ivg_err(ctx, EINVAL, "%s: mtools cannot address a path with \"@@\"", disk);
 	if (access(efi_img, R_OK))
 		return ivg_err(ctx, errno, "%s: %s", efi_img, strerror(errno));
 	r = ivg_dev_open(ctx, disk, IVG_DEV_RDWR, &dev);
 	if (!r)
 		r = ivg_gpt_check_layout(ctx, dev, &l);
 	if (!r)
-		r = ivg_dev_fault_external(ctx, dev, "writing BOOTX64.EFI");
-	ivg_dev_close(dev);
-	if (r)
-		return r;
-	snprintf(img, sizeof(img), "%s@@%llu", disk,
-		 (unsigned long long)l.esp_start);
-	/* mmd fails on a directory that exists: only mcopy's result counts. */
-	char *mmd[] = { "mmd", "-D", "s", "-i", img, "::/EFI", "::/EFI/BOOT", NULL };
-	struct ivg_ctx quiet;
-
-	ivg_ctx_init(&quiet);
-	ivg_spawn(&quiet, "mmd", mmd, env, -1);
-	char *mcopy[] = { "mcopy", "-o", "-i", img, (char *)efi_img,
-			  "::/EFI/BOOT/BOOTX64.EFI", NULL };
-	r = ivg_spawn(ctx, disk, mcopy, env, -1);
-	if (r)
-		return r;
-	r = ivg_dev_open(ctx, disk, IVG_DEV_RDWR, &dev);
+		r = ivg_shadow_new(ctx, dev, &sh);
 	if (!r)
-		r = ivg_dev_sync(ctx, dev);
+		r = ivg_shadow_take(ctx, sh, l.esp_start, l.esp_size, false);
+	if (!r) {
+		snprintf(img, sizeof(img), "%s@@%llu", ivg_shadow_path(sh),
+			 (unsigned long long)l.esp_start);
+		r = copy_efi(ctx, disk, img, efi_img);
+	}
+	if (!r)
+		r = ivg_shadow_commit(ctx, sh);
+	ivg_shadow_free(sh);
 	ivg_dev_close(dev);
 	return r;
 }

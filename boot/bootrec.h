@@ -9,7 +9,8 @@
  * sector (diskboot) gets, at 0x1F4, the blocklist {u64 LBA of its second
  * sector, u16 sectors that follow, u16 load segment 0x820, kept}.
  * UEFI: GRUB's x86_64-efi image becomes \EFI\BOOT\BOOTX64.EFI on the FAT
- * ESP, written with mtools (mmd, mcopy -i DISK@@OFFSET).
+ * ESP, written with mtools (mmd, mcopy) on a scratch copy of the ESP that
+ * goes back to the disk through the device layer (shadow.h).
  * The disk is the whole disk holding the PV (an image file, or the block
  * device whose third partition the PV is), with the IVG layout (gpt.h).
  * Nothing is written when an image does not fit or is not what GRUB's

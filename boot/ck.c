@@ -211,7 +211,8 @@ static void check_efi(struct ivg_ck_disk *c, const char *efi_img,
 
 	if (strstr(c->d->disk, "@@"))
 		set_item(&c->item[IVG_CK_EFI], IVG_CK_DAMAGED, "mtools cannot address a path with \"@@\"");
-	else if (ivg_spawn(&e, "reading \\EFI\\BOOT\\BOOTX64.EFI from the ESP", argv, env, -1))
+	else if (ivg_spawn_timed(&e, "reading \\EFI\\BOOT\\BOOTX64.EFI from the ESP", argv, env, -1,
+				 IVG_MTOOLS_TIMEOUT))
 		set_item(&c->item[IVG_CK_EFI], IVG_CK_DAMAGED, ivg_errmsg(&e));
 	else if (!same_file(out, efi_img))
 		set_item(&c->item[IVG_CK_EFI], IVG_CK_DAMAGED,

@@ -113,80 +113,136 @@ static int open_targets(struct job *j)
 	return 0;
 }
 
-/* Write buf[0..nb) (chunk i at off + i*CHUNK, lens[i]) to every leg. */
+/* The fault point of leg t's write (ivg_dev_fault_write): 0 to write all
+ * *len bytes, 1 to write the *len it now holds and then fail (torn), or
+ * the injected error, naming the leg. The writes bypass the device layer,
+ * so each one is made a fault point here. */
+static int leg_fault(struct job *j, const struct target *t, const char *what,
+		     size_t *len, size_t align)
+{
+	int r = ivg_dev_fault_write(j->ctx, t->leg->pv->dev, what, len, align);
+
+	return r < 0 ? ivg_err_prefix(j->ctx, r, "bootlv leg %d: ", t->leg->leg) : r;
+}
+
+static int torn_err(struct job *j, const struct target *t, uint64_t at,
+		    size_t wrote, size_t len)
+{
+	return ivg_err(j->ctx, EIO, "%s: bootlv leg %d: injected torn write at %llu (%zu of %zu bytes)",
+		       t->leg->pv->dev->path, t->leg->leg,
+		       (unsigned long long)at, wrote, len);
+}
+
+/* One chunk onto one leg synchronously (where AIO or O_DIRECT is refused,
+ * or the length is not whole sectors: then through a buffered fd). */
+static int write_sync(struct job *j, const struct target *t, const void *buf,
+		      size_t len, uint64_t at)
+{
+	int fd = t->fd;
+
+	if (t->direct && len % IVG_SECTOR) {
+		fd = open(t->leg->pv->dev->path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return leg_err(j, t, errno, "open");
+	}
+	ssize_t w = pwrite(fd, buf, len, (off_t)at);
+	int e = w < 0 ? errno : EIO;
+
+	if (fd != t->fd)
+		close(fd);
+	return w == (ssize_t)len ? 0 : leg_err(j, t, e, "write");
+}
+
+/* Submit the k prepared writes and wait for all of them. 'pending' is an
+ * error already met in the batch: the writes issued before it still
+ * complete (as they would before a crash), and it is what is returned. */
+static int run_iocbs(struct job *j, struct iocb **ptrs, size_t k, int pending)
+{
+	struct io_event ev[BATCH * IVG_MAX_LEGS];
+	size_t sent = 0;
+	int r = 0;
+
+	while (sent < k) {
+		int s = io_submit(j->aio, (long)(k - sent), ptrs + sent);
+
+		if (s < 0) {
+			if (!pending)
+				r = ivg_err(j->ctx, -s, "bootlv: io_submit: %s",
+					    strerror(-s));
+			break;
+		}
+		sent += (size_t)s;
+	}
+	for (size_t got = 0; got < sent;) {
+		int n = io_getevents(j->aio, 1, (long)(sent - got), ev, NULL);
+
+		if (n == -EINTR)
+			continue;
+		if (n < 0)
+			return pending ? pending :
+				ivg_err(j->ctx, -n, "bootlv: io_getevents: %s", strerror(-n));
+		for (int e = 0; e < n && !r && !pending; e++) {
+			struct iocb *cb = ev[e].obj;
+			long res = (long)ev[e].res;
+
+			if (res < 0 || (unsigned long)res != cb->u.c.nbytes)
+				r = leg_err(j, cb->data, res < 0 ? (int)-res : EIO, "write");
+		}
+		got += (size_t)n;
+	}
+	return pending ? pending : r;
+}
+
+/*
+ * Write buf[0..nb) (chunk b at off + b*CHUNK, lens[b]) to every leg. Each
+ * leg's write of each chunk is a fault point: a failed one ends the batch
+ * and a torn one is issued halved (4 KiB multiples for O_DIRECT, sectors
+ * else); the batch's writes issued before it are reaped before the error
+ * is returned.
+ */
 static int write_batch(struct job *j, uint64_t off, size_t nb,
 		       const size_t *lens)
 {
 	struct iocb cbs[BATCH * IVG_MAX_LEGS], *ptrs[BATCH * IVG_MAX_LEGS];
-	struct io_event ev[BATCH * IVG_MAX_LEGS];
 	size_t k = 0;
+	int r = 0;
 
-	for (size_t i = 0; i < j->n; i++)
-		for (size_t b = 0; b < nb; b++) {
+	for (size_t i = 0; !r && i < j->n; i++)
+		for (size_t b = 0; !r && b < nb; b++) {
 			struct target *t = &j->t[i];
 			uint64_t at = t->leg->off + off + b * CHUNK;
-			bool aligned = lens[b] % IVG_SECTOR == 0;
+			size_t len = lens[b];
+			int torn = leg_fault(j, t, "writing the boot image", &len,
+					     t->direct ? IVG_DIO_ALIGN_LEGS : IVG_SECTOR);
 
-			if (!j->have_aio || !aligned || !t->direct) {
-				/* Synchronous path (buffered fd if unaligned). */
-				int fd = t->fd;
-
-				if (t->direct && !aligned) {
-					fd = open(t->leg->pv->dev->path, O_WRONLY | O_CLOEXEC);
-					if (fd < 0)
-						return leg_err(j, t, errno, "open");
-				}
-				ssize_t w = pwrite(fd, j->buf[b], lens[b], (off_t)at);
-				int e = w < 0 ? errno : EIO;
-
-				if (fd != t->fd)
-					close(fd);
-				if (w != (ssize_t)lens[b])
-					return leg_err(j, t, e, "write");
-				continue;
+			if (torn < 0) {
+				r = torn;
+			} else if (j->have_aio && t->direct && len % IVG_SECTOR == 0) {
+				io_prep_pwrite(&cbs[k], t->fd, j->buf[b], len,
+					       (long long)at);
+				cbs[k].data = t;
+				ptrs[k] = &cbs[k];
+				k++;
+			} else {
+				r = write_sync(j, t, j->buf[b], len, at);
 			}
-			io_prep_pwrite(&cbs[k], t->fd, j->buf[b], lens[b],
-				       (long long)at);
-			cbs[k].data = t;
-			ptrs[k] = &cbs[k];
-			k++;
+			if (!r && torn)
+				r = torn_err(j, t, at, len, lens[b]);
 		}
-	for (size_t done = 0; done < k;) {
-		int r = io_submit(j->aio, (long)(k - done), ptrs + done);
-
-		if (r < 0)
-			return ivg_err(j->ctx, -r, "bootlv: io_submit: %s",
-				       strerror(-r));
-		done += (size_t)r;
-	}
-	for (size_t got = 0; got < k;) {
-		int r = io_getevents(j->aio, 1, (long)(k - got), ev, NULL);
-
-		if (r == -EINTR)
-			continue;
-		if (r < 0)
-			return ivg_err(j->ctx, -r, "bootlv: io_getevents: %s",
-				       strerror(-r));
-		for (int e = 0; e < r; e++) {
-			struct iocb *cb = ev[e].obj;
-
-			if ((long)ev[e].res < 0 || ev[e].res != cb->u.c.nbytes)
-				return leg_err(j, cb->data,
-					       (long)ev[e].res < 0 ? (int)-(long)ev[e].res : EIO,
-					       "write");
-		}
-		got += (size_t)r;
-	}
-	return 0;
+	return k ? run_iocbs(j, ptrs, k, r) : r;
 }
 
-/* Make [off, off+len) of every leg read as zero. */
+/* Make [off, off+len) of every leg read as zero. Each leg's zeroing is a
+ * fault point (it cannot tear). */
 static int zero_range(struct job *j, uint64_t off, uint64_t len)
 {
 	for (size_t i = 0; i < j->n && len; i++) {
 		struct target *t = &j->t[i];
 		uint64_t at = t->leg->off + off;
+		int r = leg_fault(j, t, "zeroing the boot image's holes", NULL, 0);
 
+		if (r)
+			return r;
 		if (t->leg->pv->dev->is_blockdev) {
 			uint64_t range[2] = { at, len };
 
@@ -330,19 +386,17 @@ int ivg_boot_legs_write(struct ivg_ctx *ctx, const struct ivg_boot_leg *legs,
 	for (size_t b = 0; !r && b < BATCH; b++)
 		if (posix_memalign(&j.buf[b], IVG_DIO_ALIGN_LEGS, CHUNK))
 			r = ivg_err(ctx, ENOMEM, "out of memory");
-	/* One fault point per leg: the writes bypass the device layer. */
-	for (size_t i = 0; !r && i < n; i++)
-		r = ivg_dev_fault_external(ctx, legs[i].pv->dev,
-					   "writing the boot image");
 	if (!r)
 		r = open_targets(&j);
 	if (!r)
 		j.have_aio = io_setup(BATCH * (int)n, &j.aio) == 0;
 	if (!r)
 		r = copy_image(&j, (uint64_t)st.st_size, progress, arg);
-	for (size_t i = 0; !r && i < n; i++)
-		if (fsync(j.t[i].fd))
+	for (size_t i = 0; !r && i < n; i++) {
+		r = leg_fault(&j, &j.t[i], "syncing the boot image", NULL, 0);
+		if (!r && fsync(j.t[i].fd))
 			r = leg_err(&j, &j.t[i], errno, "fsync");
+	}
 	if (j.have_aio)
 		io_destroy(j.aio);
 	for (size_t i = 0; j.t && i < n; i++)

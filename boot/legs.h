@@ -11,7 +11,10 @@
  * descriptor per leg with Linux native AIO (libaio), all legs in flight
  * together, in chunks of 1 MiB; where O_DIRECT or AIO is refused, plain
  * pwrite. Every leg must be present and the image no larger than a leg,
- * else nothing is written. Each leg's device is synced at the end.
+ * else nothing is written. Each leg's device is synced at the end. As
+ * these writes bypass the device layer, each one (every leg's write of
+ * every chunk, zeroing and fsync) is a fault point of its own (dev.h,
+ * ivg_dev_fault_write); on a fault the writes already issued complete.
  */
 #ifndef IVG_LEGS_H
 #define IVG_LEGS_H

@@ -71,6 +71,32 @@ static la_ssize_t pull_read(struct archive *a, void *arg, const void **buf)
 	return (la_ssize_t)got;
 }
 
+/*
+ * What an entry takes once restored into ext4, rounded up to 4 KiB blocks
+ * (an upper bound): a file its data; a directory a block, plus a name in
+ * its parent for everything; a symlink too long for its inode a block;
+ * extended attributes at most a block. A hard link takes a name only.
+ */
+static void count_space(struct bos_image *img, struct archive_entry *e,
+			enum bos_entry_kind k, const char *path)
+{
+	const char *target = archive_entry_symlink(e);
+	const char *base = strrchr(path, '/');
+	uint64_t size = archive_entry_size_is_set(e) && archive_entry_size(e) > 0 ?
+			(uint64_t)archive_entry_size(e) : 0;
+
+	img->unpacked += 8 + (strlen(base ? base + 1 : path) + 3) / 4 * 4;
+	if (k == BOS_ENT_HARDLINK)
+		return;
+	img->files++;
+	if (k == BOS_ENT_FILE)
+		img->unpacked += (size + 4095) / 4096 * 4096;
+	if (k == BOS_ENT_DIR || (k == BOS_ENT_SYMLINK && target && strlen(target) >= 60))
+		img->unpacked += 4096;
+	if (archive_entry_xattr_count(e) > 0)
+		img->unpacked += 4096;
+}
+
 /* Every header read and every path judged; data skipped (but hashed). */
 static int walk_tar(struct ivg_ctx *ctx, struct bos_image *img,
 		    struct archive *a, struct pull *p)
@@ -103,6 +129,8 @@ static int walk_tar(struct ivg_ctx *ctx, struct bos_image *img,
 			r = ivg_err_prefix(ctx, r, "%s: ", img->path);
 		else
 			bos_kernel_note(img->kernel, sizeof(img->kernel), path, k);
+		if (!r)
+			count_space(img, e, k, path);
 		img->entries++;
 	}
 	free(path);

@@ -86,8 +86,11 @@ int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
 	put_str(o, "added", when);
 	put_str(o, m->format == BOS_FMT_RAW ? "lv" : "file", m->data);
 	put_str(o, "source", m->source);
-	if (m->format == BOS_FMT_TAR)
+	if (m->format == BOS_FMT_TAR) {
 		put_str(o, "compression", m->compression);
+		json_object_object_add(o, "unpacked", json_object_new_int64((int64_t)m->unpacked));
+		json_object_object_add(o, "files", json_object_new_int64((int64_t)m->files));
+	}
 	put_str(o, "ivg_version", IVG_VERSION);
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -128,6 +131,17 @@ static bool get_time(struct json_object *o, const char *key, int64_t *t)
 		return false;
 	*t = (int64_t)timegm(&tm);
 	return true;
+}
+
+/* A non-negative integer member, or 0 when missing or not one. */
+static uint64_t get_count(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+		return 0;
+	return (uint64_t)json_object_get_int64(v);
 }
 
 static bool sha_ok(const char *s)
@@ -177,6 +191,9 @@ int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 		m->size = (uint64_t)json_object_get_int64(v);
 		get_str(o, "source", m->source, sizeof(m->source));
 		get_str(o, "compression", m->compression, sizeof(m->compression));
+		/* Manifests of older ivg lack these: 0, unknown. */
+		m->unpacked = get_count(o, "unpacked");
+		m->files = get_count(o, "files");
 	}
 	if (o)
 		json_object_put(o);

@@ -536,6 +536,8 @@ static void fill_manifest(const char *name, const struct bos_image *img,
 	snprintf(m->kernel, sizeof(m->kernel), "%s", img->kernel);
 	snprintf(m->source, sizeof(m->source), "%s", base ? base + 1 : img->path);
 	snprintf(m->compression, sizeof(m->compression), "%s", img->compression);
+	m->unpacked = img->unpacked;
+	m->files = img->files;
 	if (ivg_uuid_generate(id))
 		snprintf(id, sizeof(id), "%08lx", (unsigned long)time(NULL));
 	id[ID_LEN] = 0;

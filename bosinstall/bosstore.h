@@ -56,6 +56,8 @@ struct bos_manifest {
 	char data[256];            /* tar: path in bosfs; raw: the LV name */
 	char source[256];          /* the file it was added from (basename) */
 	char compression[32];      /* tar: "gzip", "xz", "none"...; raw: "" */
+	uint64_t unpacked;         /* tar: bytes of blocks, or 0 if unknown */
+	uint64_t files;            /* tar: inodes */
 };
 
 /*
@@ -85,6 +87,8 @@ struct bos_image {
 	char kernel[128];
 	char compression[32];
 	uint64_t entries;          /* tar: entries read by the probe */
+	uint64_t unpacked;         /* tar: bytes of blocks its tree takes */
+	uint64_t files;            /* tar: inodes its tree takes */
 	char sha256[BOS_SHA256_HEX];   /* tar: from the probe; raw: "" */
 };
 

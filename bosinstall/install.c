@@ -11,6 +11,7 @@
 
 #include "e2fs.h"
 #include "grubimg.h"
+#include "toolrun.h"
 #include "opps.h"
 #include "record.h"
 #include "rootadd.h"
@@ -63,7 +64,24 @@ static int check_grub(struct ivg_ctx *ctx)
 			return ivg_err(ctx, ENOENT,
 				       "%s: missing; the targets' boot records need GRUB (grub-pc-bin and grub-efi-amd64-bin)",
 				       need[i]);
+	if (ivg_tool_find(ctx, "grub-mkimage",
+			  "it builds the targets' boot records (package grub-common)") ||
+	    ivg_tool_find(ctx, "mcopy",
+			  "it puts GRUB onto the targets' ESPs (package mtools)"))
+		return -ENOENT;
 	return 0;
+}
+
+/*
+ * rootlv's size: a raw image's own; for a tar archive the ext4 that holds
+ * its tree, as bosadd measured it (manifests of older ivg: at least the
+ * archive's size). The OPPs' bytes count as they are stored.
+ */
+static uint64_t root_size(const struct bos_manifest *m, uint64_t opps)
+{
+	if (m->format == BOS_FMT_TAR && m->unpacked)
+		return ivg_e2fs_size_for(m->unpacked + opps, m->files);
+	return m->size + opps;
 }
 
 static int check_all(struct run *x)
@@ -78,9 +96,8 @@ static int check_all(struct run *x)
 		r = check_grub(x->ctx);
 	if (r)
 		return r;
-	/* A raw image needs its size; a tar archive at least its size. */
 	to->ivg = x->o->ivg;
-	to->root_min = x->bos.size + bos_opps_bytes(&x->opps);
+	to->root_min = root_size(&x->bos, bos_opps_bytes(&x->opps));
 	return bos_target_plan(x->ctx, to, &x->t);
 }
 

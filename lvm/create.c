@@ -33,12 +33,14 @@
 #include "probe.h"
 #include "pv.h"
 #include "validate.h"
+#include "toolrun.h"
 #include "vgtext.h"
 
 struct disk {
 	const char *path;
 	char canon[PATH_MAX];      /* to spot the same disk given twice */
 	bool create;
+	bool made;                 /* create, and the file now exists */
 	bool boot;
 	struct ivg_dev *dev;
 	struct ivg_layout layout;
@@ -181,6 +183,11 @@ static int check_disk_contents(struct ivg_newvg *j, struct disk *d,
 			       d->path, vg);
 	if (vg)
 		return 0;
+	/* Without metadata areas, its VG (if any) is written only elsewhere. */
+	if (p->has_label && !p->mda_count && !j->o->force)
+		return ivg_err(j->ctx, EBUSY,
+			       "%s: is a PV without metadata areas: its volume group, if any, is recorded only on other disks; use -f to reuse it",
+			       d->path);
 	/*
 	 * A label whose metadata is unreadable may be a VG's only copy. An
 	 * empty area (-ENOENT) is an orphan PV, as an interrupted ivgcreate
@@ -231,19 +238,8 @@ static int check_contents(struct ivg_newvg *j)
 /* mformat formats the ESPs: find it now, not after the first disk. */
 static int check_tools(struct ivg_newvg *j)
 {
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-
-	while (path && *path) {
-		size_t len = strcspn(path, ":");
-
-		snprintf(buf, sizeof(buf), "%.*s/mformat", (int)len, path);
-		if (len && access(buf, X_OK) == 0)
-			return 0;
-		path += len + (path[len] == ':');
-	}
-	return ivg_err(j->ctx, ENOENT,
-		       "mformat (mtools) is not installed; it formats the EFI system partitions");
+	return ivg_tool_find(j->ctx, "mformat",
+			     "it formats the EFI system partitions (package mtools)");
 }
 
 static int check_name_free(struct ivg_newvg *j)
@@ -409,29 +405,18 @@ static int write_disk(struct ivg_newvg *j, struct disk *d)
 
 	if (d->create) {
 		r = ivg_dev_create_file(j->ctx, d->path, j->o->create_size);
+		d->made = !r;
 		if (!r)
 			r = ivg_dev_open(j->ctx, d->path, IVG_DEV_RDWR, &d->dev);
 		if (r)
 			return r;
 	}
-	/*
-	 * The user agreed (or -f): old signatures go, as with pvcreate -y.
-	 * libblkid, libfdisk and mformat write around the device layer: each
-	 * counts as one fault point (dev.h), so tests can crash before it.
-	 */
+	/* The user agreed (or -f): old signatures go, as with pvcreate -y. */
 	if (!d->create)
-		r = ivg_dev_fault_external(j->ctx, d->dev, "wiping signatures");
-	if (!r && !d->create)
 		r = ivg_probe_wipe(j->ctx, d->dev);
 	ivg_info(j->ctx, "%s: writing the partition table", d->path);
 	if (!r)
-		r = ivg_dev_fault_external(j->ctx, d->dev,
-					   "writing the partition table");
-	if (!r)
 		r = ivg_gpt_write(j->ctx, d->dev, &d->layout);
-	if (!r)
-		r = ivg_dev_fault_external(j->ctx, d->dev,
-					   "formatting the EFI system partition");
 	if (!r)
 		r = ivg_esp_format(j->ctx, d->path, d->layout.esp_start,
 				   d->layout.esp_size, "IVG-ESP");
@@ -601,6 +586,27 @@ int ivg_newvg_plan(struct ivg_ctx *ctx, const struct ivg_newvg_opts *o,
 	return 0;
 }
 
+/*
+ * The image files a failed run made (--size) hold no VG: take them back,
+ * so that a full filesystem is not left fuller. Only the very file made
+ * here (same inode while it is open), never one put in its place.
+ */
+static void remove_made_files(struct ivg_newvg *j)
+{
+	for (size_t i = 0; j && i < j->o->n_disks; i++) {
+		struct disk *d = &j->disks[i];
+		struct stat st;
+
+		if (!d->made || (d->dev && (stat(d->path, &st) ||
+					    st.st_dev != d->dev->st_dev ||
+					    st.st_ino != d->dev->st_ino)))
+			continue;
+		if (unlink(d->path) == 0)
+			ivg_info(j->ctx, "%s: removed the image file this run made",
+				 d->path);
+	}
+}
+
 int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o)
 {
 	const struct ivg_newlv lvs[] = {
@@ -637,6 +643,8 @@ int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o)
 		r = ivg_check_interrupt(ctx, o->vgname);
 	if (!r)
 		r = ivg_newvg_commit(ctx, n);
+	if (r)
+		remove_made_files(n);
 	ivg_newvg_free(n);
 	return r;
 }

@@ -167,18 +167,24 @@ static int fault_point(struct ivg_dev *dev, size_t *len)
 	}
 }
 
-int ivg_dev_fault_external(struct ivg_ctx *ctx, struct ivg_dev *dev,
-			   const char *what)
+int ivg_dev_fault_write(struct ivg_ctx *ctx, struct ivg_dev *dev,
+			const char *what, size_t *len, size_t align)
 {
-	size_t none = 0;
+	size_t half = len ? *len : 0;
 	int inj;
 
 	if (!dev->rdwr)
 		return ivg_err(ctx, EROFS, "%s: opened read-only, not writing",
 			       dev->path);
-	inj = fault_point(dev, &none);
-	return inj < 0 ? ivg_err(ctx, inj, "%s: injected failure before %s",
-				 dev->path, what) : 0;
+	inj = fault_point(dev, len ? &half : NULL);
+	if (inj > 0 && align > 1)
+		half -= half % align;
+	if (inj > 0 && half) {
+		*len = half;
+		return 1;
+	}
+	return inj ? ivg_err(ctx, -EIO, "%s: injected failure of %s",
+			     dev->path, what) : 0;
 }
 
 static int check_range(struct ivg_ctx *ctx, struct ivg_dev *dev, size_t len,

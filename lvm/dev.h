@@ -6,8 +6,9 @@
  * disk by default, the LVM partition once ivg_dev_set_window() is called.
  * ivg_dev_pread/pwrite take offsets relative to the window and refuse I/O
  * beyond it; the _abs variants address the whole disk (partition tables,
- * boot records). Every write and sync of the library passes through here,
- * so this is where fault injection sits (struct ivg_fault, ctx-owned).
+ * boot records). Every write and sync of the library passes through here
+ * (tools that write on their own work on a scratch copy, shadow.h), so
+ * this is where fault injection sits (struct ivg_fault, ctx-owned).
  * A device opened read-only refuses writes with -EROFS before any syscall.
  */
 #ifndef IVG_DEV_H
@@ -89,12 +90,16 @@ struct ivg_fault {
 };
 
 /*
- * Writes that another library or tool makes to the disk outside this
- * layer (libfdisk's partition table, mformat's FAT, libblkid's wipe):
- * call this right before one, so that it counts as one fault point. A
- * fault here fails (-EIO) or exits before that write; it cannot tear it.
+ * Writes this layer cannot make itself (asynchronous I/O through a
+ * descriptor of the caller's, BLKZEROOUT): call this right before one, so
+ * that it is a fault point like the rest. len is the write's length, or
+ * NULL for one that cannot be torn (a sync, a zeroout). Returns 0 to write
+ * all of it; 1 to tear it: write only the *len it now holds (half, at
+ * least 'align' bytes and a multiple of them, or the write fails instead)
+ * and then fail with -EIO; or a negative errno with the message set,
+ * naming 'what'. It may stop the process (IVG_FAULT_EXIT).
  */
-int ivg_dev_fault_external(struct ivg_ctx *ctx, struct ivg_dev *dev,
-			   const char *what);
+int ivg_dev_fault_write(struct ivg_ctx *ctx, struct ivg_dev *dev,
+			const char *what, size_t *len, size_t align);
 
 #endif

@@ -247,6 +247,30 @@ static void init_params(struct ext2_super_block *p, uint64_t bytes,
 	set_features(p, type);
 }
 
+/* What init_params' layout spends besides data: an upper estimate. */
+static uint64_t fs_overhead(uint64_t bytes)
+{
+	unsigned bs = bytes < (512u << 20) ? 1024 : 4096;
+	int journal = ext2fs_default_journal_size(bytes / bs);
+
+	/* Inode tables (256 bytes per 16 KiB), the journal, then bitmaps,
+	 * descriptors, reserved GDT blocks and their backups, extent
+	 * blocks and partly used blocks: 1% and 8 MiB cover those. */
+	return bytes / 64 + (journal > 0 ? (uint64_t)journal * bs : 0) +
+	       bytes / 100 + (8 << 20);
+}
+
+uint64_t ivg_e2fs_size_for(uint64_t data, uint64_t files)
+{
+	uint64_t size = data + (8 << 20), by_inodes = (files + 64) * 16384;
+
+	for (int i = 0; i < 64 && size < data + fs_overhead(size); i++)
+		size = data + fs_overhead(size);
+	if (size < by_inodes)
+		size = by_inodes;
+	return (size + (1 << 20) - 1) >> 20 << 20;
+}
+
 static void init_super(ext2_filsys fs, const char *label)
 {
 	struct ext2_super_block *s = fs->super;

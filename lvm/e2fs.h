@@ -22,6 +22,14 @@ extern const io_manager ivg_lv_io_manager;
 int ivg_mkfs(struct ivg_ctx *ctx, struct ivg_lvio *io, enum ivg_fstype type,
 	     const char *label);
 
+/*
+ * The size of an LV whose ext4 (as ivg_mkfs makes it) holds 'data' bytes
+ * of file, directory and symlink blocks and 'files' inodes: an upper
+ * estimate (inode tables, journal, group metadata and a margin added),
+ * in whole MiB, so that a caller can refuse before writing.
+ */
+uint64_t ivg_e2fs_size_for(uint64_t data, uint64_t files);
+
 /* Open the filesystem in the LV; flags as ext2fs_open (EXT2_FLAG_RW...).
  * A read-write open also loads the allocation bitmaps. */
 int ivg_e2fs_open(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,

@@ -2,21 +2,22 @@
 /* gpt.c - the IVG disk layout: plan, write (libfdisk), read (libblkid), ESP. */
 #define _GNU_SOURCE
 #include "gpt.h"
+#include "shadow.h"
+#include "toolrun.h"
 
 #include <blkid.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libfdisk.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
 #include <unistd.h>
 
-extern char **environ;
 
 #define MIB_OF(x) ((unsigned long long)((x) / IVG_MIB))
 /* Sizes beyond this are nonsense and could overflow the sums below. */
@@ -160,13 +161,9 @@ static int check_fits(struct ivg_ctx *ctx, struct ivg_dev *dev,
 
 static int check_device(struct gpt_writer *w, const struct ivg_layout *l)
 {
-	unsigned long ssz = fdisk_get_sector_size(w->cxt);
-	uint64_t bytes = (uint64_t)fdisk_get_nsectors(w->cxt) * ssz;
+	uint64_t bytes = (uint64_t)fdisk_get_nsectors(w->cxt) *
+			 fdisk_get_sector_size(w->cxt);
 
-	if (ssz != IVG_SECTOR)
-		return ivg_err(w->ctx, EINVAL,
-			       "%s: has %lu-byte sectors; the IVG layout needs 512-byte sectors",
-			       w->dev->path, ssz);
 	if (bytes != l->disk_size / IVG_SECTOR * IVG_SECTOR)
 		return ivg_err(w->ctx, EINVAL,
 			       "%s: libfdisk sees %llu bytes, the layout is for %llu",
@@ -274,19 +271,32 @@ static int add_parts(struct gpt_writer *w, const struct ivg_layout *l)
  */
 static void reread_table(struct gpt_writer *w)
 {
-	if (!w->dev->is_blockdev)
+	if (!w->dev->is_blockdev || ioctl(w->dev->fd, BLKRRPART) == 0)
 		return;
-	if (fdisk_reread_partition_table(w->cxt))
-		ivg_info(w->ctx,
-			 "%s: the kernel did not re-read the partition table (%s)",
-			 w->dev->path, w->warning);
-	w->warning[0] = '\0';
+	ivg_info(w->ctx, "%s: the kernel did not re-read the partition table (%s)",
+		 w->dev->path, strerror(errno));
 }
 
-/* Everything up to and including the write; the caller closes. */
-static int write_table(struct gpt_writer *w, const struct ivg_layout *l)
+/* libfdisk sees a scratch copy (a file): the disk's sectors are ours to check. */
+static int check_sector_size(struct gpt_writer *w)
 {
-	int rc = fdisk_assign_device(w->cxt, w->dev->path, 0);
+	int ssz = IVG_SECTOR;
+
+	if (w->dev->is_blockdev && ioctl(w->dev->fd, BLKSSZGET, &ssz) < 0)
+		return ivg_err(w->ctx, errno, "%s: cannot get the sector size: %s",
+			       w->dev->path, strerror(errno));
+	if (ssz != IVG_SECTOR)
+		return ivg_err(w->ctx, EINVAL,
+			       "%s: has %d-byte sectors; the IVG layout needs 512-byte sectors",
+			       w->dev->path, ssz);
+	return 0;
+}
+
+/* libfdisk writes the table into 'path' (the scratch copy). */
+static int write_table(struct gpt_writer *w, const char *path,
+		       const struct ivg_layout *l)
+{
+	int rc = fdisk_assign_device(w->cxt, path, 0);
 
 	if (rc)
 		return ivg_err(w->ctx, rc, "%s: cannot open for partitioning: %s",
@@ -301,18 +311,33 @@ static int write_table(struct gpt_writer *w, const struct ivg_layout *l)
 	rc = fdisk_write_disklabel(w->cxt);
 	if (rc)
 		return fdisk_fail(w, rc, "writing the partition table");
-	reread_table(w);
-	/* fsync and close; nosync=1 spares the whole system a sync(). */
 	rc = fdisk_deassign_device(w->cxt, 1);
 	if (rc)
-		return fdisk_fail(w, rc, "syncing the partition table");
+		return fdisk_fail(w, rc, "closing the partition table");
 	return 0;
+}
+
+/*
+ * libfdisk writes the protective MBR and primary GPT in the first MiB and
+ * the backup GPT in the last 33 sectors (and the trailing partial sector
+ * of an odd-sized image, which it never touches). The backup goes to the
+ * disk first, as libfdisk itself orders it.
+ */
+static int shadow_table_areas(struct ivg_ctx *ctx, struct ivg_shadow *sh,
+			      const struct ivg_layout *l)
+{
+	uint64_t tail = l->disk_size / IVG_SECTOR * IVG_SECTOR - IVG_GPT_BACKUP_BYTES;
+	int rc = ivg_shadow_take(ctx, sh, tail, l->disk_size / IVG_SECTOR * IVG_SECTOR - tail,
+				 false);
+
+	return rc ? rc : ivg_shadow_take(ctx, sh, 0, IVG_BIOS_START, false);
 }
 
 int ivg_gpt_write(struct ivg_ctx *ctx, struct ivg_dev *dev,
 		  const struct ivg_layout *layout)
 {
 	struct gpt_writer w = { .ctx = ctx, .dev = dev };
+	struct ivg_shadow *sh = NULL;
 	int rc;
 
 	if (!dev->rdwr)
@@ -320,15 +345,25 @@ int ivg_gpt_write(struct ivg_ctx *ctx, struct ivg_dev *dev,
 			       "%s: opened read-only, not writing a partition table",
 			       dev->path);
 	rc = check_fits(ctx, dev, layout);
-	if (rc)
-		return rc;
-	w.cxt = fdisk_new_context();
-	if (!w.cxt)
-		return ivg_err(ctx, ENOMEM, "%s: out of memory", dev->path);
-	fdisk_set_ask(w.cxt, fdisk_ask_cb, &w);
-	fdisk_disable_dialogs(w.cxt, 1);
-	rc = write_table(&w, layout);
+	if (!rc)
+		rc = check_sector_size(&w);
+	if (!rc)
+		rc = ivg_shadow_new(ctx, dev, &sh);
+	if (!rc)
+		rc = shadow_table_areas(ctx, sh, layout);
+	if (!rc && !(w.cxt = fdisk_new_context()))
+		rc = ivg_err(ctx, ENOMEM, "%s: out of memory", dev->path);
+	if (!rc) {
+		fdisk_set_ask(w.cxt, fdisk_ask_cb, &w);
+		fdisk_disable_dialogs(w.cxt, 1);
+		rc = write_table(&w, ivg_shadow_path(sh), layout);
+	}
 	fdisk_unref_context(w.cxt);
+	if (!rc)
+		rc = ivg_shadow_commit(ctx, sh);
+	ivg_shadow_free(sh);
+	if (!rc)
+		reread_table(&w);
 	return rc;
 }
 
@@ -501,98 +536,6 @@ int ivg_gpt_check_layout(struct ivg_ctx *ctx, struct ivg_dev *dev,
 
 /* ---- the FAT filesystem of the ESP, with mtools ----------------------- */
 
-/* The caller's environment plus MTOOLS_SKIP_CHECK=1 (no geometry nagging). */
-static char **tool_env(void)
-{
-	size_t n = 0, k = 0;
-	char **env;
-
-	while (environ && environ[n])
-		n++;
-	env = calloc(n + 2, sizeof(*env));
-	if (!env)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "MTOOLS_SKIP_CHECK=", 18) != 0)
-			env[k++] = environ[i];
-	env[k] = "MTOOLS_SKIP_CHECK=1";
-	return env;
-}
-
-/* Collect a child's output, keeping the first outsz-1 bytes. */
-static void drain(int fd, char *out, size_t outsz)
-{
-	size_t len = 0;
-	char buf[512];
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (ssize_t i = 0; i < n && len + 1 < outsz; i++)
-			out[len++] = buf[i] == '\n' ? ' ' : buf[i];
-	}
-	while (len && out[len - 1] == ' ')
-		len--;
-	out[len] = '\0';
-}
-
-static int spawn_tool(char *const argv[], int outfd, pid_t *pid)
-{
-	posix_spawn_file_actions_t fa;
-	char **env = tool_env();
-	int rc;
-
-	if (!env)
-		return ENOMEM;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, outfd, 1);
-	posix_spawn_file_actions_adddup2(&fa, outfd, 2);
-	rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	free(env);
-	return rc;
-}
-
-/*
- * Run argv (stdin /dev/null, stdout and stderr captured into out).
- * Returns 0 when the tool exited 0, else -EIO with the message set.
- */
-static int run_tool(struct ivg_ctx *ctx, const char *what, char *const argv[],
-		    char *out, size_t outsz)
-{
-	int pfd[2], status, rc;
-	pid_t pid;
-
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return ivg_err(ctx, errno, "%s: cannot make a pipe: %s", what,
-			       strerror(errno));
-	rc = spawn_tool(argv, pfd[1], &pid);
-	close(pfd[1]);
-	if (rc) {
-		close(pfd[0]);
-		return ivg_err(ctx, rc, "%s: cannot run %s: %s%s", what,
-			       argv[0], strerror(rc),
-			       rc == ENOENT ? " (is mtools installed?)" : "");
-	}
-	drain(pfd[0], out, outsz);
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return ivg_err(ctx, errno, "%s: waiting for %s: %s",
-				       what, argv[0], strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	return ivg_err(ctx, EIO, "%s: %s %s %d%s%s", what, argv[0],
-		       WIFEXITED(status) ? "exited with status" : "killed by signal",
-		       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-		       out[0] ? ": " : "", out);
-}
-
 static bool label_ok(const char *label)
 {
 	size_t n = strlen(label);
@@ -623,34 +566,22 @@ static int esp_args_ok(struct ivg_ctx *ctx, const char *path, uint64_t offset,
 	return 0;
 }
 
-/*
- * Open the disk and clear the head of the ESP: mformat writes only some
- * fields of the FAT32 reserved sectors (FSINFO's trailing signature, for
- * one), so stale bytes from an earlier use would make fsck.fat complain.
- */
-static int esp_prepare(struct ivg_ctx *ctx, const char *path, uint64_t offset,
-		       uint64_t size, struct ivg_dev **out)
+static int esp_open(struct ivg_ctx *ctx, const char *path, uint64_t offset,
+		    uint64_t size, struct ivg_dev **out)
 {
-	struct ivg_dev *dev;
-	int rc = ivg_dev_open(ctx, path, IVG_DEV_RDWR, &dev);
+	int rc = ivg_dev_open(ctx, path, IVG_DEV_RDWR, out);
 
-	if (rc)
-		return rc;
-	if (offset > dev->disk_size || size > dev->disk_size - offset)
+	if (!rc && (offset > (*out)->disk_size || size > (*out)->disk_size - offset))
 		rc = ivg_err(ctx, ERANGE,
 			     "%s: EFI system partition at %llu (+%llu bytes) is beyond the end of the disk (%llu bytes)",
 			     path, (unsigned long long)offset,
 			     (unsigned long long)size,
-			     (unsigned long long)dev->disk_size);
-	if (!rc)
-		rc = ivg_dev_zero(ctx, dev, offset,
-				  size < IVG_MIB ? size : IVG_MIB);
+			     (unsigned long long)(*out)->disk_size);
 	if (rc) {
-		ivg_dev_close(dev);
-		return rc;
+		ivg_dev_close(*out);
+		*out = NULL;
 	}
-	*out = dev;
-	return 0;
+	return rc;
 }
 
 /*
@@ -724,34 +655,47 @@ static void mformat_argv(char *argv[], char *image, char *total,
 	argv[argc] = NULL;
 }
 
+/*
+ * mformat formats a blank scratch copy of the ESP (shadow.h), so the
+ * partition ends up exactly the new FAT: mformat itself writes only some
+ * fields of the FAT32 reserved sectors (FSINFO's trailing signature, for
+ * one), and stale bytes of an earlier use would make fsck.fat complain.
+ */
 int ivg_esp_format(struct ivg_ctx *ctx, const char *path, uint64_t offset,
 		   uint64_t size, const char *label)
 {
-	char image[4096 + 32], total[24], hidden[24], what[4200], out[512];
-	char *argv[16];
-	struct ivg_dev *dev;
+	char image[64 + 32], total[24], hidden[24], what[4200];
+	char *argv[16], *mtools_env[] = { "MTOOLS_SKIP_CHECK=1", NULL };
+	struct ivg_dev *dev = NULL;
+	struct ivg_shadow *sh = NULL;
 	int rc = esp_args_ok(ctx, path, offset, size, label);
 
 	if (!rc)
-		rc = esp_prepare(ctx, path, offset, size, &dev);
+		rc = esp_open(ctx, path, offset, size, &dev);
+	if (!rc)
+		rc = ivg_shadow_new(ctx, dev, &sh);
+	if (!rc)
+		rc = ivg_shadow_take(ctx, sh, offset, size, true);
 	if (rc)
-		return rc;
-	snprintf(image, sizeof(image), "%s@@%llu", path,
+		goto out;
+	snprintf(image, sizeof(image), "%s@@%llu", ivg_shadow_path(sh),
 		 (unsigned long long)offset);
 	snprintf(total, sizeof(total), "%llu",
 		 (unsigned long long)(size / IVG_SECTOR));
 	/* Hidden sectors = the partition's LBA, as mkfs.fat records it. */
 	snprintf(hidden, sizeof(hidden), "%llu",
 		 (unsigned long long)(offset / IVG_SECTOR));
-	snprintf(what, sizeof(what), "%s: formatting the EFI system partition at %llu (+%llu bytes)",
+	snprintf(what, sizeof(what), "%s: formatting the EFI system partition at %llu (+%llu bytes) with mtools",
 		 path, (unsigned long long)offset, (unsigned long long)size);
 	mformat_argv(argv, image, total, hidden, size, label);
-	rc = run_tool(ctx, what, argv, out, sizeof(out));
+	/* MTOOLS_SKIP_CHECK: no nagging about the geometry. */
+	rc = ivg_spawn_timed(ctx, what, argv, mtools_env, -1, IVG_MTOOLS_TIMEOUT);
 	if (!rc)
-		rc = clear_fake_mbr(ctx, dev, offset, size);
-	/* One fsync covers mformat's writes too: same file, same cache. */
+		rc = clear_fake_mbr(ctx, ivg_shadow_dev(sh), offset, size);
 	if (!rc)
-		rc = ivg_dev_sync(ctx, dev);
+		rc = ivg_shadow_commit(ctx, sh);
+out:
+	ivg_shadow_free(sh);
 	ivg_dev_close(dev);
 	return rc;
 }

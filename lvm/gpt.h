@@ -77,8 +77,10 @@ uint64_t ivg_layout_min_disk(uint64_t esp_size, uint64_t min_pv_size);
 /*
  * Write a new GPT with the planned layout onto the whole of dev (protective
  * MBR in sector 0, primary table in sectors 1-33, backup table in the last
- * 33 sectors; nothing else is touched, no signatures are wiped), then fsync
- * (libfdisk opens dev->path itself). Sector 0 is rewritten whole, boot code
+ * 33 sectors; nothing else is touched, no signatures are wiped), then fsync.
+ * libfdisk writes a scratch copy of those areas (shadow.h); the sectors
+ * that changed reach the disk through the device layer, backup table
+ * first. Sector 0 is rewritten whole, boot code
  * zeroed: write GRUB's boot.img after this, not before. The GPT header's
  * first usable LBA is 2048 (libfdisk's choice), the last is disk end - 34.
  * On a block device the kernel is asked to re-read the table; a refusal
@@ -112,9 +114,10 @@ int ivg_gpt_check_layout(struct ivg_ctx *ctx, struct ivg_dev *dev,
  * block device) with mtools' mformat: FAT32 from 33 MiB up, below that the
  * FAT16/FAT12 mformat picks; hidden sectors = offset / 512. label: 1-11
  * letters, digits, ' ', '_' or '-' (upper case is the FAT habit), or NULL.
- * Both offset and size are multiples of 512. Besides mformat's own writes
- * it zeroes the ESP's first MiB before, and mformat's fake MBR entry in the
- * boot sectors after. The result is fsync'ed. mformat's output goes into
+ * Both offset and size are multiples of 512. mformat works on a blank
+ * scratch copy (shadow.h), whose fake MBR entry in the boot sectors is
+ * cleared; then every sector of the ESP that differs is written through
+ * the device layer (old content is zeroed), and the disk is fsync'ed. mformat's output goes into
  * the error message; -ENOENT if mformat is not installed.
  */
 int ivg_esp_format(struct ivg_ctx *ctx, const char *path, uint64_t offset,

@@ -21,7 +21,9 @@ int ivg_probe_signature(struct ivg_ctx *ctx, struct ivg_dev *dev,
 /*
  * Erase every signature libblkid finds on the whole disk (filesystems,
  * RAID members, partition tables, LVM labels), as wipefs -a and lvm2's
- * pvcreate -y do: only the signature bytes are zeroed. Writes.
+ * pvcreate -y do: only the signature bytes are zeroed. All are found
+ * first (nothing is written when probing fails); then their bytes are
+ * zeroed through the device layer, each write a fault point, and synced.
  */
 int ivg_probe_wipe(struct ivg_ctx *ctx, struct ivg_dev *dev);
 

@@ -45,6 +45,7 @@ struct e2file {
 	uint64_t size, pos;
 	char *bounce;
 	size_t bounce_len;
+	ext2_extent_handle_t eh;   /* extent-mapped files: kept open */
 };
 
 static int e2_fail(struct ivg_ctx *ctx, struct e2 *e, errcode_t err,
@@ -220,26 +221,71 @@ static errcode_t map_block(struct e2file *ef, blk64_t lblk, blk64_t *pblk)
 	return err;
 }
 
+/*
+ * The extent holding lblk, through a handle kept open: one lookup per
+ * extent (up to 128 MiB) rather than ext2fs_bmap2's walk from the inode
+ * for every block. A hole or an unwritten extent maps to 0.
+ */
+static errcode_t map_extent(struct e2file *ef, blk64_t lblk, blk64_t max,
+			    blk64_t *pblk, blk64_t *count)
+{
+	struct ext2fs_extent ex;
+	errcode_t err = 0;
+
+	*pblk = 0;
+	*count = 1;
+	if (!ef->eh)
+		err = ext2fs_extent_open2(ef->e->fs, ef->ino, &ef->inode, &ef->eh);
+	if (!err)
+		err = ext2fs_extent_goto(ef->eh, lblk);
+	if (err == EXT2_ET_EXTENT_NOT_FOUND)
+		return 0;
+	if (!err)
+		err = ext2fs_extent_get(ef->eh, EXT2_EXTENT_CURRENT, &ex);
+	if (err || lblk < ex.e_lblk || lblk >= ex.e_lblk + ex.e_len)
+		return err;
+	*count = ex.e_lblk + ex.e_len - lblk < max ? ex.e_lblk + ex.e_len - lblk : max;
+	if (!(ex.e_flags & EXT2_EXTENT_FLAGS_UNINIT))
+		*pblk = ex.e_pblk + (lblk - ex.e_lblk);
+	return 0;
+}
+
+/* The run of physically contiguous blocks from lblk, at most max. */
+static errcode_t map_run(struct e2file *ef, blk64_t lblk, blk64_t max,
+			 blk64_t *pblk, blk64_t *count)
+{
+	blk64_t next;
+	errcode_t err;
+
+	if (ef->inode.i_flags & EXT4_EXTENTS_FL)
+		return map_extent(ef, lblk, max, pblk, count);
+	*count = 1;
+	if ((err = map_block(ef, lblk, pblk)))
+		return err;
+	while (*count < max && *pblk && !map_block(ef, lblk + *count, &next) &&
+	       next == *pblk + *count)
+		(*count)++;
+	return 0;
+}
+
 static int file_read(struct ivg_ctx *ctx, struct opp_file *f, void *buf,
 		     size_t len, size_t *got)
 {
 	struct e2file *ef = (struct e2file *)f;
 	unsigned bs = ef->e->fs->blocksize;
 	uint64_t left = ef->size - ef->pos;
-	blk64_t lblk = ef->pos / bs, pblk, next;
-	size_t off = (size_t)(ef->pos % bs), want, count = 1, maxc;
+	blk64_t lblk = ef->pos / bs, pblk, count;
+	size_t off = (size_t)(ef->pos % bs), want;
 	errcode_t err;
 
 	*got = 0;
 	if (!left || !len)
 		return 0;
 	want = len < left ? len : (size_t)left;
-	maxc = (off + want + bs - 1) / bs;
-	if ((err = map_block(ef, lblk, &pblk)))
+	if ((err = map_run(ef, lblk, (off + want + bs - 1) / bs, &pblk, &count)))
 		return e2_fail(ctx, ef->e, err, f->path, "read error");
-	while (count < maxc && !map_block(ef, lblk + count, &next) &&
-	       pblk && next == pblk + count)
-		count++;
+	if (!pblk)
+		count = 1;      /* a hole: one block of zeros */
 	if (count * bs > ef->bounce_len) {
 		char *b = realloc(ef->bounce, count * bs);
 
@@ -249,7 +295,7 @@ static int file_read(struct ivg_ctx *ctx, struct opp_file *f, void *buf,
 		ef->bounce_len = count * bs;
 	}
 	if (!pblk)
-		memset(ef->bounce, 0, bs);     /* a hole: one block of zeros */
+		memset(ef->bounce, 0, bs);
 	else if ((err = io_channel_read_blk64(ef->e->fs->io, pblk, (int)count,
 					      ef->bounce)))
 		return e2_fail(ctx, ef->e, err, f->path, "read error");
@@ -265,6 +311,8 @@ static void file_close(struct opp_file *f)
 {
 	struct e2file *ef = (struct e2file *)f;
 
+	if (ef->eh)
+		ext2fs_extent_free(ef->eh);
 	free(ef->bounce);
 	free((char *)f->path);
 	free(ef);

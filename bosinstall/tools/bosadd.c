@@ -78,46 +78,44 @@ static int add(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 	return r;
 }
 
+struct add_opts {
+	enum bos_format fmt;
+	bool replace;
+};
+
+static int own_option(struct ivg_ctx *ctx, int c, const char *arg, void *data)
+{
+	struct add_opts *a = data;
+
+	if (c == OPT_REPLACE) {
+		a->replace = true;
+		return 1;
+	}
+	if (c != OPT_FORMAT)
+		return 0;
+	if (!bos_format_parse(ctx, arg, &a->fmt))
+		return 1;
+	usage_error("bosadd", "--format: %s", ivg_errmsg(ctx));
+	return -1;
+}
+
 int cmd_bosadd(struct ivg_ctx *ctx, int argc, char **argv)
 {
+	struct add_opts a = { .fmt = BOS_FMT_AUTO };
+	const struct oppcmd_line line = {
+		"bosadd", help, "a VG name, a BOS NAME and an IMAGE are needed",
+		longopts, 2, 2, own_option, &a,
+	};
 	struct opts o = { 0 };
-	enum bos_format fmt = BOS_FMT_AUTO;
-	bool replace = false;
-	int c, r, rc = ECMD_OK;
+	const char *vg;
+	char **rest;
+	size_t n;
+	int rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &rest, &n);
 
-	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = oppcmd_opt(ctx, &o, c, optarg, "bosadd", help)) > 0)
-			continue;
-		if (r < 0)
-			goto bad;
-		if (c == OPT_REPLACE) {
-			replace = true;
-		} else if (c == OPT_FORMAT) {
-			if (bos_format_parse(ctx, optarg, &fmt)) {
-				usage_error("bosadd", "--format: %s", ivg_errmsg(ctx));
-				goto bad;
-			}
-		} else {
-			usage_error("bosadd", "unknown option");
-			goto bad;
-		}
-	}
-	if (argc - optind != 3) {
-		usage_error("bosadd", "a VG name, a BOS NAME and an IMAGE are needed");
-		goto bad;
-	}
-	if (check_vg_name("bosadd", argv[optind]))
-		goto bad;
-	if (bos_name_check(ctx, argv[optind + 1])) {
-		usage_error("bosadd", "%s", ivg_errmsg(ctx));
-		goto bad;
-	}
-	if (add(ctx, &o, argv[optind], argv[optind + 1], argv[optind + 2], fmt, replace))
+	if (!rc && bos_name_check(ctx, rest[0]))
+		rc = usage_error("bosadd", "%s", ivg_errmsg(ctx));
+	if (!rc && add(ctx, &o, vg, rest[0], rest[1], a.fmt, a.replace))
 		rc = fail(ctx);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
 	opts_free(&o);
 	return rc;
 }

@@ -63,6 +63,9 @@ static void print_json(const char *vg, const struct bos_list *l)
 		jset(o, m->format == BOS_FMT_RAW ? "bos_lv" : "bos_file", m->data);
 		jset(o, "bos_source", m->source);
 		jset(o, "bos_compression", m->compression);
+		/* Unknown (0) for raw images and older manifests: "". */
+		snprintf(buf, sizeof(buf), "%" PRIu64, m->unpacked);
+		jset(o, "bos_unpacked", m->unpacked ? buf : "");
 		json_object_array_add(bos, o);
 	}
 	json_object_object_add(one, "bos", bos);
@@ -93,27 +96,21 @@ static void print_basic(const struct bos_list *l, bool verbose)
 
 int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv)
 {
+	static const struct oppcmd_line line = {
+		"boslist", help, "exactly one VG name is needed", longopts, 0, 0,
+		NULL, NULL,
+	};
 	struct opts o = { 0 };
 	struct boscmd c = { 0 };
 	struct bos_list l = { 0 };
-	int ch, r, rc = ECMD_OK;
+	const char *vg;
+	char **rest;
+	size_t n;
+	int r, rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &rest, &n);
 
-	while ((ch = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = oppcmd_opt(ctx, &o, ch, optarg, "boslist", help)) > 0)
-			continue;
-		usage_error("boslist", "unknown option");
-		rc = EINVALID_CMD_LINE;
+	if (rc)
 		goto out;
-	}
-	if (argc - optind != 1) {
-		rc = usage_error("boslist", "exactly one VG name is needed");
-		goto out;
-	}
-	if (check_vg_name("boslist", argv[optind])) {
-		rc = EINVALID_CMD_LINE;
-		goto out;
-	}
-	r = boscmd_open(ctx, &o, argv[optind], false, &c);
+	r = boscmd_open(ctx, &o, vg, false, &c);
 	if (!r)
 		r = bos_store_list(ctx, c.store, &l);
 	if (r) {
@@ -122,7 +119,7 @@ int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv)
 		for (size_t i = 0; i < l.n_problems; i++)
 			fprintf(stderr, "  WARNING: %s\n", l.problems[i]);
 		if (o.json)
-			print_json(argv[optind], &l);
+			print_json(vg, &l);
 		else
 			print_basic(&l, o.verbose > 0);
 	}

@@ -48,32 +48,21 @@ static int rm(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 
 int cmd_bosrm(struct ivg_ctx *ctx, int argc, char **argv)
 {
+	static const struct oppcmd_line line = {
+		"bosrm", help, "a VG name and at least one BOS NAME are needed",
+		longopts, 1, SIZE_MAX, NULL, NULL,
+	};
 	struct opts o = { 0 };
-	int c, r, rc = ECMD_OK;
+	const char *vg;
+	char **names;
+	size_t n;
+	int rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &names, &n);
 
-	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = oppcmd_opt(ctx, &o, c, optarg, "bosrm", help)) > 0)
-			continue;
-		usage_error("bosrm", "unknown option");
-		goto bad;
-	}
-	if (argc - optind < 2) {
-		usage_error("bosrm", "a VG name and at least one BOS NAME are needed");
-		goto bad;
-	}
-	if (check_vg_name("bosrm", argv[optind]))
-		goto bad;
-	for (int i = optind + 1; i < argc; i++)
-		if (bos_name_check(ctx, argv[i])) {
-			usage_error("bosrm", "%s", ivg_errmsg(ctx));
-			goto bad;
-		}
-	if (rm(ctx, &o, argv[optind], argv + optind + 1, (size_t)(argc - optind - 1)))
+	for (size_t i = 0; !rc && i < n; i++)
+		if (bos_name_check(ctx, names[i]))
+			rc = usage_error("bosrm", "%s", ivg_errmsg(ctx));
+	if (!rc && rm(ctx, &o, vg, names, n))
 		rc = fail(ctx);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
 	opts_free(&o);
 	return rc;
 }

@@ -148,7 +148,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 
 int check_vg_name(const char *cmd, const char *name)
 {
-	char shown[80];
+	char shown[80] = "";
 	size_t o = 0;
 
 	if (ivg_name_valid(name))

@@ -74,36 +74,32 @@ out:
 	return r;
 }
 
+static int own_option(struct ivg_ctx *ctx, int c, const char *arg, void *data)
+{
+	if (c != OPT_REPLACE)
+		return 0;
+	*(bool *)data = true;
+	return 1;
+}
+
 int cmd_oppadd(struct ivg_ctx *ctx, int argc, char **argv)
 {
-	struct opts o = { 0 };
 	bool replace = false;
-	int c, r, rc = ECMD_OK;
+	const struct oppcmd_line line = {
+		"oppadd", help, "a VG name and at least one FILE are needed",
+		longopts, 1, SIZE_MAX, own_option, &replace,
+	};
+	struct opts o = { 0 };
+	const char *vg;
+	char **files;
+	size_t n;
+	int rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &files, &n);
 
-	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = oppcmd_opt(ctx, &o, c, optarg, "oppadd", help)) > 0)
-			continue;
-		if (r < 0)
-			goto bad;
-		if (c == OPT_REPLACE) {
-			replace = true;
-			continue;
-		}
-		usage_error("oppadd", "unknown option");
-		goto bad;
+	if (!rc) {
+		catch_interrupts(ctx);
+		if (add(ctx, &o, vg, files, n, replace))
+			rc = fail(ctx);
 	}
-	if (argc - optind < 2) {
-		usage_error("oppadd", "a VG name and at least one FILE are needed");
-		goto bad;
-	}
-	catch_interrupts(ctx);
-	if (add(ctx, &o, argv[optind], argv + optind + 1,
-		(size_t)(argc - optind - 1), replace))
-		rc = fail(ctx);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
 	opts_free(&o);
 	return rc;
 }

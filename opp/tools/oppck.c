@@ -32,23 +32,20 @@ static void report(void *arg, const char *file, const char *msg)
 
 int cmd_oppck(struct ivg_ctx *ctx, int argc, char **argv)
 {
+	static const struct oppcmd_line line = {
+		"oppck", help, "exactly one VG name is needed", longopts, 0, 0,
+		NULL, NULL,
+	};
 	struct opts o = { 0 };
 	struct oppcmd c = { 0 };
-	size_t problems = 0;
-	int ch, r, rc = ECMD_OK;
+	size_t problems = 0, n;
+	const char *vg;
+	char **rest;
+	int r, rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &rest, &n);
 
-	while ((ch = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = oppcmd_opt(ctx, &o, ch, optarg, "oppck", help)) > 0)
-			continue;
-		usage_error("oppck", "unknown option");
-		rc = EINVALID_CMD_LINE;
+	if (rc)
 		goto out;
-	}
-	if (argc - optind != 1) {
-		rc = usage_error("oppck", "exactly one VG name is needed");
-		goto out;
-	}
-	r = oppcmd_open(ctx, &o, argv[optind], false, &c);
+	r = oppcmd_open(ctx, &o, vg, false, &c);
 	if (!r)
 		r = opp_repo_check(ctx, &c.repo, report,
 				   (void *)opp_fs_where(c.repo.fs), &problems);
@@ -56,12 +53,11 @@ int cmd_oppck(struct ivg_ctx *ctx, int argc, char **argv)
 		rc = fail(ctx);
 	} else if (problems) {
 		printf("  %zu OPP image(s) checked in volume group \"%s\": %zu problem(s)\n",
-		       c.repo.toc.n, argv[optind], problems);
+		       c.repo.toc.n, vg, problems);
 		rc = ECMD_FAILED;
 	} else {
 		printf("  %zu OPP image(s) checked in volume group \"%s\": all match the TOC, generation %llu\n",
-		       c.repo.toc.n, argv[optind],
-		       (unsigned long long)c.repo.meta.gen);
+		       c.repo.toc.n, vg, (unsigned long long)c.repo.meta.gen);
 	}
 	oppcmd_close(&c, false);
 out:

@@ -105,3 +105,30 @@ int oppcmd_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
 	}
 	return 0;
 }
+
+int oppcmd_parse(struct ivg_ctx *ctx, struct opts *o, int argc, char **argv,
+		 const struct oppcmd_line *l, const char **vg, char ***rest,
+		 size_t *n)
+{
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "vy", l->longopts, NULL)) != -1) {
+		r = oppcmd_opt(ctx, o, c, optarg, l->cmd, l->help);
+		if (!r && l->own)
+			r = l->own(ctx, c, optarg, l->data);
+		if (r > 0)
+			continue;
+		if (r == 0)
+			usage_error(l->cmd, "unknown option");
+		return EINVALID_CMD_LINE;
+	}
+	if (argc - optind < 1 || (size_t)(argc - optind - 1) < l->min ||
+	    (size_t)(argc - optind - 1) > l->max)
+		return usage_error(l->cmd, "%s", l->need);
+	if (check_vg_name(l->cmd, argv[optind]))
+		return EINVALID_CMD_LINE;
+	*vg = argv[optind];
+	*rest = argv + optind + 1;
+	*n = (size_t)(argc - optind - 1);
+	return 0;
+}

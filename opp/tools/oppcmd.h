@@ -56,4 +56,24 @@ void oppcmd_close(struct oppcmd *c, bool failed);
 int oppcmd_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
 	       const char *cmd, const char *help);
 
+/*
+ * The command line of an OPP or BOS command: the shared options, then the
+ * command's own through 'own' (1 handled, 0 not its own, -1 bad with the
+ * message said; NULL: none), then a VG name and between 'min' and 'max'
+ * more operands, which 'need' names for the message ("a VG name and at
+ * least one FILE are needed"). Returns 0 with *vg, *rest and *n set, or
+ * EINVALID_CMD_LINE once the message is said.
+ */
+struct oppcmd_line {
+	const char *cmd, *help, *need;
+	const struct option *longopts;
+	size_t min, max;
+	int (*own)(struct ivg_ctx *ctx, int c, const char *arg, void *data);
+	void *data;
+};
+
+int oppcmd_parse(struct ivg_ctx *ctx, struct opts *o, int argc, char **argv,
+		 const struct oppcmd_line *l, const char **vg, char ***rest,
+		 size_t *n);
+
 #endif

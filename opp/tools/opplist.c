@@ -104,22 +104,20 @@ static void print_basic(const struct opp_repo *rp)
 
 int cmd_opplist(struct ivg_ctx *ctx, int argc, char **argv)
 {
+	static const struct oppcmd_line line = {
+		"opplist", help, "exactly one VG name is needed", longopts, 0, 0,
+		NULL, NULL,
+	};
 	struct opts o = { 0 };
 	struct oppcmd c = { 0 };
-	int ch, r, rc = ECMD_OK;
+	const char *vg;
+	char **rest;
+	size_t n;
+	int r, rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &rest, &n);
 
-	while ((ch = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = oppcmd_opt(ctx, &o, ch, optarg, "opplist", help)) > 0)
-			continue;
-		usage_error("opplist", "unknown option");
-		rc = EINVALID_CMD_LINE;
+	if (rc)
 		goto out;
-	}
-	if (argc - optind != 1) {
-		rc = usage_error("opplist", "exactly one VG name is needed");
-		goto out;
-	}
-	r = oppcmd_open(ctx, &o, argv[optind], false, &c);
+	r = oppcmd_open(ctx, &o, vg, false, &c);
 	if (!r)
 		r = opp_repo_require_consistent(ctx, &c.repo);
 	if (r) {

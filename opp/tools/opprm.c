@@ -48,30 +48,21 @@ static int rm(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 
 int cmd_opprm(struct ivg_ctx *ctx, int argc, char **argv)
 {
+	static const struct oppcmd_line line = {
+		"opprm", help, "a VG name and at least one NAME[=VERSION] are needed",
+		longopts, 1, SIZE_MAX, NULL, NULL,
+	};
 	struct opts o = { 0 };
-	int c, r, rc = ECMD_OK;
+	const char *vg;
+	char **specs;
+	size_t n;
+	int rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &specs, &n);
 
-	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = oppcmd_opt(ctx, &o, c, optarg, "opprm", help)) > 0)
-			continue;
-		usage_error("opprm", "unknown option");
-		goto bad;
-	}
-	if (argc - optind < 2) {
-		usage_error("opprm", "a VG name and at least one NAME[=VERSION] are needed");
-		goto bad;
-	}
-	for (int i = optind + 1; i < argc; i++)
-		if (!argv[i][0] || argv[i][0] == '=') {
-			usage_error("opprm", "\"%s\": NAME[=VERSION] expected", argv[i]);
-			goto bad;
-		}
-	if (rm(ctx, &o, argv[optind], argv + optind + 1, (size_t)(argc - optind - 1)))
+	for (size_t i = 0; !rc && i < n; i++)
+		if (!specs[i][0] || specs[i][0] == '=')
+			rc = usage_error("opprm", "\"%s\": NAME[=VERSION] expected", specs[i]);
+	if (!rc && rm(ctx, &o, vg, specs, n))
 		rc = fail(ctx);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
 	opts_free(&o);
 	return rc;
 }

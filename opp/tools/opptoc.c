@@ -70,32 +70,29 @@ static int show(struct ivg_ctx *ctx, const struct opts *o, const char *vg)
 	return r;
 }
 
+static int own_option(struct ivg_ctx *ctx, int c, const char *arg, void *data)
+{
+	if (c != OPT_REBUILD)
+		return 0;
+	*(bool *)data = true;
+	return 1;
+}
+
 int cmd_opptoc(struct ivg_ctx *ctx, int argc, char **argv)
 {
-	struct opts o = { 0 };
 	bool rb = false;
-	int c, r, rc = ECMD_OK;
+	const struct oppcmd_line line = {
+		"opptoc", help, "exactly one VG name is needed", longopts, 0, 0,
+		own_option, &rb,
+	};
+	struct opts o = { 0 };
+	const char *vg;
+	char **rest;
+	size_t n;
+	int rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &rest, &n);
 
-	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = oppcmd_opt(ctx, &o, c, optarg, "opptoc", help)) > 0)
-			continue;
-		if (r == 0 && c == OPT_REBUILD) {
-			rb = true;
-			continue;
-		}
-		usage_error("opptoc", "unknown option");
-		goto bad;
-	}
-	if (argc - optind != 1) {
-		usage_error("opptoc", "exactly one VG name is needed");
-		goto bad;
-	}
-	if (rb ? rebuild(ctx, &o, argv[optind]) : show(ctx, &o, argv[optind]))
+	if (!rc && (rb ? rebuild(ctx, &o, vg) : show(ctx, &o, vg)))
 		rc = fail(ctx);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
 	opts_free(&o);
 	return rc;
 }

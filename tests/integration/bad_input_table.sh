@@ -78,6 +78,13 @@ setup_other-vg() {
 	attach L o.img
 	lvm_filter "$L"
 	lvmq pvcreate "$L" >/dev/null 2>&1 && lvmq vgcreate other "$L" >/dev/null 2>&1 || die "setup other-vg: lvm2 vgcreate"
+	# VG other2: its metadata on q.img only; nomda.img's PV has none.
+	truncate -s 160m q.img nomda.img
+	attach Q q.img
+	attach M nomda.img
+	lvm_filter "$L" "$Q" "$M"
+	lvmq pvcreate "$Q" >/dev/null 2>&1 && lvmq pvcreate --metadatacopies 0 "$M" >/dev/null 2>&1 &&
+		lvmq vgcreate other2 "$Q" "$M" >/dev/null 2>&1 || die "setup other-vg: lvm2 vgcreate other2"
 	DEVS[other-vg]=o.img
 }
 # Read-only loop devices: R over an IVG held here, X over an exported

@@ -42,8 +42,7 @@ OTHER=ivgother             # the system ID of "another host"
 D=d0.img,d1.img,d2.img
 IMGS="d0.img d1.img d2.img"
 # Small and quick, without the maintenance boot image: it needs a large
-# bootlv, and boot/legs.c writes it around the device layer (no fault
-# point reaches those writes yet).
+# bootlv (boot_faults.sh crashes ivgmkboot's writes of it).
 CREATE_ARGS="--no-boot-image -y -s 4m --bootlv-size 4m --bosfs-size 4m --oppfs-size 4m"
 EXTENT=4194304
 
@@ -428,6 +427,10 @@ else
 	# ivgcreate's PV labels without metadata, a torn and a failed write.
 	walk export exit 1 end-5 end-4 end-0
 	walk create exit 1 end-16 end-4
+	# d0.img's primary GPT torn (points 1-2: the backup table, 4: the
+	# sync), then a torn write into its new ESP (libfdisk and mformat
+	# write a scratch copy; the sectors that differ come through here).
+	walk create tear 3 6
 	walk import exit end-4
 	walk takeover exit end-4
 	walk export tear end-5

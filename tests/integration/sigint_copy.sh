@@ -160,12 +160,21 @@ ok "ivgmkboot run again completes: both legs hold the new image ($([ -n "$ivgck"
 run_until INT direct_fd "$T/c0.img" -- ivgcreate -y --devices c0.img,c1.img --size 400m --bootlv-size 128m \
 	--bosfs-size 16m --oppfs-size 16m cvg c0.img c1.img
 interrupted ivgcreate INT
+# The files were this run's own (--size): it takes them back.
+[ ! -e c0.img ] && [ ! -e c1.img ] || die "ivgcreate --size SIGINT left its image files"
+ok "ivgcreate --size SIGINT while writing the boot image: exit 5, its image files removed"
+# Onto existing files, it leaves them partitioned, neither PV nor VG.
+truncate -s 400m c0.img c1.img
+run_until INT direct_fd "$T/c0.img" -- ivgcreate -y --devices c0.img,c1.img --bootlv-size 128m \
+	--bosfs-size 16m --oppfs-size 16m cvg c0.img c1.img
+interrupted ivgcreate INT
 L0=$(loop_pv c0.img); L1=$(loop_pv c1.img)
 lvm_filter "$L0" "$L1"
 lvmq pvs "$L0" "$L1" >pvs.out 2>&1 && die "ivgcreate SIGINT left PVs: $(cat pvs.out)"
 losetup -d "$L0" "$L1"
 ivgs --devices c0.img,c1.img cvg >/dev/null 2>&1 && die "ivgcreate SIGINT left a VG cvg"
 ok "ivgcreate SIGINT while writing the boot image: exit 5, no PV label, no VG"
+rm c0.img c1.img
 ivgcreate -y --devices c0.img,c1.img --size 400m --bootlv-size 128m --bosfs-size 16m --oppfs-size 16m \
 	cvg c0.img c1.img >/dev/null || die "ivgcreate again after the interruption"
 vg_state cvg c0.img c1.img >/dev/null

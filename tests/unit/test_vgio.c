@@ -209,36 +209,51 @@ static void missing_pv_refused(void **state)
 }
 
 /*
- * A write made around the device layer (libfdisk, mformat, libblkid)
- * counts as one fault point: it fails or exits there, never tears, and
- * refuses on a read-only device.
+ * A write issued outside the device layer (AIO on a descriptor of the
+ * caller's) is a fault point: it fails, tears to an aligned half, or
+ * exits there, and refuses on a read-only device.
  */
-static void external_write_is_a_fault_point(void **state)
+static void outside_write_is_a_fault_point(void **state)
 {
 	struct vgfix f;
-	struct ivg_fault fault = { .at = 2, .mode = IVG_FAULT_TEAR };
-	struct ivg_dev *ro;
+	struct ivg_fault fault = { .at = 2, .mode = IVG_FAULT_FAIL };
+	struct ivg_dev *ro, *dev;
+	size_t len = 1 << 20;
 	int status;
 	pid_t pid;
 
+	(void)state;
 	assert_int_equal(vgfix_make(&f, 1, 40, 8192), 0);
+	dev = f.vg->pvs[0]->dev;
 	f.ctx.fault = &fault;
-	assert_int_equal(ivg_dev_fault_external(&f.ctx, f.vg->pvs[0]->dev, "x"), 0);
-	assert_int_equal(ivg_dev_fault_external(&f.ctx, f.vg->pvs[0]->dev,
-						"writing the partition table"), -EIO);
-	assert_non_null(strstr(ivg_errmsg(&f.ctx), "before writing the partition table"));
+	assert_int_equal(ivg_dev_fault_write(&f.ctx, dev, "x", &len, 4096), 0);
+	assert_int_equal(len, 1 << 20);
+	assert_int_equal(ivg_dev_fault_write(&f.ctx, dev, "writing the boot image",
+					     &len, 4096), -EIO);
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), "injected failure of writing the boot image"));
 	assert_int_equal(fault.count, 2);
+	/* Torn: half, rounded down to the alignment. */
+	fault = (struct ivg_fault){ .at = 1, .mode = IVG_FAULT_TEAR };
+	len = 3 * 4096;
+	assert_int_equal(ivg_dev_fault_write(&f.ctx, dev, "x", &len, 4096), 1);
+	assert_int_equal(len, 4096);
+	/* Too short to tear at that alignment, or not tearable: it fails. */
+	fault = (struct ivg_fault){ .at = 1, .mode = IVG_FAULT_TEAR };
+	len = 4096;
+	assert_int_equal(ivg_dev_fault_write(&f.ctx, dev, "x", &len, 4096), -EIO);
+	fault = (struct ivg_fault){ .at = 1, .mode = IVG_FAULT_TEAR };
+	assert_int_equal(ivg_dev_fault_write(&f.ctx, dev, "x", NULL, 0), -EIO);
 	fault = (struct ivg_fault){ .at = 1, .mode = IVG_FAULT_EXIT };
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
-		_exit(ivg_dev_fault_external(&f.ctx, f.vg->pvs[0]->dev, "x"));
+		_exit(ivg_dev_fault_write(&f.ctx, dev, "x", NULL, 0));
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 99);
 	f.ctx.fault = NULL;
 	assert_int_equal(ivg_dev_open(&f.ctx, f.path[0], IVG_DEV_RDONLY, &ro), 0);
-	assert_int_equal(ivg_dev_fault_external(&f.ctx, ro, "x"), -EROFS);
+	assert_int_equal(ivg_dev_fault_write(&f.ctx, ro, "x", NULL, 0), -EROFS);
 	ivg_dev_close(ro);
 	vgfix_free(&f);
 }
@@ -251,7 +266,7 @@ int main(void)
 		cmocka_unit_test(torn_write_at_every_point),
 		cmocka_unit_test(too_large_writes_nothing),
 		cmocka_unit_test(missing_pv_refused),
-		cmocka_unit_test(external_write_is_a_fault_point),
+		cmocka_unit_test(outside_write_is_a_fault_point),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

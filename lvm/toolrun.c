@@ -4,14 +4,17 @@
 #include "toolrun.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -66,8 +69,48 @@ static void tail_of(int fd, char *msg, size_t cap)
 		msg[--n] = '\0';
 }
 
+/*
+ * Wait for pid; after 'seconds' (0: no limit) kill it. Returns 0, or
+ * -ETIMEDOUT once it was killed and reaped.
+ */
+static int wait_tool(pid_t pid, int *status, unsigned seconds)
+{
+	struct timespec now, end, nap = { 0, 1000000 };
+
+	if (!seconds) {
+		while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+			;
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += seconds;
+	for (;;) {
+		pid_t w = waitpid(pid, status, WNOHANG);
+
+		if (w == pid || (w < 0 && errno != EINTR))
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			break;
+		nanosleep(&nap, NULL);
+		if (nap.tv_nsec < 50000000)
+			nap.tv_nsec *= 2;       /* up to 64 ms between looks */
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	return -ETIMEDOUT;
+}
+
 int ivg_spawn(struct ivg_ctx *ctx, const char *what, char *const argv[],
 	      char *const env[], int passfd)
+{
+	return ivg_spawn_timed(ctx, what, argv, env, passfd, 0);
+}
+
+int ivg_spawn_timed(struct ivg_ctx *ctx, const char *what, char *const argv[],
+		    char *const env[], int passfd, unsigned seconds)
 {
 	posix_spawn_file_actions_t fa;
 	char **envp = merged_env(env), msg[400];
@@ -95,13 +138,15 @@ int ivg_spawn(struct ivg_ctx *ctx, const char *what, char *const argv[],
 		return ivg_err(ctx, rc, "%s: cannot run %s: %s", what, argv[0],
 			       strerror(rc));
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	rc = wait_tool(pid, &status, seconds);
 	msg[0] = '\0';
 	if (outfd != passfd) {
 		tail_of(outfd, msg, sizeof(msg));
 		close(outfd);
 	}
+	if (rc)
+		return ivg_err(ctx, ETIMEDOUT, "%s: %s did not finish in %u s and was killed%s%s",
+			       what, argv[0], seconds, msg[0] ? ": " : "", msg);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
@@ -112,4 +157,20 @@ int ivg_spawn(struct ivg_ctx *ctx, const char *what, char *const argv[],
 					   "was killed by signal",
 		       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
 		       msg[0] ? ": " : "", msg);
+}
+
+int ivg_tool_find(struct ivg_ctx *ctx, const char *name, const char *purpose)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+
+	while (path && *path) {
+		size_t len = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, path, name);
+		if (len && access(buf, X_OK) == 0)
+			return 0;
+		path += len + (path[len] == ':');
+	}
+	return ivg_err(ctx, ENOENT, "%s is not installed; %s", name, purpose);
 }
