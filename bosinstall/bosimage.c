@@ -86,6 +86,10 @@ static void count_space(struct bos_image *img, struct archive_entry *e,
 			(uint64_t)archive_entry_size(e) : 0;
 
 	img->unpacked += 8 + (strlen(base ? base + 1 : path) + 3) / 4 * 4;
+	/* What bosinstall boots (rootboot.h): boot/vmlinuz-* or /vmlinuz. */
+	if (k != BOS_ENT_DIR && (!strcmp(path, "vmlinuz") ||
+	    (!strncmp(path, "boot/vmlinuz-", 13) && path[13] && !strchr(path + 13, '/'))))
+		img->vmlinuz = true;
 	if (k == BOS_ENT_HARDLINK)
 		return;
 	img->files++;

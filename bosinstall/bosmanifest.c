@@ -90,6 +90,8 @@ int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
 		put_str(o, "compression", m->compression);
 		json_object_object_add(o, "unpacked", json_object_new_int64((int64_t)m->unpacked));
 		json_object_object_add(o, "files", json_object_new_int64((int64_t)m->files));
+		if (m->vmlinuz >= 0)
+			json_object_object_add(o, "vmlinuz", json_object_new_boolean(m->vmlinuz));
 	}
 	put_str(o, "ivg_version", IVG_VERSION);
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
@@ -144,6 +146,17 @@ static uint64_t get_count(struct json_object *o, const char *key)
 	return (uint64_t)json_object_get_int64(v);
 }
 
+/* A boolean member: 1, 0, or -1 when missing or not one. */
+static int get_flag(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_boolean))
+		return -1;
+	return json_object_get_boolean(v) ? 1 : 0;
+}
+
 static bool sha_ok(const char *s)
 {
 	if (strlen(s) != 64)
@@ -194,6 +207,7 @@ int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 		/* Manifests of older ivg lack these: 0, unknown. */
 		m->unpacked = get_count(o, "unpacked");
 		m->files = get_count(o, "files");
+		m->vmlinuz = get_flag(o, "vmlinuz");
 	}
 	if (o)
 		json_object_put(o);

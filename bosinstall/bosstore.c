@@ -538,6 +538,7 @@ static void fill_manifest(const char *name, const struct bos_image *img,
 	snprintf(m->compression, sizeof(m->compression), "%s", img->compression);
 	m->unpacked = img->unpacked;
 	m->files = img->files;
+	m->vmlinuz = img->format == BOS_FMT_TAR ? img->vmlinuz : -1;
 	if (ivg_uuid_generate(id))
 		snprintf(id, sizeof(id), "%08lx", (unsigned long)time(NULL));
 	id[ID_LEN] = 0;

@@ -58,6 +58,7 @@ struct bos_manifest {
 	char compression[32];      /* tar: "gzip", "xz", "none"...; raw: "" */
 	uint64_t unpacked;         /* tar: bytes of blocks, or 0 if unknown */
 	uint64_t files;            /* tar: inodes */
+	int vmlinuz;               /* tar: 1 a kernel file, 0 none, -1 unknown */
 };
 
 /*
@@ -89,6 +90,7 @@ struct bos_image {
 	uint64_t entries;          /* tar: entries read by the probe */
 	uint64_t unpacked;         /* tar: bytes of blocks its tree takes */
 	uint64_t files;            /* tar: inodes its tree takes */
+	bool vmlinuz;              /* tar: a boot/vmlinuz-* or /vmlinuz */
 	char sha256[BOS_SHA256_HEX];   /* tar: from the probe; raw: "" */
 };
 

@@ -48,6 +48,11 @@ static int check_bos(struct run *x)
 		return ivg_err(x->ctx, EINVAL,
 			       "BOS %s of volume group \"%s\": its manifest is not usable (format, size, SHA-256 or data missing); add the image again with bosadd",
 			       x->o->bos, x->o->ivg->name);
+	/* bosadd saw every entry: no kernel file means no boot (rootboot.h). */
+	if (m->format == BOS_FMT_TAR && m->vmlinuz == 0)
+		return ivg_err(x->ctx, ENOENT,
+			       "BOS %s of volume group \"%s\" holds no kernel (no /boot/vmlinuz-* and no /vmlinuz): the installed system could not boot; nothing written",
+			       x->o->bos, x->o->ivg->name);
 	return 0;
 }
 

@@ -8,8 +8,9 @@
  * be imported read-only and serve many installs at once.
  *
  * Order. Everything that can refuse is checked first, writing nothing:
- * the BOS and its manifest, the OPPs in the TOC, GRUB's images at hand,
- * the targets (target.h). Then:
+ * the BOS and its manifest (a tar image with a kernel file), the OPPs in
+ * the TOC, GRUB's images and tools at hand, the targets (target.h), with
+ * rootlv sized for the tree bosadd measured. Then:
  *   1. the targets' partition tables, ESPs, bootlv (empty ext2), swap;
  *   2. the BOS restored into rootlv (restore.h; SHA-256 checked);
  *   3. bootlv's image and GRUB's images built from rootlv's kernel in a

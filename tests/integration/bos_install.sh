@@ -29,7 +29,11 @@ ivgcreate -y --no-boot-image --devices d0.img --size 160m --bootlv-size 8m \
 bosadd --devices d0.img ivg0 testbos bos/bos.tar.gz >/dev/null || die "bosadd"
 bos_sha=$(sha256sum bos/bos.tar.gz | cut -d' ' -f1)
 # A BOS whose tree takes 300 MiB unpacked, in an archive of 300 KiB.
-mkdir -p big/boot && head -c 300M /dev/zero >big/zeros && tar -C big -czf big.tar.gz . && rm -r big
+mkdir -p big/boot && head -c 300M /dev/zero >big/zeros && echo k >big/boot/vmlinuz-6.1.0-test &&
+	tar -C big -czf big.tar.gz . && rm -r big
+# A BOS without a kernel (a container's root, say): refused up front.
+mkdir -p nok/etc && echo nok >nok/etc/hostname && tar -C nok -czf nok.tar.gz . && rm -r nok
+bosadd --devices d0.img ivg0 nokernel nok.tar.gz >/dev/null || die "bosadd nokernel"
 bosadd --devices d0.img ivg0 bigbos big.tar.gz >/dev/null || die "bosadd bigbos"
 unpacked=$(boslist --devices d0.img --reportformat json ivg0 | jq -r '.report[0].bos[] | select(.bos_name == "bigbos") | .bos_unpacked')
 [ "$unpacked" -ge $((300 << 20)) ] && [ "$unpacked" -lt $((301 << 20)) ] || die "bigbos: bos_unpacked $unpacked"
@@ -62,6 +66,7 @@ expect_fail 5 'd0\.img: is a disk of install volume group "ivg0"' inst --bos tes
 expect_fail 5 'other\.img: is a PV of volume group "othervg"; use -f' inst --bos testbos other.img
 expect_fail 5 'small\.img: too small for the root VG' inst --bos testbos small.img
 expect_fail 5 't\.img: too small for the root VG: .* rootlv at least 3[2-9][0-9] MiB' inst --bos bigbos t.img
+expect_fail 5 'BOS nokernel of volume group "ivg0" holds no kernel .*nothing written' inst --bos nokernel t.img
 expect_fail 5 'BOS "nosuch" not found in volume group "ivg0"' inst --bos nosuch t.img
 expect_fail 5 'nosuch\.img: No such file or directory' inst --bos testbos nosuch.img
 expect_fail 5 'OPP nosuch is not in install volume group "ivg0"' inst --bos testbos --opp mytool,nosuch t.img

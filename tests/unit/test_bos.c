@@ -139,7 +139,7 @@ static void bos_names(void **state)
 static void manifest_round_trip(void **state)
 {
 	struct bos_manifest m = { .format = BOS_FMT_RAW, .size = 1ULL << 40,
-				  .added = 1795988485 }, back;
+				  .added = 1795988485, .vmlinuz = -1 }, back;
 	struct ivg_ctx ctx;
 	char *text;
 	size_t len;
@@ -155,6 +155,19 @@ static void manifest_round_trip(void **state)
 	assert_int_equal(bos_manifest_parse(&ctx, "t", text, len, &back), 0);
 	assert_memory_equal(&m, &back, sizeof(m));
 	free(text);
+	/* A tar image: its compression and what its tree takes. */
+	m.format = BOS_FMT_TAR;
+	strcpy(m.data, "images/deb-12.abcdEFGH");
+	strcpy(m.compression, "gzip");
+	m.unpacked = 5ULL << 30;
+	m.files = 123456;
+	for (int v = 0; v <= 1; v++) {
+		m.vmlinuz = v;
+		assert_int_equal(bos_manifest_format(&ctx, &m, &text, &len), 0);
+		assert_int_equal(bos_manifest_parse(&ctx, "t", text, len, &back), 0);
+		assert_memory_equal(&m, &back, sizeof(m));
+		free(text);
+	}
 }
 
 static void manifest_refuses_bad_fields(void **state)
