@@ -160,15 +160,9 @@ static void print_text(const struct run *u)
 	}
 }
 
-static void jset(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
 static void print_json(const struct run *u)
 {
-	json_object *top = json_object_new_object(), *arr = json_object_new_array(),
-		    *one = json_object_new_object(), *list = json_object_new_array();
+	json_object *one, *top = report_new(&one), *list = json_object_new_array();
 
 	for (size_t i = 0; i < u->n_list; i++) {
 		const struct ivg_bootdisk *d = disk_of(u, u->list[i]);
@@ -178,25 +172,20 @@ static void print_json(const struct run *u)
 		if (d && d->pv)
 			ivg_uuid_format(d->pv->id, uuid);
 		snprintf(num, sizeof(num), "%zu", i + 1);
-		jset(o, "order", num);
-		jset(o, "vg_name", u->vg);
-		jset(o, "pv_key", d && d->pv ? d->pv->name : "");
-		jset(o, "pv_uuid", uuid);
+		report_set(o, "order", num);
+		report_set(o, "vg_name", u->vg);
+		report_set(o, "pv_key", d && d->pv ? d->pv->name : "");
+		report_set(o, "pv_uuid", uuid);
 		snprintf(num, sizeof(num), "%d", u->list[i]);
-		jset(o, "leg", num);
-		jset(o, "disk", d ? d->disk : "");
-		jset(o, "bootable", d && d->bootable ? "yes" : "no");
+		report_set(o, "leg", num);
+		report_set(o, "disk", d ? d->disk : "");
+		report_set(o, "bootable", d && d->bootable ? "yes" : "no");
 		snprintf(num, sizeof(num), "Boot%04X", u->fw[i]);
-		jset(o, "firmware_entry", u->fw_set && d && d->bootable ? num : "");
+		report_set(o, "firmware_entry", u->fw_set && d && d->bootable ? num : "");
 		json_object_array_add(list, o);
 	}
 	json_object_object_add(one, "bootlist", list);
-	json_object_array_add(arr, one);
-	json_object_object_add(top, "report", arr);
-	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(top);
+	report_print(top);
 }
 
 static int set_firmware(struct ivg_ctx *ctx, struct run *u,

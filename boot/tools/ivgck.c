@@ -50,15 +50,9 @@ static const char *const json_keys[IVG_CK_ITEMS] = {
 	"leg", "sector0", "core_img", "bootx64_efi",
 };
 
-static void jset(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
 static void print_json(const char *vg, const struct ivg_ck *ck, bool repaired)
 {
-	json_object *top = json_object_new_object(), *arr = json_object_new_array(),
-		    *one = json_object_new_object(), *list = json_object_new_array();
+	json_object *one, *top = report_new(&one), *list = json_object_new_array();
 	char num[32];
 
 	for (size_t k = 0; k < ck->n; k++) {
@@ -68,28 +62,23 @@ static void print_json(const char *vg, const struct ivg_ck *ck, bool repaired)
 
 		if (c->d->pv)
 			ivg_uuid_format(c->d->pv->id, uuid);
-		jset(o, "vg_name", vg);
-		jset(o, "pv_uuid", uuid);
-		jset(o, "disk", c->d->disk);
+		report_set(o, "vg_name", vg);
+		report_set(o, "pv_uuid", uuid);
+		report_set(o, "disk", c->d->disk);
 		snprintf(num, sizeof(num), "%d", c->d->leg);
-		jset(o, "leg_number", num);
+		report_set(o, "leg_number", num);
 		for (int i = 0; i < IVG_CK_ITEMS; i++) {
-			jset(o, json_keys[i], ivg_ck_state_name(c->item[i].state));
+			report_set(o, json_keys[i], ivg_ck_state_name(c->item[i].state));
 			snprintf(key, sizeof(key), "%s_msg", json_keys[i]);
-			jset(o, key, c->item[i].msg);
+			report_set(o, key, c->item[i].msg);
 		}
 		json_object_array_add(list, o);
 	}
 	json_object_object_add(one, "bootcheck", list);
-	json_object_array_add(arr, one);
-	json_object_object_add(top, "report", arr);
 	snprintf(num, sizeof(num), "%zu", ck->problems);
-	jset(top, "problems", num);
-	jset(top, "repaired", repaired ? "yes" : "no");
-	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(top);
+	report_set(top, "problems", num);
+	report_set(top, "repaired", repaired ? "yes" : "no");
+	report_print(top);
 }
 
 static void print_text(const char *vg, const struct ivg_ck *ck)

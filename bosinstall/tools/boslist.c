@@ -36,45 +36,34 @@ static void when(int64_t t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%d %H:%M:%SZ", &tm);
 }
 
-static void jset(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
 static void print_json(const char *vg, const struct bos_list *l)
 {
-	json_object *top = json_object_new_object(), *arr = json_object_new_array();
-	json_object *one = json_object_new_object(), *bos = json_object_new_array();
+	json_object *one, *top = report_new(&one), *bos = json_object_new_array();
 	char buf[64];
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct bos_manifest *m = &l->v[i];
 		json_object *o = json_object_new_object();
 
-		jset(o, "vg_name", vg);
-		jset(o, "bos_name", m->name);
-		jset(o, "bos_format", bos_format_name(m->format));
+		report_set(o, "vg_name", vg);
+		report_set(o, "bos_name", m->name);
+		report_set(o, "bos_format", bos_format_name(m->format));
 		snprintf(buf, sizeof(buf), "%" PRIu64, m->size);
-		jset(o, "bos_size", buf);
-		jset(o, "bos_kernel", m->kernel);
+		report_set(o, "bos_size", buf);
+		report_set(o, "bos_kernel", m->kernel);
 		when(m->added, buf, sizeof(buf));
-		jset(o, "bos_added", buf);
-		jset(o, "bos_sha256", m->sha256);
-		jset(o, m->format == BOS_FMT_RAW ? "bos_lv" : "bos_file", m->data);
-		jset(o, "bos_source", m->source);
-		jset(o, "bos_compression", m->compression);
+		report_set(o, "bos_added", buf);
+		report_set(o, "bos_sha256", m->sha256);
+		report_set(o, m->format == BOS_FMT_RAW ? "bos_lv" : "bos_file", m->data);
+		report_set(o, "bos_source", m->source);
+		report_set(o, "bos_compression", m->compression);
 		/* Unknown (0) for raw images and older manifests: "". */
 		snprintf(buf, sizeof(buf), "%" PRIu64, m->unpacked);
-		jset(o, "bos_unpacked", m->unpacked ? buf : "");
+		report_set(o, "bos_unpacked", m->unpacked ? buf : "");
 		json_object_array_add(bos, o);
 	}
 	json_object_object_add(one, "bos", bos);
-	json_object_array_add(arr, one);
-	json_object_object_add(top, "report", arr);
-	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(top);
+	report_print(top);
 }
 
 static void print_basic(const struct bos_list *l, bool verbose)

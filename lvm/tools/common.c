@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <json-c/json.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -232,4 +233,28 @@ void catch_interrupts(struct ivg_ctx *ctx)
 int host_system_id(struct ivg_ctx *ctx, char *id)
 {
 	return ivg_host_system_id(ctx, getenv("LVM_SYSTEM_DIR"), id);
+}
+
+struct json_object *report_new(struct json_object **one)
+{
+	json_object *top = json_object_new_object();
+	json_object *arr = json_object_new_array();
+
+	*one = json_object_new_object();
+	json_object_array_add(arr, *one);
+	json_object_object_add(top, "report", arr);
+	return top;
+}
+
+void report_print(struct json_object *top)
+{
+	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(top);
+}
+
+void report_set(struct json_object *o, const char *key, const char *value)
+{
+	json_object_object_add(o, key, json_object_new_string(value));
 }

@@ -59,17 +59,12 @@ static void human(uint64_t bytes, char *out, size_t len)
 	snprintf(out, len, "%.2f%c", v, units[u]);
 }
 
-static void jset(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
 static void jsetu(json_object *o, const char *k, uint64_t v)
 {
 	char b[32];
 
 	snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
-	jset(o, k, b);
+	report_set(o, k, b);
 }
 
 static const char *pv_path(const struct ivg_pv *pv)
@@ -149,9 +144,9 @@ static void report_vg(struct report *rp, struct ivg_vgh *h)
 	if (rp->json) {
 		json_object *o = json_object_new_object();
 
-		jset(o, "vg_name", vg->name);
-		jset(o, "vg_uuid", uuid);
-		jset(o, "vg_attr", a);
+		report_set(o, "vg_name", vg->name);
+		report_set(o, "vg_uuid", uuid);
+		report_set(o, "vg_attr", a);
 		jsetu(o, "pv_count", vg->pv_count);
 		jsetu(o, "lv_count", visible);
 		jsetu(o, "vg_size", size);
@@ -159,9 +154,9 @@ static void report_vg(struct report *rp, struct ivg_vgh *h)
 		jsetu(o, "vg_extent_size", eb);
 		jsetu(o, "vg_free_count", nfree / eb);
 		jsetu(o, "vg_seqno", vg->seqno);
-		jset(o, "vg_exported", ivg_vg_exported(vg) ? "exported" : "");
-		jset(o, "vg_partial", h->missing ? "partial" : "");
-		jset(o, "vg_systemid", holder ? holder : "");
+		report_set(o, "vg_exported", ivg_vg_exported(vg) ? "exported" : "");
+		report_set(o, "vg_partial", h->missing ? "partial" : "");
+		report_set(o, "vg_systemid", holder ? holder : "");
 		json_object_array_add(rp->vgs, o);
 		return;
 	}
@@ -208,13 +203,13 @@ static void report_pvs(struct report *rp, struct ivg_vgh *h)
 		if (rp->json) {
 			json_object *o = json_object_new_object();
 
-			jset(o, "pv_name", pv_path(pv));
-			jset(o, "vg_name", vg->name);
-			jset(o, "pv_uuid", uuid);
+			report_set(o, "pv_name", pv_path(pv));
+			report_set(o, "vg_name", vg->name);
+			report_set(o, "pv_uuid", uuid);
 			jsetu(o, "pv_size", pv->pe_count * eb);
 			jsetu(o, "dev_size", pv->dev_size * 512);
-			jset(o, "pv_missing", pv->dev ? "" : "missing");
-			jset(o, "pv_boot_leg", st);
+			report_set(o, "pv_missing", pv->dev ? "" : "missing");
+			report_set(o, "pv_boot_leg", st);
 			json_object_array_add(rp->pvs, o);
 			continue;
 		}
@@ -245,12 +240,12 @@ static void report_lvs(struct report *rp, struct ivg_vgh *h)
 		if (rp->json) {
 			json_object *o = json_object_new_object();
 
-			jset(o, "lv_name", name);
-			jset(o, "vg_name", vg->name);
-			jset(o, "lv_uuid", uuid);
+			report_set(o, "lv_name", name);
+			report_set(o, "vg_name", vg->name);
+			report_set(o, "lv_uuid", uuid);
 			jsetu(o, "lv_size", ivg_lv_extents(lv) * eb);
-			jset(o, "segtype", lv_segtype(lv));
-			jset(o, "devices", devs);
+			report_set(o, "segtype", lv_segtype(lv));
+			report_set(o, "devices", devs);
 			json_object_array_add(rp->lvs, o);
 			continue;
 		}
@@ -308,19 +303,12 @@ static int parse_args(struct ivg_ctx *ctx, int argc, char **argv,
 
 static void print_json(struct report *rp)
 {
-	json_object *top = json_object_new_object();
-	json_object *arr = json_object_new_array();
-	json_object *one = json_object_new_object();
+	json_object *one, *top = report_new(&one);
 
 	json_object_object_add(one, "vg", rp->vgs);
 	json_object_object_add(one, "pv", rp->pvs);
 	json_object_object_add(one, "lv", rp->lvs);
-	json_object_array_add(arr, one);
-	json_object_object_add(top, "report", arr);
-	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(top);
+	report_print(top);
 	rp->vgs = rp->pvs = rp->lvs = NULL;
 }
 

@@ -106,6 +106,17 @@ int usage_error(const char *cmd, const char *fmt, ...)
  */
 int check_vg_name(const char *cmd, const char *name);
 
+/*
+ * --reportformat json, as lvm2 prints it: {"report": [ONE]}. report_new
+ * returns the whole, with *one the object the sections go into;
+ * report_print prints it (pretty, spaced, '/' unescaped) and frees it.
+ * report_set adds a string member (lvm2 reports every value as one).
+ */
+struct json_object;
+struct json_object *report_new(struct json_object **one);
+void report_print(struct json_object *top);
+void report_set(struct json_object *o, const char *key, const char *value);
+
 /* The devices to look at: --devices, else the machine's block devices. */
 int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
 		    char ***paths, size_t *n, bool *owned);

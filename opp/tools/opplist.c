@@ -41,16 +41,9 @@ static void summary(const struct opp_stanza *e, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)strcspn(d, "\n"), d);
 }
 
-static void jset(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
 static void print_json(const struct opp_repo *rp)
 {
-	json_object *top = json_object_new_object();
-	json_object *arr = json_object_new_array();
-	json_object *one = json_object_new_object();
+	json_object *one, *top = report_new(&one);
 	json_object *opps = json_object_new_array();
 	json_object *toc = json_object_new_array();
 	json_object *t = json_object_new_object();
@@ -61,30 +54,25 @@ static void print_json(const struct opp_repo *rp)
 		json_object *o = json_object_new_object();
 
 		summary(e, sum, sizeof(sum));
-		jset(o, "opp_name", field(e, "Package"));
-		jset(o, "opp_version", field(e, "Version"));
-		jset(o, "opp_arch", field(e, "Architecture"));
-		jset(o, "opp_format", field(e, OPP_F_FORMAT));
-		jset(o, "opp_size", field(e, "Size"));
-		jset(o, "opp_file", field(e, "Filename"));
-		jset(o, "opp_sha256", field(e, "SHA256"));
-		jset(o, "opp_summary", sum);
+		report_set(o, "opp_name", field(e, "Package"));
+		report_set(o, "opp_version", field(e, "Version"));
+		report_set(o, "opp_arch", field(e, "Architecture"));
+		report_set(o, "opp_format", field(e, OPP_F_FORMAT));
+		report_set(o, "opp_size", field(e, "Size"));
+		report_set(o, "opp_file", field(e, "Filename"));
+		report_set(o, "opp_sha256", field(e, "SHA256"));
+		report_set(o, "opp_summary", sum);
 		json_object_array_add(opps, o);
 	}
 	snprintf(gen, sizeof(gen), "%" PRIu64, rp->meta.gen);
-	jset(t, "vg_name", rp->vg->name);
-	jset(t, "toc_generation", gen);
-	jset(t, "toc_sha256", rp->meta.sha256);
-	jset(t, "toc_count", (snprintf(sum, sizeof(sum), "%zu", rp->toc.n), sum));
+	report_set(t, "vg_name", rp->vg->name);
+	report_set(t, "toc_generation", gen);
+	report_set(t, "toc_sha256", rp->meta.sha256);
+	report_set(t, "toc_count", (snprintf(sum, sizeof(sum), "%zu", rp->toc.n), sum));
 	json_object_array_add(toc, t);
 	json_object_object_add(one, "toc", toc);
 	json_object_object_add(one, "opp", opps);
-	json_object_array_add(arr, one);
-	json_object_object_add(top, "report", arr);
-	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(top);
+	report_print(top);
 }
 
 static void print_basic(const struct opp_repo *rp)
