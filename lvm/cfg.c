@@ -26,25 +26,6 @@ struct parser {
 
 /* ---- error reporting ---------------------------------------------- */
 
-/*
- * Keys and words from a disk may hold anything; copy a short, printable
- * version into messages so that a terminal never sees raw bytes.
- */
-static const char *printable(const char *s, size_t len, char *buf, size_t size)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len && o + 4 < size; i++)
-		buf[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if (i < len) {
-		buf[o++] = '.';
-		buf[o++] = '.';
-		buf[o++] = '.';
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 __attribute__((format(printf, 3, 4)))
 static int perr(struct parser *p, int line, const char *fmt, ...)
 {
@@ -472,16 +453,16 @@ static int lex_number(struct parser *p, int64_t *out)
 		d++;
 	if (d == e)
 		return perr(p, p->line, "bad number '%s'",
-			    printable(b, (size_t)(e - b), buf, sizeof(buf)));
+			    ivg_printable(b, (size_t)(e - b), buf, sizeof(buf)));
 	base = (*d == '0' && e - d > 1) ? 8 : 10;
 	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	r = magnitude(d, e, base, limit, &m);
 	if (r == -ERANGE)
 		return perr(p, p->line, "number '%s' out of range",
-			    printable(b, (size_t)(e - b), buf, sizeof(buf)));
+			    ivg_printable(b, (size_t)(e - b), buf, sizeof(buf)));
 	if (r)
 		return perr(p, p->line, "bad number '%s'",
-			    printable(b, (size_t)(e - b), buf, sizeof(buf)));
+			    ivg_printable(b, (size_t)(e - b), buf, sizeof(buf)));
 	*out = neg ? (int64_t)(0 - m) : (int64_t)m;
 	return 0;
 }
@@ -625,7 +606,7 @@ static int parse_member(struct parser *p, struct ivg_cfg_node ***tail,
 	}
 	if (at_end(p) || *p->p != '{')
 		return perr(p, p->line, "expected '=' or '{' after '%s'",
-			    printable(key, strlen(key), buf, sizeof(buf)));
+			    ivg_printable(key, strlen(key), buf, sizeof(buf)));
 	p->p++;
 	n->type = IVG_CFG_SECTION;
 	if (depth + 1 >= IVG_CFG_MAX_DEPTH)
@@ -649,7 +630,7 @@ static int parse_body(struct parser *p, struct ivg_cfg_node *sec, int depth)
 			return perr(p, p->line,
 				    "unexpected end of text: section '%s' "
 				    "from line %d is not closed",
-				    printable(sec->key, strlen(sec->key), buf,
+				    ivg_printable(sec->key, strlen(sec->key), buf,
 					      sizeof(buf)), sec->line);
 		}
 		if (*p->p == '}') {
