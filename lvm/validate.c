@@ -18,6 +18,7 @@
 
 #include "alloc.h"
 #include "cfg.h"
+#include "dev.h"
 
 /* ==== the format's rules ============================================= */
 
@@ -332,6 +333,13 @@ static int check_pv(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 			       "VG %s: PV %s extents end at sector %llu, beyond its size %llu",
 			       vg->name, pv->name, (unsigned long long)end,
 			       (unsigned long long)pv->dev_size);
+	/* The text's dev_size may be wrong too: the device is the bound. */
+	if (pv->dev && end > pv->dev->size / 512)
+		return ivg_err(ctx, ERANGE,
+			       "VG %s: PV %s extents end at sector %llu, beyond the end of %s (%llu sectors)",
+			       vg->name, pv->name, (unsigned long long)end,
+			       pv->dev->path,
+			       (unsigned long long)(pv->dev->size / 512));
 	if (pv->ba_size && pv->ba_start + pv->ba_size > pv->pe_start)
 		return ivg_err(ctx, ERANGE,
 			       "VG %s: PV %s bootloader area overlaps its data",

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <errno.h>
@@ -222,6 +223,49 @@ static void lv_uuid_used_twice(void **state)
 	vgfix_free(&f);
 }
 
+/*
+ * pe_count is read from the text: 2^32 - 1 on every PV costs no more than
+ * a small PV (the map holds the used runs, not one byte per extent), and
+ * a commit refuses extents beyond the device or the recorded dev_size.
+ */
+static void huge_pe_count_is_cheap(void **state)
+{
+	struct vgfix f;
+	struct ivg_freemap *m;
+	struct ivg_pv *legs[3];
+	struct ivg_lv *lv;
+	clock_t t0 = clock();
+
+	assert_int_equal(vgfix_make(&f, 3, 40, 8192), 0);
+	for (int i = 0; i < 3; i++) {
+		legs[i] = f.vg->pvs[i];
+		legs[i]->pe_count = UINT32_MAX;
+	}
+	assert_int_equal(ivg_lv_create_linear(&f.ctx, f.vg, "a", 5, NULL, 0, &lv), 0);
+	assert_int_equal(ivg_lv_create_raid1(&f.ctx, f.vg, "r", 7, legs, 3, NULL), 0);
+	/* pv0: a's 5 extents, then rmeta_0 (1) and rimage_0 (7) after them. */
+	assert_int_equal(area(ivg_vg_lv(f.vg, "r_rmeta_0"), 0)->start, 5);
+	assert_int_equal(area(ivg_vg_lv(f.vg, "r_rimage_0"), 0)->start, 6);
+	assert_int_equal(ivg_lv_create_linear(&f.ctx, f.vg, "big", 3000000000ULL,
+					      NULL, 0, &lv), 0);
+	assert_int_equal(ivg_freemap_build(&f.ctx, f.vg, &m), 0);
+	assert_int_equal(ivg_freemap_pv_free(m, 0), UINT32_MAX - 13 - 3000000000ULL);
+	assert_int_equal(ivg_freemap_total_free(m),
+			 3ULL * UINT32_MAX - 13 - 2 * 8 - 3000000000ULL);
+	ivg_freemap_free(m);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+	/* Such a VG is not written: its extents end past the device. */
+	assert_int_equal(ivg_vg_validate(&f.ctx, f.vg), -ERANGE);
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), "beyond its size"));
+	f.vg->pvs[0]->dev_size = 0;
+	f.vg->pvs[1]->dev_size = 0;
+	f.vg->pvs[2]->dev_size = 0;
+	assert_int_equal(ivg_vg_validate(&f.ctx, f.vg), -ERANGE);
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), "beyond the end of"));
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), f.path[0]));
+	vgfix_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +276,7 @@ int main(void)
 		cmocka_unit_test(validation_catches_vgck_gaps),
 		cmocka_unit_test(raid0_is_valid),
 		cmocka_unit_test(lv_uuid_used_twice),
+		cmocka_unit_test(huge_pe_count_is_cheap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
