@@ -318,28 +318,44 @@ static uint64_t extents_end(const struct ivg_vg *vg, const struct ivg_pv *pv)
 	return end;
 }
 
+int ivg_pv_check_extents(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+			 const struct ivg_pv *pv)
+{
+	uint64_t end = extents_end(vg, pv);
+	const char *dev = pv->dev ? pv->dev->path :
+			  pv->device ? pv->device : "unknown device";
+
+	if (pv->dev_size && end > pv->dev_size)
+		return ivg_err(ctx, ERANGE,
+			       "VG %s: PV %s (%s): its %llu extents end at sector %llu, beyond its size of %llu sectors",
+			       vg->name, pv->name, dev,
+			       (unsigned long long)pv->pe_count,
+			       (unsigned long long)end,
+			       (unsigned long long)pv->dev_size);
+	/* The text's dev_size may be wrong too: the device is the bound. */
+	if (pv->dev && end > pv->dev->size / 512)
+		return ivg_err(ctx, ERANGE,
+			       "VG %s: PV %s (%s): its %llu extents end at sector %llu, beyond the end of the device (%llu sectors)",
+			       vg->name, pv->name, dev,
+			       (unsigned long long)pv->pe_count,
+			       (unsigned long long)end,
+			       (unsigned long long)(pv->dev->size / 512));
+	return 0;
+}
+
 static int check_pv(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		    const struct ivg_pv *pv)
 {
-	uint64_t end = extents_end(vg, pv);
+	int r;
 
 	if (pv->pe_start % 8)
 		return ivg_err(ctx, EINVAL,
 			       "VG %s: PV %s has pe_start %llu, not aligned to 4 KiB",
 			       vg->name, pv->name,
 			       (unsigned long long)pv->pe_start);
-	if (pv->dev_size && end > pv->dev_size)
-		return ivg_err(ctx, ERANGE,
-			       "VG %s: PV %s extents end at sector %llu, beyond its size %llu",
-			       vg->name, pv->name, (unsigned long long)end,
-			       (unsigned long long)pv->dev_size);
-	/* The text's dev_size may be wrong too: the device is the bound. */
-	if (pv->dev && end > pv->dev->size / 512)
-		return ivg_err(ctx, ERANGE,
-			       "VG %s: PV %s extents end at sector %llu, beyond the end of %s (%llu sectors)",
-			       vg->name, pv->name, (unsigned long long)end,
-			       pv->dev->path,
-			       (unsigned long long)(pv->dev->size / 512));
+	r = ivg_pv_check_extents(ctx, vg, pv);
+	if (r)
+		return r;
 	if (pv->ba_size && pv->ba_start + pv->ba_size > pv->pe_start)
 		return ivg_err(ctx, ERANGE,
 			       "VG %s: PV %s bootloader area overlaps its data",

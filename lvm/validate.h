@@ -33,4 +33,13 @@ int ivg_vg_check_format(struct ivg_ctx *ctx, const struct ivg_vg *vg);
 
 int ivg_vg_validate(struct ivg_ctx *ctx, const struct ivg_vg *vg);
 
+/*
+ * One of ivg's rules on its own, for readers that report rather than
+ * refuse: the PV's extents (pe_start + pe_count * extent_size) end within
+ * its recorded dev_size and within its device when it is attached.
+ * -ERANGE with the message.
+ */
+int ivg_pv_check_extents(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+			 const struct ivg_pv *pv);
+
 #endif

@@ -42,7 +42,9 @@ static void attach_pvs(struct ivg_vgh *h)
 {
 	const struct ivg_scan *s = h->scan;
 	struct ivg_vg *vg = h->vg;
+	struct ivg_ctx scratch;
 
+	ivg_ctx_init(&scratch);
 	for (size_t i = 0; i < vg->pv_count; i++) {
 		struct ivg_pv *pv = vg->pvs[i];
 		char uuid[IVG_UUID_LEN + 7];
@@ -62,6 +64,9 @@ static void attach_pvs(struct ivg_vgh *h)
 			pv->dev = sp->dev;
 			pv->label = &sp->label;
 		}
+		/* A report, not a refusal: the VG reads as lvm2 reads it. */
+		if (ivg_pv_check_extents(&scratch, vg, pv))
+			problem(h, "%s", ivg_errmsg(&scratch));
 		if (!pv->dev) {
 			ivg_uuid_format(pv->id, uuid);
 			h->missing++;
