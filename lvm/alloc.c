@@ -108,7 +108,8 @@ static int cmp_run(const void *a, const void *b)
 static int sort_runs(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		     struct pv_map *p, const char *pv)
 {
-	qsort(p->runs, p->n, sizeof(*p->runs), cmp_run);
+	if (p->n > 1)
+		qsort(p->runs, p->n, sizeof(*p->runs), cmp_run);
 	for (size_t i = 1; i < p->n; i++) {
 		const struct used_run *a = &p->runs[i - 1], *b = &p->runs[i];
 

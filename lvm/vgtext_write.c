@@ -131,8 +131,11 @@ static const char *areas_key(enum ivg_seg_class c)
 		return "mirrors";
 	case IVG_SEG_RAID0:
 		return "raid0_lvs";
-	default:
+	case IVG_SEG_RAID:
+	case IVG_SEG_RAID0_META:
 		return "raids";
+	default:
+		return NULL;
 	}
 }
 
