@@ -9,20 +9,36 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * The map keeps, per PV, the runs of extents in use, sorted by start and
+ * never overlapping: its size and every query scale with the number of
+ * areas in the metadata, never with pe_count, which a damaged or hostile
+ * text may set to 2^32 - 1.
+ */
+struct used_run {
+	uint64_t start, len;
+	const struct ivg_lv *lv;   /* its user, for messages; NULL if taken */
+};
+
+struct pv_map {
+	uint64_t pe_count;
+	uint64_t used;             /* extents in runs */
+	size_t n, cap;
+	struct used_run *runs;
+};
+
 struct ivg_freemap {
 	size_t pv_count;
-	uint8_t **used;            /* used[pv][pe]: 1 if allocated */
-	uint64_t *pe_count;
+	struct pv_map *pv;
 };
 
 void ivg_freemap_free(struct ivg_freemap *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->pv_count; i++)
-		free(m->used[i]);
-	free(m->used);
-	free(m->pe_count);
+	for (size_t i = 0; m->pv && i < m->pv_count; i++)
+		free(m->pv[i].runs);
+	free(m->pv);
 	free(m);
 }
 
@@ -34,60 +50,83 @@ static ssize_t pv_index(const struct ivg_vg *vg, const char *name)
 	return -1;
 }
 
-/* Mark one PV area of a segment; reports overlaps and overruns. */
+/* Insert a run at position at (the sorted order is the caller's). */
+static int insert_run(struct pv_map *p, size_t at, struct used_run r)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		struct used_run *g = realloc(p->runs, cap * sizeof(*g));
+
+		if (!g)
+			return -ENOMEM;
+		p->runs = g;
+		p->cap = cap;
+	}
+	memmove(&p->runs[at + 1], &p->runs[at], (p->n - at) * sizeof(*p->runs));
+	p->runs[at] = r;
+	p->n++;
+	p->used += r.len;
+	return 0;
+}
+
+/* Record one PV area of a segment; reports overruns. */
 static int mark_area(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		     struct ivg_freemap *m, const struct ivg_lv *lv,
 		     const struct ivg_seg *seg, const struct ivg_area *a)
 {
 	uint64_t len = seg->extent_count;
 	ssize_t p = pv_index(vg, a->name);
+	struct pv_map *pm;
 
 	if (!strcmp(seg->type, "striped") && seg->stripe_count > 1)
 		len /= seg->stripe_count;
 	if (p < 0)
 		return ivg_err(ctx, ENOENT, "VG %s: LV %s uses unknown PV %s",
 			       vg->name, lv->name, a->name);
-	if (a->start > m->pe_count[p] || len > m->pe_count[p] - a->start)
+	pm = &m->pv[p];
+	if (a->start > pm->pe_count || len > pm->pe_count - a->start)
 		return ivg_err(ctx, ERANGE,
 			       "VG %s: LV %s uses extents %llu-%llu of %s, which has only %llu",
 			       vg->name, lv->name, (unsigned long long)a->start,
 			       (unsigned long long)(a->start + len - 1), a->name,
-			       (unsigned long long)m->pe_count[p]);
-	for (uint64_t e = a->start; e < a->start + len; e++) {
-		if (m->used[p][e])
+			       (unsigned long long)pm->pe_count);
+	if (!len)
+		return 0;
+	if (insert_run(pm, pm->n, (struct used_run){ a->start, len, lv }))
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	return 0;
+}
+
+static int cmp_run(const void *a, const void *b)
+{
+	const struct used_run *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sort a PV's runs; two that share an extent are an error. */
+static int sort_runs(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		     struct pv_map *p, const char *pv)
+{
+	if (p->n > 1)
+		qsort(p->runs, p->n, sizeof(*p->runs), cmp_run);
+	for (size_t i = 1; i < p->n; i++) {
+		const struct used_run *a = &p->runs[i - 1], *b = &p->runs[i];
+
+		if (b->start < a->start + a->len)
 			return ivg_err(ctx, EEXIST,
-				       "VG %s: extent %llu of %s is allocated twice (LV %s)",
-				       vg->name, (unsigned long long)e, a->name,
-				       lv->name);
-		m->used[p][e] = 1;
+				       "VG %s: extent %llu of %s is allocated twice (LVs %s and %s)",
+				       vg->name, (unsigned long long)b->start,
+				       pv, a->lv->name, b->lv->name);
 	}
 	return 0;
 }
 
-int ivg_freemap_build(struct ivg_ctx *ctx, const struct ivg_vg *vg,
-		      struct ivg_freemap **out)
+static int mark_lvs(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		    struct ivg_freemap *m)
 {
-	struct ivg_freemap *m = calloc(1, sizeof(*m));
 	int r = 0;
 
-	*out = NULL;
-	if (!m)
-		return ivg_err(ctx, ENOMEM, "out of memory");
-	m->pv_count = vg->pv_count;
-	m->used = calloc(vg->pv_count + 1, sizeof(*m->used));
-	m->pe_count = calloc(vg->pv_count + 1, sizeof(*m->pe_count));
-	if (!m->used || !m->pe_count)
-		r = -ENOMEM;
-	for (size_t i = 0; !r && i < vg->pv_count; i++) {
-		m->pe_count[i] = vg->pvs[i]->pe_count;
-		m->used[i] = calloc(m->pe_count[i] + 1, 1);
-		if (!m->used[i])
-			r = -ENOMEM;
-	}
-	if (r) {
-		ivg_freemap_free(m);
-		return ivg_err(ctx, r, "out of memory");
-	}
 	for (size_t l = 0; !r && l < vg->lv_count; l++) {
 		const struct ivg_lv *lv = vg->lvs[l];
 
@@ -100,6 +139,28 @@ int ivg_freemap_build(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 						      &seg->areas[a]);
 		}
 	}
+	for (size_t i = 0; !r && i < vg->pv_count; i++)
+		r = sort_runs(ctx, vg, &m->pv[i], vg->pvs[i]->name);
+	return r;
+}
+
+int ivg_freemap_build(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		      struct ivg_freemap **out)
+{
+	struct ivg_freemap *m = calloc(1, sizeof(*m));
+	int r;
+
+	*out = NULL;
+	if (m)
+		m->pv = calloc(vg->pv_count + 1, sizeof(*m->pv));
+	if (!m || !m->pv) {
+		ivg_freemap_free(m);
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	m->pv_count = vg->pv_count;
+	for (size_t i = 0; i < vg->pv_count; i++)
+		m->pv[i].pe_count = vg->pvs[i]->pe_count;
+	r = mark_lvs(ctx, vg, m);
 	if (r) {
 		ivg_freemap_free(m);
 		return r;
@@ -119,11 +180,7 @@ int ivg_freemap_check(struct ivg_ctx *ctx, const struct ivg_vg *vg)
 
 uint64_t ivg_freemap_pv_free(const struct ivg_freemap *m, size_t i)
 {
-	uint64_t n = 0;
-
-	for (uint64_t e = 0; i < m->pv_count && e < m->pe_count[i]; e++)
-		n += !m->used[i][e];
-	return n;
+	return i < m->pv_count ? m->pv[i].pe_count - m->pv[i].used : 0;
 }
 
 uint64_t ivg_freemap_total_free(const struct ivg_freemap *m)
@@ -140,27 +197,45 @@ struct run {
 	uint64_t start, len;
 };
 
+/* The first used run of PV i that ends after extent e. */
+static size_t first_run_after(const struct pv_map *p, uint64_t e)
+{
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->runs[mid].start + p->runs[mid].len <= e)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The first free run on PV i starting at or after 'from'. */
 static struct run next_run(const struct ivg_freemap *m, size_t i,
 			   uint64_t from)
 {
-	struct run r = { i, 0, 0 };
-	uint64_t e = from;
+	const struct pv_map *p = &m->pv[i];
+	size_t j = first_run_after(p, from);
+	uint64_t e = from, end;
 
-	while (e < m->pe_count[i] && m->used[i][e])
-		e++;
-	r.start = e;
-	while (e < m->pe_count[i] && !m->used[i][e])
-		e++;
-	r.len = e - r.start;
-	return r;
+	while (j < p->n && p->runs[j].start <= e) {
+		e = p->runs[j].start + p->runs[j].len;
+		j++;
+	}
+	if (e > p->pe_count)
+		e = p->pe_count;
+	end = j < p->n ? p->runs[j].start : p->pe_count;
+	return (struct run){ i, e, end - e };
 }
 
 static struct run largest_run(const struct ivg_freemap *m, size_t i)
 {
 	struct run best = { i, 0, 0 };
 
-	for (uint64_t e = 0; e < m->pe_count[i];) {
+	for (uint64_t e = 0; e < m->pv[i].pe_count;) {
 		struct run r = next_run(m, i, e);
 
 		if (r.len > best.len)
@@ -170,9 +245,13 @@ static struct run largest_run(const struct ivg_freemap *m, size_t i)
 	return best;
 }
 
-static void take(struct ivg_freemap *m, struct run r)
+/* Mark a free run used (it is free: next_run found it). */
+static int take(struct ivg_freemap *m, struct run r)
 {
-	memset(m->used[r.pv] + r.start, 1, r.len);
+	struct pv_map *p = &m->pv[r.pv];
+
+	return insert_run(p, first_run_after(p, r.start),
+			  (struct used_run){ r.start, r.len, NULL });
 }
 
 static bool allowed_pv(const struct ivg_vg *vg, size_t i,
@@ -192,7 +271,10 @@ static bool allowed_pv(const struct ivg_vg *vg, size_t i,
 	return false;
 }
 
-/* Plan runs for 'need' extents: one run if any fits, else largest first. */
+/*
+ * Plan runs for 'need' extents: one run if any fits, else largest first.
+ * -ENOSPC when they do not fit, -ENOMEM.
+ */
 static int plan_runs(const struct ivg_vg *vg, struct ivg_freemap *m,
 		     uint64_t need, struct ivg_pv *const *allowed,
 		     size_t n_allowed, struct run *runs, size_t *n_runs,
@@ -202,15 +284,14 @@ static int plan_runs(const struct ivg_vg *vg, struct ivg_freemap *m,
 	for (size_t i = 0; i < m->pv_count; i++) {
 		if (!allowed_pv(vg, i, allowed, n_allowed))
 			continue;
-		for (uint64_t e = 0; e < m->pe_count[i];) {
+		for (uint64_t e = 0; e < m->pv[i].pe_count;) {
 			struct run r = next_run(m, i, e);
 
 			if (r.len >= need) {
 				r.len = need;
 				runs[0] = r;
 				*n_runs = 1;
-				take(m, r);
-				return 0;
+				return take(m, r);
 			}
 			e = r.start + r.len + 1;
 		}
@@ -231,7 +312,8 @@ static int plan_runs(const struct ivg_vg *vg, struct ivg_freemap *m,
 			return -ENOSPC;
 		if (best.len > need)
 			best.len = need;
-		take(m, best);
+		if (take(m, best))
+			return -ENOMEM;
 		runs[(*n_runs)++] = best;
 		need -= best.len;
 	}
@@ -328,8 +410,9 @@ int ivg_lv_create_linear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	r = ivg_freemap_build(ctx, vg, &m);
 	if (r)
 		return r;
-	for (size_t i = 0; i < vg->pv_count; i++)
-		max_runs += vg->pvs[i]->pe_count / 2 + 1;
+	/* Each run planned is a free gap of its own, or ends the plan. */
+	for (size_t i = 0; i < m->pv_count; i++)
+		max_runs += m->pv[i].n + 1;
 	runs = calloc(max_runs + 1, sizeof(*runs));
 	if (!runs) {
 		ivg_freemap_free(m);
@@ -337,7 +420,9 @@ int ivg_lv_create_linear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	}
 	r = plan_runs(vg, m, extents, allowed, n_allowed, runs, &n_runs,
 		      max_runs);
-	if (r)
+	if (r == -ENOMEM)
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+	else if (r)
 		r = no_space(ctx, vg, name, extents, m);
 	if (!r)
 		r = new_lv(ctx, vg, name, true, &lv);
@@ -353,18 +438,21 @@ int ivg_lv_create_linear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	return r;
 }
 
-/* rmeta at the first free extent of the PV, rimage right after it. */
+/*
+ * rmeta at the first free extent of the PV, rimage right after it;
+ * -ENOSPC, -ENOMEM.
+ */
 static int place_leg(struct ivg_freemap *m, size_t pv, uint64_t extents,
 		     struct run *meta, struct run *image)
 {
-	for (uint64_t e = 0; e < m->pe_count[pv];) {
+	for (uint64_t e = 0; e < m->pv[pv].pe_count;) {
 		struct run r = next_run(m, pv, e);
 
 		if (r.len >= extents + 1) {
 			*meta = (struct run){ pv, r.start, 1 };
 			*image = (struct run){ pv, r.start + 1, extents };
-			take(m, *meta);
-			take(m, *image);
+			if (take(m, *meta) || take(m, *image))
+				return -ENOMEM;
 			return 0;
 		}
 		e = r.start + r.len + 1;
@@ -468,8 +556,14 @@ int ivg_lv_create_raid1(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	for (size_t k = 0; !r && k < n_legs; k++) {
 		struct run meta, image;
 		ssize_t p = pv_index(vg, legs[k]->name);
+		int placed = p < 0 ? -ENOSPC :
+			     place_leg(m, (size_t)p, extents, &meta, &image);
 
-		if (p < 0 || place_leg(m, (size_t)p, extents, &meta, &image)) {
+		if (placed == -ENOMEM) {
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+			break;
+		}
+		if (placed) {
 			r = ivg_err(ctx, ENOSPC,
 				    "VG %s: PV %s has no free run of %llu extents for leg %zu of %s",
 				    vg->name, legs[k]->name,

@@ -24,7 +24,8 @@
  * IVG_CFG_MAX_TEXT bytes. Errors name the source and the line.
  *
  * Duplicate keys are kept in the tree in order; lookups return the first.
- * The consumer (vgtext.c) rejects duplicates where they matter.
+ * The consumer (vgtext_read.c) rejects duplicates where they matter.
+ * Why this parser and not libdevmapper's dm_config: see cfg.c.
  */
 #ifndef IVG_CFG_H
 #define IVG_CFG_H

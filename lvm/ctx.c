@@ -57,6 +57,20 @@ const char *ivg_errmsg(const struct ivg_ctx *ctx)
 	return ctx->errmsg[0] ? ctx->errmsg : "unknown error";
 }
 
+const char *ivg_printable(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && s[i] && o + 4 < size; i++)
+		buf[o++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if (i < len && s[i]) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 static void vlog(struct ivg_ctx *ctx, int level, const char *fmt, va_list ap)
 {
 	char msg[IVG_ERRMSG_MAX];

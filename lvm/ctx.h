@@ -11,6 +11,7 @@
 #define IVG_CTX_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #define IVG_ERRMSG_MAX 1024
 
@@ -38,6 +39,14 @@ int ivg_err_prefix(struct ivg_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 const char *ivg_errmsg(const struct ivg_ctx *ctx);
+
+/*
+ * Names and words read from a disk may hold any byte: messages quote a
+ * short printable copy. The first 'len' bytes of s (fewer at a NUL) go
+ * into buf with every byte outside ASCII 0x20-0x7e as '?', and "..."
+ * when they do not fit (size is at least 4). Returns buf.
+ */
+const char *ivg_printable(const char *s, size_t len, char *buf, size_t size);
 
 /* At a point where stopping is safe (nothing half-committed): -EINTR
  * with "WHAT: interrupted" when ctx->interrupted says so, else 0. Long

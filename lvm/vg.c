@@ -381,30 +381,43 @@ struct ivg_lv *ivg_vg_add_lv(struct ivg_vg *vg, const char *name)
 	return lv;
 }
 
-static bool is_raid0(const char *type)
+enum ivg_seg_class ivg_seg_class(const char *type)
 {
-	return !strcmp(type, "raid0") || !strcmp(type, "raid0_meta");
+	if (!strcmp(type, "striped"))
+		return IVG_SEG_STRIPED;
+	if (!strcmp(type, "mirror"))
+		return IVG_SEG_MIRROR;
+	if (!strcmp(type, "raid0"))
+		return IVG_SEG_RAID0;
+	if (!strcmp(type, "raid0_meta"))
+		return IVG_SEG_RAID0_META;
+	if (!strncmp(type, "raid", 4))
+		return IVG_SEG_RAID;
+	return IVG_SEG_OTHER;
 }
 
-static bool is_raid(const char *type)
+bool ivg_seg_class_raid(enum ivg_seg_class c)
 {
-	return !strncmp(type, "raid", 4) && !is_raid0(type);
+	return c == IVG_SEG_RAID || c == IVG_SEG_RAID0 ||
+	       c == IVG_SEG_RAID0_META;
 }
 
 /* Counts that lvm2 writes from the area count, set here once. */
 static void seg_init(struct ivg_seg *seg, uint64_t start, size_t area_count)
 {
+	enum ivg_seg_class c = ivg_seg_class(seg->type);
 	size_t i;
 
 	seg->start_extent = start;
 	seg->area_count = area_count;
-	if (!strcmp(seg->type, "striped") || is_raid0(seg->type))
+	if (c == IVG_SEG_STRIPED || c == IVG_SEG_RAID0 ||
+	    c == IVG_SEG_RAID0_META)
 		seg->stripe_count = (uint32_t)area_count;
-	if (is_raid(seg->type))
+	if (c == IVG_SEG_RAID)
 		seg->device_count = (uint32_t)area_count;
 	for (i = 0; i < area_count; i++)
-		seg->areas[i].type = (is_raid(seg->type) || is_raid0(seg->type))
-				     ? IVG_AREA_RAID : IVG_AREA_PV;
+		seg->areas[i].type = ivg_seg_class_raid(c) ? IVG_AREA_RAID
+							   : IVG_AREA_PV;
 }
 
 /*

@@ -10,8 +10,9 @@
  * sectors of 512 bytes for dev_size/pe_start/extent_size, extents for
  * pe_count and segment positions.
  *
- * vgtext.c converts between this model and the text (ivg_vg_from_text,
- * ivg_vg_to_text); vg.c has lookups, construction and freeing.
+ * vgtext.h converts between this model and the text (ivg_vg_from_text,
+ * ivg_vg_to_text), validate.h holds the rules a model must keep; vg.c has
+ * lookups, construction and freeing.
  */
 #ifndef IVG_VG_H
 #define IVG_VG_H
@@ -66,6 +67,26 @@ struct ivg_area {
 	char *meta;                /* IVG_AREA_RAID only; may be NULL */
 	uint64_t start;
 };
+
+/*
+ * The segment types whose keys the model holds, by how lvm2 lists their
+ * areas: striped and mirror as (volume, extent) pairs, the raid types as
+ * LV names (rmeta/rimage pairs; raid0 images only). Other types keep all
+ * their keys in the segment's 'extra' and have no areas.
+ */
+enum ivg_seg_class {
+	IVG_SEG_STRIPED,           /* "striped": stripe_count, "stripes"    */
+	IVG_SEG_MIRROR,            /* "mirror": "mirrors"                   */
+	IVG_SEG_RAID,              /* raid1, raid4/5/6/10: device_count,
+				      "raids" of meta+image pairs           */
+	IVG_SEG_RAID0,             /* "raid0": stripe_count, "raid0_lvs"    */
+	IVG_SEG_RAID0_META,        /* "raid0_meta": stripe_count, "raids"   */
+	IVG_SEG_OTHER,
+};
+
+enum ivg_seg_class ivg_seg_class(const char *type);
+/* Do the segment's areas name raid images (IVG_AREA_RAID)? */
+bool ivg_seg_class_raid(enum ivg_seg_class c);
 
 struct ivg_seg {
 	uint64_t start_extent;

@@ -4,6 +4,7 @@
 #include "vgio.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,9 @@ static void attach_pvs(struct ivg_vgh *h)
 {
 	const struct ivg_scan *s = h->scan;
 	struct ivg_vg *vg = h->vg;
+	struct ivg_ctx scratch;
 
+	ivg_ctx_init(&scratch);
 	for (size_t i = 0; i < vg->pv_count; i++) {
 		struct ivg_pv *pv = vg->pvs[i];
 		char uuid[IVG_UUID_LEN + 7];
@@ -61,6 +64,9 @@ static void attach_pvs(struct ivg_vgh *h)
 			pv->dev = sp->dev;
 			pv->label = &sp->label;
 		}
+		/* A report, not a refusal: the VG reads as lvm2 reads it. */
+		if (ivg_pv_check_extents(&scratch, vg, pv))
+			problem(h, "%s", ivg_errmsg(&scratch));
 		if (!pv->dev) {
 			ivg_uuid_format(pv->id, uuid);
 			h->missing++;
@@ -100,23 +106,128 @@ static void check_copies(struct ivg_vgh *h)
 	}
 }
 
+/* Two copies hold the same text (the scan shares equal texts). */
+static bool same_text(const struct ivg_mda_copy *a,
+		      const struct ivg_mda_copy *b)
+{
+	return a->text == b->text ||
+	       (a->len == b->len && !memcmp(a->text, b->text, a->len));
+}
+
+/*
+ * Parse copy k of scanned PV d. A text that does not read is the copy's
+ * damage, as lvm2 takes it ("bad metadata text"): every copy of the VG
+ * with the same text is marked unusable with the reason, and the caller
+ * goes on with the others. *vg is NULL then.
+ */
+static int read_copy(struct ivg_ctx *ctx, struct ivg_scan *scan, size_t d,
+		     size_t k, struct ivg_vg **vg)
+{
+	struct ivg_mda_copy *m = &scan->pvs[d].mda[k];
+	char src[PATH_MAX + 16];
+	int r;
+
+	snprintf(src, sizeof(src), "%s mda%zu", scan->pvs[d].path, k + 1);
+	r = ivg_vg_from_text(ctx, m->text, m->len, src, vg);
+	if (!r || r == -ENOMEM)
+		return r;
+	for (size_t e = 0; e < scan->count; e++)
+		for (size_t j = 0; j < scan->pvs[e].mda_count; j++) {
+			struct ivg_mda_copy *o = &scan->pvs[e].mda[j];
+
+			if (o == m || (!o->err && !strcmp(o->vgname, m->vgname) &&
+				       same_text(o, m))) {
+				o->err = r;
+				snprintf(o->errmsg, sizeof(o->errmsg), "%s",
+					 ivg_errmsg(ctx));
+			}
+		}
+	return r;
+}
+
+/* Where the scan keeps a copy: PV d, area k. */
+static void copy_place(const struct ivg_scan *scan,
+		       const struct ivg_mda_copy *m, size_t *d, size_t *k)
+{
+	*k = 0;
+	for (*d = 0; *d < scan->count; (*d)++)
+		for (*k = 0; *k < scan->pvs[*d].mda_count; (*k)++)
+			if (&scan->pvs[*d].mda[*k] == m)
+				return;
+}
+
+/*
+ * The current VG: the best copy that reads. Copies whose text does not
+ * read are marked damaged (read_copy); if none reads, the best copy's
+ * error is the answer.
+ */
+static int read_best(struct ivg_ctx *ctx, struct ivg_scan *scan,
+		     const char *vgname, struct ivg_vg **vg,
+		     const struct ivg_mda_copy **used)
+{
+	char first[IVG_ERRMSG_MAX] = "";
+	int first_r = 0, r;
+	const struct ivg_mda_copy *best;
+	size_t d, k;
+
+	while ((best = ivg_scan_best(scan, vgname))) {
+		copy_place(scan, best, &d, &k);
+		r = read_copy(ctx, scan, d, k, vg);
+		*used = best;
+		if (!r || r == -ENOMEM)
+			return r;
+		if (!first_r) {
+			first_r = r;
+			snprintf(first, sizeof(first), "%s", ivg_errmsg(ctx));
+		}
+	}
+	if (first_r)
+		return ivg_err(ctx, first_r, "%s", first);
+	return ivg_err(ctx, ENOENT, "Volume group \"%s\" not found", vgname);
+}
+
+/*
+ * Copies of the current seqno whose bytes differ from the text read: lvm2
+ * reads each, so a damaged one is reported, not trusted by a later read.
+ */
+static int read_other_copies(struct ivg_ctx *ctx, struct ivg_scan *scan,
+			     const struct ivg_vg *vg,
+			     const struct ivg_mda_copy *used)
+{
+	for (size_t d = 0; d < scan->count; d++)
+		for (size_t k = 0; k < scan->pvs[d].mda_count; k++) {
+			const struct ivg_mda_copy *m = &scan->pvs[d].mda[k];
+			struct ivg_vg *other = NULL;
+			int r;
+
+			if (m->err || strcmp(m->vgname, vg->name) ||
+			    m->seqno != vg->seqno || same_text(m, used))
+				continue;
+			r = read_copy(ctx, scan, d, k, &other);
+			ivg_vg_free(other);
+			if (r == -ENOMEM)
+				return r;
+		}
+	return 0;
+}
+
 int ivg_vg_open(struct ivg_ctx *ctx, struct ivg_scan *scan,
 		const char *vgname, struct ivg_vgh **out)
 {
-	const struct ivg_mda_copy *best = ivg_scan_best(scan, vgname);
+	const struct ivg_mda_copy *used = NULL;
 	struct ivg_vgh *h;
 	int r;
 
 	*out = NULL;
-	if (!best)
-		return ivg_err(ctx, ENOENT, "Volume group \"%s\" not found",
-			       vgname);
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	h->scan = scan;
-	r = ivg_vg_from_text(ctx, best->text, best->len, vgname, &h->vg);
+	r = read_best(ctx, scan, vgname, &h->vg, &used);
+	if (!r)
+		r = read_other_copies(ctx, scan, h->vg, used);
 	if (r) {
+		ivg_vg_free(h->vg);
 		free(h);
 		return r;
 	}

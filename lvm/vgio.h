@@ -2,9 +2,12 @@
 /*
  * vgio.h - open a VG from scanned devices, and commit changes to it.
  *
- * Opening takes the valid metadata copy with the highest seqno, attaches
- * each PV of the VG to the device that carries its UUID, and lists what
- * is wrong: missing PVs, damaged or stale metadata copies, duplicates.
+ * Opening takes the valid metadata copy with the highest seqno whose text
+ * reads, attaches each PV of the VG to the device that carries its UUID,
+ * and lists what is wrong: missing PVs, damaged or stale metadata copies,
+ * duplicates, extents beyond a PV's size. A copy whose text does not read
+ * (every text of the current seqno is read) is damaged, as lvm2 takes it:
+ * it is marked so in the scan (err, errmsg) and the others are used.
  *
  * Committing follows lvm2's order: seqno + 1; the new text is written to
  * every metadata area of every PV as the precommitted copy; every device

@@ -2,12 +2,16 @@
 /*
  * vgtext.h - LVM2 text metadata <-> the VG model (vg.h).
  *
+ * The format's two directions, one header: callers that read a VG write
+ * it back, and both directions must agree on the text. The reader is
+ * vgtext_read.c, the writer vgtext_write.c; the rules a model must keep
+ * to be read or written are validate.h's ivg_vg_check_format(), which
+ * both apply.
+ *
  * ivg_vg_to_text() writes the text byte for byte as lvm2 2.03.16 writes it
  * into a metadata area: GRUB's LVM driver parses that layout, not the
  * grammar, so the layout is part of the format. ivg_vg_from_text() reads
- * any text lvm2 would read (indented backups too) and checks the
- * structure: required keys, segment counts and extents, references to
- * PVs and LVs.
+ * any text lvm2 would read (indented backups too).
  */
 #ifndef IVG_VGTEXT_H
 #define IVG_VGTEXT_H
@@ -21,11 +25,17 @@
 #define IVG_VERSION "0.1.0"
 #endif
 
+/* The header line "contents = ..." that lvm2 writes and checks. */
+#define IVG_VGTEXT_CONTENTS "Text Format Volume Group"
+
 /*
  * Parse metadata text ('len' bytes; a trailing NUL is fine and ends it).
  * 'src' names the text in messages ("/dev/loop3 mda1"). Keys the model
  * does not hold are kept in the objects' 'extra', in order; so are
- * top-level VG sections such as historical_logical_volumes.
+ * top-level VG sections such as historical_logical_volumes. A text whose
+ * syntax, values or keys are wrong, or whose VG breaks the format's rules
+ * (validate.h), is refused with -EINVAL and a message that starts with
+ * 'src' (and names the line where the text itself is wrong).
  * On success *out is a new VG (free with ivg_vg_free).
  */
 int ivg_vg_from_text(struct ivg_ctx *ctx, const char *text, size_t len,
@@ -38,9 +48,8 @@ int ivg_vg_from_text(struct ivg_ctx *ctx, const char *text, size_t len,
  * NULL), vg->creation_host (uname's nodename if NULL) and
  * vg->creation_time (now if 0). *text is malloc'd and NUL-terminated;
  * *len counts the NUL, as the text is stored in a metadata area.
- * Returns -EINVAL (with a message) for a model lvm2 could not read back:
- * bad names, counts that do not match the areas, unknown references,
- * segments that are not contiguous from extent 0.
+ * A model that breaks the format's rules (ivg_vg_check_format: one lvm2
+ * could not read back) is refused with its message and -EINVAL.
  */
 int ivg_vg_to_text(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		   char **text, size_t *len);

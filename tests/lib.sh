@@ -112,3 +112,38 @@ vios_cleanup() {
 	(exit $rc)
 	cleanup
 }
+
+# The committed metadata text of an IVG image's PV (partition 3, first
+# metadata area): "mda_text IMG get" prints it without its NUL; "mda_text
+# IMG put FILE" writes FILE in its place with the text and header CRCs
+# right, for texts lvm2's own tools would not write (damaged, hostile).
+mda_text() {
+	python3 - "$(part_offset "$1" 3)" "$@" <<'PY'
+import struct, sys, zlib
+pv, img, op = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+crc = lambda b: ~zlib.crc32(b, ~0xF597A6CF & 0xFFFFFFFF) & 0xFFFFFFFF
+with open(img, 'r+b') as f:
+    f.seek(pv + 4096)
+    h = bytearray(f.read(512))
+    if h[4:20] != b' LVM2 x[5A%r0N*>' or crc(bytes(h[4:])) != struct.unpack_from('<I', h)[0]:
+        sys.exit(img + ': no valid metadata area header at 4096')
+    start, size = struct.unpack_from('<QQ', h, 24)
+    off, length, tcrc = struct.unpack_from('<QQI', h, 40)
+    f.seek(pv + start + off)
+    old = f.read(length)
+    if off + length > size or crc(old) != tcrc:
+        sys.exit(img + ': committed text wraps or has a bad checksum')
+    if op == 'get':
+        sys.stdout.buffer.write(old.rstrip(b'\0'))
+        sys.exit(0)
+    new = open(sys.argv[4], 'rb').read().rstrip(b'\0') + b'\0'
+    if off + len(new) > size:
+        sys.exit(img + ': the new text does not fit before the end of the area')
+    f.seek(pv + start + off)
+    f.write(new)
+    struct.pack_into('<QI', h, 48, len(new), crc(new))
+    struct.pack_into('<I', h, 0, crc(bytes(h[4:])))
+    f.seek(pv + 4096)
+    f.write(h)
+PY
+}

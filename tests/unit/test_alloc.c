@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <errno.h>
@@ -157,6 +160,112 @@ static void validation_catches_vgck_gaps(void **state)
 	vgfix_free(&f);
 }
 
+/*
+ * lvm2's raid0 lists images only, counted by stripe_count: validation
+ * holds it to the format's rules, not to raid1's device_count.
+ */
+static void raid0_is_valid(void **state)
+{
+	struct vgfix f;
+	struct ivg_lv *top, *img;
+	struct ivg_seg *s;
+	char name[32];
+
+	assert_int_equal(vgfix_make(&f, 2, 40, 8192), 0);
+	top = ivg_vg_add_lv(f.vg, "r0");
+	assert_non_null(top);
+	assert_int_equal(ivg_uuid_generate(top->id), 0);
+	assert_int_equal(ivg_strlist_add(&top->status, "VISIBLE"), 0);
+	s = ivg_lv_add_seg(top, "raid0", 2);
+	assert_non_null(s);
+	assert_int_equal(s->stripe_count, 2);
+	assert_int_equal(s->device_count, 0);
+	s->extent_count = 4;
+	s->stripe_size = 128;
+	for (int k = 0; k < 2; k++) {
+		struct ivg_seg *ls;
+
+		snprintf(name, sizeof(name), "r0_rimage_%d", k);
+		img = ivg_vg_add_lv(f.vg, name);
+		assert_non_null(img);
+		assert_int_equal(ivg_uuid_generate(img->id), 0);
+		ls = ivg_lv_add_seg(img, "striped", 1);
+		assert_non_null(ls);
+		ls->extent_count = 2;
+		ls->areas[0].name = strdup(f.vg->pvs[k]->name);
+		s = &ivg_vg_lv(f.vg, "r0")->segs[0];
+		assert_int_equal(s->areas[k].type, IVG_AREA_RAID);
+		s->areas[k].name = strdup(name);
+	}
+	assert_int_equal(ivg_vg_validate(&f.ctx, f.vg), 0);
+	/* The count is still the format's: one image too few. */
+	s->stripe_count = 3;
+	assert_int_equal(ivg_vg_validate(&f.ctx, f.vg), -EINVAL);
+	assert_non_null(strstr(ivg_errmsg(&f.ctx),
+			       "LV r0: segment1: stripe_count is 3 but it lists 2 areas"));
+	vgfix_free(&f);
+}
+
+/* Two LVs with one UUID: lvm2 reads them, ivg does not write them. */
+static void lv_uuid_used_twice(void **state)
+{
+	struct vgfix f;
+	struct ivg_lv *a, *b;
+
+	assert_int_equal(vgfix_make(&f, 1, 40, 8192), 0);
+	assert_int_equal(ivg_lv_create_linear(&f.ctx, f.vg, "a", 1, NULL, 0, &a), 0);
+	assert_int_equal(ivg_lv_create_linear(&f.ctx, f.vg, "b", 1, NULL, 0, &b), 0);
+	assert_int_equal(ivg_vg_check_format(&f.ctx, f.vg), 0);
+	memcpy(b->id, a->id, sizeof(a->id));
+	assert_int_equal(ivg_vg_check_format(&f.ctx, f.vg), 0);
+	assert_int_equal(ivg_vg_validate(&f.ctx, f.vg), -EEXIST);
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), "LVs a and b have the same UUID"));
+	vgfix_free(&f);
+}
+
+/*
+ * pe_count is read from the text: 2^32 - 1 on every PV costs no more than
+ * a small PV (the map holds the used runs, not one byte per extent), and
+ * a commit refuses extents beyond the device or the recorded dev_size.
+ */
+static void huge_pe_count_is_cheap(void **state)
+{
+	struct vgfix f;
+	struct ivg_freemap *m;
+	struct ivg_pv *legs[3];
+	struct ivg_lv *lv;
+	clock_t t0 = clock();
+
+	assert_int_equal(vgfix_make(&f, 3, 40, 8192), 0);
+	for (int i = 0; i < 3; i++) {
+		legs[i] = f.vg->pvs[i];
+		legs[i]->pe_count = UINT32_MAX;
+	}
+	assert_int_equal(ivg_lv_create_linear(&f.ctx, f.vg, "a", 5, NULL, 0, &lv), 0);
+	assert_int_equal(ivg_lv_create_raid1(&f.ctx, f.vg, "r", 7, legs, 3, NULL), 0);
+	/* pv0: a's 5 extents, then rmeta_0 (1) and rimage_0 (7) after them. */
+	assert_int_equal(area(ivg_vg_lv(f.vg, "r_rmeta_0"), 0)->start, 5);
+	assert_int_equal(area(ivg_vg_lv(f.vg, "r_rimage_0"), 0)->start, 6);
+	assert_int_equal(ivg_lv_create_linear(&f.ctx, f.vg, "big", 3000000000ULL,
+					      NULL, 0, &lv), 0);
+	assert_int_equal(ivg_freemap_build(&f.ctx, f.vg, &m), 0);
+	assert_int_equal(ivg_freemap_pv_free(m, 0), UINT32_MAX - 13 - 3000000000ULL);
+	assert_int_equal(ivg_freemap_total_free(m),
+			 3ULL * UINT32_MAX - 13 - 2 * 8 - 3000000000ULL);
+	ivg_freemap_free(m);
+	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+	/* Such a VG is not written: its extents end past the device. */
+	assert_int_equal(ivg_vg_validate(&f.ctx, f.vg), -ERANGE);
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), "beyond its size"));
+	f.vg->pvs[0]->dev_size = 0;
+	f.vg->pvs[1]->dev_size = 0;
+	f.vg->pvs[2]->dev_size = 0;
+	assert_int_equal(ivg_vg_validate(&f.ctx, f.vg), -ERANGE);
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), "beyond the end of the device"));
+	assert_non_null(strstr(ivg_errmsg(&f.ctx), f.path[0]));
+	vgfix_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +274,9 @@ int main(void)
 		cmocka_unit_test(no_space_leaves_vg_unchanged),
 		cmocka_unit_test(raid1_layout),
 		cmocka_unit_test(validation_catches_vgck_gaps),
+		cmocka_unit_test(raid0_is_valid),
+		cmocka_unit_test(lv_uuid_used_twice),
+		cmocka_unit_test(huge_pe_count_is_cheap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

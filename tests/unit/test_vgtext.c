@@ -487,7 +487,7 @@ static void test_malformed(void **state)
 	mutate_bad(lin, "seqno = 4", "seqno = 99999999999999999999",
 		   "out of range");
 	mutate_bad(lin, "seqno = 4", "seqno = 4294967296", "out of range");
-	mutate_bad(lin, "\"pv0\", 0\n", "\"pv7\", 0\n", "unknown PV or LV 'pv7'");
+	mutate_bad(lin, "\"pv0\", 0\n", "\"pv7\", 0\n", "LV root: segment1: area 1 names unknown PV or LV pv7");
 	mutate_bad(lin, "segment_count = 1", "segment_count = 2",
 		   "segment_count is 2 but 1 segments follow");
 	mutate_bad(lin, "seqno = 4\n", "", "'seqno' is missing");
@@ -495,14 +495,14 @@ static void test_malformed(void **state)
 	mutate_bad(lin, "extent_count = 2\n", "", "'extent_count' is missing");
 	mutate_bad(lin, "type = \"striped\"\n", "", "'type' is missing");
 	mutate_bad(lin, "stripe_count = 1\n", "stripe_count = 2\n",
-		   "'stripe_count' = 2 but 'stripes' lists 1 areas");
+		   "LV root: segment1: stripe_count is 2 but it lists 1 areas");
 	mutate_bad(lin, "stripe_count = 1\n", "stripe_count = 1\nstripe_count = 1\n",
 		   "appears twice");
 	mutate_bad(lin, "start_extent = 0", "start_extent = 1",
-		   "starts at extent 1 where 0 was expected");
+		   "segment1 starts at extent 1 where 0 was expected");
 	mutate_bad(lin, "id = \"", "id = \"!", "not a valid UUID");
 	mutate_bad(lin, "\nroot {", "\nro/ot {", "not a valid LV name");
-	mutate_bad(lin, "\nswap {", "\nroot {", "appears twice");
+	mutate_bad(lin, "\nswap {", "\nroot {", "two LVs are named root");
 	mutate_bad(lin, "tvg {", "-tvg {", "not a valid VG name");
 	mutate_bad(lin, "creation_time = ", "creation_tim = ",
 		   "'creation_time' and 'creation_host' come together");
@@ -512,13 +512,49 @@ static void test_malformed(void **state)
 		   "pairs");
 	mutate_bad(raid, "\"bootlv_rmeta_2\", \"bootlv_rimage_2\"",
 		   "\"bootlv_rmeta_2\", \"bootlv_rimage_9\"",
-		   "unknown LV 'bootlv_rimage_9'");
+		   "segment1: area 3 names unknown LV bootlv_rimage_9");
 	mutate_bad(raid, "device_count = 3", "device_count = 2",
-		   "'device_count' = 2 but 'raids' lists 3 areas");
+		   "LV bootlv: segment1: device_count is 2 but it lists 3 areas");
 	mutate_bad(raid, ", \"bootlv_rimage_2\"\n", "\n", "ends without");
 	mutate_bad(lin, "tvg {", "a = 1\nb {\n}\ntvg {",
 		   "more than one volume group section");
 	mutate_bad(lin, "version = 1", "version = 2", "version");
+	mutate_bad(lin, "extent_size = 8192", "extent_size = 0",
+		   "VG tvg: extent_size is 0");
+	mutate_bad(lin, "\npv0 {", "\npv0123456789abcdef {",
+		   "'pv0123456789abcdef' is too long for a PV key");
+	mutate_bad(lin, "\npv1 {", "\npv0 {", "two PVs are named pv0");
+}
+
+/* The format's rules hold for what is read as for what is written. */
+static void test_read_format_rules(void **state)
+{
+	size_t len;
+	char *text = load("lvm2_linear.txt", &len), *p, *q, *mod;
+	char id0[40];
+
+	/* pv1 gets pv0's id: two PVs, one UUID. */
+	p = strstr(text, "\npv0 {\nid = \"");
+	assert_non_null(p);
+	memcpy(id0, p + strlen("\npv0 {\nid = \""), 38);
+	id0[38] = '\0';
+	mod = strdup(text);
+	assert_non_null(mod);
+	q = strstr(strstr(mod, "\npv1 {"), "id = \"");
+	memcpy(q + strlen("id = \""), id0, 38);
+	parse_bad(mod, strlen(mod) + 1, "PVs pv0 and pv1 have the same id");
+	free(mod);
+	/* An LV name with control bytes is quoted printably. */
+	mod = malloc(len + 8);
+	assert_non_null(mod);
+	p = strstr(text, "\nroot {");
+	assert_non_null(p);
+	memcpy(mod, text, (size_t)(p - text));
+	strcpy(mod + (p - text), "\n\"ro\033ot\" {");
+	strcat(mod, p + strlen("\nroot {"));
+	parse_bad(mod, strlen(mod) + 1, "\"ro?ot\" is not a valid LV name");
+	free(mod);
+	free(text);
 }
 
 static void test_truncated_and_empty(void **state)
@@ -776,25 +812,25 @@ static void test_emit_checks(void **state)
 
 	free(s->areas[0].name);
 	s->areas[0].name = strdup("pv9");
-	emit_bad(vg, "LV root: segment1: an area names an unknown PV");
+	emit_bad(vg, "LV root: segment1: area 1 names unknown PV pv9");
 	free(s->areas[0].name);
 	s->areas[0].name = strdup("pv0");
 	s->start_extent = 1;
-	emit_bad(vg, "not contiguous");
+	emit_bad(vg, "LV root: segment1 starts at extent 1 where 0 was expected");
 	s->start_extent = 0;
 	r->device_count = 3;
-	emit_bad(vg, "LV bootlv: segment1: the stripe or device count");
+	emit_bad(vg, "LV bootlv: segment1: device_count is 3 but it lists 2 areas");
 	r->device_count = 2;
 	free(r->areas[1].meta);
 	r->areas[1].meta = strdup("nope");
-	emit_bad(vg, "unknown metadata LV");
+	emit_bad(vg, "segment1: area 2 names unknown metadata LV nope");
 	free(r->areas[1].meta);
 	r->areas[1].meta = NULL;         /* raid lists without metas are fine */
 	ivg_vg_free(vg);
 
 	vg = build_raid_vg();
 	vg->pvs[0]->id[3] = '-';
-	emit_bad(vg, "bad key or id");
+	emit_bad(vg, "PV pv0: its id is not a valid UUID");
 	ivg_vg_free(vg);
 }
 
@@ -953,6 +989,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_segtype),
 		cmocka_unit_test(test_historical),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_read_format_rules),
 		cmocka_unit_test(test_truncated_and_empty),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_hostile),
