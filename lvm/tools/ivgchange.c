@@ -102,7 +102,7 @@ int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv)
 		return rc < 0 ? ECMD_OK : rc;
 	}
 	name = argv[optind];
-	if (session_open(ctx, &o, name, &s)) {
+	if (session_open(ctx, &o, name, SESSION_READ, &s)) {
 		rc = fail(ctx);
 		goto out;
 	}

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "devlist.h"
 #include "ivgvg.h"
@@ -11,11 +12,76 @@
 int session_scan(struct ivg_ctx *ctx, const struct opts *o,
 		 struct session *s)
 {
-	int r = devices_to_scan(ctx, o, &s->paths, &s->n_paths, &s->owned);
+	int r = 0;
 
+	if (!s->paths && !s->n_paths)
+		r = devices_to_scan(ctx, o, &s->paths, &s->n_paths, &s->owned);
 	if (!r)
 		r = ivg_scan_devices(ctx, s->paths, s->n_paths, false, &s->scan);
 	return r;
+}
+
+static int locks_open(struct ivg_ctx *ctx, struct session *s)
+{
+	if (s->locks)
+		return 0;
+	return ivg_locks_open(ctx, getenv("LVM_SYSTEM_DIR"), &s->locks);
+}
+
+int session_lock_vg(struct ivg_ctx *ctx, struct session *s, const char *name,
+		    bool exclusive)
+{
+	int r = locks_open(ctx, s);
+
+	if (!r)
+		r = ivg_lock_vg(ctx, s->locks, name, exclusive);
+	return r == -EDEADLK ? 0 : r;
+}
+
+int session_lock_new_vg(struct ivg_ctx *ctx, const char *name,
+			struct session *s)
+{
+	int r = locks_open(ctx, s);
+
+	if (!r)
+		r = ivg_lock_global(ctx, s->locks, true);
+	if (!r)
+		r = ivg_lock_vg(ctx, s->locks, name, true);
+	return r;
+}
+
+int session_scan_read(struct ivg_ctx *ctx, const struct opts *o,
+		      char *const *names, size_t n, struct session *s)
+{
+	char **found = NULL;
+	size_t nf = 0;
+	int r = 0;
+
+	for (size_t i = 0; !r && i < n; i++)
+		r = session_lock_vg(ctx, s, names[i], false);
+	if (!r)
+		r = session_scan(ctx, o, s);
+	if (r || n)
+		return r;
+	/* The names are known only now: lock them, then make sure that
+	 * nothing was committed between the scan and the locks. */
+	r = ivg_scan_vgnames(ctx, s->scan, &found, &nf);
+	for (size_t i = 0; !r && i < nf; i++)
+		r = session_lock_vg(ctx, s, found[i], false);
+	for (size_t i = 0; i < nf; i++)
+		free(found[i]);
+	free(found);
+	return r ? r : session_rescan_if_changed(ctx, s);
+}
+
+int session_rescan_if_changed(struct ivg_ctx *ctx, struct session *s)
+{
+	if (!ivg_scan_changed(s->scan))
+		return 0;
+	ivg_debug(ctx, "Metadata changed since the scan: scanning again");
+	ivg_scan_free(s->scan);
+	s->scan = NULL;
+	return ivg_scan_devices(ctx, s->paths, s->n_paths, false, &s->scan);
 }
 
 /*
@@ -37,10 +103,15 @@ static const struct ivg_scan_pv *unreadable_pv(const struct ivg_scan *scan)
 }
 
 int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
-		 struct session *s)
+		 enum session_mode mode, struct session *s)
 {
 	const struct ivg_scan_pv *p;
-	int r = session_scan(ctx, o, s);
+	int r = 0;
+
+	if (mode != SESSION_NOLOCK)
+		r = session_lock_vg(ctx, s, name, mode == SESSION_WRITE);
+	if (!r)
+		r = session_scan(ctx, o, s);
 
 	if (!r)
 		r = ivg_vg_open(ctx, s->scan, name, &s->h);
@@ -77,5 +148,7 @@ void session_close(struct session *s)
 	ivg_scan_free(s->scan);
 	if (s->owned)
 		ivg_devices_free(s->paths, s->n_paths);
+	/* Last: every write of the session is synced by now. */
+	ivg_locks_close(s->locks);
 	*s = (struct session){ 0 };
 }
