@@ -8,6 +8,7 @@
 
 #include "devlist.h"
 #include "ivgvg.h"
+#include "sysid.h"
 
 int session_scan(struct ivg_ctx *ctx, const struct opts *o,
 		 struct session *s)
@@ -140,6 +141,54 @@ void session_warn(const struct session *s)
 	}
 	for (size_t i = 0; s->h && i < s->h->problem_count; i++)
 		fprintf(stderr, "  WARNING: %s\n", s->h->problems[i]);
+}
+
+int session_begin_write(struct ivg_ctx *ctx, struct session *s)
+{
+	struct ivg_vg *vg = s->h->vg;
+	char me[IVG_SYSID_MAX + 1];
+	int r = ivg_vg_reopen_rw(ctx, s->h);
+
+	if (r || !ivg_vg_exported(vg) || !s->may_import || s->imported_now)
+		return r;
+	if ((r = host_system_id(ctx, me)) ||
+	    (r = ivg_vg_set_exported(ctx, vg, false)) ||
+	    (r = ivg_vg_set_holder(ctx, vg, me)) ||
+	    (r = ivg_vg_commit(ctx, vg)))
+		return r;
+	s->imported_now = true;
+	ivg_info(ctx, "Volume group \"%s\" imported for the update", vg->name);
+	return 0;
+}
+
+int session_commit(struct ivg_ctx *ctx, struct session *s)
+{
+	struct ivg_vg *vg = s->h->vg;
+	int r = 0;
+
+	if (s->imported_now)
+		r = ivg_vg_set_exported(ctx, vg, true);
+	if (!r)
+		r = ivg_vg_commit(ctx, vg);
+	if (!r)
+		s->imported_now = false;
+	return r;
+}
+
+void session_close_after(struct session *s, bool failed)
+{
+	struct ivg_ctx scratch;
+
+	ivg_ctx_init(&scratch);
+	if (failed && s->imported_now && s->h) {
+		struct ivg_vg *vg = s->h->vg;
+
+		if (ivg_vg_set_exported(&scratch, vg, true) ||
+		    ivg_vg_commit(&scratch, vg))
+			fprintf(stderr, "  WARNING: volume group \"%s\" could not be exported again: %s\n",
+				vg->name, ivg_errmsg(&scratch));
+	}
+	session_close(s);
 }
 
 void session_close(struct session *s)

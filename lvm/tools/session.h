@@ -30,6 +30,8 @@ struct session {
 	struct ivg_locks *locks;
 	struct ivg_scan *scan;
 	struct ivg_vgh *h;
+	bool may_import;           /* a writer may import an exported VG */
+	bool imported_now;         /* ... and did, for this update */
 };
 
 /* Scan only, without locks. */
@@ -61,6 +63,17 @@ int session_lock_vg(struct ivg_ctx *ctx, struct session *s, const char *name,
  * it): scan again if a commit came in between. No VG may be open yet.
  */
 int session_rescan_if_changed(struct ivg_ctx *ctx, struct session *s);
+/*
+ * Before the first write: the VG's PVs reopened writable; an exported VG
+ * (when may_import) imported for the update: EXPORTED cleared, this host
+ * the holder, one commit.
+ */
+int session_begin_write(struct ivg_ctx *ctx, struct session *s);
+/* Commit the open VG; exported again in the same commit if it was. */
+int session_commit(struct ivg_ctx *ctx, struct session *s);
+/* session_close, after exporting again, when 'failed', what
+ * session_begin_write imported (a warning if that fails). */
+void session_close_after(struct session *s, bool failed);
 /* Print the VG's problems as lvm2 prints warnings. */
 void session_warn(const struct session *s);
 /* Close the VG and the devices, then release the locks. */
