@@ -53,6 +53,13 @@ int ivg_scan_devices(struct ivg_ctx *ctx, char *const *paths, size_t n,
 		     bool rdwr, struct ivg_scan **out);
 void ivg_scan_free(struct ivg_scan *s);
 
+/*
+ * Whether any metadata area header of the scan's PVs now reads other
+ * than it did (a commit since, or an area unreadable now): a command that
+ * scanned before it took its VG locks scans again when this says so.
+ */
+bool ivg_scan_changed(const struct ivg_scan *s);
+
 /* The best (highest seqno, valid) copy of VG 'name' in the scan, or NULL. */
 const struct ivg_mda_copy *ivg_scan_best(const struct ivg_scan *s,
 					 const char *vgname);

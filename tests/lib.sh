@@ -11,6 +11,11 @@ T=$(mktemp -d /tmp/ivg-it-XXXXXX)
 : >"$T/loops"
 export LVM_SYSTEM_DIR="$T/lvm"
 mkdir -p "$LVM_SYSTEM_DIR"
+# lvm2's and ivg's VG locks (flock) in the test's own directory, so that
+# tests running side by side with the same VG names never wait on
+# each other, and a test that kills a holder leaves nothing behind.
+LOCK_DIR="$T/lock"
+printf 'global { locking_dir = "%s" }\n' "$LOCK_DIR" >"$LVM_SYSTEM_DIR/lvm.conf"
 
 cleanup() {
 	rc=$?
@@ -46,7 +51,7 @@ lvm_filter() {
 	for d in "$@"; do acc="$acc\"a|^$d\$|\", "; done
 	cat >"$LVM_SYSTEM_DIR/lvm.conf" <<CONF
 devices { filter = [ $acc"r|.*|" ] global_filter = [ $acc"r|.*|" ] obtain_device_list_from_udev = 0 write_cache_state = 0 }
-global { use_lvmetad = 0 system_id_source = "uname" }
+global { use_lvmetad = 0 system_id_source = "uname" locking_dir = "$LOCK_DIR" }
 activation { udev_sync = 0 udev_rules = 0 }
 backup { backup = 0 archive = 0 }
 CONF

@@ -211,7 +211,8 @@ static int run(struct ivg_ctx *ctx, const struct opts *o, struct run *u)
 	struct session s = { 0 };
 	char dir[4096] = "";
 	size_t nt = 0;
-	int r = session_open(ctx, o, u->vg, &s);
+	int r = session_open(ctx, o, u->vg,
+			     u->n_pvs ? SESSION_WRITE : SESSION_READ, &s);
 
 	if (!r) {
 		session_warn(&s);

@@ -127,7 +127,8 @@ static int run(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 	char dir[4096] = "";
 	bool repaired = false;
 	int last = -1;
-	int r = session_open(ctx, o, vg, &s);
+	int r = session_open(ctx, o, vg,
+			     repair ? SESSION_WRITE : SESSION_READ, &s);
 
 	if (!r) {
 		session_warn(&s);

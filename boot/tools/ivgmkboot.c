@@ -159,7 +159,7 @@ static int on_vg(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 	struct ivg_lv *lv;
 	char me[IVG_SYSID_MAX + 1];
 	struct session s = { 0 };
-	int r = session_open(ctx, o, vg, &s);
+	int r = session_open(ctx, o, vg, SESSION_WRITE, &s);
 
 	if (!r) {
 		session_warn(&s);

@@ -168,14 +168,21 @@ static int run(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 		.append = c->append,
 	};
 	struct bos_install_report rep;
+	const char *rootvg = c->rootvg ? c->rootvg : BOS_ROOTVG_DEFAULT;
 	struct session s = { 0 };
-	int last = -1, r = session_open(ctx, &c->o, c->ivg, &s);
+	int last = -1, r;
+
+	/* The root VG is created as vgcreate creates one; the IVG is only
+	 * read. lvm2's order: the global lock, then the VGs. */
+	r = session_lock_new_vg(ctx, rootvg, &s);
+	if (!r)
+		r = session_open(ctx, &c->o, c->ivg, SESSION_READ, &s);
 
 	if (!r)
 		session_warn(&s);
 	io.ivg = r ? NULL : s.h->vg;
 	io.target = (struct bos_target_opts){
-		.vgname = c->rootvg ? c->rootvg : BOS_ROOTVG_DEFAULT,
+		.vgname = rootvg,
 		.disks = targets, .n_disks = n, .bootlv_size = c->bootlv_size,
 		.swap_size = c->swap_size, .force = c->o.force,
 		.confirm = ask, .confirm_arg = &c->o,

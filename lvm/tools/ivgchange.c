@@ -1,77 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgchange.c - activate or deactivate an install VG's LVs, as vgchange -a. */
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
 
 #include "activate.h"
+#include "cmd.h"
 #include "ivgmount.h"
 #include "ivgvg.h"
 #include "sysid.h"
-#include "session.h"
 
-static const char help[] =
-"Usage: ivgchange -a y|n [options] VG\n"
-"\n"
-"Activate (y) every visible LV of the install volume group VG as a\n"
-"device-mapper device, named and identified as lvm2 does\n"
-"(/dev/mapper/VG-LV, /dev/VG/LV), or deactivate (n) every LV of VG,\n"
-"whether ivg or lvm2 activated it. raid1 LVs (bootlv) use the raid\n"
-"target over their legs; a leg on a missing PV is left out. Read-only,\n"
-"a raid1 LV is its first leg, mapped linearly, so nothing is written.\n"
-"Without device-mapper (a kernel without dm-mod), single-segment\n"
-"linear LVs are made loop devices instead, and other LVs are refused.\n"
-"Read-write activation needs the VG imported and held by this host\n"
-"(ivgimport).\n"
-"\n"
-"Options:\n"
-"  -a, --activate y|n  activate or deactivate\n"
-"      --readonly      activate read-only; write no metadata\n"
-"      --devices LIST  only these devices (comma-separated)\n"
-"  -v, --verbose       say more\n"
-"      --help          this help\n"
-"\n"
-"Exit status: 0 done, 3 bad command line, 5 failed.\n";
+enum { OPT_ACTIVATE };
 
-static const struct option longopts[] = {
-	{ "activate", required_argument, NULL, 'a' },
-	{ "readonly", no_argument, NULL, OPT_READONLY },
-	{ "devices", required_argument, NULL, OPT_DEVICES },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+static const struct cmd_opt opts[] = {
+	[OPT_ACTIVATE] = { "activate", 'a', ARG_STRING, "y|n",
+			   "activate or deactivate" },
 };
 
-static int parse(struct ivg_ctx *ctx, int argc, char **argv, struct opts *o,
-		 int *activate, bool *readonly)
+/* -a takes y or n, and is needed. */
+static int check(struct cmd_run *r)
 {
-	int c, r;
+	const char *a = r->own[OPT_ACTIVATE].str;
 
-	while ((c = getopt_long(argc, argv, "a:v", longopts, NULL)) != -1) {
-		if ((r = common_opt(ctx, o, c, optarg, "ivgchange")) > 0)
-			continue;
-		if (r < 0)
-			return EINVALID_CMD_LINE;
-		if (c == 'a' && (!strcmp(optarg, "y") || !strcmp(optarg, "n"))) {
-			*activate = optarg[0] == 'y';
-		} else if (c == 'a') {
-			return usage_error("ivgchange", "-a takes y or n, not \"%s\"", optarg);
-		} else if (c == OPT_READONLY) {
-			*readonly = true;
-		} else if (c == OPT_HELP) {
-			print_help(help);
-			return -1;
-		} else {
-			return usage_error("ivgchange", "unknown option");
-		}
-	}
-	if (*activate < 0)
-		return usage_error("ivgchange", "-a y|n is needed");
-	if (argc - optind != 1)
-		return usage_error("ivgchange", "exactly one VG name is needed");
-	if (check_vg_name("ivgchange", argv[optind]))
-		return EINVALID_CMD_LINE;
+	if (!a)
+		return cmd_usage_error(r, "-a y|n is needed");
+	if (strcmp(a, "y") && strcmp(a, "n"))
+		return cmd_usage_error(r, "-a takes y or n, not \"%s\"", a);
 	return 0;
 }
 
@@ -88,41 +41,51 @@ static int may_write(struct ivg_ctx *ctx, const struct ivg_vg *vg)
 	return ivg_vg_check_holder(ctx, vg, me);
 }
 
-int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv)
+static int run(struct cmd_run *r)
 {
-	struct opts o = { 0 };
-	struct session s = { 0 };
-	int activate = -1, rc;
-	bool readonly = false;
-	const char *name;
+	struct ivg_vg *vg = r->s.h->vg;
+	bool activate = r->own[OPT_ACTIVATE].str[0] == 'y';
+	int e;
 
-	rc = parse(ctx, argc, argv, &o, &activate, &readonly);
-	if (rc) {
-		opts_free(&o);
-		return rc < 0 ? ECMD_OK : rc;
-	}
-	name = argv[optind];
-	if (session_open(ctx, &o, name, &s)) {
-		rc = fail(ctx);
-		goto out;
-	}
-	session_warn(&s);
-	if (activate && !readonly && may_write(ctx, s.h->vg)) {
-		rc = fail(ctx);
-		goto out;
-	}
-	if (activate ? ivg_lvs_up(ctx, s.h->vg, readonly, NULL)
-		     : ivg_lvs_down(ctx, s.h->vg)) {
-		rc = fail(ctx);
-		goto out;
-	}
+	if (activate && !r->readonly && (e = may_write(r->ctx, vg)))
+		return e;
+	if ((e = activate ? ivg_lvs_up(r->ctx, vg, r->readonly, NULL)
+			  : ivg_lvs_down(r->ctx, vg)))
+		return e;
 	if (activate)
 		printf("  %zu logical volume(s) in volume group \"%s\" now active%s\n",
-		       ivg_lvs_up_count(s.h->vg), name, readonly ? " (read-only)" : "");
+		       ivg_lvs_up_count(vg), r->vg, r->readonly ? " (read-only)" : "");
 	else
-		printf("  0 logical volume(s) in volume group \"%s\" now active\n", name);
-out:
-	session_close(&s);
-	opts_free(&o);
-	return rc;
+		printf("  0 logical volume(s) in volume group \"%s\" now active\n", r->vg);
+	return 0;
+}
+
+const struct cmd_def cmd_ivgchange_def = {
+	.name = "ivgchange",
+	.summary = "Activate or deactivate an install volume group",
+	.usage = "-a y|n VG",
+	.about =
+"Activate (y) every visible LV of the install volume group VG as a\n"
+"device-mapper device, named and identified as lvm2 does\n"
+"(/dev/mapper/VG-LV, /dev/VG/LV), or deactivate (n) every LV of VG,\n"
+"whether ivg or lvm2 activated it. raid1 LVs (bootlv) use the raid\n"
+"target over their legs; a leg on a missing PV is left out. Read-only,\n"
+"a raid1 LV is its first leg, mapped linearly, so nothing is written.\n"
+"Without device-mapper (a kernel without dm-mod), single-segment\n"
+"linear LVs are made loop devices instead, and other LVs are refused.\n"
+"Read-write activation needs the VG imported and held by this host\n"
+"(ivgimport).\n",
+	.common = CO(CO_DEVICES) | CO(CO_READONLY),
+	.common_help = { [CO_READONLY] = "activate read-only; write no metadata" },
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one VG name is needed",
+	.flags = CMD_VG_NAME | CMD_VG | CMD_ALLOW_PARTIAL | CMD_NEEDS_ROOT,
+	.check = check,
+	.run = run,
+};
+
+int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv)
+{
+	return cmd_main(ctx, &cmd_ivgchange_def, argc, argv);
 }

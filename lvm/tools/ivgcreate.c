@@ -193,7 +193,9 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	}
 	co.before_commit = bootimg ? bootcmd_install : NULL;
 	co.before_commit_arg = bootimg;
-	if (ivg_create(ctx, &co)) {
+	/* As vgcreate: the global lock and the new name's, held until the
+	 * VG is committed, so that no other command creates that name. */
+	if (session_lock_new_vg(ctx, co.vgname, &s) || ivg_create(ctx, &co)) {
 		rc = fail(ctx);
 		goto out;
 	}

@@ -116,7 +116,8 @@ int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv)
 	}
 	if (check_vg_name("ivgexport", argv[optind]))
 		goto bad;
-	if (session_open(ctx, &o, argv[optind], &s)) {
+	if (session_open(ctx, &o, argv[optind],
+			 readonly ? SESSION_READ : SESSION_WRITE, &s)) {
 		rc = fail(ctx);
 		goto out;
 	}

@@ -193,7 +193,8 @@ int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv)
 		rc = fail(ctx);
 		goto out;
 	}
-	if (session_open(ctx, &io.o, name, &s)) {
+	if (session_open(ctx, &io.o, name,
+			 io.readonly ? SESSION_READ : SESSION_WRITE, &s)) {
 		rc = fail(ctx);
 		goto out;
 	}

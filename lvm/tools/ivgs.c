@@ -330,7 +330,8 @@ int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv)
 	rp.vgs = json_object_new_array();
 	rp.pvs = json_object_new_array();
 	rp.lvs = json_object_new_array();
-	if (session_scan(ctx, &o, &s)) {
+	if (session_scan_read(ctx, &o, argv + optind, (size_t)(argc - optind),
+			      &s)) {
 		rc = fail(ctx);
 		goto out;
 	}

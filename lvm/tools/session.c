@@ -4,18 +4,85 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "devlist.h"
 #include "ivgvg.h"
+#include "sysid.h"
 
 int session_scan(struct ivg_ctx *ctx, const struct opts *o,
 		 struct session *s)
 {
-	int r = devices_to_scan(ctx, o, &s->paths, &s->n_paths, &s->owned);
+	int r = 0;
 
+	if (!s->paths && !s->n_paths)
+		r = devices_to_scan(ctx, o, &s->paths, &s->n_paths, &s->owned);
 	if (!r)
 		r = ivg_scan_devices(ctx, s->paths, s->n_paths, false, &s->scan);
 	return r;
+}
+
+static int locks_open(struct ivg_ctx *ctx, struct session *s)
+{
+	if (s->locks)
+		return 0;
+	return ivg_locks_open(ctx, getenv("LVM_SYSTEM_DIR"), &s->locks);
+}
+
+int session_lock_vg(struct ivg_ctx *ctx, struct session *s, const char *name,
+		    bool exclusive)
+{
+	int r = locks_open(ctx, s);
+
+	if (!r)
+		r = ivg_lock_vg(ctx, s->locks, name, exclusive);
+	return r == -EDEADLK ? 0 : r;
+}
+
+int session_lock_new_vg(struct ivg_ctx *ctx, const char *name,
+			struct session *s)
+{
+	int r = locks_open(ctx, s);
+
+	if (!r)
+		r = ivg_lock_global(ctx, s->locks, true);
+	if (!r)
+		r = ivg_lock_vg(ctx, s->locks, name, true);
+	return r;
+}
+
+int session_scan_read(struct ivg_ctx *ctx, const struct opts *o,
+		      char *const *names, size_t n, struct session *s)
+{
+	char **found = NULL;
+	size_t nf = 0;
+	int r = 0;
+
+	for (size_t i = 0; !r && i < n; i++)
+		r = session_lock_vg(ctx, s, names[i], false);
+	if (!r)
+		r = session_scan(ctx, o, s);
+	if (r || n)
+		return r;
+	/* The names are known only now: lock them, then make sure that
+	 * nothing was committed between the scan and the locks. */
+	r = ivg_scan_vgnames(ctx, s->scan, &found, &nf);
+	for (size_t i = 0; !r && i < nf; i++)
+		r = session_lock_vg(ctx, s, found[i], false);
+	for (size_t i = 0; i < nf; i++)
+		free(found[i]);
+	free(found);
+	return r ? r : session_rescan_if_changed(ctx, s);
+}
+
+int session_rescan_if_changed(struct ivg_ctx *ctx, struct session *s)
+{
+	if (!ivg_scan_changed(s->scan))
+		return 0;
+	ivg_debug(ctx, "Metadata changed since the scan: scanning again");
+	ivg_scan_free(s->scan);
+	s->scan = NULL;
+	return ivg_scan_devices(ctx, s->paths, s->n_paths, false, &s->scan);
 }
 
 /*
@@ -37,10 +104,15 @@ static const struct ivg_scan_pv *unreadable_pv(const struct ivg_scan *scan)
 }
 
 int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
-		 struct session *s)
+		 enum session_mode mode, struct session *s)
 {
 	const struct ivg_scan_pv *p;
-	int r = session_scan(ctx, o, s);
+	int r = 0;
+
+	if (mode != SESSION_NOLOCK)
+		r = session_lock_vg(ctx, s, name, mode == SESSION_WRITE);
+	if (!r)
+		r = session_scan(ctx, o, s);
 
 	if (!r)
 		r = ivg_vg_open(ctx, s->scan, name, &s->h);
@@ -71,11 +143,61 @@ void session_warn(const struct session *s)
 		fprintf(stderr, "  WARNING: %s\n", s->h->problems[i]);
 }
 
+int session_begin_write(struct ivg_ctx *ctx, struct session *s)
+{
+	struct ivg_vg *vg = s->h->vg;
+	char me[IVG_SYSID_MAX + 1];
+	int r = ivg_vg_reopen_rw(ctx, s->h);
+
+	if (r || !ivg_vg_exported(vg) || !s->may_import || s->imported_now)
+		return r;
+	if ((r = host_system_id(ctx, me)) ||
+	    (r = ivg_vg_set_exported(ctx, vg, false)) ||
+	    (r = ivg_vg_set_holder(ctx, vg, me)) ||
+	    (r = ivg_vg_commit(ctx, vg)))
+		return r;
+	s->imported_now = true;
+	ivg_info(ctx, "Volume group \"%s\" imported for the update", vg->name);
+	return 0;
+}
+
+int session_commit(struct ivg_ctx *ctx, struct session *s)
+{
+	struct ivg_vg *vg = s->h->vg;
+	int r = 0;
+
+	if (s->imported_now)
+		r = ivg_vg_set_exported(ctx, vg, true);
+	if (!r)
+		r = ivg_vg_commit(ctx, vg);
+	if (!r)
+		s->imported_now = false;
+	return r;
+}
+
+void session_close_after(struct session *s, bool failed)
+{
+	struct ivg_ctx scratch;
+
+	ivg_ctx_init(&scratch);
+	if (failed && s->imported_now && s->h) {
+		struct ivg_vg *vg = s->h->vg;
+
+		if (ivg_vg_set_exported(&scratch, vg, true) ||
+		    ivg_vg_commit(&scratch, vg))
+			fprintf(stderr, "  WARNING: volume group \"%s\" could not be exported again: %s\n",
+				vg->name, ivg_errmsg(&scratch));
+	}
+	session_close(s);
+}
+
 void session_close(struct session *s)
 {
 	ivg_vg_close(s->h);
 	ivg_scan_free(s->scan);
 	if (s->owned)
 		ivg_devices_free(s->paths, s->n_paths);
+	/* Last: every write of the session is synced by now. */
+	ivg_locks_close(s->locks);
 	*s = (struct session){ 0 };
 }

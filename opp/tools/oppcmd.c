@@ -15,7 +15,8 @@ int oppcmd_open_vg(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 	int r;
 
 	*c = (struct oppcmd){ .rw = rw };
-	if ((r = session_open(ctx, o, vg, &c->s)))
+	if ((r = session_open(ctx, o, vg, rw ? SESSION_WRITE : SESSION_READ,
+				&c->s)))
 		return r;
 	session_warn(&c->s);
 	if (!rw)

@@ -211,6 +211,9 @@ static int take_generic(struct ivg_ctx *ctx, struct session *s,
 		c->workdir[0] = '\0';
 		return ivg_err(ctx, errno, "cannot make a work directory: %s", strerror(errno));
 	}
+	/* Read, as bosinstall reads it: no ivgmkboot rewrites it meanwhile. */
+	if (ivg[0] && (r = session_lock_vg(ctx, s, ivg, false)))
+		return r;
 	snprintf(c->kernel, sizeof(c->kernel), "%s/vmlinuz", c->workdir);
 	snprintf(c->initrd, sizeof(c->initrd), "%s/initrd.img", c->workdir);
 	if ((r = ivg_recover_generic(ctx, s->scan, ivg, leg, c->workdir, used,
@@ -258,6 +261,11 @@ static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 
 	if (!r)
 		r = ask_name(ctx, &s, c);
+	/* The name is known now: lock it, then read what is committed. */
+	if (!r)
+		r = session_lock_vg(ctx, &s, c->picked, true);
+	if (!r)
+		r = session_rescan_if_changed(ctx, &s);
 	if (!r)
 		r = ivg_vg_open(ctx, s.scan, c->picked, &s.h);
 	if (!r) {
