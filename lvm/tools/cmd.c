@@ -266,7 +266,7 @@ static int parse(struct cmd_run *r, int argc, char **argv)
 	r->n_operands = (size_t)(argc - optind);
 	if (r->n_operands < def->min_operands || r->n_operands > def->max_operands)
 		return cmd_usage_error(r, "%s", def->operand_need);
-	if (def->flags & CMD_VG_NAME) {
+	if ((def->flags & CMD_VG_NAME) && r->n_operands) {
 		if (check_vg_name(def->name, r->operands[0]))
 			return EINVALID_CMD_LINE;
 		r->vg = r->operands[0];
@@ -307,6 +307,8 @@ static int open_vg(struct cmd_run *r)
 	if (e)
 		return e;
 	session_warn(&r->s);
+	if (r->def->flags & CMD_CHECKS_OWN)
+		return 0;
 	if (r->writes)
 		return may_write(r);
 	if (r->s.h->missing && !(r->def->flags & CMD_ALLOW_PARTIAL))
@@ -345,6 +347,8 @@ int cmd_main(struct ivg_ctx *ctx, const struct cmd_def *def, int argc,
 		e = ivg_err(ctx, EPERM, "%s: must be run as root", def->name);
 	if (!e && (def->flags & CMD_INTERRUPTIBLE))
 		catch_interrupts(ctx);
+	if (!e && def->prepare)
+		e = def->prepare(&r);
 	if (!e && (def->flags & CMD_VG))
 		e = open_vg(&r);
 	if (!e)
@@ -365,14 +369,13 @@ bool cmd_confirm(struct cmd_run *r, const char *question)
 	if (r->o.yes)
 		return true;
 	if (!isatty(STDIN_FILENO)) {
-		ivg_err(r->ctx, ECANCELED, "%s: not asked without a terminal: use -y to answer yes",
-			question);
+		ivg_err(r->ctx, ECANCELED, "not asked without a terminal (use -y to answer yes)");
 		return false;
 	}
 	fprintf(stderr, "  %s [y/n]: ", question);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y')) {
-		ivg_err(r->ctx, ECANCELED, "%s: answered no", question);
+		ivg_err(r->ctx, ECANCELED, "answered no");
 		return false;
 	}
 	return true;

@@ -64,7 +64,8 @@ enum cmd_common {
 #define CO(x) (1u << (x))
 
 enum cmd_flags {
-	/* The first operand is a VG name, which the runner checks. */
+	/* The first operand, when given, is a VG name, which the runner
+	 * checks. */
 	CMD_VG_NAME = 1 << 0,
 	/* The runner opens that VG (session_open) before run(). */
 	CMD_VG = 1 << 1,
@@ -83,6 +84,10 @@ enum cmd_flags {
 	CMD_INTERRUPTIBLE = 1 << 6,
 	/* Only root may run it (device-mapper, mounts, loop devices). */
 	CMD_NEEDS_ROOT = 1 << 7,
+	/* The runner locks and opens the VG, and the command itself judges
+	 * missing PVs, the holder and the exported flag (ivgimport takes a
+	 * VG over, ivgexport finishes an interrupted export). */
+	CMD_CHECKS_OWN = 1 << 8,
 };
 
 struct cmd_run;
@@ -105,6 +110,9 @@ struct cmd_def {
 	/* Refine after parsing (e.g. --repair makes ivgck a writer):
 	 * 0, or a usage error already said (EINVALID_CMD_LINE). */
 	int (*check)(struct cmd_run *r);
+	/* Before the VG is opened (and locked): what can be judged or made
+	 * ready without it; 0, or -errno with the message in ctx. */
+	int (*prepare)(struct cmd_run *r);
 	/* The work: 0, -errno with the message in ctx, or CMD_EXIT(code). */
 	int (*run)(struct cmd_run *r);
 };
@@ -150,8 +158,9 @@ int cmd_usage_error(const struct cmd_run *r, const char *fmt, ...)
 
 /*
  * Ask "question [y/n]" on the terminal. -y answers yes. Without a
- * terminal a command that would ask refuses: false, with "... : use -y"
- * recorded in ctx (-ECANCELED), so that the command says why.
+ * terminal a command that would ask refuses: false, with "not asked
+ * without a terminal (use -y to answer yes)" (or "answered no") recorded
+ * in ctx; the caller adds what was not done (ivg_err_prefix).
  */
 bool cmd_confirm(struct cmd_run *r, const char *question);
 

@@ -8,6 +8,7 @@
 
 #include <ext2fs/ext2_err.h>
 
+#include "cmd.h"
 #include "dev.h"
 #include "tools.h"
 
@@ -16,24 +17,24 @@
 #endif
 
 static const struct ivg_command commands[] = {
-	{ "ivgcreate", cmd_ivgcreate, "Create an install volume group" },
-	{ "ivgimport", cmd_ivgimport, "Import an install volume group" },
-	{ "ivgexport", cmd_ivgexport, "Export an install volume group" },
-	{ "ivgs", cmd_ivgs, "Report on install volume groups" },
-	{ "ivgchange", cmd_ivgchange, "Activate or deactivate an install volume group" },
-	{ "oppadd", cmd_oppadd, "Add OPP images to an install volume group" },
-	{ "opplist", cmd_opplist, "List the OPPs of an install volume group" },
-	{ "oppck", cmd_oppck, "Check OPP images against the TOC" },
-	{ "opprm", cmd_opprm, "Remove OPPs from an install volume group" },
-	{ "opptoc", cmd_opptoc, "Report or rebuild the OPP table of contents" },
-	{ "ivgmkboot", cmd_ivgmkboot, "Build the boot image and make the disks bootable" },
-	{ "bosadd", cmd_bosadd, "Add a BOS image to an install volume group" },
-	{ "boslist", cmd_boslist, "List the BOS images of an install volume group" },
-	{ "bosrm", cmd_bosrm, "Remove BOS images from an install volume group" },
-	{ "bosinstall", cmd_bosinstall, "Install a BOS from an install VG onto target disks" },
-	{ "ivgrecover", cmd_ivgrecover, "Rebuild the boot LV of a root volume group" },
-	{ "ivgbootlist", cmd_ivgbootlist, "Show or set the boot order of the boot disks" },
-	{ "ivgck", cmd_ivgck, "Check and repair the boot image legs and boot records" },
+	{ "ivgcreate", cmd_ivgcreate, "Create an install volume group", NULL },
+	{ "ivgimport", NULL, NULL, &cmd_ivgimport_def },
+	{ "ivgexport", NULL, NULL, &cmd_ivgexport_def },
+	{ "ivgs", cmd_ivgs, "Report on install volume groups", NULL },
+	{ "ivgchange", NULL, NULL, &cmd_ivgchange_def },
+	{ "oppadd", cmd_oppadd, "Add OPP images to an install volume group", NULL },
+	{ "opplist", cmd_opplist, "List the OPPs of an install volume group", NULL },
+	{ "oppck", cmd_oppck, "Check OPP images against the TOC", NULL },
+	{ "opprm", cmd_opprm, "Remove OPPs from an install volume group", NULL },
+	{ "opptoc", cmd_opptoc, "Report or rebuild the OPP table of contents", NULL },
+	{ "ivgmkboot", cmd_ivgmkboot, "Build the boot image and make the disks bootable", NULL },
+	{ "bosadd", cmd_bosadd, "Add a BOS image to an install volume group", NULL },
+	{ "boslist", cmd_boslist, "List the BOS images of an install volume group", NULL },
+	{ "bosrm", cmd_bosrm, "Remove BOS images from an install volume group", NULL },
+	{ "bosinstall", cmd_bosinstall, "Install a BOS from an install VG onto target disks", NULL },
+	{ "ivgrecover", NULL, NULL, &cmd_ivgrecover_def },
+	{ "ivgbootlist", cmd_ivgbootlist, "Show or set the boot order of the boot disks", NULL },
+	{ "ivgck", cmd_ivgck, "Check and repair the boot image legs and boot records", NULL },
 };
 
 /*
@@ -97,7 +98,8 @@ static void list_commands(FILE *f)
 {
 	fprintf(f, "Usage: ivg COMMAND [ARGS...]   (or run COMMAND through its symlink)\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name,
+			commands[i].def ? commands[i].def->summary : commands[i].summary);
 	fprintf(f, "\nEach command takes --help. See ivg(7).\n");
 }
 
@@ -133,7 +135,8 @@ int main(int argc, char **argv)
 	}
 	if (test_fault_setup(&ctx))
 		return EINVALID_CMD_LINE;
-	rc = cmd->fn(&ctx, argc, argv);
+	rc = cmd->def ? cmd_main(&ctx, cmd->def, argc, argv) :
+			cmd->fn(&ctx, argc, argv);
 	test_fault_report(&ctx);
 	return rc;
 }

@@ -85,7 +85,3 @@ const struct cmd_def cmd_ivgchange_def = {
 	.run = run,
 };
 
-int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv)
-{
-	return cmd_main(ctx, &cmd_ivgchange_def, argc, argv);
-}

@@ -1,41 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgexport.c - release an install volume group for another host. */
 #include <errno.h>
-#include <getopt.h>
 
 #include "ivgmount.h"
 #include "ivgvg.h"
+#include "cmd.h"
 #include "sysid.h"
-#include "session.h"
-
-static const char help[] =
-"Usage: ivgexport [options] VG\n"
-"\n"
-"Unmount the filesystems of the install volume group VG (wherever\n"
-"ivgimport -m or anyone mounted them), deactivate its LVs (device-mapper\n"
-"or loop devices) and mark it exported, as vgexport does (VG and PV\n"
-"status EXPORTED, system ID cleared), so that another host may import\n"
-"it. A VG that another host holds is refused unless --force.\n"
-"\n"
-"Options:\n"
-"  -f, --force        export a VG that another host holds\n"
-"      --readonly     only unmount and deactivate on this host, write\n"
-"                     nothing (the end of ivgimport --readonly)\n"
-"      --devices LIST only these devices or image files (comma-separated)\n"
-"  -v, --verbose      say more\n"
-"      --help         this help\n"
-"\n"
-"Exit status: 0 done, 3 bad command line, 5 failed.\n";
-
-static const struct option longopts[] = {
-	{ "force", no_argument, NULL, 'f' },
-	{ "readonly", no_argument, NULL, OPT_READONLY },
-	{ "devices", required_argument, NULL, OPT_DEVICES },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
-};
 
 /* Unmount and deactivate everything of the VG on this host. */
 static int release(struct ivg_ctx *ctx, const struct ivg_vg *vg)
@@ -87,51 +57,36 @@ static int export_vg(struct ivg_ctx *ctx, struct session *s, bool force)
 	return 0;
 }
 
-int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv)
+static int run(struct cmd_run *r)
 {
-	struct opts o = { 0 };
-	struct session s = { 0 };
-	bool readonly = false;
-	int c, r, rc = ECMD_OK;
-
-	while ((c = getopt_long(argc, argv, "fv", longopts, NULL)) != -1) {
-		if ((r = common_opt(ctx, &o, c, optarg, "ivgexport")) > 0)
-			continue;
-		if (r < 0)
-			goto bad;
-		if (c == OPT_READONLY) {
-			readonly = true;
-			continue;
-		}
-		if (c == OPT_HELP) {
-			print_help(help);
-			goto out;
-		}
-		usage_error("ivgexport", "unknown option");
-		goto bad;
-	}
-	if (argc - optind != 1) {
-		usage_error("ivgexport", "exactly one VG name is needed");
-		goto bad;
-	}
-	if (check_vg_name("ivgexport", argv[optind]))
-		goto bad;
-	if (session_open(ctx, &o, argv[optind],
-			 readonly ? SESSION_READ : SESSION_WRITE, &s)) {
-		rc = fail(ctx);
-		goto out;
-	}
-	session_warn(&s);
-	if (readonly ? release(ctx, s.h->vg) : export_vg(ctx, &s, o.force))
-		rc = fail(ctx);
-	else if (readonly)
-		printf("  Volume group \"%s\" released on this host, read-only: nothing written\n",
-		       argv[optind]);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
-	session_close(&s);
-	opts_free(&o);
-	return rc;
+	if (!r->readonly)
+		return export_vg(r->ctx, &r->s, r->o.force);
+	if (release(r->ctx, r->s.h->vg))
+		return -1;
+	printf("  Volume group \"%s\" released on this host, read-only: nothing written\n",
+	       r->vg);
+	return 0;
 }
+
+const struct cmd_def cmd_ivgexport_def = {
+	.name = "ivgexport",
+	.summary = "Export an install volume group",
+	.usage = "VG",
+	.about =
+"Unmount the filesystems of the install volume group VG (wherever\n"
+"ivgimport -m or anyone mounted them), deactivate its LVs (device-mapper\n"
+"or loop devices) and mark it exported, as vgexport does (VG and PV\n"
+"status EXPORTED, system ID cleared), so that another host may import\n"
+"it. A VG that another host holds is refused unless --force.\n",
+	.common = CO(CO_DEVICES) | CO(CO_FORCE) | CO(CO_READONLY),
+	.common_help = {
+		[CO_FORCE] = "export a VG that another host holds",
+		[CO_READONLY] = "only unmount and deactivate on this host, write\n"
+				"nothing (the end of ivgimport --readonly)",
+	},
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one VG name is needed",
+	.flags = CMD_VG_NAME | CMD_VG | CMD_WRITES_VG | CMD_READ_ONLY_OK |
+		 CMD_ALLOW_PARTIAL | CMD_CHECKS_OWN,
+	.run = run,
+};

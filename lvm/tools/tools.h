@@ -22,17 +22,20 @@ enum {
 	ECMD_FAILED = 5,
 };
 
+struct cmd_def;
+
 struct ivg_command {
 	const char *name;
 	int (*fn)(struct ivg_ctx *ctx, int argc, char **argv);
 	const char *summary;
+	const struct cmd_def *def;  /* on the command layer (cmd.h) */
 };
 
 int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_ivgimport(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_ivgexport(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgimport_def;
+extern const struct cmd_def cmd_ivgexport_def;
 int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_ivgchange(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgchange_def;
 /* The OPP repository (opp/tools/). */
 int cmd_oppadd(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_opplist(struct ivg_ctx *ctx, int argc, char **argv);
@@ -47,7 +50,7 @@ int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_bosrm(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_bosinstall(struct ivg_ctx *ctx, int argc, char **argv);
 /* Recovery of a root VG (recovery/tools/). */
-int cmd_ivgrecover(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgrecover_def;
 int cmd_ivgbootlist(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_ivgck(struct ivg_ctx *ctx, int argc, char **argv);
 /* ivgcreate's boot image (boot/tools/ivgmkboot.c): prepared (kernel,

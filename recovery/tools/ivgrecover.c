@@ -2,7 +2,6 @@
 /* ivgrecover.c - rebuild the boot LV of a root VG from maintenance mode. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,51 +10,22 @@
 #include "ivgvg.h"
 #include "recover.h"
 #include "rootboot.h"
-#include "session.h"
+#include "cmd.h"
 #include "sysid.h"
 
-static const char help[] =
-"Usage: ivgrecover [options] [ROOTVG]\n"
-"\n"
-"Access the primary root volume group of an installed system and make it\n"
-"boot again, as AIX's bosboot does: rebuild its boot LV (bootlv: the\n"
-"kernel and initramfs found in rootlv, grub/grub.cfg, the manifest) and\n"
-"rewrite the BIOS and UEFI boot records on every disk of the VG. ROOTVG\n"
-"names the VG; without it, the VG tagged ivg_rootvg is taken. rootlv is\n"
-"only read, never written. When rootlv holds no usable kernel, --generic\n"
-"(or answering y when asked) uses the install VG's generic boot image\n"
-"instead: the machine then boots into the ivg maintenance environment\n"
-"from its own disk.\n"
-"\n"
-"Options:\n"
-"      --generic      use the install VG's generic boot image when rootlv\n"
-"                     holds no usable kernel\n"
-"      --ivg VG       the install VG holding the generic boot image\n"
-"                     (default: the one booted from, or the only one seen)\n"
-"  -f, --force        recover a root VG that another host holds\n"
-"      --devices LIST only these devices or image files (comma-separated)\n"
-"  -y, --yes          do not ask before writing\n"
-"  -v, --verbose      say more\n"
-"      --help         this help\n"
-"\n"
-"Exit status: 0 done, 3 bad command line, 5 failed (nothing written).\n";
+enum { OPT_GENERIC, OPT_IVG };
 
-enum { OPT_GENERIC = OPT_FIRST_COMMAND_SPECIFIC, OPT_IVG };
-
-static const struct option longopts[] = {
-	{ "generic", no_argument, NULL, OPT_GENERIC },
-	{ "ivg", required_argument, NULL, OPT_IVG },
-	{ "force", no_argument, NULL, 'f' },
-	{ "devices", required_argument, NULL, OPT_DEVICES },
-	{ "yes", no_argument, NULL, 'y' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+static const struct cmd_opt opts[] = {
+	[OPT_GENERIC] = { "generic", 0, ARG_NONE, NULL,
+			  "use the install VG's generic boot image when rootlv\n"
+			  "holds no usable kernel" },
+	[OPT_IVG] = { "ivg", 0, ARG_VGNAME, "VG",
+		      "the install VG holding the generic boot image\n"
+		      "(default: the one booted from, or the only one seen)" },
 };
 
 struct recover_cmd {
-	struct opts o;
+	struct cmd_run *run;
 	bool generic;
 	const char *ivg;
 	const char *rootvg;
@@ -66,57 +36,6 @@ struct recover_cmd {
 	struct ivg_rootboot_opts ro;
 };
 
-/* A bar on stdout when it is a terminal. */
-static void bar(void *arg, uint64_t done, uint64_t total)
-{
-	int *last = arg, pct = total ? (int)(done * 100 / total) : 100;
-	char line[41];
-
-	if (pct == *last)
-		return;
-	*last = pct;
-	memset(line, '#', (size_t)(pct * 40 / 100));
-	memset(line + pct * 40 / 100, '.', (size_t)(40 - pct * 40 / 100));
-	line[40] = '\0';
-	printf("\r  Writing bootlv [%s] %3d%%%s", line, pct, pct == 100 ? "\n" : "");
-	fflush(stdout);
-}
-
-/* 0 go on, -1 done (help), else an exit code. */
-static int parse(struct ivg_ctx *ctx, int argc, char **argv,
-		 struct recover_cmd *c)
-{
-	int ch, r;
-
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "fyv", longopts, NULL)) != -1) {
-		if ((r = common_opt(ctx, &c->o, ch, optarg, "ivgrecover")) > 0)
-			continue;
-		if (r < 0)
-			return EINVALID_CMD_LINE;
-		if (ch == OPT_GENERIC) {
-			c->generic = true;
-		} else if (ch == OPT_IVG) {
-			if (check_vg_name("ivgrecover", optarg))
-				return EINVALID_CMD_LINE;
-			c->ivg = optarg;
-		} else if (ch == OPT_HELP) {
-			print_help(help);
-			return -1;
-		} else {
-			return usage_error("ivgrecover", "unknown option");
-		}
-	}
-	if (argc - optind > 1)
-		return usage_error("ivgrecover", "at most one root VG name");
-	if (argc - optind == 1) {
-		if (check_vg_name("ivgrecover", argv[optind]))
-			return EINVALID_CMD_LINE;
-		c->rootvg = argv[optind];
-	}
-	return 0;
-}
-
 /* Several tagged VGs on a terminal: list them and ask for a name. */
 static int ask_name(struct ivg_ctx *ctx, struct session *s,
 		    struct recover_cmd *c)
@@ -124,7 +43,7 @@ static int ask_name(struct ivg_ctx *ctx, struct session *s,
 	char line[IVG_NAME_MAX + 2];
 	int r = ivg_recover_pick(ctx, s->scan, c->rootvg, &c->picked);
 
-	if (r != -EEXIST || c->o.yes || !isatty(STDIN_FILENO))
+	if (r != -EEXIST || c->run->o.yes || !isatty(STDIN_FILENO))
 		return r;
 	fprintf(stderr, "  %s\n  Root volume group to recover: ", ivg_errmsg(ctx));
 	fflush(stderr);
@@ -150,7 +69,7 @@ static int check_vg(struct ivg_ctx *ctx, struct session *s,
 	if (host_system_id(ctx, me))
 		return -1;
 	if (holder && strcmp(holder, me)) {
-		if (!c->o.force)
+		if (!c->run->o.force)
 			return ivg_err(ctx, EBUSY, "Volume group \"%s\" belongs to host \"%s\" (system ID; this host is \"%s\"): use -f to rebuild its boot LV anyway (the system ID is kept)",
 				       vg->name, holder, me);
 		fprintf(stderr, "  WARNING: volume group \"%s\" belongs to host \"%s\" (-f): its system ID is kept\n",
@@ -159,21 +78,22 @@ static int check_vg(struct ivg_ctx *ctx, struct session *s,
 	return 0;
 }
 
-/* On a terminal: may the generic image stand in? 0 yes, else why not. */
-static int ask_generic(struct ivg_ctx *ctx, const char *vg)
+/*
+ * On a terminal: may the generic image stand in? 0 yes, else why not.
+ * -y does not answer this one: it is not a question of writing, but of
+ * what the machine will boot (--generic says it).
+ */
+static int ask_generic(struct recover_cmd *c, const char *vg)
 {
-	char *line = NULL;
-	size_t len = 0;
-	bool yes;
+	struct ivg_ctx *ctx = c->run->ctx;
 
-	if (!isatty(STDIN_FILENO))
+	if (!isatty(STDIN_FILENO) || c->run->o.yes)
 		return ivg_err(ctx, ENOENT, "Volume group \"%s\": no usable kernel in rootlv; nothing written (--generic uses the install VG's generic boot image)",
 			       vg);
-	fprintf(stderr, "  Use the install VG's generic boot image instead (the machine then boots into the maintenance environment)? [y/n]: ");
-	fflush(stderr);
-	yes = getline(&line, &len, stdin) > 0 && (line[0] == 'y' || line[0] == 'Y');
-	free(line);
-	return yes ? 0 : ivg_err(ctx, ECANCELED, "Volume group \"%s\" not recovered: nothing written", vg);
+	if (!cmd_confirm(c->run, "Use the install VG's generic boot image instead (the machine then boots into the maintenance environment)?"))
+		return ivg_err_prefix(ctx, -ECANCELED, "Volume group \"%s\" not recovered, nothing written: ",
+				      vg);
+	return 0;
 }
 
 /* The IVG and leg named on this kernel's command line ("", -1: none). */
@@ -235,7 +155,7 @@ static int choose_kernel(struct ivg_ctx *ctx, struct session *s,
 	if (!r)
 		return 0;
 	fprintf(stderr, "  %s\n", ivg_errmsg(ctx));
-	if (!c->generic && (r = ask_generic(ctx, s->h->vg->name)))
+	if (!c->generic && (r = ask_generic(c, s->h->vg->name)))
 		return r;
 	return take_generic(ctx, s, c);
 }
@@ -257,7 +177,7 @@ static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 	const struct ivg_rootboot_kernel *k;
 	struct session s = { 0 };
 	char from[600], q[800];
-	int r = session_scan(ctx, &c->o, &s);
+	int r = session_scan(ctx, &c->run->o, &s);
 
 	if (!r)
 		r = ask_name(ctx, &s, c);
@@ -284,9 +204,9 @@ static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 			snprintf(from, sizeof(from), "the generic boot image");
 		snprintf(q, sizeof(q), "Rebuild bootlv of \"%s\" from %s, and rewrite the boot records of its disks?",
 			 c->picked, from);
-		if (!confirm(&c->o, q))
-			r = ivg_err(ctx, ECANCELED, "Volume group \"%s\" not recovered: nothing written%s",
-				    c->picked, isatty(STDIN_FILENO) ? "" : " (-y answers yes)");
+		if (!cmd_confirm(c->run, q))
+			r = ivg_err_prefix(ctx, -ECANCELED, "Volume group \"%s\" not recovered, nothing written: ",
+					   c->picked);
 	}
 	if (!r)
 		r = ivg_vg_reopen_rw(ctx, s.h);
@@ -302,28 +222,51 @@ static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 	return r;
 }
 
-int cmd_ivgrecover(struct ivg_ctx *ctx, int argc, char **argv)
+static int run(struct cmd_run *r)
 {
-	struct recover_cmd c = { .last = -1 };
-	int rc = parse(ctx, argc, argv, &c);
+	struct recover_cmd c = { .run = r, .generic = cmd_given(r, OPT_GENERIC),
+				 .ivg = r->own[OPT_IVG].str,
+				 .rootvg = r->n_operands ? r->operands[0] : NULL };
+	struct cmd_progress bar;
+	int e;
 
-	if (rc) {
-		opts_free(&c.o);
-		return rc < 0 ? ECMD_OK : rc;
-	}
+	cmd_progress_init(r, &bar, "Writing bootlv");
 	c.ro.tmpdir = getenv("TMPDIR");
-	if (isatty(STDOUT_FILENO) && !c.o.verbose) {
-		c.ro.progress = bar;
-		c.ro.progress_arg = &c.last;
-	}
-	if (recover(ctx, &c))
-		rc = fail(ctx);
+	c.ro.progress = bar.fn;
+	c.ro.progress_arg = bar.arg;
+	e = recover(r->ctx, &c);
 	if (c.workdir[0]) {
 		unlink(c.kernel);
 		unlink(c.initrd);
 		rmdir(c.workdir);
 	}
 	free(c.picked);
-	opts_free(&c.o);
-	return rc;
+	return e;
 }
+
+const struct cmd_def cmd_ivgrecover_def = {
+	.name = "ivgrecover",
+	.summary = "Rebuild the boot LV of a root volume group",
+	.usage = "[ROOTVG]",
+	.about =
+"Access the primary root volume group of an installed system and make it\n"
+"boot again, as AIX's bosboot does: rebuild its boot LV (bootlv: the\n"
+"kernel and initramfs found in rootlv, grub/grub.cfg, the manifest) and\n"
+"rewrite the BIOS and UEFI boot records on every disk of the VG. ROOTVG\n"
+"names the VG; without it, the VG tagged ivg_rootvg is taken. rootlv is\n"
+"only read, never written. When rootlv holds no usable kernel, --generic\n"
+"(or answering y when asked) uses the install VG's generic boot image\n"
+"instead: the machine then boots into the ivg maintenance environment\n"
+"from its own disk.\n",
+	.exit_text = "0 done, 3 bad command line, 5 failed (nothing written).",
+	.common = CO(CO_DEVICES) | CO(CO_FORCE) | CO(CO_YES),
+	.common_help = {
+		[CO_FORCE] = "recover a root VG that another host holds",
+		[CO_YES] = "do not ask before writing",
+	},
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 0, .max_operands = 1,
+	.operand_need = "at most one root VG name",
+	.flags = CMD_VG_NAME,
+	.run = run,
+};
