@@ -17,6 +17,7 @@
 #include "aio.h"
 #include "dev.h"
 #include "gpt.h"
+#include "loopback.h"
 
 /* Enough for the label and a first metadata area header; texts come in
  * a second round, exactly where their headers say. */
@@ -68,32 +69,6 @@ static void set_mda_err(struct ivg_mda_copy *m, int err, const char *msg)
 	snprintf(m->errmsg, sizeof(m->errmsg), "%s", msg);
 }
 
-/*
- * One device given under two names (a.img and ./a.img, a disk and its
- * by-id link) is one device: the later name is dropped, so that it is
- * neither a duplicate PV nor written twice.
- */
-static void forget_if_seen(struct ivg_scan *s, size_t i)
-{
-	struct ivg_scan_pv *p = &s->pvs[i];
-	char msg[256];
-
-	for (size_t k = 0; k < i; k++) {
-		const struct ivg_dev *d = s->pvs[k].dev;
-
-		if (!d || d->is_blockdev != p->dev->is_blockdev ||
-		    d->st_dev != p->dev->st_dev || d->st_ino != p->dev->st_ino ||
-		    d->base != p->dev->base)
-			continue;
-		snprintf(msg, sizeof(msg), "%s: the same device as %s, ignored",
-			 p->path, s->pvs[k].path);
-		ivg_dev_close(p->dev);
-		p->dev = NULL;
-		set_err(p, -EEXIST, msg);
-		return;
-	}
-}
-
 static void open_all(struct ivg_ctx *ctx, struct ivg_scan *s,
 		     char *const *paths, bool rdwr)
 {
@@ -108,7 +83,6 @@ static void open_all(struct ivg_ctx *ctx, struct ivg_scan *s,
 			continue;
 		}
 		ivg_dev_open_direct(p->dev);
-		forget_if_seen(s, i);
 	}
 }
 
@@ -240,6 +214,41 @@ static void label_in_partition(struct ivg_ctx *ctx, struct ivg_scan_pv *p,
 		ivg_err(ctx, ENOENT, "%s: no LVM label in partition %d",
 			p->path, p->partno);
 	set_err(p, r, ivg_errmsg(ctx));
+}
+
+/*
+ * One device given under two names (a.img and ./a.img, a disk and its
+ * by-id link, an image file and a loop device over it, a disk and its
+ * LVM partition) is one device: once the PVs are located, the later name
+ * of the same bytes is dropped, so that it is neither a duplicate PV nor
+ * written twice.
+ */
+static void forget_same_devices(struct ivg_scan *s)
+{
+	struct ivg_disk_ident *id = calloc(s->count + 1, sizeof(*id));
+	char msg[256];
+
+	for (size_t i = 0; id && i < s->count; i++) {
+		struct ivg_scan_pv *p = &s->pvs[i];
+
+		if (!p->dev)
+			continue;
+		ivg_disk_ident_of(p->dev, &id[i]);
+		id[i].offset += p->dev->base;
+		for (size_t k = 0; k < i; k++) {
+			if (!s->pvs[k].dev || !ivg_disk_ident_same(&id[i], &id[k]) ||
+			    id[i].offset != id[k].offset)
+				continue;
+			snprintf(msg, sizeof(msg), "%s: the same device as %s, ignored",
+				 p->path, s->pvs[k].path);
+			ivg_dev_close(p->dev);
+			p->dev = NULL;
+			p->has_label = false;
+			set_err(p, -EEXIST, msg);
+			break;
+		}
+	}
+	free(id);
 }
 
 /* Pull the VG name, id and seqno from the top of the text. */
@@ -520,6 +529,7 @@ int ivg_scan_devices(struct ivg_ctx *ctx, char *const *paths, size_t n,
 			}
 		free(ph);
 	}
+	forget_same_devices(s);
 	for (size_t k = 0; !r && k < IVG_LABEL_MAX_MDAS; k++)
 		r = load_mdas(ctx, aio, s, heads, k, &arenas);
 	for (size_t i = 0; i < n; i++)

@@ -126,6 +126,18 @@ setup_twin() {
 	DEVS[twin]=t0.img,t1.img
 }
 
+# One disk under two names: $S is a loop device over s1.img; $F over
+# fs.img (ext4), mounted read-only at mnt.
+setup_two-names() {
+	truncate -s 160m s1.img s2.img fs.img
+	mkfs.ext4 -q -F fs.img
+	attach S s1.img
+	attach F fs.img
+	mkdir mnt
+	mount -o ro "$F" mnt
+	DEVS[two-names]=s2.img
+}
+
 # An OPP repository: IVG pvg on p0.img p1.img (16 MiB oppfs) holding
 # hello 1.0; packages beside it: good ones, broken ones, and zero.deb,
 # 200 MiB of zeros (sparse here), long enough to read to be interrupted.
@@ -277,7 +289,7 @@ state() {
 # Substitute @VAR@ in the pattern with the value of $VAR.
 expand() {
 	local v
-	for v in ME T R X Z L; do pat=${pat//@$v@/${!v-}}; done
+	for v in ME T R X Z L S F; do pat=${pat//@$v@/${!v-}}; done
 }
 
 # The first line of $2 that matches the extended regex $1, unindented.
