@@ -11,6 +11,7 @@
 #include "dev.h"
 #include "e2fs.h"
 #include "lvio.h"
+#include "manifest.h"
 
 bool ivg_vg_is_ivg(const struct ivg_vg *vg)
 {
@@ -144,6 +145,41 @@ static int plan_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	return 0;
 }
 
+/* ivgmkboot's manifest at the root: the leg holds a boot image. */
+static bool holds_image(ext2_filsys fs)
+{
+	ext2_ino_t ino;
+
+	return !ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO,
+			     IVG_MANIFEST_NAME, &ino);
+}
+
+/*
+ * An empty leg is "no boot image yet" while no leg holds one (ivgcreate
+ * --no-boot-image), and damage once one does (ivgck --repair copies it).
+ */
+static void judge_empty_legs(struct ivg_leg_report *out, size_t n)
+{
+	int good = -1;
+
+	for (size_t i = 0; i < n && good < 0; i++)
+		if (out[i].state == IVG_LEG_OK)
+			good = out[i].leg;
+	for (size_t i = 0; i < n; i++) {
+		if (out[i].state != IVG_LEG_NO_IMAGE)
+			continue;
+		if (good < 0) {
+			snprintf(out[i].msg, sizeof(out[i].msg),
+				 "no boot image yet: ivgmkboot writes it");
+			continue;
+		}
+		out[i].state = IVG_LEG_IMAGE_LOST;
+		snprintf(out[i].msg, sizeof(out[i].msg),
+			 "leg %d holds no boot image, leg %d does: ivgck --repair copies it",
+			 out[i].leg, good);
+	}
+}
+
 int ivg_boot_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		  struct ivg_leg_report *out)
 {
@@ -180,14 +216,33 @@ int ivg_boot_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			snprintf(o->msg, sizeof(o->msg), "%s", ivg_errmsg(ctx));
 			continue;
 		}
+		o->state = holds_image(fs) ? IVG_LEG_OK : IVG_LEG_NO_IMAGE;
 		ext2fs_close_free(&fs);
-		o->state = IVG_LEG_OK;
 	}
+	if (!r)
+		judge_empty_legs(out, n);
 	for (size_t i = 0; job && i < n; i++)
 		ivg_lvio_close(job[i].io);
 	free(job);
 	free(reqs);
 	free(arena);
+	return r;
+}
+
+int ivg_boot_image_none(struct ivg_ctx *ctx, struct ivg_vg *vg, bool *none,
+			struct ivg_leg_report **legs)
+{
+	struct ivg_leg_report *v = calloc(vg->pv_count + 1, sizeof(*v));
+	int r = v ? ivg_boot_legs(ctx, vg, v) :
+		    ivg_err(ctx, ENOMEM, "out of memory");
+
+	*none = false;
+	for (size_t i = 0; !r && i < vg->pv_count; i++)
+		*none |= v[i].state == IVG_LEG_NO_IMAGE;
+	if (!r && legs)
+		*legs = v;
+	else
+		free(v);
 	return r;
 }
 
@@ -200,6 +255,9 @@ const char *ivg_leg_state_name(enum ivg_leg_state s)
 		return "missing";
 	case IVG_LEG_UNREADABLE:
 		return "unreadable";
+	case IVG_LEG_IMAGE_LOST:
+		return "damaged";
+	case IVG_LEG_NO_IMAGE:
 	case IVG_LEG_NONE:
 	default:
 		return "none";

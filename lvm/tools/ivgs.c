@@ -97,11 +97,7 @@ static void lv_devices(const struct ivg_vg *vg, const struct ivg_lv *lv,
 
 static const char *lv_segtype(const struct ivg_lv *lv)
 {
-	const char *t = lv->seg_count ? lv->segs[0].type : "";
-
-	if (!strcmp(t, "striped") && lv->segs[0].stripe_count <= 1)
-		return "linear";
-	return t;
+	return lv->seg_count ? ivg_seg_type_name(&lv->segs[0]) : "";
 }
 
 static char vg_attr(const struct ivg_vg *vg, int i)
