@@ -162,34 +162,35 @@ static bool is_view(const struct ivg_dev *d, const struct ivg_disk_ident *id)
  * way round), or a disk and one of its partitions. Writing both names
  * would write one disk twice and leave a VG with a missing PV.
  */
+static int same_disk_err(struct ivg_newvg *j, size_t i, size_t k,
+			 const struct ivg_disk_ident *id)
+{
+	const struct disk *a = &j->disks[i], *b = &j->disks[k];
+
+	if (ivg_dev_same(a->dev, b->dev))
+		return ivg_err(j->ctx, EINVAL, "%s: same device as %s, given twice",
+			       a->path, b->path);
+	return ivg_err(j->ctx, EINVAL,
+		       "%s: the same disk as %s (%s shows it: a loop device over it, or a partition of it), given twice",
+		       a->path, b->path,
+		       is_view(a->dev, id) ? a->path : b->path);
+}
+
 static int check_same_device(struct ivg_newvg *j)
 {
 	struct ivg_disk_ident *id = calloc(j->o->n_disks + 1, sizeof(*id));
+	int r = id ? 0 : ivg_err(j->ctx, ENOMEM, "out of memory");
 
-	if (!id)
-		return ivg_err(j->ctx, ENOMEM, "out of memory");
-	for (size_t i = 0; i < j->o->n_disks; i++) {
+	for (size_t i = 0; !r && i < j->o->n_disks; i++) {
 		if (!j->disks[i].dev)
 			continue;
 		ivg_disk_ident_of(j->disks[i].dev, &id[i]);
-		for (size_t k = 0; k < i; k++) {
-			if (!j->disks[k].dev ||
-			    !ivg_disk_ident_same(&id[i], &id[k]))
-				continue;
-			free(id);
-			if (ivg_dev_same(j->disks[i].dev, j->disks[k].dev))
-				return ivg_err(j->ctx, EINVAL,
-					       "%s: same device as %s, given twice",
-					       j->disks[i].path, j->disks[k].path);
-			return ivg_err(j->ctx, EINVAL,
-				       "%s: the same disk as %s (%s shows it: a loop device over it, or a partition of it), given twice",
-				       j->disks[i].path, j->disks[k].path,
-				       is_view(j->disks[i].dev, &id[i]) ?
-				       j->disks[i].path : j->disks[k].path);
-		}
+		for (size_t k = 0; !r && k < i; k++)
+			if (j->disks[k].dev && ivg_disk_ident_same(&id[i], &id[k]))
+				r = same_disk_err(j, i, k, &id[i]);
 	}
 	free(id);
-	return 0;
+	return r;
 }
 
 /* Is devno one of the disks given (a loop device given by name)? */
