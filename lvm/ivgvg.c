@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <et/com_err.h>
+
 #include "aio.h"
 #include "dev.h"
 #include "e2fs.h"
@@ -145,13 +147,52 @@ static int plan_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	return 0;
 }
 
-/* ivgmkboot's manifest at the root: the leg holds a boot image. */
-static bool holds_image(ext2_filsys fs)
-{
-	ext2_ino_t ino;
+struct root_look {
+	bool manifest;         /* ivgmkboot's manifest is there */
+	bool other;            /* anything but lost+found */
+};
 
-	return !ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO,
-			     IVG_MANIFEST_NAME, &ino);
+static int look_at_entry(struct ext2_dir_entry *d, int offset, int blocksize,
+			 char *buf, void *arg)
+{
+	struct root_look *l = arg;
+	size_t len = ext2fs_dirent_name_len(d);
+
+	(void)offset, (void)blocksize, (void)buf;
+	if (len == strlen(IVG_MANIFEST_NAME) &&
+	    !memcmp(d->name, IVG_MANIFEST_NAME, len))
+		l->manifest = true;
+	else if (!(len == 10 && !memcmp(d->name, "lost+found", 10)) &&
+		 !(len == 1 && d->name[0] == '.') &&
+		 !(len == 2 && !memcmp(d->name, "..", 2)))
+		l->other = true;
+	return 0;
+}
+
+/*
+ * What the leg's root directory says: a boot image (the manifest), an
+ * empty filesystem as ivgcreate --no-boot-image leaves it (lost+found
+ * alone), or files without a manifest (a write cut short: damaged).
+ */
+static void judge_root(ext2_filsys fs, struct ivg_leg_report *o)
+{
+	struct root_look l = { false, false };
+	errcode_t e = ext2fs_dir_iterate(fs, EXT2_ROOT_INO, 0, NULL,
+					 look_at_entry, &l);
+
+	if (e) {
+		o->state = IVG_LEG_UNREADABLE;
+		snprintf(o->msg, sizeof(o->msg), "leg %d: its root directory cannot be read: %s",
+			 o->leg, error_message(e));
+	} else if (l.manifest) {
+		o->state = IVG_LEG_OK;
+	} else if (!l.other) {
+		o->state = IVG_LEG_NO_IMAGE;
+	} else {
+		o->state = IVG_LEG_IMAGE_LOST;
+		snprintf(o->msg, sizeof(o->msg), "leg %d holds files but no %s: a boot image written in part",
+			 o->leg, IVG_MANIFEST_NAME);
+	}
 }
 
 /*
@@ -216,7 +257,7 @@ int ivg_boot_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			snprintf(o->msg, sizeof(o->msg), "%s", ivg_errmsg(ctx));
 			continue;
 		}
-		o->state = holds_image(fs) ? IVG_LEG_OK : IVG_LEG_NO_IMAGE;
+		judge_root(fs, o);
 		ext2fs_close_free(&fs);
 	}
 	if (!r)

@@ -134,8 +134,9 @@ enum ivg_leg_state {
 	IVG_LEG_NO_IMAGE,          /* an empty filesystem, and so is every
 				    * other readable leg: no boot image yet
 				    * (ivgcreate --no-boot-image) */
-	IVG_LEG_IMAGE_LOST,        /* an empty filesystem while another leg
-				    * holds the boot image: damaged */
+	IVG_LEG_IMAGE_LOST,        /* damaged: files but no manifest (a write
+				    * cut short), or an empty filesystem
+				    * while another leg holds the image */
 };
 
 const char *ivg_leg_state_name(enum ivg_leg_state s);
