@@ -226,6 +226,13 @@ int ivg_bootlist_find_leg(struct ivg_ctx *ctx, const struct ivg_bootdisk *d,
 			return 0;
 		}
 	}
+	/* The PV's name in the VG ("pv2", as ivgbootlist lists it), unless
+	 * a device or file of that name was meant. */
+	for (size_t k = 0; k < n; k++)
+		if (d[k].pv && !strcmp(arg, d[k].pv->name)) {
+			*leg = d[k].leg;
+			return 0;
+		}
 	return ivg_err(ctx, ENOENT, "%s: not a boot PV of the volume group (no bootlv leg on it)",
 		       arg);
 }

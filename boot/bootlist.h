@@ -59,7 +59,8 @@ int ivg_bootlist_set(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		     const int *first, size_t n);
 
 /* Which leg the PV given on a command line is: a device or image path
- * (the PV or its whole disk) or a PV UUID. -ENOENT naming it. */
+ * (the PV or its whole disk), a PV UUID, or the PV's name in the VG
+ * ("pv2"). -ENOENT naming it. */
 int ivg_bootlist_find_leg(struct ivg_ctx *ctx, const struct ivg_bootdisk *d,
 			  size_t n, const char *arg, int *leg);
 

@@ -38,6 +38,7 @@ const char *ivg_ck_state_name(enum ivg_ck_state s)
 	case IVG_CK_OK: return "ok";
 	case IVG_CK_DAMAGED: return "damaged";
 	case IVG_CK_MISSING: return "missing";
+	case IVG_CK_NONE: return "none";
 	default: return "not bootable";
 	}
 }
@@ -242,29 +243,56 @@ static int check_records(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	return 0;
 }
 
+/*
+ * A disk of a VG without a boot image yet: its empty leg and its boot
+ * records are "none", nothing to compare them with; a leg that does not
+ * even open, or a missing PV, is still what it is.
+ */
+static int check_none(struct ivg_ctx *ctx, struct ivg_vg *vg,
+		      struct ivg_ck_disk *c, const struct ivg_leg_report *legs,
+		      const char *dir)
+{
+	for (size_t i = 0; i < vg->pv_count; i++)
+		if (vg->pvs[i] == c->d->pv && legs[i].state == IVG_LEG_NO_IMAGE)
+			set_item(&c->item[IVG_CK_LEG], IVG_CK_NONE, legs[i].msg);
+	if (!c->d->bootable)
+		return check_records(ctx, vg, c, dir);
+	for (int i = IVG_CK_MBR; i < IVG_CK_ITEMS; i++)
+		set_item(&c->item[i], IVG_CK_NONE, "no boot image yet: ivgmkboot writes it");
+	return 0;
+}
+
 int ivg_ck_run(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *dir,
 	       struct ivg_ck *out)
 {
+	struct ivg_leg_report *legs = NULL;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = ivg_bootdisks(ctx, vg, &out->disks, &out->n)))
-		return r;
-	if (!(out->v = calloc(out->n, sizeof(*out->v))))
-		return ivg_err(ctx, ENOMEM, "out of memory");
+	if ((r = ivg_bootdisks(ctx, vg, &out->disks, &out->n)) ||
+	    (r = ivg_boot_image_none(ctx, vg, &out->no_image, &legs)))
+		goto out;
+	if (!(out->v = calloc(out->n, sizeof(*out->v)))) {
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+		goto out;
+	}
 	for (size_t k = 0; k < out->n; k++) {
 		struct ivg_ck_disk *c = &out->v[k];
 
 		c->d = &out->disks[k];
 		ivg_info(ctx, "checking bootlv leg %d", c->d->leg);
 		check_leg(vg, c);
-		if ((r = check_records(ctx, vg, c, dir)))
-			return r;
+		r = out->no_image ? check_none(ctx, vg, c, legs, dir) :
+				    check_records(ctx, vg, c, dir);
+		if (r)
+			goto out;
 		for (int i = 0; i < IVG_CK_ITEMS; i++)
 			out->problems += c->item[i].state == IVG_CK_DAMAGED ||
 					 c->item[i].state == IVG_CK_MISSING;
 	}
-	return 0;
+out:
+	free(legs);
+	return r;
 }
 
 void ivg_ck_free(struct ivg_ck *ck)

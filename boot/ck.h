@@ -11,6 +11,10 @@
  * sector 0's boot code (0-0x1B7 with boot.img's pointer), the BIOS boot
  * partition's core.img (with its blocklist) and the ESP's
  * \EFI\BOOT\BOOTX64.EFI (read with mtools). Checking writes nothing.
+ * A VG none of whose legs holds a boot image (an empty filesystem in
+ * each: ivgcreate --no-boot-image; ivgvg.h judges it for ivgs and
+ * ivgbootlist too) has none yet: its legs and records are "none", not
+ * damage; once one leg holds the image, an empty leg is damaged.
  *
  * Repair copies a healthy leg (verified first) onto all damaged legs at
  * once (legs.h: libaio, O_DIRECT) and rewrites damaged records (an ESP
@@ -30,6 +34,8 @@ enum ivg_ck_state {
 	IVG_CK_DAMAGED,
 	IVG_CK_MISSING,            /* the PV is missing */
 	IVG_CK_NA,                 /* no such record: disk not bootable */
+	IVG_CK_NONE,               /* no boot image yet (no leg holds one:
+				    * ivgcreate --no-boot-image): no damage */
 };
 
 struct ivg_ck_item {
@@ -50,6 +56,7 @@ struct ivg_ck {
 	struct ivg_ck_disk *v;     /* in leg order */
 	size_t n;
 	size_t problems;
+	bool no_image;             /* no leg holds a boot image yet */
 };
 
 const char *ivg_ck_item_name(int item);

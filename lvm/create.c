@@ -28,6 +28,7 @@
 #include "dev.h"
 #include "e2fs.h"
 #include "gpt.h"
+#include "loopback.h"
 #include "lvio.h"
 #include "mda.h"
 #include "probe.h"
@@ -149,16 +150,93 @@ static int resolve_disk(struct ivg_newvg *j, size_t i)
 	return 0;
 }
 
+/* Is this block device a view (loop, partition) of the disk under it? */
+static bool is_view(const struct ivg_dev *d, const struct ivg_disk_ident *id)
+{
+	return d->is_blockdev && (id->file || id->dev != d->st_dev);
+}
+
+/*
+ * One disk under two names: a file twice (hard link, symlink), a block
+ * device twice, or an image file and a loop device that shows it (either
+ * way round), or a disk and one of its partitions. Writing both names
+ * would write one disk twice and leave a VG with a missing PV.
+ */
+static int same_disk_err(struct ivg_newvg *j, size_t i, size_t k,
+			 const struct ivg_disk_ident *id)
+{
+	const struct disk *a = &j->disks[i], *b = &j->disks[k];
+
+	if (ivg_dev_same(a->dev, b->dev))
+		return ivg_err(j->ctx, EINVAL, "%s: same device as %s, given twice",
+			       a->path, b->path);
+	return ivg_err(j->ctx, EINVAL,
+		       "%s: the same disk as %s (%s shows it: a loop device over it, or a partition of it), given twice",
+		       a->path, b->path,
+		       is_view(a->dev, id) ? a->path : b->path);
+}
+
 static int check_same_device(struct ivg_newvg *j)
 {
+	struct ivg_disk_ident *id = calloc(j->o->n_disks + 1, sizeof(*id));
+	int r = id ? 0 : ivg_err(j->ctx, ENOMEM, "out of memory");
+
+	for (size_t i = 0; !r && i < j->o->n_disks; i++) {
+		if (!j->disks[i].dev)
+			continue;
+		ivg_disk_ident_of(j->disks[i].dev, &id[i]);
+		for (size_t k = 0; !r && k < i; k++)
+			if (j->disks[k].dev && ivg_disk_ident_same(&id[i], &id[k]))
+				r = same_disk_err(j, i, k, &id[i]);
+	}
+	free(id);
+	return r;
+}
+
+/* Is devno one of the disks given (a loop device given by name)? */
+static bool given_devno(const struct ivg_newvg *j, dev_t devno)
+{
 	for (size_t i = 0; i < j->o->n_disks; i++)
-		for (size_t k = 0; k < i; k++)
-			if (j->disks[i].dev && j->disks[k].dev &&
-			    ivg_dev_same(j->disks[i].dev, j->disks[k].dev))
-				return ivg_err(j->ctx, EINVAL,
-					       "%s: same device as %s, given twice",
-					       j->disks[i].path, j->disks[k].path);
+		if (j->disks[i].dev && j->disks[i].dev->is_blockdev &&
+		    j->disks[i].dev->st_dev == devno)
+			return true;
+	return false;
+}
+
+/*
+ * A disk that a loop device shows while the loop is mounted, held or
+ * open: writing the disk under that user's feet corrupts what it sees.
+ * No -y or -f makes that right (O_EXCL guards the loop device itself,
+ * nothing guards its image file).
+ */
+static int check_not_behind_busy_loop(struct ivg_newvg *j, const struct disk *d)
+{
+	struct ivg_loop_backing loops[16];
+	struct ivg_disk_ident id;
+	size_t n;
+	char why[512];
+
+	ivg_disk_ident_of(d->dev, &id);
+	n = ivg_loops_showing(&id, loops, 16);
+	for (size_t i = 0; i < n && i < 16; i++) {
+		if (given_devno(j, loops[i].devno) ||
+		    !ivg_blockdev_busy(j->ctx, loops[i].devno, why, sizeof(why)))
+			continue;
+		return ivg_err(j->ctx, EBUSY,
+			       "%s: loop device %s shows this disk and is %s; not writing it (not even with -y or -f)",
+			       d->path, loops[i].loop, why);
+	}
 	return 0;
+}
+
+static int check_not_busy(struct ivg_newvg *j)
+{
+	int r = 0;
+
+	for (size_t i = 0; !r && i < j->o->n_disks; i++)
+		if (j->disks[i].dev)
+			r = check_not_behind_busy_loop(j, &j->disks[i]);
+	return r;
 }
 
 static int ask(struct ivg_newvg *j, const char *question)
@@ -528,6 +606,8 @@ static int check_all(struct ivg_newvg *j)
 		r = resolve_disk(j, i);
 	if (!r)
 		r = check_same_device(j);
+	if (!r)
+		r = check_not_busy(j);
 	if (!r)
 		r = check_contents(j);
 	if (!r)

@@ -442,11 +442,29 @@ static blkid_partition find_part(struct gpt_reader *r, const char *guid)
 	return NULL;
 }
 
-static void part_range(blkid_partition par, uint64_t *start, uint64_t *size)
+/*
+ * Where a partition lies, in bytes; -ERANGE naming it when the table puts
+ * it outside the disk (or at a negative place, or of no size): a table is
+ * data from the disk, and what lies in a partition is read and written.
+ */
+static int part_range(struct ivg_ctx *ctx, const struct ivg_dev *dev,
+		      blkid_partition par, uint64_t *start, uint64_t *size)
 {
 	/* libblkid counts in 512-byte sectors whatever the device's. */
-	*start = (uint64_t)blkid_partition_get_start(par) * IVG_SECTOR;
-	*size = (uint64_t)blkid_partition_get_size(par) * IVG_SECTOR;
+	blkid_loff_t s = blkid_partition_get_start(par);
+	blkid_loff_t n = blkid_partition_get_size(par);
+	uint64_t sectors = dev->disk_size / IVG_SECTOR;
+
+	if (s < 0 || n <= 0 || (uint64_t)s > sectors ||
+	    (uint64_t)n > sectors - (uint64_t)s)
+		return ivg_err(ctx, ERANGE,
+			       "%s: partition %d at sector %lld (%lld sectors) lies outside the disk (%llu sectors)",
+			       dev->path, blkid_partition_get_partno(par),
+			       (long long)s, (long long)n,
+			       (unsigned long long)sectors);
+	*start = (uint64_t)s * IVG_SECTOR;
+	*size = (uint64_t)n * IVG_SECTOR;
+	return 0;
 }
 
 int ivg_gpt_find_pv(struct ivg_ctx *ctx, struct ivg_dev *dev,
@@ -459,14 +477,13 @@ int ivg_gpt_find_pv(struct ivg_ctx *ctx, struct ivg_dev *dev,
 	if (rc)
 		return rc;
 	par = find_part(&r, NULL);
-	if (!par) {
+	if (!par)
 		rc = ivg_err(ctx, ENOENT, "%s: no LVM partition in its %s partition table",
 			     dev->path, r.pttype ? r.pttype : "unknown");
-	} else {
-		part_range(par, start, size);
-		if (partno)
-			*partno = blkid_partition_get_partno(par);
-	}
+	else
+		rc = part_range(ctx, dev, par, start, size);
+	if (!rc && partno)
+		*partno = blkid_partition_get_partno(par);
 	reader_close(&r);
 	return rc;
 }
@@ -480,21 +497,50 @@ static void copy_guid(char dst[37], const char *src)
 	dst[i] = '\0';
 }
 
-/* Fill out from the table; returns what is missing as a bit set. */
-static unsigned layout_from(struct gpt_reader *r, struct ivg_layout *out)
+static bool parts_meet(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* Boot records are written into the first two: they must not meet the PV. */
+static int check_apart(struct ivg_ctx *ctx, const struct ivg_dev *dev,
+		       const struct ivg_layout *l)
+{
+	const char *what = NULL;
+
+	if (parts_meet(l->bios_start, l->bios_size, l->pv_start, l->pv_size))
+		what = "the BIOS boot partition overlaps the LVM partition";
+	else if (parts_meet(l->esp_start, l->esp_size, l->pv_start, l->pv_size))
+		what = "the EFI system partition overlaps the LVM partition";
+	else if (parts_meet(l->bios_start, l->bios_size, l->esp_start, l->esp_size))
+		what = "the BIOS boot partition overlaps the EFI system partition";
+	return what ? ivg_err(ctx, ERANGE, "%s: %s", dev->path, what) : 0;
+}
+
+/*
+ * Fill out from the table; *miss says what is missing as a bit set.
+ * -ERANGE when a partition lies outside the disk.
+ */
+static int layout_from(struct ivg_ctx *ctx, const struct ivg_dev *dev,
+		       struct gpt_reader *r, struct ivg_layout *out,
+		       unsigned *miss)
 {
 	blkid_partition bios = find_part(r, IVG_GPT_BIOS_TYPE);
 	blkid_partition esp = find_part(r, IVG_GPT_ESP_TYPE);
 	blkid_partition pv = find_part(r, IVG_GPT_LVM_TYPE);
+	int rc = 0;
 
 	if (bios)
-		part_range(bios, &out->bios_start, &out->bios_size);
-	if (esp)
-		part_range(esp, &out->esp_start, &out->esp_size);
-	if (pv)
-		part_range(pv, &out->pv_start, &out->pv_size);
+		rc = part_range(ctx, dev, bios, &out->bios_start, &out->bios_size);
+	if (!rc && esp)
+		rc = part_range(ctx, dev, esp, &out->esp_start, &out->esp_size);
+	if (!rc && pv)
+		rc = part_range(ctx, dev, pv, &out->pv_start, &out->pv_size);
 	copy_guid(out->disk_guid, blkid_parttable_get_id(r->tab));
-	return (bios ? 0 : 1) | (esp ? 0 : 2) | (pv ? 0 : 4);
+	*miss = (bios ? 0 : 1) | (esp ? 0 : 2) | (pv ? 0 : 4);
+	if (!rc && !*miss)
+		rc = check_apart(ctx, dev, out);
+	return rc;
 }
 
 static int missing_err(struct ivg_ctx *ctx, const char *path, unsigned miss)
@@ -527,7 +573,7 @@ int ivg_gpt_check_layout(struct ivg_ctx *ctx, struct ivg_dev *dev,
 			     "%s: not bootable: it has a%s %s partition table, not a GPT",
 			     dev->path, r.pttype && r.pttype[0] == 'a' ? "n" : "",
 			     r.pttype ? r.pttype : "unknown");
-	} else if ((miss = layout_from(&r, out)) != 0) {
+	} else if (!(rc = layout_from(ctx, dev, &r, out, &miss)) && miss) {
 		rc = missing_err(ctx, dev->path, miss);
 	}
 	reader_close(&r);

@@ -207,6 +207,23 @@ static int read_mounts(struct ivg_ctx *ctx, struct mnt **out, size_t *n)
 	return 0;
 }
 
+int ivg_mount_point(struct ivg_ctx *ctx, dev_t devno, char *dir, size_t len)
+{
+	struct mnt *m;
+	size_t n;
+	int r = read_mounts(ctx, &m, &n);
+
+	for (size_t i = 0; !r && i < n; i++)
+		if (m[i].dev == devno) {
+			snprintf(dir, len, "%s", m[i].dir);
+			mnts_free(m, n);
+			return 0;
+		}
+	if (!r)
+		mnts_free(m, n);
+	return r ? r : -ENOENT;
+}
+
 static bool mounted_at(const struct mnt *m, size_t n, dev_t dev,
 		       const char *dir)
 {

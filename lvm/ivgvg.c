@@ -7,10 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <et/com_err.h>
+
 #include "aio.h"
 #include "dev.h"
 #include "e2fs.h"
 #include "lvio.h"
+#include "manifest.h"
 
 bool ivg_vg_is_ivg(const struct ivg_vg *vg)
 {
@@ -144,6 +147,80 @@ static int plan_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	return 0;
 }
 
+struct root_look {
+	bool manifest;         /* ivgmkboot's manifest is there */
+	bool other;            /* anything but lost+found */
+};
+
+static int look_at_entry(struct ext2_dir_entry *d, int offset, int blocksize,
+			 char *buf, void *arg)
+{
+	struct root_look *l = arg;
+	size_t len = ext2fs_dirent_name_len(d);
+
+	(void)offset, (void)blocksize, (void)buf;
+	if (len == strlen(IVG_MANIFEST_NAME) &&
+	    !memcmp(d->name, IVG_MANIFEST_NAME, len))
+		l->manifest = true;
+	else if (!(len == 10 && !memcmp(d->name, "lost+found", 10)) &&
+		 !(len == 1 && d->name[0] == '.') &&
+		 !(len == 2 && !memcmp(d->name, "..", 2)))
+		l->other = true;
+	return 0;
+}
+
+/*
+ * What the leg's root directory says: a boot image (the manifest), an
+ * empty filesystem as ivgcreate --no-boot-image leaves it (lost+found
+ * alone), or files without a manifest (a write cut short: damaged).
+ */
+static void judge_root(ext2_filsys fs, struct ivg_leg_report *o)
+{
+	struct root_look l = { false, false };
+	errcode_t e = ext2fs_dir_iterate(fs, EXT2_ROOT_INO, 0, NULL,
+					 look_at_entry, &l);
+
+	if (e) {
+		o->state = IVG_LEG_UNREADABLE;
+		snprintf(o->msg, sizeof(o->msg), "leg %d: its root directory cannot be read: %s",
+			 o->leg, error_message(e));
+	} else if (l.manifest) {
+		o->state = IVG_LEG_OK;
+	} else if (!l.other) {
+		o->state = IVG_LEG_NO_IMAGE;
+	} else {
+		o->state = IVG_LEG_IMAGE_LOST;
+		snprintf(o->msg, sizeof(o->msg), "leg %d holds files but no %s: a boot image written in part",
+			 o->leg, IVG_MANIFEST_NAME);
+	}
+}
+
+/*
+ * An empty leg is "no boot image yet" while no leg holds one (ivgcreate
+ * --no-boot-image), and damage once one does (ivgck --repair copies it).
+ */
+static void judge_empty_legs(struct ivg_leg_report *out, size_t n)
+{
+	int good = -1;
+
+	for (size_t i = 0; i < n && good < 0; i++)
+		if (out[i].state == IVG_LEG_OK)
+			good = out[i].leg;
+	for (size_t i = 0; i < n; i++) {
+		if (out[i].state != IVG_LEG_NO_IMAGE)
+			continue;
+		if (good < 0) {
+			snprintf(out[i].msg, sizeof(out[i].msg),
+				 "no boot image yet: ivgmkboot writes it");
+			continue;
+		}
+		out[i].state = IVG_LEG_IMAGE_LOST;
+		snprintf(out[i].msg, sizeof(out[i].msg),
+			 "leg %d holds no boot image, leg %d does: ivgck --repair copies it",
+			 out[i].leg, good);
+	}
+}
+
 int ivg_boot_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		  struct ivg_leg_report *out)
 {
@@ -180,14 +257,33 @@ int ivg_boot_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			snprintf(o->msg, sizeof(o->msg), "%s", ivg_errmsg(ctx));
 			continue;
 		}
+		judge_root(fs, o);
 		ext2fs_close_free(&fs);
-		o->state = IVG_LEG_OK;
 	}
+	if (!r)
+		judge_empty_legs(out, n);
 	for (size_t i = 0; job && i < n; i++)
 		ivg_lvio_close(job[i].io);
 	free(job);
 	free(reqs);
 	free(arena);
+	return r;
+}
+
+int ivg_boot_image_none(struct ivg_ctx *ctx, struct ivg_vg *vg, bool *none,
+			struct ivg_leg_report **legs)
+{
+	struct ivg_leg_report *v = calloc(vg->pv_count + 1, sizeof(*v));
+	int r = v ? ivg_boot_legs(ctx, vg, v) :
+		    ivg_err(ctx, ENOMEM, "out of memory");
+
+	*none = false;
+	for (size_t i = 0; !r && i < vg->pv_count; i++)
+		*none |= v[i].state == IVG_LEG_NO_IMAGE;
+	if (!r && legs)
+		*legs = v;
+	else
+		free(v);
 	return r;
 }
 
@@ -200,6 +296,9 @@ const char *ivg_leg_state_name(enum ivg_leg_state s)
 		return "missing";
 	case IVG_LEG_UNREADABLE:
 		return "unreadable";
+	case IVG_LEG_IMAGE_LOST:
+		return "damaged";
+	case IVG_LEG_NO_IMAGE:
 	case IVG_LEG_NONE:
 	default:
 		return "none";

@@ -128,9 +128,15 @@ int ivg_vg_check_holder(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 
 enum ivg_leg_state {
 	IVG_LEG_NONE,              /* not a boot PV */
-	IVG_LEG_OK,
+	IVG_LEG_OK,                /* holds a boot image (its manifest) */
 	IVG_LEG_MISSING,           /* its PV is missing */
 	IVG_LEG_UNREADABLE,        /* I/O error or no filesystem */
+	IVG_LEG_NO_IMAGE,          /* an empty filesystem, and so is every
+				    * other readable leg: no boot image yet
+				    * (ivgcreate --no-boot-image) */
+	IVG_LEG_IMAGE_LOST,        /* damaged: files but no manifest (a write
+				    * cut short), or an empty filesystem
+				    * while another leg holds the image */
 };
 
 const char *ivg_leg_state_name(enum ivg_leg_state s);
@@ -144,10 +150,20 @@ struct ivg_leg_report {
 /*
  * The bootlv leg on every PV of the VG (out[i] for vg->pvs[i]): which
  * leg it holds, and whether that leg alone holds a filesystem that opens
- * (why not goes to msg). The heads of all legs' filesystems are read in
- * parallel first, then each filesystem is opened from what was read.
+ * and a boot image in it (ivgmkboot's manifest; why not goes to msg).
+ * The heads of all legs' filesystems are read in parallel first, then
+ * each filesystem is opened from what was read. ivgs, ivgbootlist and
+ * ivgck all judge "no boot image yet" by these states.
  */
 int ivg_boot_legs(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		  struct ivg_leg_report *out);
+
+/*
+ * Does no leg hold a boot image yet (*none: a leg is IVG_LEG_NO_IMAGE)?
+ * With 'legs', the report of every PV is handed over too (malloc'ed, one
+ * per vg->pvs[i]); the caller frees it.
+ */
+int ivg_boot_image_none(struct ivg_ctx *ctx, struct ivg_vg *vg, bool *none,
+			struct ivg_leg_report **legs);
 
 #endif

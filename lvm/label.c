@@ -244,6 +244,55 @@ int ivg_label_read(struct ivg_ctx *ctx, struct ivg_dev *dev,
 	return ivg_label_find(ctx, dev->path, head, len, out);
 }
 
+/* A header sector and one sector of text: lvm2's smallest readable area. */
+#define MDA_MIN_BYTES (2 * LABEL_SIZE)
+
+/* End of an area, saturated: sizes come from the disk. */
+static uint64_t area_end(const struct ivg_disk_locn *a)
+{
+	return a->size > UINT64_MAX - a->offset ? UINT64_MAX :
+	       a->offset + a->size;
+}
+
+static bool areas_meet(const struct ivg_disk_locn *a,
+		       const struct ivg_disk_locn *b)
+{
+	return a->offset < area_end(b) && b->offset < area_end(a);
+}
+
+#define MDA_FMT "%s: metadata area %zu of the PV label (at %llu, %llu bytes) "
+#define MDA_ARGS devname, k + 1, (unsigned long long)m->offset, \
+		 (unsigned long long)m->size
+
+int ivg_label_check_mda(struct ivg_ctx *ctx, const char *devname,
+			const struct ivg_label *l, size_t k,
+			uint64_t dev_size)
+{
+	const struct ivg_disk_locn *m = &l->mda[k];
+
+	if (m->offset < IVG_LABEL_SCAN_SIZE)
+		return ivg_err(ctx, EILSEQ, MDA_FMT "overlaps the label sectors 0-3",
+			       MDA_ARGS);
+	if (m->size < MDA_MIN_BYTES)
+		return ivg_err(ctx, EILSEQ, MDA_FMT "is too small for a header and text (at least %u bytes)",
+			       MDA_ARGS, MDA_MIN_BYTES);
+	if (m->offset > dev_size || m->size > dev_size - m->offset)
+		return ivg_err(ctx, EILSEQ, MDA_FMT "runs past the end of the device (%llu bytes)",
+			       MDA_ARGS, (unsigned long long)dev_size);
+	/* Of two overlapping areas, the first is taken to be the right one. */
+	for (size_t j = 0; j < k; j++)
+		if (areas_meet(m, &l->mda[j]))
+			return ivg_err(ctx, EILSEQ, MDA_FMT "overlaps metadata area %zu (at %llu)",
+				       MDA_ARGS, j + 1,
+				       (unsigned long long)l->mda[j].offset);
+	if ((m->offset < l->data.offset && area_end(m) > l->data.offset) ||
+	    (l->data.size && m->offset >= l->data.offset &&
+	     m->offset - l->data.offset < l->data.size))
+		return ivg_err(ctx, EILSEQ, MDA_FMT "overlaps the data area (at %llu)",
+			       MDA_ARGS, (unsigned long long)l->data.offset);
+	return 0;
+}
+
 static bool locn_list_ok(const struct ivg_disk_locn *l, size_t n, size_t max)
 {
 	if (n > max)

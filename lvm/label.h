@@ -77,6 +77,20 @@ int ivg_label_decode(struct ivg_ctx *ctx, const char *devname,
 int ivg_label_find(struct ivg_ctx *ctx, const char *devname,
 		   const uint8_t *head, size_t head_len, struct ivg_label *out);
 
+/*
+ * Check metadata area k of a decoded label against the device window of
+ * dev_size bytes it was found on, before anything is read there (the
+ * label's CRC says only that nobody changed it since it was written). The
+ * area must start after the label sectors (0-3), hold a header sector and
+ * one sector of text, end inside the device (without overflow), not
+ * overlap an earlier metadata area of the label, and end by the data area when it
+ * starts before it. Pure. 0, or -EILSEQ with a message naming 'devname',
+ * the area and what is wrong.
+ */
+int ivg_label_check_mda(struct ivg_ctx *ctx, const char *devname,
+			const struct ivg_label *l, size_t k,
+			uint64_t dev_size);
+
 /* Read the first 2048 bytes of the device window and ivg_label_find(). */
 int ivg_label_read(struct ivg_ctx *ctx, struct ivg_dev *dev,
 		   struct ivg_label *out);

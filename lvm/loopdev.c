@@ -23,13 +23,15 @@ int ivg_lv_linear_span(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 {
 	const struct ivg_seg *seg = lv->seg_count ? &lv->segs[0] : NULL;
 	const struct ivg_pv *p;
+	char segs[48] = "";
 
+	if (lv->seg_count > 1)
+		snprintf(segs, sizeof(segs), " in %zu segments", lv->seg_count);
 	if (lv->seg_count != 1 || strcmp(seg->type, "striped") ||
 	    seg->area_count != 1 || seg->areas[0].type != IVG_AREA_PV)
 		return ivg_err(ctx, ENOTSUP, "LV %s/%s is %s%s: without device-mapper only single-segment linear LVs can be reached (through a loop device)",
 			       vg->name, lv->name,
-			       seg ? seg->type : "empty",
-			       lv->seg_count > 1 ? " in several segments" : "");
+			       seg ? ivg_seg_type_name(seg) : "empty", segs);
 	p = ivg_vg_pv_by_name(vg, seg->areas[0].name);
 	if (!p || !p->dev)
 		return ivg_err(ctx, ENXIO, "LV %s/%s: its PV %s is missing",

@@ -181,6 +181,12 @@ static int src_check(struct ivg_ctx *ctx, struct src *s, uint64_t len,
 {
 	uint64_t end = off + len;
 
+	/* Offsets add up numbers from the disk: no wrapping around. */
+	if (end < off)
+		return ivg_err(ctx, EILSEQ,
+			       "%s: metadata at %llu (+%llu bytes) lies beyond any device",
+			       s->name, (unsigned long long)off,
+			       (unsigned long long)len);
 	if (s->dev) {
 		if (off > s->dev->size || len > s->dev->size - off)
 			return ivg_err(ctx, EILSEQ,

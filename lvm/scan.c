@@ -17,6 +17,7 @@
 #include "aio.h"
 #include "dev.h"
 #include "gpt.h"
+#include "loopback.h"
 
 /* Enough for the label and a first metadata area header; texts come in
  * a second round, exactly where their headers say. */
@@ -68,32 +69,6 @@ static void set_mda_err(struct ivg_mda_copy *m, int err, const char *msg)
 	snprintf(m->errmsg, sizeof(m->errmsg), "%s", msg);
 }
 
-/*
- * One device given under two names (a.img and ./a.img, a disk and its
- * by-id link) is one device: the later name is dropped, so that it is
- * neither a duplicate PV nor written twice.
- */
-static void forget_if_seen(struct ivg_scan *s, size_t i)
-{
-	struct ivg_scan_pv *p = &s->pvs[i];
-	char msg[256];
-
-	for (size_t k = 0; k < i; k++) {
-		const struct ivg_dev *d = s->pvs[k].dev;
-
-		if (!d || d->is_blockdev != p->dev->is_blockdev ||
-		    d->st_dev != p->dev->st_dev || d->st_ino != p->dev->st_ino ||
-		    d->base != p->dev->base)
-			continue;
-		snprintf(msg, sizeof(msg), "%s: the same device as %s, ignored",
-			 p->path, s->pvs[k].path);
-		ivg_dev_close(p->dev);
-		p->dev = NULL;
-		set_err(p, -EEXIST, msg);
-		return;
-	}
-}
-
 static void open_all(struct ivg_ctx *ctx, struct ivg_scan *s,
 		     char *const *paths, bool rdwr)
 {
@@ -108,8 +83,13 @@ static void open_all(struct ivg_ctx *ctx, struct ivg_scan *s,
 			continue;
 		}
 		ivg_dev_open_direct(p->dev);
-		forget_if_seen(s, i);
 	}
+}
+
+static void forget_bufs(struct buf *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = (struct buf){ 0 };
 }
 
 /*
@@ -126,9 +106,13 @@ static uint64_t align_up(uint64_t v)
 	return (v + IVG_DIO_ALIGN - 1) / IVG_DIO_ALIGN * IVG_DIO_ALIGN;
 }
 
+/*
+ * 'optional': the caller reads what this round leaves unread another way,
+ * so a buffer that cannot be had is no failure: nothing is read.
+ */
 static int read_parallel(struct ivg_ctx *ctx, struct ivg_aio *aio,
 			 struct ivg_scan *s, struct buf *want,
-			 struct arenas *arenas)
+			 struct arenas *arenas, bool optional)
 {
 	struct ivg_aio_req *reqs = calloc(s->count + 1, sizeof(*reqs));
 	size_t *idx = calloc(s->count + 1, sizeof(*idx));
@@ -138,7 +122,12 @@ static int read_parallel(struct ivg_ctx *ctx, struct ivg_aio *aio,
 
 	for (size_t i = 0; i < s->count; i++)
 		total += align_up(want[i].len);
-	if (!reqs || !idx || (total && !(block = arena_alloc(arenas, total))))
+	if (reqs && idx && total && !(block = arena_alloc(arenas, total)) &&
+	    optional) {
+		forget_bufs(want, s->count);
+		total = 0;
+	}
+	if (!reqs || !idx || (total && !block))
 		r = ivg_err(ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; !r && i < s->count; i++) {
 		if (!want[i].len)
@@ -227,10 +216,39 @@ static void label_in_partition(struct ivg_ctx *ctx, struct ivg_scan_pv *p,
 	set_err(p, r, ivg_errmsg(ctx));
 }
 
-static void forget_bufs(struct buf *b, size_t n)
+/*
+ * One device given under two names (a.img and ./a.img, a disk and its
+ * by-id link, an image file and a loop device over it, a disk and its
+ * LVM partition) is one device: once the PVs are located, the later name
+ * of the same bytes is dropped, so that it is neither a duplicate PV nor
+ * written twice.
+ */
+static void forget_same_devices(struct ivg_scan *s)
 {
-	for (size_t i = 0; i < n; i++)
-		b[i] = (struct buf){ 0 };
+	struct ivg_disk_ident *id = calloc(s->count + 1, sizeof(*id));
+	char msg[256];
+
+	for (size_t i = 0; id && i < s->count; i++) {
+		struct ivg_scan_pv *p = &s->pvs[i];
+
+		if (!p->dev)
+			continue;
+		ivg_disk_ident_of(p->dev, &id[i]);
+		id[i].offset += p->dev->base;
+		for (size_t k = 0; k < i; k++) {
+			if (!s->pvs[k].dev || !ivg_disk_ident_same(&id[i], &id[k]) ||
+			    id[i].offset != id[k].offset)
+				continue;
+			snprintf(msg, sizeof(msg), "%s: the same device as %s, ignored",
+				 p->path, s->pvs[k].path);
+			ivg_dev_close(p->dev);
+			p->dev = NULL;
+			p->has_label = false;
+			set_err(p, -EEXIST, msg);
+			break;
+		}
+	}
+	free(id);
 }
 
 /* Pull the VG name, id and seqno from the top of the text. */
@@ -356,9 +374,16 @@ static void finish_mda(struct ivg_ctx *ctx, struct ivg_scan_pv *p, size_t k,
 }
 
 /*
+ * The parallel round reads at most this much of one area. A larger text
+ * is read on its own by mda_from_dev(), into a buffer of its exact size.
+ */
+enum { MORE_MAX = 16 << 20 };
+
+/*
  * What to read when the head did not hold an area: the committed text
  * alone when its header is known and it does not wrap, else the area from
- * its start to 'need'. Aligned for O_DIRECT, within the window.
+ * its start to 'need'. Aligned for O_DIRECT, within the window; nothing
+ * (left to mda_from_dev) when that is empty or too large.
  */
 static struct buf more_of_mda(const struct ivg_scan_pv *p, size_t k,
 			      uint64_t need, bool hdr_ok)
@@ -373,52 +398,85 @@ static struct buf more_of_mda(const struct ivg_scan_pv *p, size_t k,
 	to = align_up(need);
 	if (to > p->dev->size)
 		to = p->dev->size;
+	if (to <= from || to - from > MORE_MAX)
+		return (struct buf){ 0 };
 	return (struct buf){ NULL, from, (size_t)(to - from) };
 }
 
 /*
+ * The first look at area k of PV p, in its head: done (the copy's result
+ * recorded), or -EAGAIN with *more set to what a parallel read should add.
+ * The area's place is checked against the device before anything is read
+ * there: a label may point anywhere.
+ */
+static int mda_first_look(struct ivg_ctx *ctx, const struct ivg_scan *s,
+			  struct ivg_scan_pv *p, size_t k,
+			  const struct buf *head, struct buf *more,
+			  bool *hdr_ok)
+{
+	const struct ivg_disk_locn *l = &p->label.mda[k];
+	uint64_t need = 0;
+	int r = ivg_label_check_mda(ctx, p->path, &p->label, k, p->dev->size);
+
+	if (!r)
+		r = mda_from_buf(ctx, s, p, k, head, &need, hdr_ok);
+	if (r != -EAGAIN) {
+		finish_mda(ctx, p, k, r);
+		return 0;
+	}
+	if (need > l->offset && need - l->offset <= l->size)
+		*more = more_of_mda(p, k, need, *hdr_ok);
+	return -EAGAIN;
+}
+
+/* What the parallel round brought, else the device itself. */
+static void mda_second_look(struct ivg_ctx *ctx, const struct ivg_scan *s,
+			    struct ivg_scan_pv *p, size_t k,
+			    const struct buf *more, bool *hdr_ok)
+{
+	int r = -EAGAIN;
+
+	if (more->data)
+		r = mda_from_buf(ctx, s, p, k, more, NULL, hdr_ok);
+	if (r != -EAGAIN)
+		return finish_mda(ctx, p, k, r);
+	if (p->err)             /* the parallel read failed: says why */
+		return set_mda_err(&p->mda[k], p->err, p->errmsg);
+	finish_mda(ctx, p, k, mda_from_dev(ctx, p, k));
+}
+
+/*
  * Metadata areas: first from the PV head, then from one parallel read of
- * what each area still needs, then synchronously.
+ * what each area still needs, then synchronously. Each copy's result is
+ * recorded right after its last step, while ctx still holds its message.
  */
 static int load_mdas(struct ivg_ctx *ctx, struct ivg_aio *aio,
 		     struct ivg_scan *s, struct buf *heads, size_t k,
 		     struct arenas *arenas)
 {
 	struct buf *more = calloc(s->count + 1, sizeof(*more));
-	int *res = calloc(s->count + 1, sizeof(*res));
+	bool *pending = calloc(s->count + 1, sizeof(*pending));
 	bool *hdr_ok = calloc(s->count + 1, sizeof(*hdr_ok));
 	int r = 0;
 
-	if (!more || !res || !hdr_ok)
+	if (!more || !pending || !hdr_ok)
 		r = ivg_err(ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; !r && i < s->count; i++) {
 		struct ivg_scan_pv *p = &s->pvs[i];
-		uint64_t need = 0;
-		const struct ivg_disk_locn *l = &p->label.mda[k];
 
-		if (!p->has_label || k >= p->label.mda_count)
-			continue;
-		res[i] = mda_from_buf(ctx, s, p, k, &heads[i], &need, &hdr_ok[i]);
-		if (res[i] == -EAGAIN && need > l->offset &&
-		    need - l->offset <= l->size)
-			more[i] = more_of_mda(p, k, need, hdr_ok[i]);
+		if (p->has_label && k < p->label.mda_count)
+			pending[i] = mda_first_look(ctx, s, p, k, &heads[i],
+						    &more[i], &hdr_ok[i]) ==
+				     -EAGAIN;
 	}
 	if (!r)
-		r = read_parallel(ctx, aio, s, more, arenas);
-	for (size_t i = 0; !r && i < s->count; i++) {
-		struct ivg_scan_pv *p = &s->pvs[i];
-
-		if (!p->has_label || k >= p->label.mda_count)
-			continue;
-		if (res[i] == -EAGAIN && more[i].data)
-			res[i] = mda_from_buf(ctx, s, p, k, &more[i], NULL,
-					      &hdr_ok[i]);
-		if (res[i] == -EAGAIN && !p->err)
-			res[i] = mda_from_dev(ctx, p, k);
-		finish_mda(ctx, p, k, res[i]);
-	}
+		r = read_parallel(ctx, aio, s, more, arenas, true);
+	for (size_t i = 0; !r && i < s->count; i++)
+		if (pending[i])
+			mda_second_look(ctx, s, &s->pvs[i], k, &more[i],
+					&hdr_ok[i]);
 	free(more);
-	free(res);
+	free(pending);
 	free(hdr_ok);
 	return r;
 }
@@ -447,7 +505,7 @@ int ivg_scan_devices(struct ivg_ctx *ctx, char *const *paths, size_t n,
 	aio = ivg_aio_new(ctx);
 	want_heads(s, heads, false);
 	if (!r)
-		r = read_parallel(ctx, aio, s, heads, &arenas);
+		r = read_parallel(ctx, aio, s, heads, &arenas, false);
 	for (size_t i = 0; !r && i < n; i++)
 		if (heads[i].data)
 			locate_pv(ctx, &s->pvs[i], &heads[i]);
@@ -463,7 +521,7 @@ int ivg_scan_devices(struct ivg_ctx *ctx, char *const *paths, size_t n,
 		else
 			want_heads(s, ph, true);
 		if (!r)
-			r = read_parallel(ctx, aio, s, ph, &arenas);
+			r = read_parallel(ctx, aio, s, ph, &arenas, false);
 		for (size_t i = 0; !r && i < n; i++)
 			if (ph[i].data) {
 				label_in_partition(ctx, &s->pvs[i], &ph[i]);
@@ -471,6 +529,7 @@ int ivg_scan_devices(struct ivg_ctx *ctx, char *const *paths, size_t n,
 			}
 		free(ph);
 	}
+	forget_same_devices(s);
 	for (size_t k = 0; !r && k < IVG_LABEL_MAX_MDAS; k++)
 		r = load_mdas(ctx, aio, s, heads, k, &arenas);
 	for (size_t i = 0; i < n; i++)
@@ -506,8 +565,45 @@ void ivg_scan_free(struct ivg_scan *s)
 	free(s);
 }
 
+static bool copy_of(const struct ivg_mda_copy *m, const char *vgname,
+		    const char *vgid)
+{
+	return !m->err && !strcmp(m->vgname, vgname) &&
+	       (!vgid || !strcmp(m->vgid, vgid));
+}
+
+/* Does a copy before s->pvs[i].mda[k] belong to the same VG? */
+static bool seen_before(const struct ivg_scan *s, size_t i, size_t k)
+{
+	const struct ivg_mda_copy *m = &s->pvs[i].mda[k];
+
+	for (size_t j = 0; j <= i; j++)
+		for (size_t q = 0; q < (j < i ? s->pvs[j].mda_count : k); q++)
+			if (copy_of(&s->pvs[j].mda[q], m->vgname, m->vgid))
+				return true;
+	return false;
+}
+
+size_t ivg_scan_vgids(const struct ivg_scan *s, const char *vgname,
+		      char (*ids)[IVG_UUID_LEN + 1], size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->count; i++)
+		for (size_t k = 0; k < s->pvs[i].mda_count; k++) {
+			if (!copy_of(&s->pvs[i].mda[k], vgname, NULL) ||
+			    seen_before(s, i, k))
+				continue;
+			if (n < max)
+				memcpy(ids[n], s->pvs[i].mda[k].vgid,
+				       sizeof(ids[n]));
+			n++;
+		}
+	return n;
+}
+
 const struct ivg_mda_copy *ivg_scan_best(const struct ivg_scan *s,
-					 const char *vgname)
+					 const char *vgname, const char *vgid)
 {
 	const struct ivg_mda_copy *best = NULL;
 
@@ -515,10 +611,21 @@ const struct ivg_mda_copy *ivg_scan_best(const struct ivg_scan *s,
 		for (size_t k = 0; k < s->pvs[i].mda_count; k++) {
 			const struct ivg_mda_copy *m = &s->pvs[i].mda[k];
 
-			if (m->err || strcmp(m->vgname, vgname))
+			if (!copy_of(m, vgname, vgid))
 				continue;
 			if (!best || m->seqno > best->seqno)
 				best = m;
 		}
 	return best;
+}
+
+const char *ivg_scan_trouble(const struct ivg_scan_pv *p, bool named)
+{
+	if (p->err)
+		return named || (p->dev && p->err != -ENOENT) ? p->errmsg : NULL;
+	for (size_t k = 0; p->has_label && k < p->mda_count; k++)
+		/* An empty area is an orphan PV's, not damage. */
+		if (p->mda[k].err && p->mda[k].err != -ENOENT)
+			return p->mda[k].errmsg;
+	return NULL;
 }

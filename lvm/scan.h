@@ -60,8 +60,28 @@ void ivg_scan_free(struct ivg_scan *s);
  */
 bool ivg_scan_changed(const struct ivg_scan *s);
 
-/* The best (highest seqno, valid) copy of VG 'name' in the scan, or NULL. */
+/*
+ * The best (highest seqno, valid) copy of VG 'name' in the scan, or NULL;
+ * with vgid (32 characters, no dashes) only copies of the VG with that
+ * UUID: two VGs may share a name (lvm2 warns and shows both).
+ */
 const struct ivg_mda_copy *ivg_scan_best(const struct ivg_scan *s,
-					 const char *vgname);
+					 const char *vgname, const char *vgid);
+
+/*
+ * How many different VGs (by UUID) the valid copies named 'vgname'
+ * belong to; the first 'max' UUIDs go to ids, in the order found.
+ */
+size_t ivg_scan_vgids(const struct ivg_scan *s, const char *vgname,
+		      char (*ids)[IVG_UUID_LEN + 1], size_t max);
+
+/*
+ * What is wrong with device p, in one line naming it, or NULL: a label
+ * or metadata area that cannot be used (the first one that cannot). A
+ * device without a PV label, or one that cannot be opened, counts only
+ * when 'named' (the user listed it): a machine has many disks that are
+ * no PVs.
+ */
+const char *ivg_scan_trouble(const struct ivg_scan_pv *p, bool named);
 
 #endif

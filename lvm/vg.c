@@ -205,6 +205,13 @@ uint64_t ivg_lv_extents(const struct ivg_lv *lv)
 	return sum;
 }
 
+const char *ivg_seg_type_name(const struct ivg_seg *seg)
+{
+	if (!strcmp(seg->type, "striped") && seg->stripe_count <= 1)
+		return "linear";
+	return seg->type;
+}
+
 /* ---- freeing -------------------------------------------------------- */
 
 static void seg_free(struct ivg_seg *seg)

@@ -160,6 +160,9 @@ bool ivg_lv_visible(const struct ivg_lv *lv);
 /* Is name in the NULL-terminated list 'only'? A NULL list names every LV. */
 bool ivg_lv_selected(const char *const *only, const char *name);
 uint64_t ivg_lv_extents(const struct ivg_lv *lv);
+/* A segment's type as lvs(8) names it: "linear" for a striped segment
+ * with one stripe, else its type ("striped", "raid1", ...). */
+const char *ivg_seg_type_name(const struct ivg_seg *seg);
 
 /* Construction. All return 0 or a negative errno (ENOMEM). */
 struct ivg_vg *ivg_vg_new(void);

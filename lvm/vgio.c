@@ -37,6 +37,66 @@ static void problem(struct ivg_vgh *h, const char *fmt, ...)
 	h->problems[h->problem_count++] = line;
 }
 
+/*
+ * Where the PV's extents lie on its device, in bytes: [*from, *to).
+ * The numbers come from the metadata text: false when they overflow.
+ */
+static bool extents_span(const struct ivg_vg *vg, const struct ivg_pv *pv,
+			 uint64_t *from, uint64_t *to)
+{
+	uint64_t eb = (uint64_t)vg->extent_size * 512;
+
+	if (pv->pe_start > UINT64_MAX / 512 || (eb && pv->pe_count > UINT64_MAX / eb))
+		return false;
+	*from = pv->pe_start * 512;
+	*to = *from + pv->pe_count * eb;
+	return *to >= *from;
+}
+
+/*
+ * Metadata area k of the PV's label inside its extents: a commit would
+ * write the text over LV data. Says so into msg (len bytes) if it is.
+ */
+static bool mda_in_extents(const struct ivg_vg *vg, const struct ivg_pv *pv,
+			   char *msg, size_t len)
+{
+	uint64_t from, to;
+
+	if (!extents_span(vg, pv, &from, &to))
+		return false;
+	for (size_t k = 0; k < pv->label->mda_count; k++) {
+		const struct ivg_disk_locn *m = &pv->label->mda[k];
+
+		if (m->offset < to && (m->size > UINT64_MAX - m->offset ||
+				       from < m->offset + m->size)) {
+			snprintf(msg, len, "PV %s (%s): metadata area %zu (at %llu, %llu bytes) lies inside its extents (bytes %llu to %llu)",
+				 pv->name, pv->dev->path, k + 1,
+				 (unsigned long long)m->offset,
+				 (unsigned long long)m->size,
+				 (unsigned long long)from,
+				 (unsigned long long)to);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* What lvm2 warns about a PV's place on its device. */
+static void check_place(struct ivg_vgh *h, const struct ivg_pv *pv)
+{
+	uint64_t from, to;
+	char msg[512];
+
+	if (!extents_span(h->vg, pv, &from, &to) || to > pv->dev->size)
+		problem(h, "PV %s (%s): the device has %llu bytes, fewer than its %llu extents from sector %llu need",
+			pv->name, pv->dev->path,
+			(unsigned long long)pv->dev->size,
+			(unsigned long long)pv->pe_count,
+			(unsigned long long)pv->pe_start);
+	if (mda_in_extents(h->vg, pv, msg, sizeof(msg)))
+		problem(h, "%s", msg);
+}
+
 /* Attach the scanned device that carries each PV's UUID. */
 static void attach_pvs(struct ivg_vgh *h)
 {
@@ -63,6 +123,7 @@ static void attach_pvs(struct ivg_vgh *h)
 			}
 			pv->dev = sp->dev;
 			pv->label = &sp->label;
+			check_place(h, pv);
 		}
 		/* A report, not a refusal: the VG reads as lvm2 reads it. */
 		if (ivg_pv_check_extents(&scratch, vg, pv))
@@ -162,7 +223,7 @@ static void copy_place(const struct ivg_scan *scan,
  * error is the answer.
  */
 static int read_best(struct ivg_ctx *ctx, struct ivg_scan *scan,
-		     const char *vgname, struct ivg_vg **vg,
+		     const char *vgname, const char *vgid, struct ivg_vg **vg,
 		     const struct ivg_mda_copy **used)
 {
 	char first[IVG_ERRMSG_MAX] = "";
@@ -170,7 +231,7 @@ static int read_best(struct ivg_ctx *ctx, struct ivg_scan *scan,
 	const struct ivg_mda_copy *best;
 	size_t d, k;
 
-	while ((best = ivg_scan_best(scan, vgname))) {
+	while ((best = ivg_scan_best(scan, vgname, vgid))) {
 		copy_place(scan, best, &d, &k);
 		r = read_copy(ctx, scan, d, k, vg);
 		*used = best;
@@ -211,19 +272,44 @@ static int read_other_copies(struct ivg_ctx *ctx, struct ivg_scan *scan,
 	return 0;
 }
 
+/* Two VGs of one name: which one is meant cannot be guessed. */
+static int not_unique(struct ivg_ctx *ctx, const struct ivg_scan *scan,
+		      const char *vgname)
+{
+	char ids[2][IVG_UUID_LEN + 1], a[IVG_UUID_LEN + 7], b[IVG_UUID_LEN + 7];
+	size_t n = ivg_scan_vgids(scan, vgname, ids, 2);
+
+	ivg_uuid_format(ids[0], a);
+	ivg_uuid_format(ids[1], b);
+	return ivg_err(ctx, ENOTUNIQ,
+		       "Multiple VGs found with the same name: %zu VGs are called \"%s\" (UUIDs %s, %s%s); name the devices of one with --devices, or rename one with lvm2's vgrename UUID NEWNAME",
+		       n, vgname, a, b, n > 2 ? ", ..." : "");
+}
+
 int ivg_vg_open(struct ivg_ctx *ctx, struct ivg_scan *scan,
 		const char *vgname, struct ivg_vgh **out)
+{
+	return ivg_vg_open_id(ctx, scan, vgname, NULL, out);
+}
+
+int ivg_vg_open_id(struct ivg_ctx *ctx, struct ivg_scan *scan,
+		   const char *vgname, const char *vgid, struct ivg_vgh **out)
 {
 	const struct ivg_mda_copy *used = NULL;
 	struct ivg_vgh *h;
 	int r;
 
 	*out = NULL;
+	if (!ivg_scan_best(scan, vgname, vgid))
+		return ivg_err(ctx, ENOENT, "Volume group \"%s\" not found",
+			       vgname);
+	if (!vgid && ivg_scan_vgids(scan, vgname, NULL, 0) > 1)
+		return not_unique(ctx, scan, vgname);
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	h->scan = scan;
-	r = read_best(ctx, scan, vgname, &h->vg, &used);
+	r = read_best(ctx, scan, vgname, vgid, &h->vg, &used);
 	if (!r)
 		r = read_other_copies(ctx, scan, h->vg, used);
 	if (r) {
@@ -267,9 +353,16 @@ int ivg_vg_reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h)
 			       "Cannot update volume group \"%s\" with duplicate PV devices: name one device of each PV with --devices",
 			       h->vg->name);
 	/* A partial VG is not written: found before anything is opened. */
-	for (size_t i = 0; i < h->vg->pv_count; i++)
+	for (size_t i = 0; i < h->vg->pv_count; i++) {
+		char msg[512];
+
 		if (!h->vg->pvs[i]->dev || !h->vg->pvs[i]->label)
 			return missing_pv(ctx, h->vg, h->vg->pvs[i]);
+		if (mda_in_extents(h->vg, h->vg->pvs[i], msg, sizeof(msg)))
+			return ivg_err(ctx, EILSEQ,
+				       "Cannot update volume group \"%s\": %s; a commit would overwrite LV data",
+				       h->vg->name, msg);
+	}
 	for (size_t d = 0; d < h->scan->count; d++) {
 		struct ivg_scan_pv *sp = &h->scan->pvs[d];
 		struct ivg_pv *pv = sp->has_label ?

@@ -32,9 +32,16 @@ struct ivg_vgh {
 	char **problems;              /* one line each, for the report */
 };
 
-/* -ENOENT "Volume group X not found" if no valid copy names it. */
+/*
+ * -ENOENT "Volume group X not found" if no valid copy names it;
+ * -ENOTUNIQ naming their UUIDs if copies of two VGs (two UUIDs) carry the
+ * name, as lvm2 refuses to guess between them.
+ */
 int ivg_vg_open(struct ivg_ctx *ctx, struct ivg_scan *scan,
 		const char *vgname, struct ivg_vgh **out);
+/* The same for the VG with UUID vgid (no dashes) of that name. */
+int ivg_vg_open_id(struct ivg_ctx *ctx, struct ivg_scan *scan,
+		   const char *vgname, const char *vgid, struct ivg_vgh **out);
 /*
  * Reopen the VG's present PVs read-write (scans open read-only), keeping
  * their windows. -EROFS/-EACCES naming the device if one cannot be;

@@ -66,6 +66,26 @@ lvmq() {
 part_offset() { sfdisk -J "$1" | jq ".partitiontable.partitions[$(($2 - 1))].start * 512"; }
 part_size() { sfdisk -J "$1" | jq ".partitiontable.partitions[$(($2 - 1))].size * 512"; }
 
+# Rewrite metadata area N (1 or 2) of the PV label in the LVM partition
+# of an IVG image to OFFSET and SIZE, and set the label's CRC right: a
+# damaged (or hostile) disk whose label still reads as valid.
+pv_label_set_mda() {   # IMG N OFFSET SIZE
+	python3 - "$1" "$(part_offset "$1" 3)" "$2" "$3" "$4" <<'PY'
+import struct, sys, zlib
+img, base, n, off, size = sys.argv[1], *map(int, sys.argv[2:])
+with open(img, "r+b") as f:
+    f.seek(base + 512)
+    s = bytearray(f.read(512))
+    # The PV header at 32: UUID, device size, the data area and its
+    # terminator, then the metadata areas (label.h).
+    struct.pack_into("<QQ", s, 72 + 32 + 16 * (n - 1), off, size)
+    crc = ~zlib.crc32(bytes(s[20:]), ~0xF597A6CF & 0xFFFFFFFF) & 0xFFFFFFFF
+    struct.pack_into("<I", s, 16, crc)
+    f.seek(base + 512)
+    f.write(s)
+PY
+}
+
 # A loop device over the LVM partition (3) of an IVG image.
 loop_pv() {
 	l=$(losetup -f --show -o "$(part_offset "$1" 3)" --sizelimit "$(part_size "$1" 3)" "$1")

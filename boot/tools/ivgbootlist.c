@@ -21,7 +21,8 @@ static const char help[] =
 "metadata (PV tags ivg_bootorder_N, which lvm2 keeps), and the GRUB\n"
 "images of every boot disk are rewritten to follow it: each disk boots\n"
 "from its own bootlv leg first, then from the others in this order.\n"
-"A PV is named by its device or image file, its whole disk, or its UUID.\n"
+"A PV is named by its device or image file, its whole disk, its UUID, or\n"
+"its name in the VG (pv0, pv1, ... as listed).\n"
 "\n"
 "Options:\n"
 "      --firmware            also set this UEFI machine's boot entries\n"
@@ -60,7 +61,17 @@ struct run {
 	size_t n_list;
 	uint16_t fw[IVG_MAX_LEGS];      /* Boot#### per list position */
 	bool fw_set;
+	bool no_image;                  /* no leg holds a boot image yet */
 };
+
+/* A disk's Bootable column: "none" while the VG has no boot image yet. */
+static const char *bootable(const struct run *u, const struct ivg_bootdisk *d,
+			    const char *yes)
+{
+	if (!d || !d->bootable)
+		return "no";
+	return u->no_image ? "none" : yes;
+}
 
 static const struct ivg_bootdisk *disk_of(const struct run *u, int leg)
 {
@@ -103,6 +114,9 @@ static int firmware_targets(struct ivg_ctx *ctx, struct run *u,
 		r = ivg_efi_esp_node(ctx, d->disk, &t[*n].hd);
 		(*n)++;
 	}
+	if (!r && u->no_image)
+		r = ivg_err(ctx, ENOENT, "Volume group \"%s\" has no boot image yet for the firmware to boot: run ivgmkboot first",
+			    u->vg);
 	if (!r && !*n)
 		r = ivg_err(ctx, ENOENT, "Volume group \"%s\" has no bootable disk for the firmware",
 			    u->vg);
@@ -156,7 +170,7 @@ static void print_text(const struct run *u)
 		printf("  %-5zu %-8s %-38s %-4d %-28s %s\n", i + 1,
 		       d && d->pv ? d->pv->name : "?", uuid, u->list[i],
 		       d && d->disk[0] ? d->disk : "[missing]",
-		       d && d->bootable ? (u->fw_set ? fw : "yes") : "no");
+		       bootable(u, d, u->fw_set ? fw : "yes"));
 	}
 }
 
@@ -179,7 +193,7 @@ static void print_json(const struct run *u)
 		snprintf(num, sizeof(num), "%d", u->list[i]);
 		report_set(o, "leg", num);
 		report_set(o, "disk", d ? d->disk : "");
-		report_set(o, "bootable", d && d->bootable ? "yes" : "no");
+		report_set(o, "bootable", bootable(u, d, "yes"));
 		snprintf(num, sizeof(num), "Boot%04X", u->fw[i]);
 		report_set(o, "firmware_entry", u->fw_set && d && d->bootable ? num : "");
 		json_object_array_add(list, o);
@@ -218,6 +232,8 @@ static int run(struct ivg_ctx *ctx, const struct opts *o, struct run *u)
 		session_warn(&s);
 		r = ivg_bootdisks(ctx, s.h->vg, &u->disks, &u->n_disks);
 	}
+	if (!r)
+		r = ivg_boot_image_none(ctx, s.h->vg, &u->no_image, NULL);
 	/* The firmware's side is checked before anything is written. */
 	if (!r && u->firmware && !(r = ivg_bootlist_get(ctx, s.h->vg, u->list, &u->n_list)))
 		r = firmware_targets(ctx, u, t, &nt);

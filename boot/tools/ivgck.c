@@ -98,6 +98,9 @@ static void print_text(const char *vg, const struct ivg_ck *ck)
 	if (ck->problems)
 		printf("  Volume group \"%s\": %zu problem(s) with its boot disks.\n",
 		       vg, ck->problems);
+	else if (ck->no_image)
+		printf("  Volume group \"%s\" has no boot image yet: ivgmkboot writes it and the boot records.\n",
+		       vg);
 	else
 		printf("  Volume group \"%s\": every bootlv leg and boot record is healthy.\n", vg);
 }
@@ -114,6 +117,10 @@ static int may_repair(struct ivg_ctx *ctx, const struct opts *o,
 			       vg, s->h->missing);
 	if ((r = host_system_id(ctx, me)) || (r = ivg_vg_check_holder(ctx, s->h->vg, me)))
 		return r;
+	/* No one to ask: say how to go on, rather than only "not repaired". */
+	if (!o->yes && !isatty(STDIN_FILENO))
+		return ivg_err(ctx, EINVAL, "Volume group \"%s\" not repaired: --repair asks before writing and there is no terminal to ask on; use -y to repair without asking",
+			       vg);
 	if (!confirm(o, "Repair the damaged legs and boot records?"))
 		return ivg_err(ctx, ECANCELED, "Volume group \"%s\" not repaired", vg);
 	return ivg_vg_reopen_rw(ctx, s->h);

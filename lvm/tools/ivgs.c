@@ -97,11 +97,7 @@ static void lv_devices(const struct ivg_vg *vg, const struct ivg_lv *lv,
 
 static const char *lv_segtype(const struct ivg_lv *lv)
 {
-	const char *t = lv->seg_count ? lv->segs[0].type : "";
-
-	if (!strcmp(t, "striped") && lv->segs[0].stripe_count <= 1)
-		return "linear";
-	return t;
+	return lv->seg_count ? ivg_seg_type_name(&lv->segs[0]) : "";
 }
 
 static char vg_attr(const struct ivg_vg *vg, int i)
@@ -254,28 +250,79 @@ static void report_lvs(struct report *rp, struct ivg_vgh *h)
 	}
 }
 
-static int report_one(struct ivg_ctx *ctx, struct report *rp,
-		      struct session *s, const char *name, bool named)
-{
-	struct ivg_vgh *h;
-	int r = ivg_vg_open(ctx, s->scan, name, &h);
+/* The VGs to report, opened before anything is printed. */
+struct shown {
+	struct ivg_vgh **v;
+	size_t n;
+};
 
-	if (r)
-		return r;
-	if (!ivg_vg_is_ivg(h->vg)) {
+static int show(struct ivg_ctx *ctx, struct shown *sh, struct ivg_vgh *h)
+{
+	struct ivg_vgh **v = realloc(sh->v, (sh->n + 1) * sizeof(*v));
+
+	if (!v) {
 		ivg_vg_close(h);
-		return named ? ivg_err(ctx, EINVAL,
-				       "Volume group \"%s\" is not an install volume group",
-				       name) : 0;
+		return ivg_err(ctx, ENOMEM, "out of memory");
 	}
+	sh->v = v;
+	sh->v[sh->n++] = h;
+	return 0;
+}
+
+enum { MAX_SAME_NAME = 8 };
+
+/* lvm2's warning when VGs share a name; it shows them all. */
+static void warn_same_name(const char *name, char (*ids)[IVG_UUID_LEN + 1],
+			   size_t n)
+{
+	char u[IVG_UUID_LEN + 7];
+
+	fprintf(stderr, "  WARNING: VG name %s is used by %zu VGs: ", name, n);
+	for (size_t i = 0; i < n && i < MAX_SAME_NAME; i++) {
+		ivg_uuid_format(ids[i], u);
+		fprintf(stderr, "%s%s", i ? (i + 1 == n ? " and " : ", ") : "", u);
+	}
+	fprintf(stderr, "%s.\n  Fix duplicate VG names with lvm2's vgrename UUID NEWNAME, or list the devices of one VG with --devices.\n",
+		n > MAX_SAME_NAME ? ", ..." : "");
+}
+
+/* Open every install VG called name: two VGs may share it. */
+static int open_name(struct ivg_ctx *ctx, struct session *s, const char *name,
+		     bool named, struct shown *sh)
+{
+	char ids[MAX_SAME_NAME][IVG_UUID_LEN + 1];
+	size_t n = ivg_scan_vgids(s->scan, name, ids, MAX_SAME_NAME);
+	struct ivg_vgh *h;
+	int r = 0;
+
+	if (!n)
+		return ivg_vg_open(ctx, s->scan, name, &h);  /* not found */
+	if (n > 1)
+		warn_same_name(name, ids, n);
+	for (size_t i = 0; !r && i < n && i < MAX_SAME_NAME; i++) {
+		r = ivg_vg_open_id(ctx, s->scan, name, ids[i], &h);
+		if (!r && ivg_vg_is_ivg(h->vg)) {
+			r = show(ctx, sh, h);
+			continue;
+		}
+		if (!r)
+			ivg_vg_close(h);
+		if (!r && named)
+			r = ivg_err(ctx, EINVAL,
+				    "Volume group \"%s\" is not an install volume group",
+				    name);
+	}
+	return r;
+}
+
+static void report_one(struct report *rp, struct ivg_vgh *h)
+{
 	session_warn(&(struct session){ .owned = true, .h = h });
 	if (!rp->json && rp->reported++)
 		printf("\n");
 	report_vg(rp, h);
 	report_pvs(rp, h);
 	report_lvs(rp, h);
-	ivg_vg_close(h);
-	return 0;
 }
 
 static int parse_args(struct ivg_ctx *ctx, int argc, char **argv,
@@ -317,6 +364,7 @@ int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv)
 	struct report rp = { .ctx = ctx };
 	struct opts o = { 0 };
 	struct session s = { 0 };
+	struct shown sh = { 0 };
 	char **names = NULL;
 	size_t n = 0;
 	int rc = parse_args(ctx, argc, argv, &o, &rp);
@@ -335,24 +383,30 @@ int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv)
 		rc = fail(ctx);
 		goto out;
 	}
-	session_warn(&s);
 	if (optind < argc) {
 		for (int i = optind; i < argc; i++)
-			if (report_one(ctx, &rp, &s, argv[i], true))
+			if (open_name(ctx, &s, argv[i], true, &sh))
 				rc = fail(ctx);
 	} else if (!ivg_scan_vgnames(ctx, s.scan, &names, &n)) {
 		for (size_t i = 0; i < n; i++)
-			if (report_one(ctx, &rp, &s, names[i], false))
+			if (open_name(ctx, &s, names[i], false, &sh))
 				rc = fail(ctx);
 	} else {
 		rc = fail(ctx);
 	}
+	/* A damaged device gets one line: its VG's, or this one. */
+	session_warn_devices(&s, sh.v, sh.n);
+	for (size_t i = 0; i < sh.n; i++)
+		report_one(&rp, sh.v[i]);
 	if (rp.json)
 		print_json(&rp);
 out:
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	for (size_t i = 0; i < sh.n; i++)
+		ivg_vg_close(sh.v[i]);
+	free(sh.v);
 	json_object_put(rp.vgs);
 	json_object_put(rp.pvs);
 	json_object_put(rp.lvs);

@@ -3,6 +3,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,21 +86,22 @@ int session_rescan_if_changed(struct ivg_ctx *ctx, struct session *s)
 	return ivg_scan_devices(ctx, s->paths, s->n_paths, false, &s->scan);
 }
 
-/*
- * A PV none of whose metadata copies can be read: its VG is invisible,
- * so say why instead of only that the VG is not there. NULL if none.
- */
+/* A PV none of whose metadata copies can be read: its VG is invisible. */
+static bool unreadable(const struct ivg_scan_pv *p)
+{
+	size_t bad = 0;
+
+	for (size_t k = 0; k < p->mda_count; k++)
+		bad += p->mda[k].err != 0;
+	return !p->err && p->has_label && p->mda_count && bad == p->mda_count;
+}
+
+/* The first such PV, to say why a VG is not found. NULL if none. */
 static const struct ivg_scan_pv *unreadable_pv(const struct ivg_scan *scan)
 {
-	for (size_t i = 0; scan && i < scan->count; i++) {
-		const struct ivg_scan_pv *p = &scan->pvs[i];
-		size_t bad = 0;
-
-		for (size_t k = 0; k < p->mda_count; k++)
-			bad += p->mda[k].err != 0;
-		if (p->has_label && p->mda_count && bad == p->mda_count)
-			return p;
-	}
+	for (size_t i = 0; scan && i < scan->count; i++)
+		if (unreadable(&scan->pvs[i]))
+			return &scan->pvs[i];
 	return NULL;
 }
 
@@ -127,18 +129,39 @@ int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
 	return r;
 }
 
+/* Is dev a PV of one of the open VGs? Their problems name it then. */
+static bool in_vgs(const struct ivg_dev *dev, struct ivg_vgh *const *hs,
+		   size_t n)
+{
+	for (size_t i = 0; dev && i < n; i++)
+		for (size_t k = 0; hs[i] && k < hs[i]->vg->pv_count; k++)
+			if (hs[i]->vg->pvs[k]->dev == dev)
+				return true;
+	return false;
+}
+
+void session_warn_devices(const struct session *s, struct ivg_vgh *const *hs,
+			  size_t n)
+{
+	/* One line for each damaged device (any the user named that holds
+	 * no usable PV), as lvm2 warns and goes on with the others. */
+	for (size_t i = 0; s->scan && i < s->scan->count; i++) {
+		const struct ivg_scan_pv *p = &s->scan->pvs[i];
+		const char *why = ivg_scan_trouble(p, !s->owned);
+
+		if (!why || in_vgs(p->dev, hs, n))
+			continue;
+		if (unreadable(p))
+			fprintf(stderr, "  WARNING: %s: PV with no readable metadata: %s\n",
+				p->path, why);
+		else
+			fprintf(stderr, "  WARNING: %s\n", why);
+	}
+}
+
 void session_warn(const struct session *s)
 {
-	/* Devices the user named that hold no usable PV: say why. */
-	for (size_t i = 0; !s->owned && s->scan && i < s->scan->count; i++) {
-		const struct ivg_scan_pv *p = &s->scan->pvs[i];
-
-		if (p->err)
-			fprintf(stderr, "  WARNING: %s\n", p->errmsg);
-		else if (!s->h && p == unreadable_pv(s->scan))
-			fprintf(stderr, "  WARNING: %s: PV with no readable metadata: %s\n",
-				p->path, p->mda[0].errmsg);
-	}
+	session_warn_devices(s, &s->h, s->h ? 1 : 0);
 	for (size_t i = 0; s->h && i < s->h->problem_count; i++)
 		fprintf(stderr, "  WARNING: %s\n", s->h->problems[i]);
 }

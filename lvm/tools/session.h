@@ -74,8 +74,15 @@ int session_commit(struct ivg_ctx *ctx, struct session *s);
 /* session_close, after exporting again, when 'failed', what
  * session_begin_write imported (a warning if that fails). */
 void session_close_after(struct session *s, bool failed);
-/* Print the VG's problems as lvm2 prints warnings. */
+/*
+ * Print as lvm2 prints warnings: one line for each damaged device that is
+ * no PV of the open VG (and, when the user listed the devices, for each
+ * that holds no usable PV), then the VG's problems.
+ */
 void session_warn(const struct session *s);
+/* The devices' lines alone, leaving out the PVs of the n VGs hs. */
+void session_warn_devices(const struct session *s, struct ivg_vgh *const *hs,
+			  size_t n);
 /* Close the VG and the devices, then release the locks. */
 void session_close(struct session *s);
 

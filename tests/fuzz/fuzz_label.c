@@ -5,7 +5,8 @@
  * The input is the first sectors of a PV. The CRC of every sector that
  * starts with "LABELONE" is set right first, so that the fuzzer gets
  * past the checksum to the area lists. A label that decodes is encoded
- * again and must decode to the same label.
+ * again and must decode to the same label; its metadata areas are judged
+ * against device sizes (ivg_label_check_mda), as the scanner judges them.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -49,6 +50,33 @@ static int same_label(const struct ivg_label *a, const struct ivg_label *b)
 	       same_locns(a->ba, b->ba, a->ba_count);
 }
 
+/*
+ * The device the label sits on: the size its own header claims, and one
+ * just big enough for its first area. An area the check lets through
+ * lies after the label sectors and inside the device, without wrapping.
+ */
+static void areas_fit(const struct ivg_label *l)
+{
+	struct ivg_ctx ctx;
+	uint64_t sizes[2] = { l->dev_size, 0 };
+
+	if (l->mda_count && l->mda[0].size <= UINT64_MAX - l->mda[0].offset)
+		sizes[1] = l->mda[0].offset + l->mda[0].size;
+	ivg_ctx_init(&ctx);
+	for (size_t i = 0; i < 2; i++)
+		for (size_t k = 0; k < l->mda_count; k++) {
+			const struct ivg_disk_locn *m = &l->mda[k];
+
+			if (ivg_label_check_mda(&ctx, "fuzz", l, k, sizes[i])) {
+				assert(strstr(ivg_errmsg(&ctx), "fuzz: metadata area"));
+				continue;
+			}
+			assert(m->offset >= IVG_LABEL_SCAN_SIZE);
+			assert(m->size >= 1024 && m->offset + m->size > m->offset);
+			assert(m->offset + m->size <= sizes[i]);
+		}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ivg_ctx ctx;
@@ -65,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(ivg_label_encode(&l, sector) == 0);
 		assert(ivg_label_decode(&ctx, "fuzz", sector, l.sector, &again) == 0);
 		assert(same_label(&l, &again));
+		areas_fit(&l);
 	}
 	free(head);
 	return 0;

@@ -131,6 +131,33 @@ setup_full() {
 	DEVS[full]=f0.img
 }
 
+# A damaged disk: IVG bvg on b0.img, whose PV label (CRC right) puts its
+# metadata area at 1 TiB, past the end of the disk; IVG avg on a0.img.
+setup_bad-label() {
+	ivgcreate -y --devices a0.img --size 160m $C avg a0.img >/dev/null
+	ivgcreate -y --devices b0.img --size 160m $C bvg b0.img >/dev/null
+	pv_label_set_mda b0.img 1 $((1 << 40)) 1044480
+	DEVS[bad-label]=a0.img,b0.img
+}
+# Two IVGs called tvg, on t0.img and t1.img.
+setup_twin() {
+	ivgcreate -y --devices t0.img --size 160m $C tvg t0.img >/dev/null
+	ivgcreate -y --devices t1.img --size 160m $C tvg t1.img >/dev/null
+	DEVS[twin]=t0.img,t1.img
+}
+
+# One disk under two names: $S is a loop device over s1.img; $F over
+# fs.img (ext4), mounted read-only at mnt.
+setup_two-names() {
+	truncate -s 160m s1.img s2.img fs.img
+	mkfs.ext4 -q -F fs.img
+	attach S s1.img
+	attach F fs.img
+	mkdir mnt
+	mount -o ro "$F" mnt
+	DEVS[two-names]=s2.img
+}
+
 # An OPP repository: IVG pvg on p0.img p1.img (16 MiB oppfs) holding
 # hello 1.0; packages beside it: good ones, broken ones, and zero.deb,
 # 200 MiB of zeros (sparse here), long enough to read to be interrupted.
@@ -282,7 +309,7 @@ state() {
 # Substitute @VAR@ in the pattern with the value of $VAR.
 expand() {
 	local v
-	for v in ME T R X Z L; do pat=${pat//@$v@/${!v-}}; done
+	for v in ME T R X Z L S F; do pat=${pat//@$v@/${!v-}}; done
 }
 
 # The first line of $2 that matches the extended regex $1, unindented.

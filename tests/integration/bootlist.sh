@@ -24,6 +24,14 @@ D="--devices d0.img,d1.img,d2.img,d3.img"
 head -c 65536 /dev/urandom >initrd.img
 ivgcreate -y --no-boot-image --devices d0.img --size 120m --bootlv-size 24m --bosfs-size 4m \
 	--oppfs-size 4m --boot-pvs d0.img,d1.img,d2.img tvg $IMGS >/dev/null || die "ivgcreate"
+# No boot image yet: ivgbootlist, ivgs and ivgck all say "none".
+[ "$(ivgbootlist $D --reportformat json tvg | jq -r '[.report[0].bootlist[].bootable] | join(" ")')" = "none none none" ] ||
+	die "ivgbootlist before ivgmkboot: $(ivgbootlist $D tvg)"
+[ "$(ivgs $D --reportformat json tvg | jq -r '[.report[0].pv[].pv_boot_leg] | join(" ")')" = "0:none 1:none 2:none none" ] ||
+	die "ivgs before ivgmkboot: $(ivgs $D tvg)"
+ivgck $D tvg >ck.txt || die "ivgck before ivgmkboot: $(cat ck.txt)"
+grep -q 'Volume group "tvg" has no boot image yet' ck.txt || die "ivgck before ivgmkboot: $(cat ck.txt)"
+ok "before ivgmkboot the disks show no boot image (none) in ivgbootlist, ivgs and ivgck alike"
 ivgmkboot $D --kernel "$KERNEL" --modules /tmp --initrd initrd.img tvg >/dev/null || die "ivgmkboot"
 ok "an IVG of 4 disks, 3 of them boot disks, with its boot image"
 
@@ -91,10 +99,18 @@ ivgbootlist $D tvg "$uuid1" >/dev/null || die "set by UUID"
 lvm2_check
 ok "set by PV UUID: 1 2 0"
 
+# By the PV names ivgbootlist itself lists (pv0, pv1, ...).
+ivgbootlist $D tvg pv2 pv0 >/dev/null || die "set by PV name"
+[ "$(order)" = "2 0 1" ] || die "order after setting pv2 pv0: $(order)"
+ivgbootlist $D tvg "$uuid1" >/dev/null || die "set by UUID again"
+ok "set by PV name: pv2 pv0 -> 2 0 1"
+
 # ---- bad input: nothing written --------------------------------------------
 before=$(sums $IMGS)
 expect_fail 5 "nosuch.img: not a boot PV" ivgbootlist $D tvg nosuch.img
 expect_fail 5 "d3.img: not a boot PV" ivgbootlist $D tvg d3.img
+expect_fail 5 "pv3: not a boot PV" ivgbootlist $D tvg pv3
+expect_fail 5 "pv9: not a boot PV" ivgbootlist $D tvg pv9
 expect_fail 5 "given twice" ivgbootlist $D tvg d1.img d1.img
 expect_fail 5 "given twice" ivgbootlist $D tvg d1.img "$uuid1"
 expect_fail 5 "not found" ivgbootlist $D nosuch d1.img

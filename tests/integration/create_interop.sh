@@ -71,6 +71,7 @@ ok "e2fsck -fn passes on bosfs and oppfs (ext4)"
 ivgs --devices d0.img,d1.img,d2.img
 ivgs --devices d0.img,d1.img,d2.img --reportformat json | jq -e '.report[0].vg[0].vg_name == "tvg" and (.report[0].pv | length) == 3' >/dev/null ||
 	die "ivgs json"
-[ "$(ivgs --devices d0.img,d1.img,d2.img --reportformat json | jq -r '[.report[0].pv[].pv_boot_leg] | join(" ")')" = "0:ok 1:ok 2:ok" ] ||
+# --no-boot-image: every leg holds an empty filesystem, no boot image yet.
+[ "$(ivgs --devices d0.img,d1.img,d2.img --reportformat json | jq -r '[.report[0].pv[].pv_boot_leg] | join(" ")')" = "0:none 1:none 2:none" ] ||
 	die "ivgs boot legs"
-ok "ivgs reports the VG, its PVs with boot legs ok"
+ok "ivgs reports the VG, its PVs with boot legs (none written yet)"

@@ -19,6 +19,13 @@ D="--devices d0.img,d1.img,d2.img"
 head -c 65536 /dev/urandom >initrd.img
 ivgcreate -y --no-boot-image --devices d0.img --size 120m --bootlv-size 24m --bosfs-size 4m \
 	--oppfs-size 4m tvg $IMGS >/dev/null || die "ivgcreate"
+# No boot image yet: no damage, every item "none", and --repair has
+# nothing to do.
+ivgck $D tvg >ck.txt || die "ivgck without a boot image: $(cat ck.txt)"
+grep -q 'Volume group "tvg" has no boot image yet: ivgmkboot writes it' ck.txt || die "$(cat ck.txt)"
+[ "$(ivgck $D --reportformat json tvg | jq -r '[.report[0].bootcheck[] | .leg, .sector0, .core_img, .bootx64_efi] | unique | join(" ")')" = none ] ||
+	die "ivgck json without a boot image: $(ivgck $D --reportformat json tvg)"
+ok "no boot image yet (--no-boot-image): ivgck exits 0, every leg and record none"
 ivgmkboot $D --kernel "$KERNEL" --modules /tmp --initrd initrd.img tvg >/dev/null || die "ivgmkboot"
 
 before=$(sums $IMGS)
@@ -95,6 +102,12 @@ st() { jq -r ".report[0].bootcheck[] | select(.leg_number == \"$1\") | .$2" ck.j
 [ "$(jq -r .problems ck.json)" = 5 ] || die "JSON problems: $(jq -r .problems ck.json)"
 ok "ivgck exits 5 naming each damage (text and JSON), and writes nothing"
 
+# --repair without -y and without a terminal: refused, saying how.
+before=$(sums $IMGS)
+expect_fail 5 'Volume group "tvg" not repaired: .*no terminal to ask on; use -y' ivgck $D --repair tvg </dev/null
+[ "$(sums $IMGS)" = "$before" ] || die "ivgck --repair without -y wrote"
+ok "--repair with nobody to ask: refused, naming -y, nothing written"
+
 # ---- repair ----------------------------------------------------------------
 # On a terminal (script(1) gives one): the progress bar of the leg copy.
 if command -v script >/dev/null; then
@@ -116,3 +129,16 @@ done
 l=$(loop_file -r -o "$(leg_off 1)" --sizelimit "$size" d1.img)
 e2fsck -fn "$l" >fsck.txt 2>&1 || die "e2fsck on leg 1: $(cat fsck.txt)"
 ok "legs byte-identical; grub-fstest reads vmlinuz from every leg; e2fsck -fn clean on the repaired leg"
+
+# A leg that holds an empty filesystem while the others hold the image:
+# damaged for ivgs and ivgck alike, and repaired from a healthy leg.
+l=$(loop_file -o "$(leg_off 2)" --sizelimit "$size" d2.img)
+mke2fs -q -F -t ext2 "$l" >/dev/null
+losetup -d "$l"
+[ "$(ivgs $D --reportformat json tvg | jq -r '[.report[0].pv[].pv_boot_leg] | join(" ")')" = "0:ok 1:ok 2:damaged" ] ||
+	die "ivgs with an empty leg 2: $(ivgs $D tvg 2>&1)"
+set +e; ivgck $D tvg >ck.txt; rc=$?; set -e
+[ $rc = 5 ] && grep -q "bootlv leg .*damaged: bootlv leg 2: .*manifest" ck.txt || die "ivgck with an empty leg 2 ($rc): $(cat ck.txt)"
+ivgck $D --repair -y tvg >repair.txt || die "ivgck --repair of an empty leg: $(cat repair.txt)"
+[ "$(leg_sum 2)" = "$(leg_sum 0)" ] || die "leg 2 not repaired"
+ok "an empty leg beside healthy ones: damaged in ivgs (2:damaged) and ivgck, repaired from leg 0"

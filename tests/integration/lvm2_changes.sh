@@ -54,3 +54,11 @@ out=$(lvmq vgck tvg 2>&1) || die "vgck after ivg rewrote lvm2's changes: $out"
 b2=$(lvmq lvs -a --reportformat json --units b --nosuffix -o lv_name,lv_size,segtype,devices tvg 2>/dev/null | jq -S .)
 [ "$(echo "$b2" | jq -r '.report[0].lv | length')" = "$(echo "$lvm_json" | jq -r '.report[0].lv | length')" ] || die "LVs lost"
 ok "after ivgexport/ivgimport, lvm2 still sees every LV"
+
+# Without device-mapper an LV in two segments cannot be a loop device:
+# ivgimport -m says so, and calls it what lvs calls it (linear).
+if ! grep -q " device-mapper" /proc/misc; then
+	lvmq lvextend -L +4m tvg/bosfs "$L3" >/dev/null 2>&1 || die "lvextend bosfs"
+	expect_fail 5 "LV tvg/bosfs is linear in 2 segments: without device-mapper only single-segment linear LVs" \
+		ivgimport --readonly -m mnt --devices "$DEVS" tvg
+fi

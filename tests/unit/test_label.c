@@ -348,6 +348,83 @@ static void find_in_head(void **state)
 			 -EILSEQ);
 }
 
+/* The areas of labels lvm2 wrote fit the devices they were written for. */
+static void lvm2_areas_fit(void **state)
+{
+	static const char *names[] = { "label_plain.bin", "label_ba.bin",
+				       "label_mda2.bin" };
+	struct ivg_ctx ctx;
+
+	ivg_ctx_init(&ctx);
+	for (size_t i = 0; i < 3; i++) {
+		uint8_t s[512];
+		struct ivg_label l;
+
+		load_fixture(names[i], s, sizeof(s));
+		assert_int_equal(decode(s, 1, &l), 0);
+		for (size_t k = 0; k < l.mda_count; k++)
+			assert_int_equal(ivg_label_check_mda(&ctx, "d", &l, k,
+							     l.dev_size), 0);
+	}
+}
+
+/* Area k of l on a device of 'size' bytes is refused for 'why'. */
+static void expect_bad_mda(const struct ivg_label *l, size_t k,
+			   uint64_t size, const char *why)
+{
+	struct ivg_ctx ctx;
+
+	ivg_ctx_init(&ctx);
+	assert_int_equal(ivg_label_check_mda(&ctx, "/dev/x", l, k, size),
+			 -EILSEQ);
+	if (!strstr(ivg_errmsg(&ctx), "/dev/x: metadata area") ||
+	    !strstr(ivg_errmsg(&ctx), why))
+		fail_msg("message \"%s\" lacks \"%s\"", ivg_errmsg(&ctx), why);
+}
+
+/* A label may point anywhere: every area is checked before it is read. */
+static void mda_outside_device(void **state)
+{
+	uint8_t s[512];
+	struct ivg_label l, m;
+	struct ivg_ctx ctx;
+
+	load_fixture("label_mda2.bin", s, sizeof(s));
+	assert_int_equal(decode(s, 1, &l), 0);
+	m = l;
+	m.mda[0].offset = 1ULL << 40;          /* the bug of issue #17 */
+	expect_bad_mda(&m, 0, l.dev_size, "runs past the end of the device (16777216 bytes)");
+	m = l;
+	m.mda[0].offset = UINT64_MAX - 4095;   /* offset + size wraps */
+	expect_bad_mda(&m, 0, l.dev_size, "runs past the end");
+	m = l;
+	m.mda[1].size = MIB + 512;             /* one sector too many */
+	expect_bad_mda(&m, 1, l.dev_size, "runs past the end");
+	expect_bad_mda(&l, 1, 15 * MIB, "runs past the end");
+	m = l;
+	m.mda[0].offset = 1024;
+	expect_bad_mda(&m, 0, l.dev_size, "overlaps the label sectors");
+	m = l;
+	m.mda[0].size = 512;
+	expect_bad_mda(&m, 0, l.dev_size, "too small");
+	m = l;
+	m.mda[0].size = 0;
+	expect_bad_mda(&m, 0, l.dev_size, "too small");
+	m = l;
+	m.mda[1].offset = 8192;                /* inside area 1 */
+	expect_bad_mda(&m, 1, l.dev_size, "overlaps metadata area 1");
+	m = l;
+	m.mda[0].size = MIB;                   /* runs over pe_start */
+	expect_bad_mda(&m, 0, l.dev_size, "overlaps the data area");
+	m = l;
+	m.data.size = 15 * MIB;                /* a data area with an end */
+	expect_bad_mda(&m, 1, l.dev_size, "overlaps the data area");
+	m.data.size = 14 * MIB;
+	expect_bad_mda(&m, 1, l.dev_size - 1, "runs past the end");
+	ivg_ctx_init(&ctx);
+	assert_int_equal(ivg_label_check_mda(&ctx, "d", &m, 1, l.dev_size), 0);
+}
+
 struct tmpdev {
 	char dir[64];
 	char path[96];
@@ -437,6 +514,8 @@ int main(void)
 		cmocka_unit_test(list_past_sector),
 		cmocka_unit_test(mutations),
 		cmocka_unit_test(find_in_head),
+		cmocka_unit_test(lvm2_areas_fit),
+		cmocka_unit_test(mda_outside_device),
 		cmocka_unit_test(write_and_read),
 		cmocka_unit_test(write_fault_is_reported),
 	};
