@@ -199,7 +199,7 @@ static void help_opt(FILE *f, const struct cmd_opt *o, const char *text)
 	if (o->metavar)
 		n += snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->metavar);
 	fputs(left, f);
-	help_text(f, text ? text : o->help, 28, n + 1);
+	help_text(f, text ? text : o->help, 28, n);
 }
 
 static void print_generated_help(const struct cmd_def *def)
@@ -266,6 +266,9 @@ static int parse(struct cmd_run *r, int argc, char **argv)
 	r->n_operands = (size_t)(argc - optind);
 	if (r->n_operands < def->min_operands || r->n_operands > def->max_operands)
 		return cmd_usage_error(r, "%s", def->operand_need);
+	for (size_t i = 0; (def->flags & CMD_VG_NAMES) && i < r->n_operands; i++)
+		if (check_vg_name(def->name, r->operands[i]))
+			return EINVALID_CMD_LINE;
 	if ((def->flags & CMD_VG_NAME) && r->n_operands) {
 		if (check_vg_name(def->name, r->operands[0]))
 			return EINVALID_CMD_LINE;
@@ -333,14 +336,16 @@ int cmd_main(struct ivg_ctx *ctx, const struct cmd_def *def, int argc,
 	struct cmd_run r = { .ctx = ctx, .def = def };
 	int rc = parse(&r, argc, argv), e = 0;
 
+	/* check() may make a reader a writer (ivgck --repair). */
+	r.writes = def->flags & CMD_WRITES_VG;
 	if (!rc && def->check)
 		rc = def->check(&r);
 	if (rc) {
 		free_values(&r);
 		return rc < 0 ? ECMD_OK : rc;
 	}
-	r.writes = (def->flags & CMD_WRITES_VG) &&
-		   !(r.readonly && (def->flags & CMD_READ_ONLY_OK));
+	if (r.readonly && (def->flags & CMD_READ_ONLY_OK))
+		r.writes = false;
 	if (r.writes)
 		r.s.may_import = def->flags & CMD_IMPORTS_EXPORTED;
 	if ((def->flags & CMD_NEEDS_ROOT) && geteuid())
@@ -357,7 +362,7 @@ int cmd_main(struct ivg_ctx *ctx, const struct cmd_def *def, int argc,
 		rc = e - CMD_EXIT(0);
 	else if (e)
 		rc = fail(ctx);
-	session_close_after(&r.s, e != 0);
+	session_close_after(&r.s, rc != ECMD_OK);
 	free_values(&r);
 	return rc;
 }

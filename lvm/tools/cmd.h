@@ -88,6 +88,8 @@ enum cmd_flags {
 	 * missing PVs, the holder and the exported flag (ivgimport takes a
 	 * VG over, ivgexport finishes an interrupted export). */
 	CMD_CHECKS_OWN = 1 << 8,
+	/* Every operand is a VG name (ivgs VG...), each checked. */
+	CMD_VG_NAMES = 1 << 9,
 };
 
 struct cmd_run;
@@ -107,8 +109,8 @@ struct cmd_def {
 	size_t min_operands, max_operands;   /* SIZE_MAX: no limit */
 	const char *operand_need;   /* "a VG name and at least one FILE are needed" */
 	unsigned flags;
-	/* Refine after parsing (e.g. --repair makes ivgck a writer):
-	 * 0, or a usage error already said (EINVALID_CMD_LINE). */
+	/* Refine after parsing (e.g. --repair makes ivgck a writer: it sets
+	 * r->writes): 0, or a usage error already said (EINVALID_CMD_LINE). */
 	int (*check)(struct cmd_run *r);
 	/* Before the VG is opened (and locked): what can be judged or made
 	 * ready without it; 0, or -errno with the message in ctx. */

@@ -20,7 +20,7 @@ static const struct ivg_command commands[] = {
 	{ "ivgcreate", cmd_ivgcreate, "Create an install volume group", NULL },
 	{ "ivgimport", NULL, NULL, &cmd_ivgimport_def },
 	{ "ivgexport", NULL, NULL, &cmd_ivgexport_def },
-	{ "ivgs", cmd_ivgs, "Report on install volume groups", NULL },
+	{ "ivgs", NULL, NULL, &cmd_ivgs_def },
 	{ "ivgchange", NULL, NULL, &cmd_ivgchange_def },
 	{ "oppadd", cmd_oppadd, "Add OPP images to an install volume group", NULL },
 	{ "opplist", cmd_opplist, "List the OPPs of an install volume group", NULL },
@@ -33,8 +33,8 @@ static const struct ivg_command commands[] = {
 	{ "bosrm", cmd_bosrm, "Remove BOS images from an install volume group", NULL },
 	{ "bosinstall", cmd_bosinstall, "Install a BOS from an install VG onto target disks", NULL },
 	{ "ivgrecover", NULL, NULL, &cmd_ivgrecover_def },
-	{ "ivgbootlist", cmd_ivgbootlist, "Show or set the boot order of the boot disks", NULL },
-	{ "ivgck", cmd_ivgck, "Check and repair the boot image legs and boot records", NULL },
+	{ "ivgbootlist", NULL, NULL, &cmd_ivgbootlist_def },
+	{ "ivgck", NULL, NULL, &cmd_ivgck_def },
 };
 
 /*

@@ -34,7 +34,7 @@ struct ivg_command {
 int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv);
 extern const struct cmd_def cmd_ivgimport_def;
 extern const struct cmd_def cmd_ivgexport_def;
-int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgs_def;
 extern const struct cmd_def cmd_ivgchange_def;
 /* The OPP repository (opp/tools/). */
 int cmd_oppadd(struct ivg_ctx *ctx, int argc, char **argv);
@@ -51,8 +51,8 @@ int cmd_bosrm(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_bosinstall(struct ivg_ctx *ctx, int argc, char **argv);
 /* Recovery of a root VG (recovery/tools/). */
 extern const struct cmd_def cmd_ivgrecover_def;
-int cmd_ivgbootlist(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_ivgck(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgbootlist_def;
+extern const struct cmd_def cmd_ivgck_def;
 /* ivgcreate's boot image (boot/tools/ivgmkboot.c): prepared (kernel,
  * initramfs, size checked) before anything is written, then installed by
  * ivg_create's before_commit hook (arg: the bootcmd). */

@@ -104,7 +104,7 @@ ok "ivgck exits 5 naming each damage (text and JSON), and writes nothing"
 
 # --repair without -y and without a terminal: refused, saying how.
 before=$(sums $IMGS)
-expect_fail 5 'Volume group "tvg" not repaired: .*no terminal to ask on; use -y' ivgck $D --repair tvg </dev/null
+expect_fail 5 'Volume group "tvg" not repaired: not asked without a terminal \(use -y to answer yes\)' ivgck $D --repair tvg </dev/null
 [ "$(sums $IMGS)" = "$before" ] || die "ivgck --repair without -y wrote"
 ok "--repair with nobody to ask: refused, naming -y, nothing written"
 
