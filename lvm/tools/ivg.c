@@ -31,7 +31,7 @@ static const struct ivg_command commands[] = {
 	{ "bosadd", cmd_bosadd, "Add a BOS image to an install volume group", NULL },
 	{ "boslist", cmd_boslist, "List the BOS images of an install volume group", NULL },
 	{ "bosrm", cmd_bosrm, "Remove BOS images from an install volume group", NULL },
-	{ "bosinstall", cmd_bosinstall, "Install a BOS from an install VG onto target disks", NULL },
+	{ "bosinstall", NULL, NULL, &cmd_bosinstall_def },
 	{ "ivgrecover", NULL, NULL, &cmd_ivgrecover_def },
 	{ "ivgbootlist", NULL, NULL, &cmd_ivgbootlist_def },
 	{ "ivgck", NULL, NULL, &cmd_ivgck_def },

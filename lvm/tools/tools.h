@@ -48,7 +48,7 @@ int cmd_ivgmkboot(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_bosadd(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_bosrm(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_bosinstall(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_bosinstall_def;
 /* Recovery of a root VG (recovery/tools/). */
 extern const struct cmd_def cmd_ivgrecover_def;
 extern const struct cmd_def cmd_ivgbootlist_def;
