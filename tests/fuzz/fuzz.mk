@@ -21,7 +21,7 @@ $(FUZZ_B)/libivg.a: $(LIB_SRC) $(wildcard lvm/*.h)
 endif
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libivg.a
-	clang -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Ilvm -Iopp -Iboot -Ibosinstall \
+	clang -std=gnu11 -Wall -Wextra $(WERROR) -Wno-unused-parameter -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Ilvm -Iopp -Iboot -Ibosinstall \
 		$(PKG_CFLAGS) -o $@ $< $(FUZZ_B)/libivg.a $(LDLIBS)
 
 # A static pattern rule: make looks for no implicit rule for a .PHONY target.
