@@ -13,6 +13,7 @@
 # IVG_SLOW=1 boots the target under OVMF too, and drives the same
 # install through the maintenance menu (entry 1). Two boots by default.
 # IVG_BENCH=1 prints "bench: install_wall_s=S boot_s=S" (bench/bos_install.sh).
+# slow-part: the boot of the target under OVMF; the same install driven through the maintenance menu
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 . "$HERE/lib.sh"
 cd "$T"

@@ -13,12 +13,12 @@
 #
 # Only /proc (a new procfs) and, if the root has no device nodes, /dev
 # (a bind mount) are mounted in the chroot; both are unmounted on exit.
-# Needs root; exits 77 without it.
+# Needs root and debootstrap (make deps); fails, saying so, without them.
 set -u
 
 if [ "$(id -u)" != 0 ]; then
-	echo "deb_install.sh: skipped: needs root (debootstrap, chroot)"
-	exit 77
+	echo "FAIL deb_install.sh: cannot run: needs root (debootstrap, chroot)"
+	exit 1
 fi
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -83,12 +83,7 @@ else
 	fail "package version $pkgver, VERSION $version"
 fi
 
-if ! command -v debootstrap >/dev/null; then
-	echo "deb_install.sh: installing debootstrap"
-	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-		install -y -q --no-install-recommends debootstrap >/dev/null ||
-		die "cannot install debootstrap"
-fi
+command -v debootstrap >/dev/null || die "no debootstrap (package debootstrap: make deps)"
 
 # ---- the host's mirror -------------------------------------------------
 # The first URI the host's apt sources give for SUITE, component main,
