@@ -58,11 +58,9 @@ done
 [ -n "$expect" ] || fail "--expect is needed"
 [ ${#disks[@]} -gt 0 ] || fail "no --disk"
 case $timeout in '' | *[!0-9]*) fail "--timeout wants whole seconds" ;; esac
-case $accel in
-tcg) accelargs=(-accel tcg) ;;
-kvm) accelargs=(-accel kvm -cpu host) ;;
-*) fail "--accel tcg or kvm, not $accel" ;;
-esac
+. "$HERE/common.sh"
+mapfile -t accelargs < <(vm_accel_args "$accel")
+[ ${#accelargs[@]} -gt 0 ] || fail "--accel tcg or kvm, not $accel"
 command -v qemu-system-x86_64 >/dev/null || fail "no qemu-system-x86_64 (make deps installs it; tests/vm/setup.sh checks)"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ivg-boot-XXXXXX") || fail "mktemp"

@@ -71,9 +71,19 @@ vm_kernel_image() {
 	echo "$bz"
 }
 
-# The accelerator for boot.sh: "kvm" when /dev/kvm opens and a guest under
-# KVM really runs (a boot sector that prints on COM1 under SeaBIOS within
-# 5 s; on some hosts KVM opens but the guest hangs), else "tcg".
+# QEMU's arguments for accelerator $1 (tcg or kvm), one a line.
+vm_accel_args() {
+	case $1 in
+	tcg) printf '%s\n' -accel tcg ;;
+	kvm) printf '%s\n' -accel kvm -cpu host ;;
+	*) return 1 ;;
+	esac
+}
+
+# The accelerator for boot.sh: "kvm" when /dev/kvm opens and a guest runs
+# under KVM with boot.sh's arguments (a boot sector that prints on COM1
+# under SeaBIOS within 5 s; on some hosts QEMU cannot set the host CPU's
+# registers, or the guest hangs), else "tcg".
 vm_accel() {
 	local d rc
 	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; return 0; }
@@ -87,7 +97,8 @@ vm_accel() {
 	truncate -s 510 "$d/boot.img"
 	printf '\x55\xaa' >>"$d/boot.img"
 	truncate -s 1M "$d/boot.img"
-	timeout 6 qemu-system-x86_64 -accel kvm -machine pc -m 32 -nodefaults -no-user-config \
+	# shellcheck disable=SC2046 # one argument a line
+	timeout 6 qemu-system-x86_64 $(vm_accel_args kvm) -machine pc -m 32 -nodefaults -no-user-config \
 		-display none -serial "file:$d/console" -drive "if=virtio,format=raw,file=$d/boot.img,readonly=on" \
 		</dev/null >/dev/null 2>&1 &
 	local pid=$! i
@@ -98,7 +109,7 @@ vm_accel() {
 	done
 	grep -q IVG-KVM-OK "$d/console" 2>/dev/null && rc=kvm || rc=tcg
 	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	{ wait "$pid"; } 2>/dev/null
 	rm -rf "$d"
 	echo "$rc"
 }
