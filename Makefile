@@ -119,6 +119,8 @@ check: deps
 	$(MAKE) check-deb
 	$(MAKE) check-rpm
 	$(MAKE) check-bench
+	@echo "make check: every suite passed. Left out by choice (opt-in): the IVG_SLOW parts listed" \
+		"above (make check-slow, which also runs tests/fresh_root.sh) and long fuzzing (make fuzz)."
 
 check-unit: $(UNIT_BIN)
 	@./tests/run-unit.sh $(UNIT_BIN)

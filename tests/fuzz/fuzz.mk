@@ -30,6 +30,7 @@ $(FUZZ_NAMES:%=fuzz-%): fuzz-%: $(FUZZ_B)/fuzz_%
 
 check-fuzz: $(FUZZ_NAMES:%=$(FUZZ_B)/fuzz_%)
 	@for n in $(FUZZ_NAMES); do ./tests/fuzz/run.sh $$n $(FUZZ_TIME) $(abspath $(FUZZ_B))/fuzz_$$n || exit 1; done
+	@echo "check-fuzz: every target for $(FUZZ_TIME) s; fuzzing for longer is opt-in: make fuzz (600 s each)"
 
 fuzz:
 	$(MAKE) check-fuzz FUZZ_TIME=600
