@@ -60,6 +60,11 @@ trap 'exit 143' TERM
 debroot_base "$base" build-essential,git,clang,python3,e2fsprogs || die "no clean $DEBROOT_SUITE root"
 root=$(mktemp -d /var/tmp/ivg-fresh-root.XXXXXX)
 tar -C "$root" --numeric-owner -xzf "$base" || die "cannot unpack $base"
+# The root is a mount point of its own, as / is on a machine (unshare(1)
+# and others change its propagation), and private: nothing mounted inside
+# reaches the host.
+mount --bind "$root" "$root" || die "cannot bind $root onto itself"
+mount --make-rprivate "$root" || die "cannot make $root private"
 mount -t proc proc "$root/proc" || die "cannot mount proc"
 mount -t sysfs sysfs "$root/sys" || die "cannot mount sysfs"
 mount --rbind /dev "$root/dev" || die "cannot bind /dev"
