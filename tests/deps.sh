@@ -9,9 +9,10 @@
 #   tests/deps.sh --list    print the package list
 set -e
 
-# The build: compilers and the libraries' -dev packages (pkg-config names
-# in the Makefile's PKGS).
-BUILD="build-essential clang pkg-config libext2fs-dev comerr-dev libfdisk-dev
+# The build: compilers (clang's sanitizer and libFuzzer runtimes for make
+# check-fuzz are only a Recommends of clang) and the libraries' -dev
+# packages (pkg-config names in the Makefile's PKGS).
+BUILD="build-essential clang libclang-rt-dev pkg-config libext2fs-dev comerr-dev libfdisk-dev
 libblkid-dev libaio-dev liburing-dev libarchive-dev libssl-dev libjson-c-dev
 uuid-dev zlib1g-dev libdevmapper-dev libcmocka-dev"
 # What ivg runs, and what the tests judge its work with: lvm2, sfdisk and
@@ -21,8 +22,9 @@ uuid-dev zlib1g-dev libdevmapper-dev libcmocka-dev"
 RUN="lvm2 dmsetup e2fsprogs fdisk mtools dosfstools grub-common grub-pc-bin
 grub-efi-amd64-bin busybox-static cpio zstd xz-utils kmod"
 # Test and benchmark tools: jq (sfdisk -J, reports), python3, bc,
-# hyperfine, dpkg-deb and dpkg-scanpackages (OPPs), apt-ftparchive.
-TOOLS="jq python3 bc hyperfine dpkg-dev apt-utils"
+# hyperfine, dpkg-deb and dpkg-scanpackages (OPPs), apt-ftparchive, pgrep
+# (procps), xmllint (libxml2-utils, for libvirt's virt-xml-validate).
+TOOLS="jq python3 bc hyperfine dpkg-dev apt-utils procps libxml2-utils"
 # QEMU and its firmware (SeaBIOS, OVMF, iPXE's option ROMs), and the
 # kernel the guests and the maintenance image boot (linux-image-amd64,
 # installed with INITRD=No: no initramfs is built for this host).

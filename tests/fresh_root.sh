@@ -10,7 +10,8 @@
 #   make check    which must pass, nothing skipped but the opt-in suites.
 # A missing install step shows up here before a user finds it.
 #
-#   tests/fresh_root.sh [STEP...]    STEP: demo, check (default: both)
+#   tests/fresh_root.sh [TARGET...]   make targets, in order (default: demo
+#                                     check); IVG_TESTS passes through
 # Needs root, debootstrap and the network (apt). Logs and timings go to
 # build/fresh-root/ (one log per step); the root is removed at the end
 # (IVG_FRESH_KEEP=1 keeps it). Exit 0 when every step passed.
@@ -21,7 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(demo check)
 for s in "${steps[@]}"; do
-	case $s in demo | check) ;; *) echo "usage: tests/fresh_root.sh [demo|check]..." >&2; exit 2 ;; esac
+	case $s in *[!a-z-]* | '') echo "usage: tests/fresh_root.sh [TARGET...]" >&2; exit 2 ;; esac
 done
 say() { echo "fresh_root: $*"; }
 die() { say "FAIL: $*"; exit 1; }
@@ -81,7 +82,7 @@ head=$(git -C "$top" rev-parse --short HEAD)
 
 in_root() {
 	chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LANG=C.UTF-8 TERM=dumb "$@"
+		HOME=/root LANG=C.UTF-8 TERM=dumb ${IVG_TESTS:+IVG_TESTS="$IVG_TESTS"} "$@"
 }
 in_root git clone -q /root/ivg.bundle /root/ivg >"$logs/clone.log" 2>&1 ||
 	die "git clone in the root: $(cat "$logs/clone.log")"
