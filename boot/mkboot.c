@@ -43,7 +43,7 @@ static int newest_kernel(struct ivg_ctx *ctx, char *out, size_t outsz)
 			snprintf(best, sizeof(best), "%s", e->d_name);
 	closedir(d);
 	if (!best[0])
-		return ivg_err(ctx, ENOENT, "/boot has no vmlinuz-*: give --kernel");
+		return ivg_err(ctx, ENOENT, "/boot has no vmlinuz-*: give --kernel FILE");
 	snprintf(out, outsz, "/boot/%s", best);
 	return 0;
 }
@@ -65,6 +65,11 @@ int ivg_mkboot_kernel(struct ivg_ctx *ctx, const struct ivg_mkboot_opts *o,
 	if (!S_ISREG(st.st_mode))
 		return ivg_err(ctx, EINVAL, "%s: not a kernel file: not a regular file",
 			       kernel);
+	/* A given initramfs is not built here: no modules to find. */
+	if (o->initrd && !o->modules) {
+		snprintf(modules, msz, "%s", "");
+		return 0;
+	}
 	if (o->modules) {
 		snprintf(modules, msz, "%s", o->modules);
 	} else {

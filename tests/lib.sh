@@ -115,8 +115,9 @@ expect_fail() {
 	ok "$* -> $code: $(echo "$out" | grep -E -- "$pat" | head -1 | sed 's/^ *//')"
 }
 
-# The QEMU guest harness (tests/vm): set it up or skip the test (77).
-# Sets VM to the harness directory.
+# The QEMU guest harness (tests/vm): check it (tests/vm/setup.sh), or exit
+# 77 naming what is missing, which the runner counts as a failure. Sets VM
+# to the harness directory.
 vm_harness_or_skip() {
 	VM=$(cd "$(dirname "${BASH_SOURCE[0]}")/vm" && pwd)
 	if ! "$VM/setup.sh" >/dev/null 2>"$T/setup.err"; then

@@ -104,8 +104,8 @@ struct bootcmd {
 	struct ivg_mkboot *m;
 };
 
-int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, uint64_t bootlv_bytes,
-		    struct bootcmd **out)
+int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, const char *kernel,
+		    const char *initrd, uint64_t bootlv_bytes, struct bootcmd **out)
 {
 	struct bootcmd *b = calloc(1, sizeof(*b));
 	int r;
@@ -116,7 +116,7 @@ int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, uint64_t bootlv_bytes,
 	find_helpers(b->self, sizeof(b->self), b->script, sizeof(b->script));
 	b->mo = (struct ivg_mkboot_opts){
 		.ivg_binary = b->self, .mkinitramfs = b->script,
-		.tmpdir = getenv("TMPDIR"),
+		.kernel = kernel, .initrd = initrd, .tmpdir = getenv("TMPDIR"),
 		.tool_output_fd = verbose >= 2 ? 2 : -1,
 	};
 	if (isatty(1) && !verbose) {

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgcreate.c - create an install volume group. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "devlist.h"
 #include "ivgvg.h"
 #include "session.h"
@@ -27,6 +29,12 @@ static const char help[] =
 "      --bootlv-size SIZE    size of bootlv (default 256m)\n"
 "      --bosfs-size SIZE     size of bosfs (default 2g)\n"
 "      --oppfs-size SIZE     size of oppfs (default 1g)\n"
+"                            (disks too small for the defaults of bosfs and\n"
+"                            oppfs get both scaled down, 2:1, to what is\n"
+"                            free after bootlv; the sizes are printed)\n"
+"      --kernel FILE         the boot image's kernel (default: the newest\n"
+"                            /boot/vmlinuz-*)\n"
+"      --initrd FILE         its initramfs (default: one built for the kernel)\n"
 "      --no-boot-image       do not write the maintenance boot image and the\n"
 "                            boot records (see ivgmkboot(8)); by default they\n"
 "                            are written, so every boot disk boots\n"
@@ -40,6 +48,8 @@ static const char help[] =
 "Sizes take LVM's units: b s k m g t p e (default m).\n"
 "Exit status: 0 done, 3 bad command line, 5 failed (nothing written).\n";
 
+enum { OPT_NO_BOOT_IMAGE = OPT_FIRST_COMMAND_SPECIFIC, OPT_KERNEL, OPT_INITRD };
+
 static const struct option longopts[] = {
 	{ "physicalextentsize", required_argument, NULL, 's' },
 	{ "size", required_argument, NULL, OPT_SIZE },
@@ -47,7 +57,9 @@ static const struct option longopts[] = {
 	{ "bootlv-size", required_argument, NULL, OPT_BOOTLV_SIZE },
 	{ "bosfs-size", required_argument, NULL, OPT_BOSFS_SIZE },
 	{ "oppfs-size", required_argument, NULL, OPT_OPPFS_SIZE },
-	{ "no-boot-image", no_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC },
+	{ "no-boot-image", no_argument, NULL, OPT_NO_BOOT_IMAGE },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "devices", required_argument, NULL, OPT_DEVICES },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "force", no_argument, NULL, 'f' },
@@ -108,6 +120,31 @@ static int check_cmdline(const struct ivg_create_opts *co)
 	return 0;
 }
 
+/* No kernel in /boot: say what the user can do about it here. */
+static void no_kernel_hint(struct ivg_ctx *ctx)
+{
+	char msg[IVG_ERRMSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", ivg_errmsg(ctx));
+	ivg_err(ctx, ENOENT, "%s (and --initrd FILE), or --no-boot-image to create the VG without the maintenance boot image (ivgmkboot adds it later)",
+		msg);
+}
+
+static void print_scaled(const struct ivg_create_opts *co,
+			 const struct ivg_create_made *m)
+{
+	char bos[64], opp[64];
+
+	snprintf(bos, sizeof(bos), co->bosfs_size ? "as given" : "default %llu MiB",
+		 (unsigned long long)(IVG_DEFAULT_BOSFS >> 20));
+	snprintf(opp, sizeof(opp), co->oppfs_size ? "as given" : "default %llu MiB",
+		 (unsigned long long)(IVG_DEFAULT_OPPFS >> 20));
+	printf("  The disks have %llu MiB free after bootlv, too little for the defaults: bosfs %llu MiB (%s), oppfs %llu MiB (%s).\n",
+	       (unsigned long long)(m->free_after_bootlv >> 20),
+	       (unsigned long long)(m->bosfs_size >> 20), bos,
+	       (unsigned long long)(m->oppfs_size >> 20), opp);
+}
+
 int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 {
 	struct ivg_create_opts co = { 0 };
@@ -117,6 +154,8 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	char **boot = NULL;
 	size_t nboot = 0;
 	struct bootcmd *bootimg = NULL;
+	struct ivg_create_made made = { 0 };
+	const char *kernel = NULL, *initrd = NULL;
 	bool no_boot_image = false;
 	int c, r, rc = ECMD_OK;
 
@@ -139,8 +178,14 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 				goto bad;
 			}
 			break;
-		case OPT_FIRST_COMMAND_SPECIFIC:
+		case OPT_NO_BOOT_IMAGE:
 			no_boot_image = true;
+			break;
+		case OPT_KERNEL:
+			kernel = optarg;
+			break;
+		case OPT_INITRD:
+			initrd = optarg;
 			break;
 		case OPT_HELP:
 			print_help(help);
@@ -166,6 +211,11 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 		goto bad;
 	if (check_cmdline(&co))
 		goto bad;
+	if (no_boot_image && (kernel || initrd)) {
+		usage_error("ivgcreate", "--%s goes with the boot image: not with --no-boot-image",
+			    kernel ? "kernel" : "initrd");
+		goto bad;
+	}
 	if ((boot ? nboot : co.n_disks) > IVG_MAX_LEGS) {
 		usage_error("ivgcreate", "%zu boot PVs: at most %d (use --boot-pvs)",
 			    boot ? nboot : co.n_disks, IVG_MAX_LEGS);
@@ -186,8 +236,11 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	catch_interrupts(ctx);
 	/* The boot image is made ready (and checked to fit) before any write. */
 	if (!no_boot_image &&
-	    bootcmd_prepare(ctx, o.verbose, co.bootlv_size ? co.bootlv_size :
-			    IVG_DEFAULT_BOOTLV, &bootimg)) {
+	    (r = bootcmd_prepare(ctx, o.verbose, kernel, initrd,
+				 co.bootlv_size ? co.bootlv_size : IVG_DEFAULT_BOOTLV,
+				 &bootimg))) {
+		if (r == -ENOENT && !kernel)
+			no_kernel_hint(ctx);
 		rc = fail(ctx);
 		goto out;
 	}
@@ -195,13 +248,15 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	co.before_commit_arg = bootimg;
 	/* As vgcreate: the global lock and the new name's, held until the
 	 * VG is committed, so that no other command creates that name. */
-	if (session_lock_new_vg(ctx, co.vgname, &s) || ivg_create(ctx, &co)) {
+	if (session_lock_new_vg(ctx, co.vgname, &s) || ivg_create(ctx, &co, &made)) {
 		rc = fail(ctx);
 		goto out;
 	}
 	for (size_t i = 0; i < co.n_disks; i++)
 		printf("  Physical volume \"%s\" successfully created.\n",
 		       co.disks[i]);
+	if (made.scaled)
+		print_scaled(&co, &made);
 	printf("  Volume group \"%s\" successfully created with system ID %s\n",
 	       co.vgname, sysid);
 	goto out;

@@ -55,11 +55,13 @@ extern const struct cmd_def cmd_ivgbootlist_def;
 extern const struct cmd_def cmd_ivgck_def;
 /* ivgcreate's boot image (boot/tools/ivgmkboot.c): prepared (kernel,
  * initramfs, size checked) before anything is written, then installed by
- * ivg_create's before_commit hook (arg: the bootcmd). */
+ * ivg_create's before_commit hook (arg: the bootcmd). kernel, initrd:
+ * files as ivgmkboot's --kernel and --initrd, or NULL (the newest
+ * /boot/vmlinuz-*, an initramfs built here). */
 struct bootcmd;
 struct ivg_vg;
-int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, uint64_t bootlv_bytes,
-		    struct bootcmd **out);
+int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, const char *kernel,
+		    const char *initrd, uint64_t bootlv_bytes, struct bootcmd **out);
 int bootcmd_install(struct ivg_ctx *ctx, struct ivg_vg *vg, void *arg);
 void bootcmd_free(struct bootcmd *b);
 /* The progress of writing bootlv legs on a terminal; arg: an int set to -1. */

@@ -16,6 +16,7 @@
 # (In "fail" mode a failed write of an inode inside libext2fs's extent
 # code is not reported by libext2fs; the inode is written again later,
 # so the command completes with the new state, which the judge checks.)
+# slow-part: every crash point in both modes (make check: about 6 points per command, exit mode)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/bos_lib.bash"
 cd "$T"

@@ -12,6 +12,7 @@
 #   crash may leak space, never hand it out twice).
 # IVG_SLOW=1 walks every point of both modes; otherwise about 12 points
 # spread over each command, always including the last ones (the commit).
+# slow-part: every crash point in both modes (make check: about 12 points per command)
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 command -v dpkg-deb >/dev/null || { echo "needs dpkg-deb"; exit 77; }
