@@ -17,7 +17,7 @@
 #endif
 
 static const struct ivg_command commands[] = {
-	{ "ivgcreate", cmd_ivgcreate, "Create an install volume group", NULL },
+	{ "ivgcreate", NULL, NULL, &cmd_ivgcreate_def },
 	{ "ivgimport", NULL, NULL, &cmd_ivgimport_def },
 	{ "ivgexport", NULL, NULL, &cmd_ivgexport_def },
 	{ "ivgs", NULL, NULL, &cmd_ivgs_def },

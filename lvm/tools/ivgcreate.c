@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgcreate.c - create an install volume group. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,81 +8,42 @@
 #include "ctx.h"
 #include "devlist.h"
 #include "ivgvg.h"
-#include "session.h"
+#include "cmd.h"
 #include "sysid.h"
 
-static const char help[] =
-"Usage: ivgcreate [options] VG DISK...\n"
-"\n"
-"Create the install volume group VG on the given disks (block devices or\n"
-"image files). Every disk gets a GPT with a BIOS boot partition, an EFI\n"
-"system partition and an LVM partition holding the PV; the VG gets the\n"
-"raid1 LV bootlv (one leg per boot PV) and the ext4 LVs bosfs and oppfs.\n"
-"This host holds the new VG read-write: its system ID (lvmsystemid(7))\n"
-"is recorded in the VG until ivgexport.\n"
-"\n"
-"Options:\n"
-"  -s, --physicalextentsize SIZE  extent size (default 4m)\n"
-"      --size SIZE           create missing image files of SIZE, sparse\n"
-"      --boot-pvs DISK,...   boot disks (default: every disk; at most 64)\n"
-"      --bootlv-size SIZE    size of bootlv (default 256m)\n"
-"      --bosfs-size SIZE     size of bosfs (default 2g)\n"
-"      --oppfs-size SIZE     size of oppfs (default 1g)\n"
-"                            (disks too small for the defaults of bosfs and\n"
-"                            oppfs get both scaled down, 2:1, to what is\n"
-"                            free after bootlv; the sizes are printed)\n"
-"      --kernel FILE         the boot image's kernel (default: the newest\n"
-"                            /boot/vmlinuz-*)\n"
-"      --initrd FILE         its initramfs (default: one built for the kernel)\n"
-"      --no-boot-image       do not write the maintenance boot image and the\n"
-"                            boot records (see ivgmkboot(8)); by default they\n"
-"                            are written, so every boot disk boots\n"
-"      --devices LIST        devices to check for a VG of the same name\n"
-"  -y, --yes                 wipe existing signatures without asking\n"
-"  -f, --force               reuse disks that are PVs of another VG, and\n"
-"                            wipe other signatures without asking\n"
-"  -v, --verbose             say more\n"
-"      --help                this help\n"
-"\n"
-"Sizes take LVM's units: b s k m g t p e (default m).\n"
-"Exit status: 0 done, 3 bad command line, 5 failed (nothing written).\n";
+enum { O_EXTENT, O_SIZE, O_BOOT_PVS, O_BOOTLV, O_BOSFS, O_OPPFS, O_KERNEL,
+       O_INITRD, O_NO_BOOT_IMAGE };
 
-enum { OPT_NO_BOOT_IMAGE = OPT_FIRST_COMMAND_SPECIFIC, OPT_KERNEL, OPT_INITRD };
-
-static const struct option longopts[] = {
-	{ "physicalextentsize", required_argument, NULL, 's' },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "boot-pvs", required_argument, NULL, OPT_BOOT_PVS },
-	{ "bootlv-size", required_argument, NULL, OPT_BOOTLV_SIZE },
-	{ "bosfs-size", required_argument, NULL, OPT_BOSFS_SIZE },
-	{ "oppfs-size", required_argument, NULL, OPT_OPPFS_SIZE },
-	{ "no-boot-image", no_argument, NULL, OPT_NO_BOOT_IMAGE },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "devices", required_argument, NULL, OPT_DEVICES },
-	{ "yes", no_argument, NULL, 'y' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+static const struct cmd_opt opts[] = {
+	[O_EXTENT] = { "physicalextentsize", 's', ARG_SIZE, "SIZE",
+		       "extent size (default 4m)" },
+	[O_SIZE] = { "size", 0, ARG_SIZE, "SIZE",
+		     "create missing image files of SIZE, sparse" },
+	[O_BOOT_PVS] = { "boot-pvs", 0, ARG_LIST, "DISK,...",
+			 "boot disks (default: every disk; at most 64)" },
+	[O_BOOTLV] = { "bootlv-size", 0, ARG_SIZE, "SIZE",
+		       "size of bootlv (default 256m)" },
+	[O_BOSFS] = { "bosfs-size", 0, ARG_SIZE, "SIZE",
+		      "size of bosfs (default 2g)" },
+	[O_OPPFS] = { "oppfs-size", 0, ARG_SIZE, "SIZE",
+		      "size of oppfs (default 1g)\n"
+		      "(disks too small for the defaults of bosfs and\n"
+		      "oppfs get both scaled down, 2:1, to what is\n"
+		      "free after bootlv; the sizes are printed)" },
+	[O_KERNEL] = { "kernel", 0, ARG_STRING, "FILE",
+		       "the boot image's kernel (default: the newest\n"
+		       "/boot/vmlinuz-*)" },
+	[O_INITRD] = { "initrd", 0, ARG_STRING, "FILE",
+		       "its initramfs (default: one built for the kernel)" },
+	[O_NO_BOOT_IMAGE] = { "no-boot-image", 0, ARG_NONE, NULL,
+			      "do not write the maintenance boot image and the\n"
+			      "boot records (see ivgmkboot(8)); by default they\n"
+			      "are written, so every boot disk boots" },
 };
 
 static bool ask(void *arg, const char *question)
 {
-	return confirm(arg, question);
-}
-
-static int size_opt(int c, const char *arg, struct ivg_create_opts *co)
-{
-	uint64_t *dst = c == 's' ? &co->extent_size :
-			c == OPT_SIZE ? &co->create_size :
-			c == OPT_BOOTLV_SIZE ? &co->bootlv_size :
-			c == OPT_BOSFS_SIZE ? &co->bosfs_size : &co->oppfs_size;
-
-	if (parse_size(arg, 'm', dst))
-		return usage_error("ivgcreate", "invalid size \"%s\"", arg);
-	return 0;
+	return cmd_confirm(arg, question);
 }
 
 static bool same_path(const char *a, const char *b)
@@ -96,27 +56,35 @@ static bool same_path(const char *a, const char *b)
 }
 
 /* What the command line alone shows to be wrong: exit 3, as lvm2. */
-static int check_cmdline(const struct ivg_create_opts *co)
+static int check(struct cmd_run *r)
 {
-	uint64_t es = co->extent_size;
+	const struct cmd_value *boot = &r->own[O_BOOT_PVS];
+	uint64_t es = r->own[O_EXTENT].size;
+	size_t nboot = boot->n ? boot->n : r->n_operands - 1;
 
 	if (es && (es < 4096 || (es & (es - 1)) || es > (1ULL << 40)))
-		return usage_error("ivgcreate",
-				   "extent size %llu bytes is not a power of two between 4k and 1t",
-				   (unsigned long long)es);
+		return cmd_usage_error(r, "extent size %llu bytes is not a power of two between 4k and 1t",
+				       (unsigned long long)es);
 	/* The longest LV name is bootlv_rimage_63: VG + LV <= 124. */
-	if (strlen(co->vgname) + strlen(IVG_BOOTLV "_rimage_63") > 124)
-		return usage_error("ivgcreate", "VG name \"%s\" is too long (at most %zu characters)",
-				   co->vgname, 124 - strlen(IVG_BOOTLV "_rimage_63"));
-	for (size_t i = 0; i < co->n_boot; i++) {
+	if (strlen(r->vg) + strlen(IVG_BOOTLV "_rimage_63") > 124)
+		return cmd_usage_error(r, "VG name \"%s\" is too long (at most %zu characters)",
+				       r->vg, 124 - strlen(IVG_BOOTLV "_rimage_63"));
+	for (size_t i = 0; i < boot->n; i++) {
 		bool found = false;
 
-		for (size_t k = 0; k < co->n_disks && !found; k++)
-			found = same_path(co->boot_disks[i], co->disks[k]);
+		for (size_t k = 1; k < r->n_operands && !found; k++)
+			found = same_path(boot->list[i], r->operands[k]);
 		if (!found)
-			return usage_error("ivgcreate", "--boot-pvs: %s is not one of the disks",
-					   co->boot_disks[i]);
+			return cmd_usage_error(r, "--boot-pvs: %s is not one of the disks",
+					       boot->list[i]);
 	}
+	if (cmd_given(r, O_NO_BOOT_IMAGE) &&
+	    (cmd_given(r, O_KERNEL) || cmd_given(r, O_INITRD)))
+		return cmd_usage_error(r, "--%s goes with the boot image: not with --no-boot-image",
+				       cmd_given(r, O_KERNEL) ? "kernel" : "initrd");
+	if (nboot > IVG_MAX_LEGS)
+		return cmd_usage_error(r, "%zu boot PVs: at most %d (use --boot-pvs)",
+				       nboot, IVG_MAX_LEGS);
 	return 0;
 }
 
@@ -145,113 +113,53 @@ static void print_scaled(const struct ivg_create_opts *co,
 	       (unsigned long long)(m->oppfs_size >> 20), opp);
 }
 
-int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
+static int run(struct cmd_run *r)
 {
-	struct ivg_create_opts co = { 0 };
-	struct opts o = { 0 };
-	struct session s = { 0 };
+	struct ivg_ctx *ctx = r->ctx;
+	struct session *s = &r->s;
+	const char *kernel = r->own[O_KERNEL].str, *initrd = r->own[O_INITRD].str;
+	struct ivg_create_opts co = {
+		.vgname = r->vg, .disks = r->operands + 1,
+		.n_disks = r->n_operands - 1,
+		.boot_disks = r->own[O_BOOT_PVS].list,
+		.n_boot = r->own[O_BOOT_PVS].n,
+		.extent_size = r->own[O_EXTENT].size,
+		.create_size = r->own[O_SIZE].size,
+		.bootlv_size = r->own[O_BOOTLV].size,
+		.bosfs_size = r->own[O_BOSFS].size,
+		.oppfs_size = r->own[O_OPPFS].size,
+		.force = r->o.force, .confirm = ask, .confirm_arg = r,
+	};
 	char sysid[IVG_SYSID_MAX + 1];
-	char **boot = NULL;
-	size_t nboot = 0;
 	struct bootcmd *bootimg = NULL;
 	struct ivg_create_made made = { 0 };
-	const char *kernel = NULL, *initrd = NULL;
-	bool no_boot_image = false;
-	int c, r, rc = ECMD_OK;
+	int e = devices_to_scan(ctx, &r->o, &s->paths, &s->n_paths, &s->owned);
 
-	while ((c = getopt_long(argc, argv, "s:yfv", longopts, NULL)) != -1) {
-		if ((r = common_opt(ctx, &o, c, optarg, "ivgcreate")) > 0)
-			continue;
-		if (r < 0)
-			goto bad;
-		switch (c) {
-		case 's': case OPT_SIZE: case OPT_BOOTLV_SIZE:
-		case OPT_BOSFS_SIZE: case OPT_OPPFS_SIZE:
-			if (size_opt(c, optarg, &co))
-				goto bad;
-			break;
-		case OPT_BOOT_PVS:
-			ivg_devices_free(boot, nboot);
-			boot = NULL;
-			if (ivg_devices_parse(ctx, optarg, &boot, &nboot)) {
-				usage_error("ivgcreate", "--boot-pvs: %s", ivg_errmsg(ctx));
-				goto bad;
-			}
-			break;
-		case OPT_NO_BOOT_IMAGE:
-			no_boot_image = true;
-			break;
-		case OPT_KERNEL:
-			kernel = optarg;
-			break;
-		case OPT_INITRD:
-			initrd = optarg;
-			break;
-		case OPT_HELP:
-			print_help(help);
-			goto out;
-		default:
-			usage_error("ivgcreate", "unknown option");
-			goto bad;
-		}
-	}
-	if (argc - optind < 2) {
-		usage_error("ivgcreate", "a VG name and at least one disk are needed");
-		goto bad;
-	}
-	co.vgname = argv[optind];
-	co.disks = argv + optind + 1;
-	co.n_disks = (size_t)(argc - optind - 1);
-	co.boot_disks = boot;
-	co.n_boot = nboot;
-	co.force = o.force;
-	co.confirm = ask;
-	co.confirm_arg = &o;
-	if (check_vg_name("ivgcreate", co.vgname))
-		goto bad;
-	if (check_cmdline(&co))
-		goto bad;
-	if (no_boot_image && (kernel || initrd)) {
-		usage_error("ivgcreate", "--%s goes with the boot image: not with --no-boot-image",
-			    kernel ? "kernel" : "initrd");
-		goto bad;
-	}
-	if ((boot ? nboot : co.n_disks) > IVG_MAX_LEGS) {
-		usage_error("ivgcreate", "%zu boot PVs: at most %d (use --boot-pvs)",
-			    boot ? nboot : co.n_disks, IVG_MAX_LEGS);
-		goto bad;
-	}
-	if (devices_to_scan(ctx, &o, &s.paths, &s.n_paths, &s.owned)) {
-		rc = fail(ctx);
-		goto out;
-	}
-	co.others = s.paths;
-	co.n_others = s.n_paths;
+	co.others = s->paths;
+	co.n_others = s->n_paths;
 	/* The creating host holds the new VG read-write, as with lvm2. */
-	if (host_system_id(ctx, sysid)) {
-		rc = fail(ctx);
-		goto out;
-	}
+	if (!e)
+		e = host_system_id(ctx, sysid);
 	co.system_id = sysid;
-	catch_interrupts(ctx);
 	/* The boot image is made ready (and checked to fit) before any write. */
-	if (!no_boot_image &&
-	    (r = bootcmd_prepare(ctx, o.verbose, kernel, initrd,
-				 co.bootlv_size ? co.bootlv_size : IVG_DEFAULT_BOOTLV,
-				 &bootimg))) {
-		if (r == -ENOENT && !kernel)
+	if (!e && !cmd_given(r, O_NO_BOOT_IMAGE)) {
+		e = bootcmd_prepare(ctx, r->o.verbose, kernel, initrd,
+				    co.bootlv_size ? co.bootlv_size : IVG_DEFAULT_BOOTLV,
+				    &bootimg);
+		if (e == -ENOENT && !kernel)
 			no_kernel_hint(ctx);
-		rc = fail(ctx);
-		goto out;
 	}
 	co.before_commit = bootimg ? bootcmd_install : NULL;
 	co.before_commit_arg = bootimg;
 	/* As vgcreate: the global lock and the new name's, held until the
 	 * VG is committed, so that no other command creates that name. */
-	if (session_lock_new_vg(ctx, co.vgname, &s) || ivg_create(ctx, &co, &made)) {
-		rc = fail(ctx);
-		goto out;
-	}
+	if (!e)
+		e = session_lock_new_vg(ctx, co.vgname, s);
+	if (!e)
+		e = ivg_create(ctx, &co, &made);
+	bootcmd_free(bootimg);
+	if (e)
+		return e;
 	for (size_t i = 0; i < co.n_disks; i++)
 		printf("  Physical volume \"%s\" successfully created.\n",
 		       co.disks[i]);
@@ -259,13 +167,34 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 		print_scaled(&co, &made);
 	printf("  Volume group \"%s\" successfully created with system ID %s\n",
 	       co.vgname, sysid);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
-	bootcmd_free(bootimg);
-	session_close(&s);
-	ivg_devices_free(boot, nboot);
-	opts_free(&o);
-	return rc;
+	return 0;
 }
+
+const struct cmd_def cmd_ivgcreate_def = {
+	.name = "ivgcreate",
+	.summary = "Create an install volume group",
+	.usage = "VG DISK...",
+	.about =
+"Create the install volume group VG on the given disks (block devices or\n"
+"image files). Every disk gets a GPT with a BIOS boot partition, an EFI\n"
+"system partition and an LVM partition holding the PV; the VG gets the\n"
+"raid1 LV bootlv (one leg per boot PV) and the ext4 LVs bosfs and oppfs.\n"
+"This host holds the new VG read-write: its system ID (lvmsystemid(7))\n"
+"is recorded in the VG until ivgexport.\n",
+	.notes = "Sizes take LVM's units: b s k m g t p e (default m).\n",
+	.exit_text = "0 done, 3 bad command line, 5 failed (nothing written).",
+	.common = CO(CO_DEVICES) | CO(CO_YES) | CO(CO_FORCE),
+	.common_help = {
+		[CO_DEVICES] = "devices to check for a VG of the same name",
+		[CO_YES] = "wipe existing signatures without asking",
+		[CO_FORCE] = "reuse disks that are PVs of another VG, and\n"
+			     "wipe other signatures without asking",
+	},
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 2, .max_operands = SIZE_MAX,
+	.operand_need = "a VG name and at least one disk are needed",
+	/* A long copy (ivgcreate --size, the boot image) stops cleanly. */
+	.flags = CMD_VG_NAME | CMD_INTERRUPTIBLE,
+	.check = check,
+	.run = run,
+};

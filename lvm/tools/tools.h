@@ -31,7 +31,7 @@ struct ivg_command {
 	const struct cmd_def *def;  /* on the command layer (cmd.h) */
 };
 
-int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgcreate_def;
 extern const struct cmd_def cmd_ivgimport_def;
 extern const struct cmd_def cmd_ivgexport_def;
 extern const struct cmd_def cmd_ivgs_def;
