@@ -51,8 +51,8 @@ static int check(struct cmd_run *r)
 		return cmd_usage_error(r, "--rootvg: name \"%s\" is too long", rootvg);
 	for (int i = O_BOOTLV_SIZE; i <= O_SWAP_SIZE; i++)
 		if (cmd_given(r, (size_t)i) && r->own[i].size < (4 << 20))
-			return cmd_usage_error(r, "--%s: invalid size (at least 4m)",
-					       opts[i].name);
+			return cmd_usage_error(r, "--%s: invalid size \"%s\" (at least 4m)",
+					       opts[i].name, r->own[i].str);
 	return 0;
 }
 

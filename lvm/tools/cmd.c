@@ -113,6 +113,7 @@ static int store(struct cmd_run *r, const struct cmd_opt *o,
 		v->str = arg;
 		return check_vg_name(r->def->name, arg);
 	case ARG_SIZE:
+		v->str = arg;
 		if (parse_size(arg, 'm', &v->size))
 			return cmd_usage_error(r, "--%s: invalid size \"%s\"",
 					       o->name, arg);
@@ -354,7 +355,7 @@ int cmd_main(struct ivg_ctx *ctx, const struct cmd_def *def, int argc,
 		catch_interrupts(ctx);
 	if (!e && def->prepare)
 		e = def->prepare(&r);
-	if (!e && (def->flags & CMD_VG))
+	if (!e && (def->flags & CMD_VG) && r.vg)
 		e = open_vg(&r);
 	if (!e)
 		e = def->run(&r);

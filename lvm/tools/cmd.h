@@ -67,7 +67,8 @@ enum cmd_flags {
 	/* The first operand, when given, is a VG name, which the runner
 	 * checks. */
 	CMD_VG_NAME = 1 << 0,
-	/* The runner opens that VG (session_open) before run(). */
+	/* The runner opens that VG (session_open) before run(), when there
+	 * is one (check() may name it from an option, or none). */
 	CMD_VG = 1 << 1,
 	/* ... to write it: its lock exclusive, its PVs writable, refused
 	 * when PVs are missing or another host holds it. Else shared. */
@@ -124,7 +125,7 @@ struct cmd_def {
 
 struct cmd_value {
 	unsigned count;             /* times given */
-	const char *str;            /* ARG_STRING, ARG_VGNAME */
+	const char *str;            /* ARG_STRING, ARG_VGNAME; ARG_SIZE as given */
 	uint64_t size;              /* ARG_SIZE, in bytes */
 	char **list;                /* ARG_LIST */
 	size_t n;

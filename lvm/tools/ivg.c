@@ -27,7 +27,7 @@ static const struct ivg_command commands[] = {
 	{ "oppck", cmd_oppck, "Check OPP images against the TOC", NULL },
 	{ "opprm", cmd_opprm, "Remove OPPs from an install volume group", NULL },
 	{ "opptoc", cmd_opptoc, "Report or rebuild the OPP table of contents", NULL },
-	{ "ivgmkboot", cmd_ivgmkboot, "Build the boot image and make the disks bootable", NULL },
+	{ "ivgmkboot", NULL, NULL, &cmd_ivgmkboot_def },
 	{ "bosadd", cmd_bosadd, "Add a BOS image to an install volume group", NULL },
 	{ "boslist", cmd_boslist, "List the BOS images of an install volume group", NULL },
 	{ "bosrm", cmd_bosrm, "Remove BOS images from an install volume group", NULL },

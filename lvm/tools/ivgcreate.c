@@ -143,7 +143,7 @@ static int run(struct cmd_run *r)
 	co.system_id = sysid;
 	/* The boot image is made ready (and checked to fit) before any write. */
 	if (!e && !cmd_given(r, O_NO_BOOT_IMAGE)) {
-		e = bootcmd_prepare(ctx, r->o.verbose, kernel, initrd,
+		e = bootcmd_prepare(ctx, r, kernel, initrd,
 				    co.bootlv_size ? co.bootlv_size : IVG_DEFAULT_BOOTLV,
 				    &bootimg);
 		if (e == -ENOENT && !kernel)

@@ -43,7 +43,7 @@ int cmd_oppck(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_opprm(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_opptoc(struct ivg_ctx *ctx, int argc, char **argv);
 /* The maintenance boot image (boot/tools/). */
-int cmd_ivgmkboot(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgmkboot_def;
 /* BOS install (bosinstall/tools/). */
 int cmd_bosadd(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv);
@@ -55,17 +55,15 @@ extern const struct cmd_def cmd_ivgbootlist_def;
 extern const struct cmd_def cmd_ivgck_def;
 /* ivgcreate's boot image (boot/tools/ivgmkboot.c): prepared (kernel,
  * initramfs, size checked) before anything is written, then installed by
- * ivg_create's before_commit hook (arg: the bootcmd). kernel, initrd:
- * files as ivgmkboot's --kernel and --initrd, or NULL (the newest
- * /boot/vmlinuz-*, an initramfs built here). */
+ * ivg_create's before_commit hook (arg: the bootcmd). */
 struct bootcmd;
+struct cmd_run;
 struct ivg_vg;
-int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, const char *kernel,
-		    const char *initrd, uint64_t bootlv_bytes, struct bootcmd **out);
+int bootcmd_prepare(struct ivg_ctx *ctx, const struct cmd_run *run,
+		    const char *kernel, const char *initrd, uint64_t bootlv_bytes,
+		    struct bootcmd **out);
 int bootcmd_install(struct ivg_ctx *ctx, struct ivg_vg *vg, void *arg);
 void bootcmd_free(struct bootcmd *b);
-/* The progress of writing bootlv legs on a terminal; arg: an int set to -1. */
-void bootlv_progress_bar(void *arg, uint64_t done, uint64_t total);
 
 /* Long options every command takes; values >= 0x100. */
 enum {
