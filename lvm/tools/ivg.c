@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ext2fs/ext2_err.h>
 
@@ -50,6 +51,12 @@ static const struct ivg_command commands[] = {
  */
 static struct ivg_fault test_fault;
 
+/* The crash of IVG_TEST_FAULT=N:exit: no cleanup, no flush, status 99. */
+static void crash_now(void)
+{
+	_exit(99);
+}
+
 static int test_fault_setup(struct ivg_ctx *ctx)
 {
 	const char *v = getenv("IVG_TEST_FAULT");
@@ -63,7 +70,7 @@ static int test_fault_setup(struct ivg_ctx *ctx)
 	if (errno || end == v || *end != ':' || !at)
 		goto bad;
 	if (!strcmp(end + 1, "exit"))
-		test_fault.mode = IVG_FAULT_EXIT;
+		test_fault.mode = IVG_FAULT_EXIT, test_fault.stop = crash_now;
 	else if (!strcmp(end + 1, "fail"))
 		test_fault.mode = IVG_FAULT_FAIL;
 	else if (!strcmp(end + 1, "tear"))
