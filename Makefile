@@ -25,9 +25,30 @@ WERROR ?=
 WARN = -Wall -Wextra $(WERROR) -Wno-unused-parameter $(NO_TRUNC)
 CFLAGS ?= -O2 -g
 SAN ?=
+# The layering: each directory compiles with the include paths of what it
+# may use, so that a header from above (lvm/ including opp/'s, say) does
+# not compile; tests/layering.sh checks the rest (make check-layering).
+INC_lvm := -Ilvm
+INC_opp := -Ilvm -Iopp
+INC_boot := -Ilvm -Iboot
+INC_bosinstall := -Ilvm -Iopp -Iboot -Ibosinstall
+INC_recovery := -Ilvm -Iboot -Irecovery
+INC_vio := -Ilvm -Ivio
+INC_TOOLS := -Ilvm -Iopp -Iboot -Ibosinstall -Irecovery -Ilvm/tools
+INC_lvm/tools := $(INC_TOOLS)
+INC_opp/tools := $(INC_TOOLS)
+INC_boot/tools := $(INC_TOOLS)
+INC_bosinstall/tools := $(INC_TOOLS)
+INC_recovery/tools := $(INC_TOOLS)
+INC_vio/tools := -Ilvm -Ilvm/tools -Ivio -Ivio/tools
+# Tests see everything.
+INC_ALL := $(INC_TOOLS) -Ivio
 # The user's CPPFLAGS, CFLAGS and LDFLAGS come after the project's own.
-ALL_CFLAGS = -std=gnu11 $(WARN) -Ilvm -Iopp -Iboot -Ibosinstall -Irecovery -Ilvm/tools \
-	$(PKG_CFLAGS) -DIVG_VERSION='"$(VERSION)"' -D_FILE_OFFSET_BITS=64 $(CPPFLAGS) $(CFLAGS) $(SAN)
+BASE_CFLAGS = -std=gnu11 $(WARN) $(PKG_CFLAGS) -DIVG_VERSION='"$(VERSION)"' \
+	-D_FILE_OFFSET_BITS=64 $(CPPFLAGS) $(CFLAGS) $(SAN)
+ALL_CFLAGS = $(INC_ALL) $(BASE_CFLAGS)
+# A source file's include paths: those of its directory.
+src_inc = $(INC_$(patsubst %/,%,$(dir $(1))))
 LDLIBS = $(PKG_LIBS) -laio -pthread
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SAN)
 
@@ -57,14 +78,14 @@ VIO_SRC := $(wildcard vio/*.c)
 VIO_OBJ := $(VIO_SRC:%.c=$(B)/%.o)
 VIOS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard vio/tools/*.c))
 
-.PHONY: all deps check check-unit check-integration check-asan check-bench \
+.PHONY: all deps check check-layering check-unit check-integration check-asan check-bench \
 	check-slow demo install clean bench
 
 all: $(B)/bin/ivg $(addprefix $(B)/bin/,$(COMMANDS)) $(addprefix $(B)/lib/ivg/,$(BOOT_LIB)) $(B)/bin/vios
 
 $(B)/%.o: %.c $(wildcard lvm/*.h lvm/tools/*.h opp/*.h opp/tools/*.h boot/*.h bosinstall/*.h bosinstall/tools/*.h recovery/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(call src_inc,$<) $(BASE_CFLAGS) -c -o $@ $<
 
 $(B)/libivg.a: $(LIB_OBJ)
 	@rm -f $@
@@ -83,7 +104,7 @@ $(B)/lib/ivg/%: boot/%
 
 $(B)/vio/%.o: vio/%.c $(wildcard vio/*.h vio/tools/*.h lvm/*.h lvm/tools/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ivio -c -o $@ $<
+	$(CC) $(call src_inc,$<) $(BASE_CFLAGS) -c -o $@ $<
 
 $(B)/bin/vios: $(VIOS_OBJ) $(VIO_OBJ) $(B)/lvm/tools/common.o $(B)/libivg.a
 	@mkdir -p $(dir $@)
@@ -112,6 +133,7 @@ check check-slow: export WERROR = -Werror
 # for long: make fuzz) are left out, and the runners say so.
 check: deps
 	$(MAKE) all $(UNIT_BIN)
+	$(MAKE) check-layering
 	$(MAKE) check-unit
 	$(MAKE) check-integration
 	$(MAKE) check-asan
@@ -121,6 +143,11 @@ check: deps
 	$(MAKE) check-bench
 	@echo "make check: every suite passed. Left out by choice (opt-in): the IVG_SLOW parts listed" \
 		"above (make check-slow, which also runs tests/fresh_root.sh) and long fuzzing (make fuzz)."
+
+# Library directories include only what is below them; library objects
+# neither print nor exit (tests/layering.sh).
+check-layering: all
+	@./tests/layering.sh $(B)
 
 check-unit: $(UNIT_BIN)
 	@./tests/run-unit.sh $(UNIT_BIN)

@@ -18,6 +18,9 @@
 #define IVG_VG_TAG "ivg"
 #define IVG_BOOT_TAG "ivg_boot"
 #define IVG_BOOTLV "bootlv"
+/* The file in the root of a bootlv leg that makes it a boot image (boot/
+ * manifest.h writes it, last); ivg_boot_legs judges legs by it. */
+#define IVG_BOOT_MANIFEST "manifest.sha256"
 #define IVG_BOSFS "bosfs"
 #define IVG_OPPFS "oppfs"
 
