@@ -17,6 +17,7 @@
 #include "bootrec.h"
 #include "dev.h"
 #include "gpt.h"
+#include "pathf.h"
 #include "grubimg.h"
 #include "toolrun.h"
 
@@ -133,7 +134,8 @@ static int gather(struct ivg_mkboot *w)
 	if (!o->mkinitramfs || access(o->mkinitramfs, X_OK))
 		return ivg_err(w->ctx, ENOENT, "%s: cannot run the initramfs builder (give --initrd)",
 			       o->mkinitramfs ? o->mkinitramfs : "mkinitramfs.sh");
-	snprintf(w->initrd, sizeof(w->initrd), "%s/initrd.img", w->dir);
+	if (ivg_pathf(w->ctx, w->initrd, sizeof(w->initrd), "%s/initrd.img", w->dir))
+		return -ENAMETOOLONG;
 	char *argv[] = { (char *)o->mkinitramfs, "--modules-dir", w->modules,
 			 "--kernel", strrchr(w->modules, '/') + 1,
 			 o->ivg_binary ? "--ivg" : w->initrd,
@@ -247,8 +249,9 @@ struct disk {
 static int grub_images(struct ivg_mkboot *w, struct ivg_vg *vg, size_t k,
 		       struct disk *d)
 {
-	snprintf(d->core, sizeof(d->core), "%s/core-%zu.img", w->dir, k);
-	snprintf(d->efi, sizeof(d->efi), "%s/bootx64-%zu.efi", w->dir, k);
+	if (ivg_pathf(w->ctx, d->core, sizeof(d->core), "%s/core-%zu.img", w->dir, k) ||
+	    ivg_pathf(w->ctx, d->efi, sizeof(d->efi), "%s/bootx64-%zu.efi", w->dir, k))
+		return -ENAMETOOLONG;
 	return ivg_bootlist_images(w->ctx, vg, (int)k, w->dir, d->core, d->efi);
 }
 

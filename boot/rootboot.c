@@ -18,6 +18,7 @@
 #include "dev.h"
 #include "e2fs.h"
 #include "gpt.h"
+#include "pathf.h"
 #include "grubimg.h"
 #include "lvio.h"
 #include "toolrun.h"
@@ -76,10 +77,11 @@ static int find_in_fs(struct ivg_ctx *ctx, ext2_filsys fs, const char *what,
 	if (!ext2fs_namei_follow(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, "/boot", &boot))
 		ext2fs_dir_iterate(fs, boot, 0, NULL, pick_newest, &n);
 	if (n.best[0]) {
-		snprintf(out->version, sizeof(out->version), "%s", n.best + 8);
-		snprintf(out->kernel, sizeof(out->kernel), "/boot/%s", n.best);
-		snprintf(out->initrd, sizeof(out->initrd), "/boot/initrd.img-%s",
-			 out->version);
+		if (ivg_pathf(ctx, out->version, sizeof(out->version), "%s", n.best + 8) ||
+		    ivg_pathf(ctx, out->kernel, sizeof(out->kernel), "/boot/%s", n.best) ||
+		    ivg_pathf(ctx, out->initrd, sizeof(out->initrd), "/boot/initrd.img-%s",
+			      out->version))
+			return ivg_err_prefix(ctx, -ENAMETOOLONG, "%s: ", what);
 		if (!has_file(fs, out->kernel))
 			return ivg_err(ctx, ENOENT, "%s holds no usable kernel: %s is not a file",
 				       what, out->kernel);

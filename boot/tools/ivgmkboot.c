@@ -39,8 +39,9 @@ static void find_helpers(char *self, size_t ssz, char *script, size_t scsz)
 
 	self[n > 0 ? n : 0] = '\0';
 	snprintf(dir, sizeof(dir), "%s", self);
-	snprintf(script, scsz, "%s/../lib/ivg/mkinitramfs.sh", dirname(dir));
-	if (access(script, X_OK))
+	/* Beside the binary (a build tree, /usr/local), else installed. */
+	if ((size_t)snprintf(script, scsz, "%s/../lib/ivg/mkinitramfs.sh",
+			     dirname(dir)) >= scsz || access(script, X_OK))
 		snprintf(script, scsz, "/usr/lib/ivg/mkinitramfs.sh");
 }
 
