@@ -112,3 +112,21 @@ vios_cleanup() {
 	(exit $rc)
 	cleanup
 }
+
+# kill_at_random N MAXMS CMD...: run CMD N times in the background, each
+# sent SIGKILL after a random 0 to MAXMS milliseconds; prints how many it
+# killed before they completed.
+kill_at_random() {
+	local n=$1 max=$2 i pid rc kills=0
+	shift 2
+	for ((i = 0; i < n; i++)); do
+		"$@" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(awk -v r="$RANDOM" -v m="$max" 'BEGIN { printf "%.3f", (r % m) / 1000 }')"
+		kill -9 "$pid" 2>/dev/null || true
+		rc=0
+		wait "$pid" 2>/dev/null || rc=$?
+		[ "$rc" != 137 ] || kills=$((kills + 1))
+	done
+	echo "$kills"
+}
