@@ -183,7 +183,8 @@ static void mark_named(struct walk *w, ext2_ino_t ino, bool dir)
 static void add_ref(struct walk *w, ext2_ino_t ino)
 {
 	struct staged key = { .ino = ino };
-	struct staged *hit = bsearch(&key, w->v, w->n, sizeof(*w->v), by_ino);
+	struct staged *hit = w->n ? bsearch(&key, w->v, w->n, sizeof(*w->v), by_ino) :
+		NULL;
 
 	if (!hit)
 		return;
@@ -228,7 +229,8 @@ static errcode_t walk_tree(struct walk *w)
 	ext2_filsys fs = w->e->fs;
 	errcode_t err;
 
-	qsort(w->v, w->n, sizeof(*w->v), by_ino);
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), by_ino);
 	if ((err = ext2fs_allocate_inode_bitmap(fs, "reached", &w->reached)))
 		return err;
 	ext2fs_mark_inode_bitmap2(w->reached, EXT2_ROOT_INO);
@@ -495,8 +497,8 @@ static errcode_t scan_inodes(ext2_filsys fs, const struct walk *w,
 			break;
 		/* In staging, it is counted as staged. */
 		if (named || special(fs->super, ino) ||
-		    bsearch(&(struct staged){ .ino = ino }, w->v, w->n,
-			    sizeof(*w->v), by_ino))
+		    (w->n && bsearch(&(struct staged){ .ino = ino }, w->v, w->n,
+				     sizeof(*w->v), by_ino)))
 			continue;
 		if (marked)
 			out->orphan_bytes += ext2fs_get_stat_i_blocks(fs, &inode) * 512;

@@ -360,7 +360,8 @@ static int read_pool(struct ivg_ctx *ctx, struct opp_repo *repo,
 		return 0;
 	if ((r = opp_fs_list(ctx, repo->fs, OPP_POOL, names, n)))
 		return r;
-	qsort(*names, *n, sizeof(**names), name_cmp);
+	if (*n)
+		qsort(*names, *n, sizeof(**names), name_cmp);
 	img = calloc(*n + 1, sizeof(*img));
 	if (!img)
 		return ivg_err(ctx, ENOMEM, "out of memory");
