@@ -38,6 +38,10 @@ int e2_fail(struct ivg_ctx *ctx, struct e2 *e, errcode_t err,
 		code = ENOTDIR;
 	if (e->base.rw)
 		e->failed = true;
+	/* The LV's device failed: its message (ENOSPC of an image file's
+	 * filesystem, an I/O error) says more than libext2fs's. */
+	if (ctx->errmsg[0] && (err == EXT2_ET_SHORT_READ || err == EXT2_ET_SHORT_WRITE))
+		return ivg_err_prefix(ctx, EIO, "%s: %s: %s: ", e->base.where, path, what);
 	return ivg_err(ctx, code, "%s: %s: %s: %s", e->base.where, path, what,
 		       code == ENOSPC ? "no space left" : error_message(err));
 }

@@ -113,12 +113,15 @@ vios_cleanup() {
 	cleanup
 }
 
-# kill_at_random N MAXMS CMD...: run CMD N times in the background, each
-# sent SIGKILL after a random 0 to MAXMS milliseconds; prints how many it
-# killed before they completed.
+# kill_at_random N CMD...: run CMD once to time it, then N times in the
+# background, each sent SIGKILL after a random moment within that time;
+# prints how many it killed before they completed.
 kill_at_random() {
-	local n=$1 max=$2 i pid rc kills=0
-	shift 2
+	local n=$1 max i pid rc kills=0 t0
+	shift
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1 || true
+	max=$((($(date +%s%N) - t0) / 1000000 + 1))
 	for ((i = 0; i < n; i++)); do
 		"$@" >/dev/null 2>&1 &
 		pid=$!

@@ -130,7 +130,7 @@ done
 # SIGKILL at random moments: whatever is left, the next write gives back.
 restore_base
 mktar big 4000000
-kills=$(kill_at_random 30 300 bosadd --devices $D --replace bvg big big.tgz)
+kills=$(kill_at_random 30 bosadd --devices $D --replace bvg big big.tgz)
 [ $kills -ge 10 ] || die "only $kills of 30 bosadd runs were killed before they completed"
 lvm2_ok
 recover

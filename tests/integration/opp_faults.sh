@@ -117,8 +117,25 @@ done
 # SIGKILL at random moments: whatever is left, the next write gives back.
 mkdeb big 1 4000000
 restore
-kills=$(kill_at_random 30 250 oppadd --devices $D --replace optvg big.deb)
+kills=$(kill_at_random 30 oppadd --devices $D --replace optvg big.deb)
 [ $kills -ge 10 ] || die "only $kills of 30 oppadd runs were killed before they completed"
 s=$(judge "alpha" "alpha big")
 recover "$s"
 ok "oppadd killed (SIGKILL) $kills times at random moments, then one oppadd: oppck finds no space left behind, e2fsck finds oppfs clean"
+
+# The disk image's own filesystem full (ENOSPC) halfway through an oppadd:
+# refused, the repository as it was (never a torn TOC), nothing left in
+# oppfs; once there is room, the same oppadd completes.
+mkdir full && mount -t tmpfs -o size=24m tmpfs full
+(cd full && ivgcreate -y --no-boot-image --devices e.img --size 160m --bootlv-size 16m --bosfs-size 16m \
+	--oppfs-size 16m evg e.img >/dev/null && oppadd --devices e.img evg ../alpha.deb >/dev/null) || die "IVG on the tmpfs"
+fallocate -l $(($(df --output=avail -B1 full | tail -1) - 1500000)) full/filler
+expect_fail 5 'evg/oppfs: pool/big_1_all\.deb: cannot write: .*e\.img: write at [0-9]+ failed: No space left on device' \
+	oppadd --devices full/e.img evg big.deb
+[ "$(opplist --devices full/e.img --reportformat json evg | jq -r '[.report[0].opp[].opp_name] | join(" ")')" = alpha ] ||
+	die "opplist after ENOSPC: $(opplist --devices full/e.img evg 2>&1)"
+oppck --devices full/e.img evg >ck.out 2>&1 || die "oppck after ENOSPC: $(cat ck.out)"
+rm full/filler
+oppadd --devices full/e.img evg big.deb >/dev/null || die "oppadd once there is room"
+oppck --devices full/e.img evg >ck.out 2>&1 || die "oppck: $(cat ck.out)"
+ok "ENOSPC on the disk image during oppadd: refused, the old TOC and images stand, oppck clean; with room it completes"
