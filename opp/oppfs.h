@@ -28,10 +28,10 @@
  * read-write) and last (after its VG commit): whatever an interrupted
  * command left is given back at the next write, and e2fsck finds the
  * filesystem clean after it. Through libext2fs, which keeps allocation
- * bitmaps in memory, a new file's inode is written before its name and
- * the bitmaps are flushed before it gets data and again before it is
- * published, and reclaim flushes before it drops a name: a crash at any
- * point leaves only names in staging, never a name on free space, never
+ * bitmaps in memory, a new file's inode is written looking free before
+ * its name, the bitmaps are flushed before any file is published, and
+ * reclaim flushes before it drops a name: a crash at any point leaves
+ * only names in staging, never a name outside it on free space, never
  * blocks that two files use, never an inode no name reaches. Reclaim
  * also marks in the bitmaps the directory blocks that a crash left
  * unmarked and recounts the group summaries from the bitmaps.

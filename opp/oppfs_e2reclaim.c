@@ -302,14 +302,61 @@ uint64_t e2_reclaimable(struct e2 *e)
 	return bytes;
 }
 
+/* Free clusters of group g in the block bitmap. */
+static blk64_t group_free_clusters(ext2_filsys fs, dgrp_t g)
+{
+	blk64_t first = ext2fs_group_first_block2(fs, g);
+	blk64_t last = ext2fs_group_last_block2(fs, g), n = 0;
+
+	for (blk64_t b = first; b <= last; b += EXT2FS_CLUSTER_RATIO(fs))
+		n += !ext2fs_fast_test_block_bitmap2(fs->block_map, b);
+	return n;
+}
+
+/*
+ * Group g's inode counts from the inode bitmap. The unused-inode mark
+ * (itable_unused) only comes down, to just past the last inode in use:
+ * e2fsck and the kernel skip the inode table beyond it. (libext2fs's
+ * ext2fs_calculate_summary_stats gets a group whose last inode is in use
+ * wrong: it marks the whole table unused.)
+ */
+static uint32_t recount_inodes(ext2_filsys fs, dgrp_t g)
+{
+	uint32_t ipg = fs->super->s_inodes_per_group, free = 0, last = 0;
+	ext2_ino_t first = g * ipg + 1;
+
+	for (uint32_t i = 0; i < ipg && first + i <= fs->super->s_inodes_count; i++) {
+		if (ext2fs_fast_test_inode_bitmap2(fs->inode_map, first + i))
+			last = i + 1;
+		else
+			free++;
+	}
+	ext2fs_bg_free_inodes_count_set(fs, g, free);
+	if (last && ext2fs_has_group_desc_csum(fs)) {
+		ext2fs_bg_flags_clear(fs, g, EXT2_BG_INODE_UNINIT);
+		if (ext2fs_bg_itable_unused(fs, g) > ipg - last)
+			ext2fs_bg_itable_unused_set(fs, g, ipg - last);
+	}
+	return free;
+}
+
 /* The group summaries from the bitmaps and the directories walked. */
 static void recount(ext2_filsys fs, const uint32_t *dirs)
 {
-	for (dgrp_t g = 0; g < fs->group_desc_count; g++)
+	blk64_t free_clusters = 0;
+	uint64_t free_inodes = 0;
+
+	for (dgrp_t g = 0; g < fs->group_desc_count; g++) {
+		blk64_t c = group_free_clusters(fs, g);
+
+		ext2fs_bg_free_blocks_count_set(fs, g, (uint32_t)c);
+		free_clusters += c;
+		free_inodes += recount_inodes(fs, g);
 		ext2fs_bg_used_dirs_count_set(fs, g, dirs[g]);
-	ext2fs_calculate_summary_stats(fs, 0);
-	for (dgrp_t g = 0; g < fs->group_desc_count; g++)
 		ext2fs_group_desc_csum_set(fs, g);
+	}
+	ext2fs_free_blocks_count_set(fs->super, EXT2FS_C2B(fs, free_clusters));
+	fs->super->s_free_inodes_count = (uint32_t)free_inodes;
 	ext2fs_mark_super_dirty(fs);
 	ext2fs_mark_bb_dirty(fs);
 	ext2fs_mark_ib_dirty(fs);

@@ -4,11 +4,14 @@
  * directory, published under their names, put back on rollback.
  *
  * Order of a new file (oppfs.h): its inode is written first looking
- * free (no links, a deletion time), then named in staging, then the
- * bitmaps that allocate it are flushed, and only then does it get a
- * link count and data. A crash leaves either nothing named, or a name
- * in staging on an inode that reclaim can judge by its link count: none
- * means nothing to free.
+ * free (no links, a deletion time), then named in staging, and only
+ * then does it get a link count and data; the caller flushes the
+ * bitmaps once for all its files, before any is published. A crash
+ * leaves either nothing named and nothing that looks in use, or a name
+ * in staging on an inode that reclaim judges by its link count: none
+ * means nothing to free; otherwise its blocks, which no other file can
+ * hold (they were free when it took them, and every writer reclaims
+ * before it allocates), are unmarked with it.
  */
 #include "oppfs_e2.h"
 
@@ -34,9 +37,8 @@ static int file_type(uint16_t mode)
 }
 
 /* A new regular file named 'name' in staging, empty, with one link. */
-static errcode_t new_staged(struct ivg_ctx *ctx, struct e2 *e,
-			    ext2_ino_t sdir, const char *name, ext2_ino_t *ino,
-			    int *r)
+static errcode_t new_staged(struct e2 *e, ext2_ino_t sdir, const char *name,
+			    ext2_ino_t *ino)
 {
 	struct ext2_inode inode = { 0 };
 	uint32_t now = (uint32_t)time(NULL);
@@ -61,8 +63,6 @@ static errcode_t new_staged(struct ivg_ctx *ctx, struct e2 *e,
 	ext2fs_inode_alloc_stats2(e->fs, *ino, +1, 0);
 	if ((err = e2_link(e->fs, sdir, name, *ino, EXT2_FT_REG_FILE)))
 		return err;
-	if ((*r = e2_sync(ctx, &e->base)))
-		return 0;
 	inode.i_links_count = 1;
 	inode.i_dtime = 0;
 	return ext2fs_write_inode(e->fs, *ino, &inode);
@@ -109,10 +109,10 @@ int e2_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
 		return r;
 	}
 	opp_fs_stage_name(fs, st->name, sizeof(st->name), "new");
-	err = new_staged(ctx, e, sdir, st->name, &st->ino, &rerr);
-	if (!err && !rerr)
+	err = new_staged(e, sdir, st->name, &st->ino);
+	if (!err)
 		err = ext2fs_file_open(e->fs, st->ino, EXT2_FILE_WRITE, &f);
-	if (!err && !rerr)
+	if (!err)
 		err = copy_in(ctx, src, f, &rerr);
 	if (f && (cerr = ext2fs_file_close(f)) && !err)
 		err = cerr;
