@@ -41,8 +41,8 @@ static int bad_path(struct ivg_ctx *ctx, const struct opp_fs *fs,
 void opp_fs_stage_name(struct opp_fs *fs, char *out, size_t len,
 		       const char *kind)
 {
-	snprintf(out, len, "%ld-%lu.%s", (long)getpid(), fs->staged_names++,
-		 kind);
+	snprintf(out, len, "%c%ld-%lu.%s", fs->tag, (long)getpid(),
+		 fs->staged_names++, kind);
 }
 
 /* mountinfo's octal escapes (\040) undone in place. */

@@ -27,12 +27,15 @@
  * A writer reclaims first (opp_fs_reclaim, once its PVs are open
  * read-write) and last (after its VG commit): whatever an interrupted
  * command left is given back at the next write, and e2fsck finds the
- * filesystem clean after it. Through libext2fs, which keeps allocation
+ * filesystem clean after it. (What an interrupted write through
+ * libext2fs left waits, when the filesystem is mounted, for the next
+ * write without the mount: the kernel must not act on it.) Through libext2fs, which keeps allocation
  * bitmaps in memory, a new file's inode is written looking free before
  * its name, the bitmaps are flushed before any file is published, and
- * reclaim flushes before it drops a name: a crash at any point leaves
- * only names in staging, never a name outside it on free space, never
- * blocks that two files use, never an inode no name reaches. Reclaim
+ * reclaim frees only what the bitmaps on disk give a staged inode, and
+ * flushes before it drops a name: a crash at any point leaves only names
+ * in staging, never a name outside it on free space, never blocks that
+ * two files use, never an inode no name reaches. Reclaim
  * also marks in the bitmaps the directory blocks that a crash left
  * unmarked and recounts the group summaries from the bitmaps.
  * A write that fails (the filesystem fills up, an I/O error) reports

@@ -5,7 +5,7 @@
  * with openat(O_NOFOLLOW | O_DIRECTORY) from the mount point, on its
  * device, and the last name used relative to its directory. Staging is
  * the directory OPP_FS_STAGING; the kernel frees a file when its last
- * name goes, so reclaim only removes names.
+ * name goes, so reclaim only removes names (its own: see dir_reclaim).
  */
 #define _GNU_SOURCE             /* syncfs */
 #include "oppfs_impl.h"
@@ -523,8 +523,13 @@ static int dir_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs,
 		close(sfd);
 		return r;
 	}
+	/* Only names the mounted side made: one that an interrupted write
+	 * through libext2fs left may name an inode whose link count or
+	 * blocks the kernel must not act on; an unmounted write gives
+	 * those back. */
 	for (size_t i = 0; !r && i < n; i++)
-		if (unlinkat(sfd, names[i], 0) && errno != ENOENT)
+		if (names[i][0] == d->base.tag && unlinkat(sfd, names[i], 0) &&
+		    errno != ENOENT)
 			r = sys_fail(ctx, d, errno, names[i], "cannot remove from " OPP_FS_STAGING);
 	if (!r && fsync(sfd))
 		r = sys_fail(ctx, d, errno, OPP_FS_STAGING, "cannot sync");
@@ -610,6 +615,7 @@ int opp_fs_open_dir(struct ivg_ctx *ctx, const char *dir, bool rw,
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	d->base.ops = &dir_ops;
 	d->base.rw = rw;
+	d->base.tag = 'k';
 	snprintf(d->base.where, sizeof(d->base.where), "%s", dir);
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
 	d->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -580,6 +580,7 @@ int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	e->base.ops = &e2_ops;
 	e->base.rw = rw;
+	e->base.tag = 'e';
 	e->vg = vg;
 	e->lv = lv;
 	snprintf(e->base.where, sizeof(e->base.where), "%s/%s", vg->name, lv);

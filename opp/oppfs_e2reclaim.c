@@ -6,10 +6,11 @@
  * Reclaim walks the directory tree from the root and counts, for every
  * inode named in staging, its names elsewhere. One with other names
  * keeps them (its link count set to their number); one without is
- * freed: its blocks and its inode are unmarked in the bitmaps, the
- * group summaries are counted again from the bitmaps (and the
- * directories the walk met), the bitmaps are flushed, and only then is
- * the inode written deleted and its staging name removed. The walk also
+ * freed: when its bit is set, its blocks and its inode are unmarked in
+ * the bitmaps (a clear bit means it never held space on disk, or gave it
+ * back already); the group summaries are counted again from the bitmaps
+ * (and the directories the walk met), the bitmaps are flushed, and only
+ * then is the inode written deleted and its staging name removed. The walk also
  * marks what a crash left unmarked under a name: a directory's blocks
  * (a directory grows before the bitmaps are flushed) and an inode made
  * by mkdir or symlink. A crash anywhere in reclaim leaves names in
@@ -282,6 +283,21 @@ static bool last_of(const struct walk *w, size_t i)
 	return i + 1 == w->n || w->v[i + 1].ino != w->v[i].ino;
 }
 
+/*
+ * Does a staging inode hold space? Only once its bit is on disk: a crash
+ * before that leaves blocks it took in memory free on disk, where another
+ * writer (the kernel, when mounted) may have taken them since; and after
+ * reclaim's flush, what it held is free already. A reader's handle has
+ * no bitmaps: the link count tells there.
+ */
+static bool holds_space(ext2_filsys fs, ext2_ino_t ino,
+			const struct ext2_inode *inode)
+{
+	if (!fs->inode_map)
+		return inode->i_links_count != 0;
+	return ext2fs_test_inode_bitmap2(fs->inode_map, ino);
+}
+
 uint64_t e2_reclaimable(struct e2 *e)
 {
 	struct ivg_ctx scratch;
@@ -295,7 +311,7 @@ uint64_t e2_reclaimable(struct e2 *e)
 
 			if (last_of(&w, i) && !w.v[i].refs &&
 			    !ext2fs_read_inode(e->fs, w.v[i].ino, &inode) &&
-			    inode.i_links_count)
+			    holds_space(e->fs, w.v[i].ino, &inode))
 				bytes += ext2fs_get_stat_i_blocks(e->fs, &inode) * 512;
 		}
 	walk_free(&w);
@@ -368,14 +384,11 @@ static errcode_t release(ext2_filsys fs, ext2_ino_t ino, uint64_t *bytes)
 	struct ext2_inode inode;
 	errcode_t err = ext2fs_read_inode(fs, ino, &inode);
 
-	if (err)
+	if (err || !holds_space(fs, ino, &inode))
 		return err;
-	/* No link count: never allocated data, or freed already. */
-	if (inode.i_links_count) {
-		*bytes += ext2fs_get_stat_i_blocks(fs, &inode) * 512;
-		if ((err = mark_blocks(fs, ino, &inode, true)))
-			return err;
-	}
+	*bytes += ext2fs_get_stat_i_blocks(fs, &inode) * 512;
+	if ((err = mark_blocks(fs, ino, &inode, true)))
+		return err;
 	ext2fs_unmark_inode_bitmap2(fs->inode_map, ino);
 	return 0;
 }
@@ -582,7 +595,7 @@ static int scan_all(struct ivg_ctx *ctx, struct e2 *e, struct walk *w,
 			continue;
 		out->staged++;
 		if (!w->v[i].refs && !ext2fs_read_inode(fs, w->v[i].ino, &inode) &&
-		    inode.i_links_count)
+		    holds_space(fs, w->v[i].ino, &inode))
 			out->staged_bytes += ext2fs_get_stat_i_blocks(fs, &inode) * 512;
 	}
 	err = ext2fs_allocate_block_bitmap(fs, "owned", &s->owned);

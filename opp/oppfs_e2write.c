@@ -8,10 +8,9 @@
  * then does it get a link count and data; the caller flushes the
  * bitmaps once for all its files, before any is published. A crash
  * leaves either nothing named and nothing that looks in use, or a name
- * in staging on an inode that reclaim judges by its link count: none
- * means nothing to free; otherwise its blocks, which no other file can
- * hold (they were free when it took them, and every writer reclaims
- * before it allocates), are unmarked with it.
+ * in staging on an inode that reclaim judges by its bit in the bitmap on
+ * disk: clear, it holds nothing there (what it took in memory is free
+ * on disk); set, its blocks were flushed with it and are its own.
  */
 #include "oppfs_e2.h"
 

@@ -52,13 +52,15 @@ struct opp_fs {
 	char where[512];
 	bool mounted;
 	bool rw;
+	char tag;                  /* staging names: 'e' libext2fs, 'k' mounted */
 	unsigned long staged_names;   /* opp_fs_stage_name's counter */
 };
 
 /* A plain relative path: names separated by single '/', none empty,
  * "." or ".."; "" (the root) only when 'root_ok'. */
 bool opp_fs_path_ok(const char *path, bool root_ok);
-/* A name in staging for this handle: "PID-N.KIND" ("new", "old"...). */
+/* A name in staging for this handle: "TPID-N.KIND" (T its backend's
+ * tag, KIND "new", "old"...). */
 void opp_fs_stage_name(struct opp_fs *fs, char *out, size_t len,
 		       const char *kind);
 
