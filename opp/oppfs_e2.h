@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * oppfs_e2.h - the libext2fs backend of oppfs.h, internal to its three
- * files: oppfs_e2.c (the handle, names, reading), oppfs_e2write.c
- * (staging, publishing, rollback) and oppfs_e2reclaim.c (giving back
- * what staging holds, looking for waste).
+ * oppfs_e2.h - the libext2fs backend of oppfs.h, internal to its files:
+ * oppfs_e2.c (the handle, names, reading), oppfs_e2write.c (staging,
+ * publishing, rollback), oppfs_e2walk.c (the directory tree walked),
+ * oppfs_e2reclaim.c (giving back what staging holds) and
+ * oppfs_e2survey.c (looking for space no file uses, giving it back).
  */
 #ifndef OPP_OPPFS_E2_H
 #define OPP_OPPFS_E2_H
@@ -84,11 +85,48 @@ void e2_changes_free(struct e2 *e);
 errcode_t e2_keep_in_staging(struct e2 *e, ext2_ino_t sdir, ext2_ino_t ino,
 			     const char *kind);
 
-/* oppfs_e2reclaim.c */
-int e2_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w);
-int e2_survey(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w);
-int e2_repair(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w);
+/* oppfs_e2walk.c: staging's entries and the tree walked. */
+struct staged {
+	char *name;
+	ext2_ino_t ino;
+	unsigned refs;             /* names outside staging */
+};
+
+struct walk {
+	struct e2 *e;
+	ext2_ino_t sdir;           /* 0: no staging directory */
+	struct staged *v;          /* staging's entries, sorted by inode */
+	size_t n;
+	bool fix;                  /* mark what a crash left unmarked */
+	ext2fs_inode_bitmap reached;
+	uint32_t *dirs;            /* directories per group (fix) */
+	ext2_ino_t *stack;
+	size_t depth, cap;
+	errcode_t err;
+};
+
+int e2_by_ino(const void *a, const void *b);
+/* Staging's entries listed (sorted by inode) and the tree walked from
+ * the root: refs counted, names reached; with 'fix', what a crash left
+ * unmarked under a name is marked and directories are counted per group. */
+int e2_walk(struct ivg_ctx *ctx, struct e2 *e, struct walk *w, bool fix);
+void e2_walk_free(struct walk *w);
+/* Is entry i the last of its inode in the sorted list? */
+bool e2_walk_last(const struct walk *w, size_t i);
+/* Does a staged inode hold space on disk (its bit set)? */
+bool e2_holds_space(ext2_filsys fs, ext2_ino_t ino,
+		    const struct ext2_inode *inode);
+/* Mark (or unmark) every block of an inode in the block bitmap. */
+errcode_t e2_mark_blocks(ext2_filsys fs, ext2_ino_t ino,
+			 struct ext2_inode *inode, bool unmark);
 /* Bytes that reclaim would free now (0 when it cannot be told). */
 uint64_t e2_reclaimable(struct e2 *e);
+
+/* oppfs_e2reclaim.c */
+errcode_t e2_write_deleted(ext2_filsys fs, ext2_ino_t ino);
+int e2_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w);
+/* oppfs_e2survey.c */
+int e2_survey(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w);
+int e2_repair(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w);
 
 #endif
