@@ -32,10 +32,11 @@
  * write without the mount: the kernel must not act on it.) Through libext2fs, which keeps allocation
  * bitmaps in memory, a new file's inode is written looking free before
  * its name, the bitmaps are flushed before any file is published, and
- * reclaim frees only what the bitmaps on disk give a staged inode, and
- * flushes before it drops a name: a crash at any point leaves only names
- * in staging, never a name outside it on free space, never blocks that
- * two files use, never an inode no name reaches. Reclaim
+ * reclaim flushes before it drops a name; after a crash it frees only
+ * the blocks of a staged inode that no other inode holds: a crash at any
+ * point leaves only names in staging, never a name outside it on free
+ * space, never blocks that two files use, never an inode no name
+ * reaches. Reclaim
  * also marks in the bitmaps the directory blocks that a crash left
  * unmarked and recounts the group summaries from the bitmaps.
  * A write that fails (the filesystem fills up, an I/O error) reports

@@ -567,6 +567,7 @@ int e2_fresh(struct ivg_ctx *ctx, struct e2 *e)
 	if (e->fs->orig_super)
 		ext2fs_free_mem(&e->fs->orig_super);
 	e->failed = false;
+	e->trusted = false;
 	return 0;
 }
 

@@ -48,6 +48,12 @@ struct e2 {
 	 * disk. Nothing more is flushed from it; rollback and reclaim open
 	 * the filesystem again and judge what is on disk, as after a crash. */
 	bool failed;
+	/* Every name in staging was put there by this handle since its last
+	 * reclaim, the bitmaps in memory knowing all it took: reclaim frees
+	 * what they give a staged inode. Otherwise (a crash or a failed
+	 * write before) a staged inode's blocks are freed only where no
+	 * other inode holds them. */
+	bool trusted;
 };
 
 /* The message for a libext2fs error; on a read-write handle it also
@@ -126,6 +132,13 @@ uint64_t e2_reclaimable(struct e2 *e);
 errcode_t e2_write_deleted(ext2_filsys fs, ext2_ino_t ino);
 int e2_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w);
 /* oppfs_e2survey.c */
+/*
+ * Blocks held by anything but the staging inodes that reclaim frees:
+ * the filesystem's metadata and every inode in use (its bit set, or a
+ * name reaching it), read from the disk's inode tables.
+ */
+errcode_t e2_owned_by_others(ext2_filsys fs, const struct walk *w,
+			     ext2fs_block_bitmap *out);
 int e2_survey(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w);
 int e2_repair(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w);
 

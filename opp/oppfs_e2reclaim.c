@@ -5,9 +5,9 @@
  * Reclaim walks the directory tree from the root and counts, for every
  * inode named in staging, its names elsewhere. One with other names
  * keeps them (its link count set to their number); one without is
- * freed: when its bit is set, its blocks and its inode are unmarked in
- * the bitmaps (a clear bit means it never held space on disk, or gave it
- * back already); the group summaries are counted again from the bitmaps
+ * freed: its blocks and its inode are unmarked in the bitmaps (after a
+ * crash, only the blocks that no other inode holds: the inode tables are
+ * read for that); the group summaries are counted again from the bitmaps
  * (and the directories the walk met), the bitmaps are flushed, and only
  * then is the inode written deleted and its staging name removed. The
  * walk also marks what a crash left unmarked under a name
@@ -79,19 +79,59 @@ static void recount(ext2_filsys fs, const uint32_t *dirs)
 	ext2fs_mark_ib_dirty(fs);
 }
 
-/* Unmark an inode with no other name, and its blocks; bytes freed. */
-static errcode_t release(ext2_filsys fs, ext2_ino_t ino, uint64_t *bytes)
+struct unmark {
+	ext2fs_block_bitmap others;
+	uint64_t blocks;
+};
+
+/* A staged inode's block, unless another inode or metadata holds it. */
+static int unmark_cb(ext2_filsys fs, blk64_t *blk, e2_blkcnt_t cnt,
+		     blk64_t ref, int off, void *arg)
+{
+	struct unmark *u = arg;
+
+	if (*blk < fs->super->s_first_data_block ||
+	    *blk >= ext2fs_blocks_count(fs->super) ||
+	    ext2fs_test_block_bitmap2(u->others, *blk) ||
+	    !ext2fs_test_block_bitmap2(fs->block_map, *blk))
+		return 0;
+	ext2fs_unmark_block_bitmap2(fs->block_map, *blk);
+	u->blocks++;
+	return 0;
+}
+
+/*
+ * Unmark an inode with no other name, and its blocks; bytes freed. With
+ * 'others' (reclaim after a crash), only the blocks no one else holds:
+ * the bitmaps on disk may give the inode some of its blocks and not
+ * others (a flush cut short), and the kernel may have taken the rest.
+ */
+static errcode_t release(ext2_filsys fs, ext2_ino_t ino,
+			 ext2fs_block_bitmap others, uint64_t *bytes)
 {
 	struct ext2_inode inode;
+	struct unmark u = { others, 0 };
+	blk64_t acl;
 	errcode_t err = ext2fs_read_inode(fs, ino, &inode);
 
-	if (err || !e2_holds_space(fs, ino, &inode))
+	if (err)
 		return err;
-	*bytes += ext2fs_get_stat_i_blocks(fs, &inode) * 512;
-	if ((err = e2_mark_blocks(fs, ino, &inode, true)))
-		return err;
-	ext2fs_unmark_inode_bitmap2(fs->inode_map, ino);
-	return 0;
+	if (!others) {
+		if (!e2_holds_space(fs, ino, &inode))
+			return 0;
+		*bytes += ext2fs_get_stat_i_blocks(fs, &inode) * 512;
+		err = e2_mark_blocks(fs, ino, &inode, true);
+	} else if (ext2fs_inode_has_valid_blocks2(fs, &inode)) {
+		err = ext2fs_block_iterate3(fs, ino, BLOCK_FLAG_READ_ONLY, NULL,
+					    unmark_cb, &u);
+		acl = ext2fs_file_acl_block(fs, &inode);
+		if (!err && acl)
+			unmark_cb(fs, &acl, 0, 0, 0, &u);
+		*bytes += u.blocks * fs->blocksize;
+	}
+	if (!err)
+		ext2fs_unmark_inode_bitmap2(fs->inode_map, ino);
+	return err;
 }
 
 errcode_t e2_write_deleted(ext2_filsys fs, ext2_ino_t ino)
@@ -108,7 +148,7 @@ errcode_t e2_write_deleted(ext2_filsys fs, ext2_ino_t ino)
 
 /* Link counts of kept inodes, the freed ones unmarked: in memory. */
 static errcode_t judge(ext2_filsys fs, struct walk *w,
-		       struct opp_fs_waste *out)
+		       ext2fs_block_bitmap others, struct opp_fs_waste *out)
 {
 	errcode_t err = 0;
 
@@ -119,7 +159,7 @@ static errcode_t judge(ext2_filsys fs, struct walk *w,
 			continue;
 		out->staged++;
 		if (!w->v[i].refs) {
-			err = release(fs, w->v[i].ino, &out->staged_bytes);
+			err = release(fs, w->v[i].ino, others, &out->staged_bytes);
 			continue;
 		}
 		err = ext2fs_read_inode(fs, w->v[i].ino, &inode);
@@ -131,11 +171,21 @@ static errcode_t judge(ext2_filsys fs, struct walk *w,
 	return err;
 }
 
+/* Is anything in staging named nowhere else? */
+static bool needs_freeing(const struct walk *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (!w->v[i].refs)
+			return true;
+	return false;
+}
+
 int e2_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w)
 {
 	struct e2 *e = (struct e2 *)fs;
 	struct walk wk = { 0 };
-	errcode_t err;
+	ext2fs_block_bitmap others = NULL;
+	errcode_t err = 0;
 	int r = e2_fresh(ctx, e);
 
 	*w = (struct opp_fs_waste){ 0 };
@@ -143,7 +193,11 @@ int e2_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w)
 		return r;
 	if ((r = e2_walk(ctx, e, &wk, true)))
 		goto out;
-	if ((err = judge(e->fs, &wk, w))) {
+	if (!e->trusted && needs_freeing(&wk))
+		err = e2_owned_by_others(e->fs, &wk, &others);
+	if (!err)
+		err = judge(e->fs, &wk, others, w);
+	if (err) {
 		r = e2_fail(ctx, e, err, OPP_FS_STAGING, "cannot free");
 		goto out;
 	}
@@ -165,7 +219,10 @@ int e2_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_fs_waste *w)
 		e2_changes_free(e);
 	if (!r)
 		r = e2_sync(ctx, fs);
+	e->trusted = !r;
 out:
+	if (others)
+		ext2fs_free_block_bitmap(others);
 	e2_walk_free(&wk);
 	return r;
 }

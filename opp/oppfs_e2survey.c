@@ -75,6 +75,47 @@ static bool special(const struct ext2_super_block *sb, ext2_ino_t ino)
 	       ino == sb->s_snapshot_inum;
 }
 
+/* A staging entry that reclaim frees (no name elsewhere)? */
+static bool freed_by_reclaim(const struct walk *w, ext2_ino_t ino)
+{
+	struct staged key = { .ino = ino }, *hit;
+
+	hit = w->n ? bsearch(&key, w->v, w->n, sizeof(*w->v), e2_by_ino) : NULL;
+	return hit && !hit->refs;
+}
+
+errcode_t e2_owned_by_others(ext2_filsys fs, const struct walk *w,
+			     ext2fs_block_bitmap *out)
+{
+	ext2_inode_scan sc;
+	struct ext2_inode inode;
+	ext2_ino_t ino;
+	errcode_t err = ext2fs_allocate_block_bitmap(fs, "others", out);
+
+	if (err)
+		return err;
+	own_metadata(fs, *out);
+	if ((err = ext2fs_open_inode_scan(fs, 0, &sc)))
+		goto out;
+	while (!(err = ext2fs_get_next_inode(sc, &ino, &inode)) && ino) {
+		bool in_use = ext2fs_test_inode_bitmap2(fs->inode_map, ino) ||
+			      ext2fs_test_inode_bitmap2(w->reached, ino);
+
+		if ((!inode.i_links_count && !special(fs->super, ino)) ||
+		    freed_by_reclaim(w, ino) || !(in_use || special(fs->super, ino)))
+			continue;
+		if ((err = own_inode(fs, ino, &inode, *out)))
+			break;
+	}
+	ext2fs_close_inode_scan(sc);
+out:
+	if (err) {
+		ext2fs_free_block_bitmap(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
 static errcode_t scan_inodes(ext2_filsys fs, const struct walk *w,
 			     struct scan *s, struct opp_fs_waste *out)
 {

@@ -8,9 +8,8 @@
  * then does it get a link count and data; the caller flushes the
  * bitmaps once for all its files, before any is published. A crash
  * leaves either nothing named and nothing that looks in use, or a name
- * in staging on an inode that reclaim judges by its bit in the bitmap on
- * disk: clear, it holds nothing there (what it took in memory is free
- * on disk); set, its blocks were flushed with it and are its own.
+ * in staging on an inode whose blocks reclaim frees where no other inode
+ * holds them (oppfs_e2reclaim.c).
  */
 #include "oppfs_e2.h"
 

@@ -4,7 +4,8 @@
  * VG: staging, publish and rollback, reclaim giving space back, paths
  * that are refused or not followed, and the group summaries reclaim
  * counts again (a group whose last inode is in use keeps its inode table
- * in view).
+ * in view), and reclaim after a crash freeing only the blocks of a staged
+ * file that no other file holds.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,6 +20,7 @@
 #include "e2fs.h"
 #include "lvio.h"
 #include "oppfs.h"
+#include "oppfs_e2.h"
 #include "vgfix.h"
 
 struct fx {
@@ -214,6 +216,105 @@ static void last_inode_of_a_group(void **state)
 	assert_int_equal(opp_fs_close(ctx, fs), 0);
 }
 
+/* The first name of a directory, but "." and "..": its inode. */
+static int first_entry(struct ext2_dir_entry *d, int off, int bs, char *buf,
+		       void *arg)
+{
+	int len = ext2fs_dirent_name_len(d);
+
+	if (!d->inode || (len == 1 && d->name[0] == '.') ||
+	    (len == 2 && d->name[0] == '.' && d->name[1] == '.'))
+		return 0;
+	*(ext2_ino_t *)arg = d->inode;
+	return DIRENT_ABORT;
+}
+
+/*
+ * A crash while a file was staged, in the middle of a flush: its inode
+ * names blocks, some of which the bitmaps on disk give it and some not.
+ * Another writer (the kernel, when mounted) takes one of the latter for
+ * a file of its own; then reclaim must free the staged file's blocks and
+ * inode but leave that block to its new owner.
+ */
+static void crash_then_another_writer(void **state)
+{
+	struct fx *x = *state;
+	struct ivg_ctx *ctx = &x->f.ctx;
+	struct opp_fs *fs = open_rw(x);
+	struct opp_fs_waste w;
+	struct opp_staged *st;
+	struct opp_src src;
+	struct ext2_inode inode = { 0 }, sino;
+	size_t left = 100000;
+	ext2_filsys e;
+	ext2_ino_t sdir, sin = 0, taken;
+	blk64_t b0, b1;
+	uint64_t free_before;
+
+	assert_int_equal(opp_fs_mkdir(ctx, fs, "pool"), 0);
+	assert_int_equal(opp_fs_write_buf(ctx, fs, "pool/a", "a", 1, false), 0);
+	assert_int_equal(opp_fs_reclaim(ctx, fs, &w), 0);
+	assert_int_equal(opp_fs_close(ctx, fs), 0);
+	assert_int_equal(ivg_e2fs_open(ctx, x->io, 0, &e), 0);
+	free_before = ext2fs_free_blocks_count(e->super);
+	ext2fs_close_free(&e);
+
+	/* Staged, then the process dies: nothing flushed from memory. */
+	fs = open_rw(x);
+	assert_int_equal(opp_src_init(ctx, &src, zeds, &left, "z"), 0);
+	assert_int_equal(opp_fs_stage(ctx, fs, "pool/z", &src, &st), 0);
+	opp_src_free(&src);
+	opp_fs_unstage(fs, st);
+	((struct e2 *)fs)->failed = true;
+	assert_int_equal(opp_fs_close(ctx, fs), 0);
+
+	/* Another writer takes the staged file's first block (after the
+	 * crash came in the middle of a flush, below). */
+	assert_int_equal(ivg_e2fs_open(ctx, x->io, EXT2_FLAG_RW, &e), 0);
+	assert_int_equal(ext2fs_lookup(e, EXT2_ROOT_INO, OPP_FS_STAGING,
+				       (int)strlen(OPP_FS_STAGING), NULL, &sdir), 0);
+	assert_int_equal(ext2fs_dir_iterate(e, sdir, 0, NULL, first_entry, &sin), 0);
+	assert_int_not_equal(sin, 0);
+	assert_int_equal(ext2fs_read_inode(e, sin, &sino), 0);
+	assert_int_equal(ext2fs_bmap2(e, sin, &sino, NULL, 0, 0, NULL, &b0), 0);
+	assert_int_equal(ext2fs_bmap2(e, sin, &sino, NULL, 0, 1, NULL, &b1), 0);
+	assert_false(ext2fs_test_block_bitmap2(e->block_map, b0));
+	/* The crash came in the middle of a flush: the staged inode's bit
+	 * and its second block were written, its first block was not. */
+	ext2fs_inode_alloc_stats2(e, sin, +1, 0);
+	ext2fs_block_alloc_stats2(e, b1, +1);
+	assert_int_equal(ext2fs_new_inode(e, EXT2_ROOT_INO, LINUX_S_IFREG | 0644, NULL, &taken), 0);
+	inode.i_mode = LINUX_S_IFREG | 0644;
+	inode.i_links_count = 1;
+	inode.i_flags = EXT4_EXTENTS_FL;
+	{
+		ext2_extent_handle_t h;
+
+		assert_int_equal(ext2fs_extent_open2(e, taken, &inode, &h), 0);
+		ext2fs_extent_free(h);
+	}
+	assert_int_equal(ext2fs_write_new_inode(e, taken, &inode), 0);
+	assert_int_equal(ext2fs_bmap2(e, taken, NULL, NULL, BMAP_SET, 0, NULL, &b0), 0);
+	ext2fs_block_alloc_stats2(e, b0, +1);
+	ext2fs_inode_alloc_stats2(e, taken, +1, 0);
+	assert_int_equal(ext2fs_link(e, EXT2_ROOT_INO, "taken", taken, EXT2_FT_REG_FILE), 0);
+	assert_int_equal(ivg_e2fs_close(ctx, e, "close"), 0);
+
+	/* The next write: the staged file goes, the taken block stays. */
+	fs = open_rw(x);
+	assert_int_equal(opp_fs_reclaim(ctx, fs, &w), 0);
+	assert_int_equal(w.staged, 1);
+	assert_int_equal(opp_fs_close(ctx, fs), 0);
+	assert_int_equal(ivg_e2fs_open(ctx, x->io, 0, &e), 0);
+	assert_int_equal(ext2fs_read_bitmaps(e), 0);
+	assert_true(ext2fs_test_block_bitmap2(e->block_map, b0));
+	assert_false(ext2fs_test_block_bitmap2(e->block_map, b1));
+	assert_false(ext2fs_test_inode_bitmap2(e->inode_map, sin));
+	/* One block more in use than before: the other writer's. */
+	assert_int_equal(ext2fs_free_blocks_count(e->super), free_before - 1);
+	ext2fs_close_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(staged_is_reclaimed, setup, teardown),
 		cmocka_unit_test_setup_teardown(paths_stay_inside, setup, teardown),
 		cmocka_unit_test_setup_teardown(last_inode_of_a_group, setup, teardown),
+		cmocka_unit_test_setup_teardown(crash_then_another_writer, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
