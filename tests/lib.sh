@@ -173,3 +173,24 @@ with open(img, 'r+b') as f:
     f.write(h)
 PY
 }
+
+# kill_at_random N CMD...: run CMD once to time it, then N times in the
+# background, each sent SIGKILL after a random moment within that time;
+# prints how many it killed before they completed.
+kill_at_random() {
+	local n=$1 max i pid rc kills=0 t0
+	shift
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1 || true
+	max=$((($(date +%s%N) - t0) / 1000000 + 1))
+	for ((i = 0; i < n; i++)); do
+		"$@" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(awk -v r="$RANDOM" -v m="$max" 'BEGIN { printf "%.3f", (r % m) / 1000 }')"
+		kill -9 "$pid" 2>/dev/null || true
+		rc=0
+		wait "$pid" 2>/dev/null || rc=$?
+		[ "$rc" != 137 ] || kills=$((kills + 1))
+	done
+	echo "$kills"
+}

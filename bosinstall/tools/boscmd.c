@@ -21,15 +21,24 @@ int boscmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 
 int boscmd_begin_write(struct ivg_ctx *ctx, struct boscmd *c)
 {
+	struct opp_fs_waste w;
 	int r;
 
 	/* The read-only store's LV I/O must not outlive its devices. */
 	if ((r = bos_store_close(ctx, c->store)))
 		return r;
 	c->store = NULL;
-	if ((r = oppcmd_begin_write(ctx, &c->oc)))
+	if ((r = oppcmd_begin_write(ctx, &c->oc)) ||
+	    (r = bos_store_open(ctx, c->oc.s.h->vg, true, &c->store)))
 		return r;
-	return bos_store_open(ctx, c->oc.s.h->vg, true, &c->store);
+	/* What an interrupted command left in bosfs goes back first. */
+	if ((r = bos_store_reclaim(ctx, c->store, &w)))
+		return r;
+	if (w.staged)
+		ivg_info(ctx, "%s: %llu file(s) left by an interrupted command given back (%llu KiB)",
+			 bos_store_where(c->store), (unsigned long long)w.staged,
+			 (unsigned long long)(w.staged_bytes >> 10));
+	return 0;
 }
 
 int boscmd_finish(struct ivg_ctx *ctx, struct boscmd *c)

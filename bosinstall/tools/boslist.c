@@ -13,8 +13,11 @@ static const char help[] =
 "List the base operating system images of the install volume group VG\n"
 "from their manifests: name, format, size, kernel version, the date added,\n"
 "SHA-256 and where the data is. Reads only. A manifest that cannot be\n"
-"read, data that is missing, and data that no manifest names (an orphan\n"
-"left by an interrupted bosadd or bosrm) are reported as warnings.\n"
+"read, data that is missing, data that no manifest names (an orphan\n"
+"left by an interrupted bosadd or bosrm), and space in bosfs that no file\n"
+"uses (files left in its staging directory; when bosfs is not mounted,\n"
+"also inodes no name reaches and blocks no file holds) are reported as\n"
+"warnings; bosrm --orphans gives all of it back.\n"
 "\n"
 "Options:\n"
 "      --reportformat basic|json\n"
@@ -83,6 +86,19 @@ static void print_basic(const struct bos_list *l, bool verbose)
 	}
 }
 
+static void warn_waste(const char *where, const struct opp_fs_waste *w)
+{
+	if (w->staged)
+		fprintf(stderr, "  WARNING: %s: %" PRIu64 " file(s), %" PRIu64 " KiB, left in %s by an interrupted command (the next bosadd or bosrm gives them back)\n",
+			where, w->staged, (w->staged_bytes + 1023) >> 10, OPP_FS_STAGING);
+	if (w->orphans)
+		fprintf(stderr, "  WARNING: %s: %" PRIu64 " inode(s) in use that no name reaches, %" PRIu64 " KiB (bosrm --orphans gives them back)\n",
+			where, w->orphans, (w->orphan_bytes + 1023) >> 10);
+	if (w->leaked_bytes)
+		fprintf(stderr, "  WARNING: %s: %" PRIu64 " KiB of blocks marked in use that no file holds (bosrm --orphans gives them back)\n",
+			where, (w->leaked_bytes + 1023) >> 10);
+}
+
 int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv)
 {
 	static const struct oppcmd_line line = {
@@ -92,6 +108,7 @@ int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv)
 	struct opts o = { 0 };
 	struct boscmd c = { 0 };
 	struct bos_list l = { 0 };
+	struct opp_fs_waste w;
 	const char *vg;
 	char **rest;
 	size_t n;
@@ -102,11 +119,14 @@ int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv)
 	r = boscmd_open(ctx, &o, vg, false, &c);
 	if (!r)
 		r = bos_store_list(ctx, c.store, &l);
+	if (!r)
+		r = bos_store_survey(ctx, c.store, &w);
 	if (r) {
 		rc = fail(ctx);
 	} else {
 		for (size_t i = 0; i < l.n_problems; i++)
 			fprintf(stderr, "  WARNING: %s\n", l.problems[i]);
+		warn_waste(bos_store_where(c.store), &w);
 		if (o.json)
 			print_json(vg, &l);
 		else

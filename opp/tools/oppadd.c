@@ -50,18 +50,15 @@ static int add(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 		goto out;
 	r = oppcmd_open(ctx, o, vg, true, &c);
 	if (!r)
-		r = opp_repo_add_check(ctx, &c.repo, pkgs, files, n, replace);
+		r = opp_repo_add(ctx, &c.repo, pkgs, files, n, replace);
 	if (!r)
 		r = oppcmd_begin_write(ctx, &c);
-	if (!r) {
-		for (size_t i = 0; i < n; i++)
-			ivg_info(ctx, "%s: %s %s (%s, %s), %" PRIu64 " bytes", files[i],
-				 opp_stanza_get(&pkgs[i].st, "Package"),
-				 opp_stanza_get(&pkgs[i].st, "Version"),
-				 opp_stanza_get(&pkgs[i].st, "Architecture"),
-				 opp_format_name(pkgs[i].fmt), pkgs[i].size);
-		r = opp_repo_add(ctx, &c.repo, pkgs, files, n, replace);
-	}
+	for (size_t i = 0; !r && i < n; i++)
+		ivg_info(ctx, "%s: %s %s (%s, %s), %" PRIu64 " bytes", files[i],
+			 opp_stanza_get(&pkgs[i].st, "Package"),
+			 opp_stanza_get(&pkgs[i].st, "Version"),
+			 opp_stanza_get(&pkgs[i].st, "Architecture"),
+			 opp_format_name(pkgs[i].fmt), pkgs[i].size);
 	if (!r)
 		r = oppcmd_commit(ctx, &c);
 	if (!r)

@@ -31,12 +31,27 @@ int oppcmd_open_vg(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 /* The VG and its OPP repository. */
 int oppcmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 		bool rw, struct oppcmd *c);
-/* Before the first write: import an exported VG, open the PVs rw. */
+/*
+ * Before the first write: the repository's change checked as the commit
+ * will check it (opp_repo_prepare), the PVs opened read-write, an
+ * exported VG imported, and what an interrupted command left in oppfs
+ * given back.
+ */
 int oppcmd_begin_write(struct ivg_ctx *ctx, struct oppcmd *c);
-/* Store the TOC, commit the VG (exported again if it was), finish. */
+/* Store the repository's change, commit the VG (exported again if it
+ * was), finish. */
 int oppcmd_commit(struct ivg_ctx *ctx, struct oppcmd *c);
-/* Close; after a failure, export again what begin_write imported. */
+/* Close; after a failure, put back what the store wrote and export
+ * again what begin_write imported. */
 void oppcmd_close(struct oppcmd *c, bool failed);
+
+/*
+ * Ask before a repair: 0 to go on (-y, or "y" on the terminal); refused
+ * (-EPERM) without a terminal, saying to give -y, or when answered no,
+ * naming 'what'.
+ */
+int oppcmd_confirm(struct ivg_ctx *ctx, const struct opts *o,
+		   const char *question, const char *what);
 
 /* The options every OPP command takes: help text and getopt entries. */
 #define OPPCMD_HELP_COMMON \

@@ -34,9 +34,9 @@ static int rebuild(struct ivg_ctx *ctx, const struct opts *o, const char *vg)
 	int r = oppcmd_open(ctx, o, vg, true, &c);
 
 	if (!r)
-		r = oppcmd_begin_write(ctx, &c);
-	if (!r)
 		r = opp_repo_rebuild(ctx, &c.repo, &skipped);
+	if (!r)
+		r = oppcmd_begin_write(ctx, &c);
 	if (!r)
 		r = oppcmd_commit(ctx, &c);
 	if (!r)
