@@ -98,7 +98,6 @@ static int may_repair(struct cmd_run *cr, struct session *s, const char *vg)
 
 static int check(struct cmd_run *r)
 {
-	r->writes = cmd_given(r, OPT_REPAIR);
 	if (r->writes)
 		catch_interrupts(r->ctx);     /* a leg copy stops cleanly */
 	return 0;
@@ -163,6 +162,7 @@ const struct cmd_def cmd_ivgck_def = {
 	.operand_need = "exactly one VG name is needed",
 	/* may_repair judges a partial VG and the holder, if it repairs. */
 	.flags = CMD_VG_NAME | CMD_VG | CMD_ALLOW_PARTIAL | CMD_CHECKS_OWN,
+	.writes_with = "repair",
 	.check = check,
 	.run = run,
 };

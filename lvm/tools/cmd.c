@@ -337,11 +337,19 @@ int cmd_main(struct ivg_ctx *ctx, const struct cmd_def *def, int argc,
 	struct cmd_run r = { .ctx = ctx, .def = def };
 	int rc = parse(&r, argc, argv), e = 0;
 
-	/* check() may make a reader a writer (ivgck --repair). */
+	/* writes_with, or check(), may make a reader a writer. */
 	r.writes = def->flags & CMD_WRITES_VG;
+	for (size_t i = 0; def->writes_with && i < def->n_opts; i++)
+		if (!strcmp(def->opts[i].name, def->writes_with))
+			r.writes = cmd_given(&r, i);
+	if (!rc && def->data_size && !(r.data = calloc(1, def->data_size)))
+		rc = cmd_usage_error(&r, "out of memory");
 	if (!rc && def->check)
 		rc = def->check(&r);
 	if (rc) {
+		if (def->cleanup && r.data)
+			def->cleanup(&r);
+		free(r.data);
 		free_values(&r);
 		return rc < 0 ? ECMD_OK : rc;
 	}
@@ -364,6 +372,9 @@ int cmd_main(struct ivg_ctx *ctx, const struct cmd_def *def, int argc,
 	else if (e)
 		rc = fail(ctx);
 	session_close_after(&r.s, rc != ECMD_OK);
+	if (def->cleanup && r.data)
+		def->cleanup(&r);
+	free(r.data);
 	free_values(&r);
 	return rc;
 }

@@ -110,6 +110,9 @@ struct cmd_def {
 	size_t min_operands, max_operands;   /* SIZE_MAX: no limit */
 	const char *operand_need;   /* "a VG name and at least one FILE are needed" */
 	unsigned flags;
+	/* The command writes its VG only when its own option of this
+	 * name is given (ivgck --repair, opptoc --rebuild); NULL: flags say. */
+	const char *writes_with;
 	/* Refine after parsing (e.g. --repair makes ivgck a writer: it sets
 	 * r->writes): 0, or a usage error already said (EINVALID_CMD_LINE). */
 	int (*check)(struct cmd_run *r);
@@ -118,6 +121,11 @@ struct cmd_def {
 	int (*prepare)(struct cmd_run *r);
 	/* The work: 0, -errno with the message in ctx, or CMD_EXIT(code). */
 	int (*run)(struct cmd_run *r);
+	/* The command's own state: r->data is data_size zeroed bytes for
+	 * the whole run, and cleanup() (or NULL) frees what it holds, after
+	 * run() or after a failed prepare(). */
+	size_t data_size;
+	void (*cleanup)(struct cmd_run *r);
 };
 
 /* A run() result that is an exit code the command has explained. */

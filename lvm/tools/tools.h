@@ -22,14 +22,6 @@ enum {
 	ECMD_FAILED = 5,
 };
 
-struct cmd_def;
-
-struct ivg_command {
-	const char *name;
-	int (*fn)(struct ivg_ctx *ctx, int argc, char **argv);
-	const char *summary;
-	const struct cmd_def *def;  /* on the command layer (cmd.h) */
-};
 
 extern const struct cmd_def cmd_ivgcreate_def;
 extern const struct cmd_def cmd_ivgimport_def;
@@ -37,17 +29,17 @@ extern const struct cmd_def cmd_ivgexport_def;
 extern const struct cmd_def cmd_ivgs_def;
 extern const struct cmd_def cmd_ivgchange_def;
 /* The OPP repository (opp/tools/). */
-int cmd_oppadd(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_opplist(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_oppck(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_opprm(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_opptoc(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_oppadd_def;
+extern const struct cmd_def cmd_opplist_def;
+extern const struct cmd_def cmd_oppck_def;
+extern const struct cmd_def cmd_opprm_def;
+extern const struct cmd_def cmd_opptoc_def;
 /* The maintenance boot image (boot/tools/). */
 extern const struct cmd_def cmd_ivgmkboot_def;
 /* BOS install (bosinstall/tools/). */
-int cmd_bosadd(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_bosrm(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_bosadd_def;
+extern const struct cmd_def cmd_boslist_def;
+extern const struct cmd_def cmd_bosrm_def;
 extern const struct cmd_def cmd_bosinstall_def;
 /* Recovery of a root VG (recovery/tools/). */
 extern const struct cmd_def cmd_ivgrecover_def;
@@ -124,10 +116,6 @@ void report_set(struct json_object *o, const char *key, const char *value);
 int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
 		    char ***paths, size_t *n, bool *owned);
 
-/* Ask "question [y/n]:" on the terminal; -y answers yes, no tty: no. */
-bool confirm(const struct opts *o, const char *question);
-
-void print_help(const char *text);
 
 /*
  * For commands with long copies: SIGINT and SIGTERM set a flag that the

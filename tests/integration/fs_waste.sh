@@ -94,7 +94,7 @@ waste "$OPPFS"
 expect_fail 5 'wvg/oppfs: 1 inode\(s\) in use that no name reaches, 29[0-9] KiB' oppck --devices $D wvg
 expect_fail 5 "wvg/oppfs: $LEAK KiB of blocks marked in use that no file holds" oppck --devices $D wvg
 sums d0.img >before.sum
-expect_fail 5 'oppck --repair: not done: there is no terminal to ask .*; give -y' oppck --repair --devices $D wvg </dev/null
+expect_fail 5 'oppck --repair: not done: not asked without a terminal \(use -y to answer yes\)' oppck --repair --devices $D wvg </dev/null
 sums -c --quiet before.sum || die "oppck --repair without -y wrote"
 out=$(oppck --repair -y --devices $D wvg 2>&1) || die "oppck --repair -y: $out"
 echo "$out" | grep -q "KiB given back (1 inode(s) no name reached, $LEAK KiB of blocks no file held)" ||
@@ -116,7 +116,7 @@ grep -q "wvg/bosfs: 1 inode(s) in use that no name reaches" list.err &&
 	grep -q "wvg/bosfs: $LEAK KiB of blocks marked in use that no file holds" list.err ||
 	die "boslist does not report the waste: $(cat list.err)"
 sums d0.img >before.sum
-expect_fail 5 'bosrm --orphans: not done: there is no terminal to ask .*; give -y' bosrm --orphans --devices $D wvg </dev/null
+expect_fail 5 'bosrm --orphans: not done: not asked without a terminal \(use -y to answer yes\)' bosrm --orphans --devices $D wvg </dev/null
 sums -c --quiet before.sum || die "bosrm --orphans without -y wrote"
 out=$(bosrm --orphans -y --devices $D wvg 2>&1) || die "bosrm --orphans -y: $out"
 echo "$out" | grep -q "KiB given back (1 inode(s) no name reached)" || die "bosrm --orphans -y said: $out"
