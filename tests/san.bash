@@ -44,6 +44,7 @@ san_start() {
 		SAN_CTL=$((SAN_PORT % 30000 + 1000))
 		tgtd -f -C "$SAN_CTL" --iscsi portal=127.0.0.1:"$SAN_PORT" >"$T/tgtd.log" 2>&1 &
 		echo $! >"$T/tgtd.pid"
+		disown
 		for _ in $(seq 50); do
 			tgtadm -C "$SAN_CTL" --lld iscsi --op show --mode sys >/dev/null 2>&1 && break
 			kill -0 "$(cat "$T/tgtd.pid")" 2>/dev/null || break
@@ -86,8 +87,10 @@ san_renumber() {
 	tgtadm -C "$SAN_CTL" --lld iscsi --op update --mode logicalunit --tid 1 --lun "$new" \
 		--params "$params" >&2
 	SAN_WWN[$new]=${SAN_WWN[$old]}
-	unset "SAN_WWN[$old]"
 }
+
+# libvirtd's QEMU capabilities, kept between tests (see libvirt_host).
+LIBVIRT_CAPS=${IVG_TEST_CACHE:-/var/cache/ivg-test}/libvirt-qemu-capabilities
 
 # The directories a host's daemons see as the system's own.
 LIBVIRT_BINDS="/run/libvirt:run /var/lib/libvirt:lib /var/cache/libvirt:cache /var/log/libvirt:log /etc/libvirt:etc"
@@ -119,6 +122,11 @@ libvirt_host() {
 	require_lease_for_disks = 0
 	file_lockspace_dir = "$T/lockspace"
 	CONF
+	# libvirtd probes each QEMU binary (~10 s under TCG) unless its cache
+	# has the answer: seed it from the machine's copy, which libvirtd
+	# checks (binary, libvirt version, host) before using it.
+	mkdir -p "$d/cache/qemu/capabilities"
+	cp "$LIBVIRT_CAPS"/*.xml "$d/cache/qemu/capabilities/" 2>/dev/null || true
 	local mounts="" b
 	for b in $LIBVIRT_BINDS; do
 		mkdir -p "${b%%:*}"
@@ -140,6 +148,11 @@ libvirt_host() {
 	virsh -q -c "$uri" version >/dev/null 2>&1 ||
 		die "host $name: libvirtd does not answer: $(tail -5 "$d/log/libvirtd.log" 2>/dev/null)"
 	printf -v "URI_$name" '%s' "$uri"
+	# The next test's hosts start from this one's probe.
+	mkdir -p "$LIBVIRT_CAPS"
+	for b in "$d"/cache/qemu/capabilities/*.xml; do
+		[ -f "$b" ] && cp "$b" "$LIBVIRT_CAPS/.$$.tmp" && mv "$LIBVIRT_CAPS/.$$.tmp" "$LIBVIRT_CAPS/${b##*/}"
+	done
 	# vios's configuration: the hosts' shared lockspace; TCG (KVM hangs
 	# here).
 	cat >"$T/vios.conf" <<-CONF

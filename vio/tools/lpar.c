@@ -326,24 +326,28 @@ static int lslpar_run(struct cmd_run *r)
 	struct vio_part *ps = NULL;
 	size_t n = 0;
 	struct vios v;
-	bool any = false;
 	int e;
 
-	if ((e = vios_open(r, &v, false)) || (e = vio_host_parts(r->ctx, &v.host, &ps, &n)))
+	if ((e = vios_open(r, &v, false)))
+		goto out;
+	if (only && (ps = calloc(1, sizeof(*ps))))
+		n = (e = vio_host_part(r->ctx, &v.host, only, ps)) ? 0 : 1;
+	else if (!only)
+		e = vio_host_parts(r->ctx, &v.host, &ps, &n);
+	else
+		e = ivg_err(r->ctx, ENOMEM, "out of memory");
+	if (e)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		if (only && strcmp(only, ps[i].lp.name))
-			continue;
-		any = true;
 		if (arr)
 			json_object_array_add(arr, lpar_json(&ps[i]));
 		else
 			lpar_text(&ps[i], v.host.uri);
 	}
-	if (only && !any)
-		e = ivg_err(r->ctx, ENOENT, "partition %s does not exist on host %s", only, v.host.uri);
-	else if (arr)
-		print_json("lslpar", arr), arr = NULL;
+	if (arr) {
+		print_json("lslpar", arr);
+		arr = NULL;
+	}
 out:
 	json_object_put(arr);
 	vio_parts_free(ps, n);

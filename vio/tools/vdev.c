@@ -14,6 +14,7 @@
 
 static int mkvdev_check(struct cmd_run *r)
 {
+	struct vio_iscsi_url url;
 	long n;
 
 	if (!vstr(r, "lpar"))
@@ -25,6 +26,9 @@ static int mkvdev_check(struct cmd_run *r)
 				       vstr(r, "dev"), VIO_NAME_MAX - 1);
 	if (vnum(r, "scsi-id", 0, VIO_SCSI_ID_MAX, 0, &n) || vnum(r, "lun", 0, VIO_LUN_MAX, 0, &n))
 		return EINVALID_CMD_LINE;
+	if (!strncmp(vstr(r, "vdev"), "iscsi://", 8) &&
+	    vio_iscsi_parse(r->ctx, vstr(r, "vdev"), &url))
+		return cmd_usage_error(r, "--vdev: %s", ivg_errmsg(r->ctx));
 	return 0;
 }
 
