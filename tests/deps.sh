@@ -7,7 +7,7 @@ libblkid-dev libaio-dev liburing-dev libarchive-dev libssl-dev libjson-c-dev uui
 zlib1g-dev libdevmapper-dev libcmocka-dev lvm2 e2fsprogs fdisk mtools
 dosfstools grub-common grub-pc-bin grub-efi-amd64-bin jq hyperfine
 rpm dpkg-dev apt-utils
-libvirt-clients
+libvirt-clients libiscsi-dev libxml2-dev
 ovmf busybox-static zstd cpio kmod"
 missing=""
 for p in $PKGS; do
