@@ -2,6 +2,7 @@
 /* vdev.c - mkvdev, rmvdev, lsmap: LUNs mapped to partitions' SCSI disks. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,4 +384,82 @@ const struct cmd_def vios_lsmap_def = {
 	.operand_need = "no operands",
 	.check = lsmap_check,
 	.run = lsmap_run,
+};
+
+/* ---- lsdev --------------------------------------------------------------- */
+
+static struct json_object *lun_json(const char *spec, const struct vio_lun *l)
+{
+	struct json_object *x = json_object_new_object();
+	char pv[IVG_UUID_LEN + 7];
+
+	pv_text(l->pv, pv);
+	json_object_object_add(x, "lun", json_object_new_string(spec));
+	json_object_object_add(x, "kind", json_object_new_string(vio_lun_kind_name(l->kind)));
+	json_object_object_add(x, "source", json_object_new_string(l->source));
+	json_object_object_add(x, "wwn", json_object_new_string(l->wwn));
+	json_object_object_add(x, "pv_uuid", json_object_new_string(pv));
+	json_object_object_add(x, "size", json_object_new_int64((int64_t)l->size));
+	return x;
+}
+
+static void lun_text(const char *spec, const struct vio_lun *l)
+{
+	char pv[IVG_UUID_LEN + 7];
+
+	pv_text(l->pv, pv);
+	printf("LUN                   %s\nKind                  %s\nSource                %s\n"
+	       "WWN                   %s\nPV UUID               %s\nSize                  %llu bytes\n\n",
+	       spec, vio_lun_kind_name(l->kind), l->source, l->wwn[0] ? l->wwn : "(none)",
+	       pv[0] ? pv : "(none)", (unsigned long long)l->size);
+}
+
+static int lsdev_check(struct cmd_run *r)
+{
+	struct vio_iscsi_url url;
+
+	for (size_t i = 0; i < r->n_operands; i++)
+		if (!strncmp(r->operands[i], "iscsi://", 8) &&
+		    vio_iscsi_parse(r->ctx, r->operands[i], &url))
+			return cmd_usage_error(r, "%s", ivg_errmsg(r->ctx));
+	return 0;
+}
+
+static int lsdev_run(struct cmd_run *r)
+{
+	struct json_object *arr = r->o.json ? json_object_new_array() : NULL;
+	struct vio_lun *l = malloc(sizeof(*l));
+	int e = l ? 0 : ivg_err(r->ctx, ENOMEM, "out of memory");
+
+	for (size_t i = 0; !e && i < r->n_operands; i++) {
+		if ((e = vio_lun_probe(r->ctx, r->operands[i], l)))
+			break;
+		if (arr)
+			json_object_array_add(arr, lun_json(r->operands[i], l));
+		else
+			lun_text(r->operands[i], l);
+	}
+	if (arr && !e) {
+		print_json("lsdev", arr);
+		arr = NULL;
+	}
+	json_object_put(arr);
+	free(l);
+	return e;
+}
+
+const struct cmd_def vios_lsdev_def = {
+	.name = "vios lsdev",
+	.summary = "Show what identifies LUNs: kind, WWN, PV UUID, size",
+	.usage = "LUN...",
+	.about =
+"Probe each LUN (iscsi://HOST[:PORT]/IQN/LUN, a block device, an image\n"
+"file) as mkvdev does, and show what vios knows it by: its WWN (SCSI VPD\n"
+"page 0x83), the UUID of the LVM PV it holds, its size, and the name it\n"
+"would be recorded under. Reads the LUNs only; needs no libvirt host.\n",
+	.common = CO(CO_REPORTFORMAT),
+	.min_operands = 1, .max_operands = SIZE_MAX,
+	.operand_need = "at least one LUN is needed",
+	.check = lsdev_check,
+	.run = lsdev_run,
 };

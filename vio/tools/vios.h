@@ -79,7 +79,7 @@ void world_free(struct vios_world *w);
 void print_json(const char *key, struct json_object *arr);
 
 extern const struct cmd_def vios_mklpar_def, vios_rmlpar_def, vios_chlpar_def,
-	vios_lslpar_def, vios_mkvdev_def, vios_rmvdev_def, vios_lsmap_def,
+	vios_lslpar_def, vios_mkvdev_def, vios_rmvdev_def, vios_lsmap_def, vios_lsdev_def,
 	vios_boot_def, vios_shutdown_def, vios_dumpxml_def, vios_console_def,
 	vios_migrate_def;
 
