@@ -17,7 +17,8 @@
 #  - SeaBIOS boots the first device of the boot list the boot type (or
 #    --mode) picks; lslpar names the console log; vios console talks to
 #    the guest;
-#  - two partitions run from one read-only LUN at once;
+#  - two partitions run from one read-only LUN at once (one of them
+#    started with virsh start);
 #  - a read-write LUN: mkvdev on host B refuses it while a partition of
 #    host A maps it, running or not; a domain defined with virsh with its
 #    lease cannot start on either host while the partition runs;
@@ -157,10 +158,10 @@ ok "--mode normal boots the normal list (lpa_y) once; the definition keeps the i
 A mklpar lpb --memory 64m >/dev/null
 A mkvdev --lpar lpb --vdev "$UX" --readonly --dev lpb_x >/dev/null
 A chlpar lpb --list normal=lpb_x
-A boot lpb >/dev/null
+virsh -q -c "$URI_A" start lpb >/dev/null || die "virsh start lpb"
 await A lpb BOOTED-FROM-X
 running "$URI_A" lpa && running "$URI_A" lpb || die "lpa and lpb do not both run"
-ok "lpa and lpb run at once, lpb booted from the read-only LUN lpa maps too"
+ok "lpa and lpb run at once, lpb (started with virsh start) from the read-only LUN lpa maps too"
 
 # ---- read-write exclusivity ----------------------------------------------------
 B mklpar lpz --memory 64m >/dev/null
