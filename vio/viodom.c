@@ -355,19 +355,32 @@ static bool our_controller(xmlNode *n)
 	return !strcmp(type, "scsi") && !strcmp(idx, VIO_CONTROLLER);
 }
 
-/* A lease vios wrote: in its lockspace, or keyed like a LUN. */
-static bool our_lease(xmlNode *n, const char *space, const char *dir)
+/* A lease vios wrote: in its lockspace, or keyed by a LUN of the
+ * partition (from a lockspace configured before). */
+static bool our_lease(xmlNode *n, const char *space, const char *dir,
+		      const struct vio_lpar *lp)
 {
-	xmlNode *ls = child(n, "lockspace"), *t = child(n, "target");
+	xmlNode *ls = child(n, "lockspace"), *t = child(n, "target"), *k = child(n, "key");
 	char *name = ls ? (char *)xmlNodeGetContent(ls) : NULL, path[4096] = "";
+	char *key = k ? (char *)xmlNodeGetContent(k) : NULL;
 	bool mine;
 
-	if (!is(n, "lease"))
+	if (!is(n, "lease")) {
+		xmlFree(name);
+		xmlFree(key);
 		return false;
+	}
 	if (t)
 		attr_copy(t, "path", path, sizeof(path));
 	mine = space && name && !strcmp(name, space) && !strcmp(path, dir);
+	for (size_t i = 0; !mine && key && i < lp->nvtds; i++) {
+		char lkey[VIO_WWN_MAX + 8];
+
+		vio_lease_key(&lp->vtds[i].backing, lkey, sizeof(lkey));
+		mine = lkey[0] && !strcmp(lkey, key);
+	}
 	xmlFree(name);
+	xmlFree(key);
 	return mine;
 }
 
@@ -541,7 +554,7 @@ static void write_devices(xmlNode *root, const struct vio_lpar *lp, enum vio_boo
 	for (xmlNode *n = devices->children, *next; n; n = next) {
 		next = n->next;
 		console |= is(n, "serial");
-		if (our_disk(n) || our_controller(n) || our_lease(n, space, dir))
+		if (our_disk(n) || our_controller(n) || our_lease(n, space, dir, lp))
 			drop(n);
 	}
 	c = xmlNewChild(devices, NULL, X("controller"), NULL);

@@ -438,7 +438,13 @@ static void test_dom_roundtrip(void **state)
 	assert_int_equal(count(again, "<vios:partition"), 1);
 	assert_int_equal(count(again, "<boot order="), 2);
 	assert_int_equal(count(again, "<sysinfo"), 1);
+	/* Without a lockspace now, the LUNs' leases of before go too. */
 	free(xml);
+	assert_int_equal(vio_dom_xml(&ctx, again, &back, VIO_BOOT_NORMAL, NULL, &xml), 0);
+	assert_int_equal(count(xml, "<lease>"), 0);
+	assert_non_null(strstr(xml, "<interface type=\"user\">"));
+	free(xml);
+	xml = NULL;
 	free(again);
 	free(withnic);
 	vio_lpar_free(&lp);

@@ -32,9 +32,10 @@ static int find_luns(struct ivg_ctx *ctx, struct vio_lpar *lp, struct vio_lpar *
 		for (size_t k = 0; k < lp->nlist[VIO_LIST_NONESSENTIAL]; k++)
 			optional |= !strcmp(lp->list[VIO_LIST_NONESSENTIAL][k], vtd->name);
 		if ((e = vio_lun_find(ctx, &vtd->backing, now))) {
-			if (!optional)
-				return free(now), ivg_err_prefix(ctx, e, "cannot boot %s: %s: ",
-								 lp->name, vtd->name);
+			if (!optional) {
+				e = ivg_err_prefix(ctx, e, "cannot boot %s: %s: ", lp->name, vtd->name);
+				break;
+			}
 			fprintf(stderr, "  WARNING: %s: %s; non-essential, booting without it.\n",
 				vtd->name, ivg_errmsg(ctx));
 			vio_lpar_rm_vtd(once, vtd->name);

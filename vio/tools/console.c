@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vios.h"
@@ -69,8 +70,11 @@ static void stdin_event(int watch, int fd, int events, void *arg)
 	for (ssize_t off = 0; off < n;) {
 		int sent = virStreamSend(c->st, buf + off, (size_t)(n - off));
 
-		if (sent == -2)
-			continue;   /* full: the guest takes it soon */
+		if (sent == -2) {
+			/* Full: the guest takes it soon. */
+			nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+			continue;
+		}
 		if (sent < 0) {
 			c->quit = true;
 			return;

@@ -127,7 +127,7 @@ static int validate(struct cmd_run *r, struct vios *v, struct vios_world *w, str
 		    !(e = vios_lease(r->ctx, v, vtd)))
 			e = vio_lpar_add_vtd(r->ctx, &m->lp, vtd);
 	}
-	/* The lists name the same VTDs. */
+	/* (The lists came with m->lp: they name the same VTDs.) */
 	if (e)
 		vio_lpar_free(&m->lp);
 out:
