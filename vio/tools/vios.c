@@ -257,5 +257,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NSUB; i++)
 		if (!strcmp(subcommands[i]->name, name))
 			return cmd_main(&ctx, subcommands[i], argc - 1, argv + 1);
-	return usage_error("vios", "unknown subcommand \"%s\"", argv[1]);
+	fprintf(stderr, "  vios: unknown subcommand \"%s\"\n  Run `vios --help' for more information.\n",
+		argv[1]);
+	return EINVALID_CMD_LINE;
 }
