@@ -5,7 +5,13 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR = $(PREFIX)/sbin
 MANDIR = $(PREFIX)/share/man
-VERSION := $(shell cat VERSION)
+# ivg's version has one source, the VERSION file: every compiler run gets
+# it as -DIVG_VERSION (lvm/version.h refuses a build without it), and
+# every object is rebuilt when it changes.
+VERSION := $(shell cat VERSION 2>/dev/null)
+ifeq ($(VERSION),)
+$(error VERSION: the file is missing or empty; it holds ivg's version)
+endif
 
 CC ?= gcc
 B ?= build
@@ -83,7 +89,7 @@ VIOS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard vio/tools/*.c))
 
 all: $(B)/bin/ivg $(addprefix $(B)/bin/,$(COMMANDS)) $(addprefix $(B)/lib/ivg/,$(BOOT_LIB)) $(B)/bin/vios
 
-$(B)/%.o: %.c $(wildcard lvm/*.h lvm/tools/*.h opp/*.h opp/tools/*.h boot/*.h bosinstall/*.h bosinstall/tools/*.h recovery/*.h)
+$(B)/%.o: %.c VERSION $(wildcard lvm/*.h lvm/tools/*.h opp/*.h opp/tools/*.h boot/*.h bosinstall/*.h bosinstall/tools/*.h recovery/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(call src_inc,$<) $(BASE_CFLAGS) -c -o $@ $<
 
@@ -102,7 +108,7 @@ $(B)/lib/ivg/%: boot/%
 	@mkdir -p $(dir $@)
 	install -m 755 $< $@
 
-$(B)/vio/%.o: vio/%.c $(wildcard vio/*.h vio/tools/*.h lvm/*.h lvm/tools/*.h)
+$(B)/vio/%.o: vio/%.c VERSION $(wildcard vio/*.h vio/tools/*.h lvm/*.h lvm/tools/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(call src_inc,$<) $(BASE_CFLAGS) -c -o $@ $<
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "version.h"
+
 const char *bos_format_name(enum bos_format f)
 {
 	return f == BOS_FMT_RAW ? "raw" : f == BOS_FMT_TAR ? "tar" : "auto";

@@ -26,6 +26,7 @@
 
 #include "cfg.h"
 #include "validate.h"
+#include "version.h"
 
 static void out_str(struct ivg_cfg_buf *b, const char *key, const char *s)
 {

@@ -13,6 +13,7 @@
 #include "devlist.h"
 #include "ivgvg.h"
 #include "sysid.h"
+#include "version.h"
 
 /* The common options, in the order --help lists them. */
 static const struct cmd_opt common_opts[CO_COUNT] = {

@@ -15,10 +15,7 @@
 #include "vg.h"
 #include "tools.h"
 #include "sysid.h"
-
-#ifndef IVG_VERSION
-#define IVG_VERSION "0.0.0"
-#endif
+#include "version.h"
 
 static int add_devices(struct ivg_ctx *ctx, struct opts *o, const char *arg)
 {
