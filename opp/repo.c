@@ -415,7 +415,7 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 		long at;
 
 		if (img[i].r) {
-			fprintf(stderr, "  WARNING: skipped %s: %s\n", img[i].file, img[i].err);
+			ivg_warn(ctx, "skipped %s: %s", img[i].file, img[i].err);
 			(*skipped)++;
 			continue;
 		}
@@ -423,8 +423,8 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 				  opp_stanza_get(&p->st, "Version"),
 				  opp_stanza_get(&p->st, "Architecture"));
 		if (at >= 0) {
-			fprintf(stderr, "  WARNING: skipped %s: the same package as %s\n",
-				img[i].file, opp_stanza_get(&toc.e[at], "Filename"));
+			ivg_warn(ctx, "skipped %s: the same package as %s", img[i].file,
+				 opp_stanza_get(&toc.e[at], "Filename"));
 			(*skipped)++;
 			continue;
 		}
@@ -433,8 +433,7 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 		if (opp_stanza_set(&p->st, "Filename", img[i].file))
 			r = ivg_err(ctx, ENOMEM, "out of memory");
 		if (!r && opp_toc_entry_info(&one, &p->st, &fmt, &size, &sha, &file)) {
-			fprintf(stderr, "  WARNING: skipped %s: %s\n", img[i].file,
-				ivg_errmsg(&one));
+			ivg_warn(ctx, "skipped %s: %s", img[i].file, ivg_errmsg(&one));
 			(*skipped)++;
 			continue;
 		}

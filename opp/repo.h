@@ -89,7 +89,8 @@ int opp_repo_add(struct ivg_ctx *ctx, struct opp_repo *repo,
  */
 int opp_repo_remove(struct ivg_ctx *ctx, struct opp_repo *repo,
 		    char *const *specs, size_t n);
-/* The TOC from the images in pool/, read and hashed again (in memory). */
+/* The TOC from the images in pool/, read and hashed again (in memory).
+ * A file that gives no entry is skipped with a warning (ivg_warn). */
 int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 		     size_t *skipped);
 
