@@ -133,8 +133,7 @@ struct bos_list {
 	size_t n;
 	/* One line each: a manifest that cannot be read, data missing, an
 	 * orphan (data no manifest names, left by an interrupted command). */
-	char **problems;
-	size_t n_problems;
+	struct ivg_strvec problems;
 	size_t bad, missing, orphans;
 };
 

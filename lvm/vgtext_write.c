@@ -36,7 +36,7 @@ static void out_str(struct ivg_cfg_buf *b, const char *key, const char *s)
 }
 
 static void out_list(struct ivg_cfg_buf *b, const char *key,
-		     const struct ivg_strlist *l)
+		     const struct ivg_strvec *l)
 {
 	size_t i;
 
@@ -58,9 +58,9 @@ static void out_id(struct ivg_cfg_buf *b, const char *id)
 }
 
 /* lvm2 writes status and flags always, tags only when there are some. */
-static void out_flags(struct ivg_cfg_buf *b, const struct ivg_strlist *status,
-		      const struct ivg_strlist *flags,
-		      const struct ivg_strlist *tags)
+static void out_flags(struct ivg_cfg_buf *b, const struct ivg_strvec *status,
+		      const struct ivg_strvec *flags,
+		      const struct ivg_strvec *tags)
 {
 	out_list(b, "status", status);
 	out_list(b, "flags", flags);

@@ -372,13 +372,12 @@ int opp_fs_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 }
 
 int opp_fs_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
-		char ***names, size_t *n)
+		struct ivg_strvec *names)
 {
-	*names = NULL;
-	*n = 0;
+	*names = (struct ivg_strvec){ 0 };
 	if (!opp_fs_path_ok(dir, true))
 		return bad_path(ctx, fs, dir);
-	return fs->ops->list(ctx, fs, dir, names, n);
+	return fs->ops->list(ctx, fs, dir, names);
 }
 
 bool opp_fs_exists(struct opp_fs *fs, const char *path)
@@ -391,26 +390,3 @@ bool opp_fs_is_dir(struct opp_fs *fs, const char *path)
 	return opp_fs_path_ok(path, true) && fs->ops->is_dir(fs, path);
 }
 
-int opp_names_add(char ***names, size_t *n, const char *name, size_t len)
-{
-	char **g = realloc(*names, (*n + 1) * sizeof(*g));
-	char *s = malloc(len + 1);
-
-	if (g)
-		*names = g;
-	if (!g || !s) {
-		free(s);
-		return -ENOMEM;
-	}
-	memcpy(s, name, len);
-	s[len] = 0;
-	g[(*n)++] = s;
-	return 0;
-}
-
-void opp_names_free(char **names, size_t n)
-{
-	for (size_t i = 0; names && i < n; i++)
-		free(names[i]);
-	free(names);
-}

@@ -448,8 +448,7 @@ static int e2_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 }
 
 struct lister {
-	char **names;
-	size_t n;
+	struct ivg_strvec *names;
 	int err;
 };
 
@@ -462,7 +461,7 @@ static int list_cb(struct ext2_dir_entry *d, int off, int bs, char *buf,
 	if (!d->inode || (len == 1 && d->name[0] == '.') ||
 	    (len == 2 && d->name[0] == '.' && d->name[1] == '.'))
 		return 0;
-	if (opp_names_add(&l->names, &l->n, d->name, (size_t)len)) {
+	if (ivg_strvec_addn(l->names, d->name, (size_t)len)) {
 		l->err = ENOMEM;
 		return DIRENT_ABORT;
 	}
@@ -470,22 +469,20 @@ static int list_cb(struct ext2_dir_entry *d, int off, int bs, char *buf,
 }
 
 static int e2_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
-		   char ***names, size_t *n)
+		   struct ivg_strvec *names)
 {
 	struct e2 *e = (struct e2 *)fs;
-	struct lister l = { 0 };
+	struct lister l = { names, 0 };
 	ext2_ino_t ino;
 	errcode_t err = e2_lookup(e, dir, &ino);
 
 	if (!err)
 		err = ext2fs_dir_iterate(e->fs, ino, 0, NULL, list_cb, &l);
 	if (err || l.err) {
-		opp_names_free(l.names, l.n);
+		ivg_strvec_free(names);
 		return l.err ? ivg_err(ctx, ENOMEM, "out of memory") :
 			e2_fail(ctx, e, err, dir, "cannot list");
 	}
-	*names = l.names;
-	*n = l.n;
 	return 0;
 }
 

@@ -46,8 +46,7 @@ struct opp_repo {
 	char toc_sha256[OPP_SHA256_HEX];
 	bool consistent;
 	char problem[512];         /* why not consistent */
-	char **doomed;             /* files to unlink after the commit */
-	size_t n_doomed;
+	struct ivg_strvec doomed;  /* files to unlink after the commit */
 	/* A change in progress. */
 	bool changed;              /* the TOC changed in memory */
 	struct opp_pkg *pending;   /* borrowed: images to write (add) */

@@ -58,14 +58,14 @@ int opp_tocmeta_set(struct ivg_ctx *ctx, struct ivg_lv *oppfs,
 		const char *t = oppfs->tags.v[i];
 
 		if (prefixed(t, OPP_TAG_GEN) || prefixed(t, OPP_TAG_SHA))
-			ivg_strlist_del(&oppfs->tags, t);
+			ivg_strvec_del(&oppfs->tags, t);
 	}
 	if (!m->present)
 		return 0;
 	snprintf(gen, sizeof(gen), OPP_TAG_GEN "%" PRIu64, m->gen);
 	snprintf(sha, sizeof(sha), OPP_TAG_SHA "%s", m->sha256);
-	if (ivg_strlist_add(&oppfs->tags, gen) ||
-	    ivg_strlist_add(&oppfs->tags, sha))
+	if (ivg_strvec_add_once(&oppfs->tags, gen) ||
+	    ivg_strvec_add_once(&oppfs->tags, sha))
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	return 0;
 }

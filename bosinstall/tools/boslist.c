@@ -124,8 +124,8 @@ int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv)
 	if (r) {
 		rc = fail(ctx);
 	} else {
-		for (size_t i = 0; i < l.n_problems; i++)
-			fprintf(stderr, "  WARNING: %s\n", l.problems[i]);
+		for (size_t i = 0; i < l.problems.n; i++)
+			fprintf(stderr, "  WARNING: %s\n", l.problems.v[i]);
 		warn_waste(bos_store_where(c.store), &w);
 		if (o.json)
 			print_json(vg, &l);

@@ -127,8 +127,7 @@ struct cmd_value {
 	unsigned count;             /* times given */
 	const char *str;            /* ARG_STRING, ARG_VGNAME; ARG_SIZE as given */
 	uint64_t size;              /* ARG_SIZE, in bytes */
-	char **list;                /* ARG_LIST */
-	size_t n;
+	struct ivg_strvec list;     /* ARG_LIST */
 };
 
 struct cmd_run {

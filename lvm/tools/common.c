@@ -17,26 +17,6 @@
 #include "sysid.h"
 #include "version.h"
 
-static int add_devices(struct ivg_ctx *ctx, struct opts *o, const char *arg)
-{
-	char **list = NULL, **grown;
-	size_t n = 0;
-	int r = ivg_devices_parse(ctx, arg, &list, &n);
-
-	if (r)
-		return r;
-	grown = realloc(o->devices, (o->n_devices + n + 1) * sizeof(*grown));
-	if (!grown) {
-		ivg_devices_free(list, n);
-		return ivg_err(ctx, ENOMEM, "out of memory");
-	}
-	o->devices = grown;
-	memcpy(o->devices + o->n_devices, list, n * sizeof(*list));
-	o->n_devices += n;
-	free(list);         /* the strings moved into o->devices */
-	return 0;
-}
-
 int common_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
 	       const char *cmd)
 {
@@ -51,7 +31,7 @@ int common_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
 		o->force = true;
 		return 1;
 	case OPT_DEVICES:
-		if (add_devices(ctx, o, arg)) {
+		if (ivg_devices_parse(ctx, arg, &o->devices)) {
 			usage_error(cmd, "--devices: %s", ivg_errmsg(ctx));
 			return -1;
 		}
@@ -82,9 +62,7 @@ int common_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
 
 void opts_free(struct opts *o)
 {
-	ivg_devices_free(o->devices, o->n_devices);
-	o->devices = NULL;
-	o->n_devices = 0;
+	ivg_strvec_free(&o->devices);
 }
 
 static int unit_shift(char u, unsigned *shift)
@@ -162,16 +140,15 @@ int check_vg_name(const char *cmd, const char *name)
 }
 
 int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
-		    char ***paths, size_t *n, bool *owned)
+		    struct ivg_strvec *paths, bool *owned)
 {
-	if (o->n_devices) {
-		*paths = o->devices;
-		*n = o->n_devices;
+	if (o->devices.n) {
+		*paths = o->devices;      /* borrowed */
 		*owned = false;
 		return 0;
 	}
 	*owned = true;
-	return ivg_devices_system(ctx, paths, n);
+	return ivg_devices_system(ctx, paths);
 }
 
 bool confirm(const struct opts *o, const char *question)

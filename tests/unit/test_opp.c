@@ -196,15 +196,15 @@ static void tocmeta_tags_round_trip(void **state)
 	ivg_ctx_init(&ctx);
 	memset(m.sha256, 'a', 64);
 	m.sha256[64] = 0;
-	assert_int_equal(ivg_strlist_add(&lv.tags, "keep_me"), 0);
+	assert_int_equal(ivg_strvec_add_once(&lv.tags, "keep_me"), 0);
 	assert_int_equal(opp_tocmeta_get(&ctx, &lv, &got), 0);
 	assert_false(got.present);
 	assert_int_equal(opp_tocmeta_set(&ctx, &lv, &m), 0);
 	m.gen = 42;
 	assert_int_equal(opp_tocmeta_set(&ctx, &lv, &m), 0);
 	assert_int_equal(lv.tags.n, 3);
-	assert_true(ivg_strlist_has(&lv.tags, "keep_me"));
-	assert_true(ivg_strlist_has(&lv.tags, "opp_toc_gen_42"));
+	assert_true(ivg_strvec_has(&lv.tags, "keep_me"));
+	assert_true(ivg_strvec_has(&lv.tags, "opp_toc_gen_42"));
 	assert_int_equal(opp_tocmeta_get(&ctx, &lv, &got), 0);
 	assert_true(got.present);
 	assert_int_equal(got.gen, 42);
@@ -215,11 +215,11 @@ static void tocmeta_tags_round_trip(void **state)
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.-"),
 			strlen(lv.tags.v[i]));
 	/* Half a pair, or a malformed one, is an error. */
-	ivg_strlist_del(&lv.tags, "opp_toc_gen_42");
+	ivg_strvec_del(&lv.tags, "opp_toc_gen_42");
 	assert_int_equal(opp_tocmeta_get(&ctx, &lv, &got), -EINVAL);
-	assert_int_equal(ivg_strlist_add(&lv.tags, "opp_toc_gen_x"), 0);
+	assert_int_equal(ivg_strvec_add_once(&lv.tags, "opp_toc_gen_x"), 0);
 	assert_int_equal(opp_tocmeta_get(&ctx, &lv, &got), -EINVAL);
-	ivg_strlist_free(&lv.tags);
+	ivg_strvec_free(&lv.tags);
 }
 
 static void put32(unsigned char *p, uint32_t v)

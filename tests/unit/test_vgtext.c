@@ -224,9 +224,9 @@ static void test_model_linear(void **state)
 	assert_int_equal(vg->seqno, 5);
 	assert_int_equal(vg->extent_size, 8192);
 	assert_string_equal(vg->format, "lvm2");
-	assert_true(ivg_strlist_has(&vg->tags, "vgt2"));
+	assert_true(ivg_strvec_has(&vg->tags, "vgt2"));
 	assert_int_equal(vg->pv_count, 3);
-	assert_true(ivg_strlist_has(&vg->pvs[1]->tags, "pvtag2"));
+	assert_true(ivg_strvec_has(&vg->pvs[1]->tags, "pvtag2"));
 	assert_string_equal(vg->pvs[2]->device, "/dev/loop3");
 	assert_int_equal(vg->pvs[0]->pe_count, 15);
 	assert_int_equal(vg->pvs[0]->pe_start, 2048);
@@ -244,7 +244,7 @@ static void test_model_linear(void **state)
 	assert_int_equal(lv->segs[0].areas[1].type, IVG_AREA_PV);
 	assert_string_equal(lv->segs[0].areas[1].name, "pv1");
 	assert_int_equal(lv->segs[0].areas[1].start, 2);
-	assert_true(ivg_strlist_has(&ivg_vg_lv(vg, "tagged")->tags, "t1"));
+	assert_true(ivg_strvec_has(&ivg_vg_lv(vg, "tagged")->tags, "t1"));
 	assert_null(vg->extra);
 	assert_int_equal(vg->creation_time, 1795321276);
 	ivg_vg_free(vg);
@@ -298,7 +298,7 @@ static void test_model_pv_variants(void **state)
 	miss = load("lvm2_missing_pv.txt", &len);
 	vg = parse_ok(miss, len);
 	assert_string_equal(vg->pvs[1]->device, "[unknown]");
-	assert_true(ivg_strlist_has(&vg->pvs[1]->flags, "MISSING"));
+	assert_true(ivg_strvec_has(&vg->pvs[1]->flags, "MISSING"));
 	ivg_vg_free(vg);
 	free(miss);
 }
@@ -314,7 +314,7 @@ static void test_model_extras(void **state)
 	int64_t v;
 
 	assert_string_equal(vg->system_id, "vm");
-	assert_true(ivg_strlist_has(&vg->flags, "WRITE_LOCKED"));
+	assert_true(ivg_strvec_has(&vg->flags, "WRITE_LOCKED"));
 	assert_int_equal(ivg_cfg_get_str(vg->extra, "allocation_policy", &s), 0);
 	assert_string_equal(s, "contiguous");
 	assert_int_equal(ivg_cfg_get_str(a1->extra, "allocation_policy", &s), 0);
@@ -695,10 +695,10 @@ static struct ivg_lv *linear_lv(struct ivg_vg *vg, const char *name,
 	struct ivg_seg *s;
 
 	assert_non_null(lv);
-	assert_int_equal(ivg_strlist_add(&lv->status, "READ"), 0);
-	assert_int_equal(ivg_strlist_add(&lv->status, "WRITE"), 0);
+	assert_int_equal(ivg_strvec_add_once(&lv->status, "READ"), 0);
+	assert_int_equal(ivg_strvec_add_once(&lv->status, "WRITE"), 0);
 	if (visible)
-		assert_int_equal(ivg_strlist_add(&lv->status, "VISIBLE"), 0);
+		assert_int_equal(ivg_strvec_add_once(&lv->status, "VISIBLE"), 0);
 	s = ivg_lv_add_seg(lv, "striped", 1);
 	assert_non_null(s);
 	assert_int_equal(s->stripe_count, 1);
@@ -722,14 +722,14 @@ static struct ivg_vg *build_raid_vg(void)
 	vg->name = strdup("ivg");
 	vg->seqno = 1;
 	vg->extent_size = 8192;
-	assert_int_equal(ivg_strlist_add(&vg->status, "RESIZEABLE"), 0);
-	assert_int_equal(ivg_strlist_add(&vg->status, "READ"), 0);
-	assert_int_equal(ivg_strlist_add(&vg->status, "WRITE"), 0);
+	assert_int_equal(ivg_strvec_add_once(&vg->status, "RESIZEABLE"), 0);
+	assert_int_equal(ivg_strvec_add_once(&vg->status, "READ"), 0);
+	assert_int_equal(ivg_strvec_add_once(&vg->status, "WRITE"), 0);
 	for (k = 0; k < 2; k++) {
 		struct ivg_pv *pv = ivg_vg_add_pv(vg);
 
 		assert_non_null(pv);
-		assert_int_equal(ivg_strlist_add(&pv->status, "ALLOCATABLE"), 0);
+		assert_int_equal(ivg_strvec_add_once(&pv->status, "ALLOCATABLE"), 0);
 		pv->device = strdup("/dev/x");
 		pv->dev_size = 131072;
 		pv->pe_start = 2048;
@@ -737,7 +737,7 @@ static struct ivg_vg *build_raid_vg(void)
 	}
 	boot = ivg_vg_add_lv(vg, "bootlv");
 	assert_non_null(boot);
-	assert_int_equal(ivg_strlist_add(&boot->status, "VISIBLE"), 0);
+	assert_int_equal(ivg_strvec_add_once(&boot->status, "VISIBLE"), 0);
 	s = ivg_lv_add_seg(boot, "raid1", 2);
 	assert_non_null(s);
 	assert_int_equal(s->device_count, 2);
@@ -905,28 +905,6 @@ static void test_segments(void **state)
 	}
 }
 
-static void test_strlist(void **state)
-{
-	struct ivg_strlist l = { 0 }, c;
-
-	assert_int_equal(ivg_strlist_add(&l, "READ"), 0);
-	assert_int_equal(ivg_strlist_add(&l, "WRITE"), 0);
-	assert_int_equal(ivg_strlist_add(&l, "READ"), 0);
-	assert_int_equal(l.n, 2);
-	assert_true(ivg_strlist_has(&l, "WRITE"));
-	assert_int_equal(ivg_strlist_copy(&c, &l), 0);
-	ivg_strlist_del(&l, "READ");
-	ivg_strlist_del(&l, "absent");
-	assert_int_equal(l.n, 1);
-	assert_string_equal(l.v[0], "WRITE");
-	assert_int_equal(c.n, 2);
-	assert_string_equal(c.v[0], "READ");
-	ivg_strlist_free(&l);
-	ivg_strlist_free(&c);
-	assert_int_equal(l.n, 0);
-	assert_null(l.v);
-}
-
 static void test_uuid(void **state)
 {
 	char a[IVG_UUID_LEN + 1], b[IVG_UUID_LEN + 1], f[IVG_UUID_LEN + 7];
@@ -999,7 +977,6 @@ int main(void)
 		cmocka_unit_test(test_emit_checks),
 		cmocka_unit_test(test_pv_naming_and_removal),
 		cmocka_unit_test(test_segments),
-		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_names),
 	};
