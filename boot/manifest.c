@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
+
 void ivg_sha256(const void *buf, size_t len, uint8_t out[IVG_SHA256_LEN])
 {
 	unsigned int n = IVG_SHA256_LEN;
@@ -119,22 +121,20 @@ static int by_name(const void *a, const void *b)
 int ivg_manifest_format(struct ivg_ctx *ctx, struct ivg_manifest *m,
 			char **text, size_t *len)
 {
-	size_t cap = 1, off = 0;
-	char *t, hex[65];
+	struct ivg_buf b = { 0 };
+	char hex[65];
 
 	qsort(m->v, m->n, sizeof(*m->v), by_name);
-	for (size_t i = 0; i < m->n; i++)
-		cap += 64 + 2 + strlen(m->v[i].name) + 1;
-	if (!(t = malloc(cap)))
-		return ivg_err(ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; i < m->n; i++) {
 		ivg_sha256_hex(m->v[i].sha, hex);
-		off += (size_t)snprintf(t + off, cap - off, "%s  %s\n", hex,
-					m->v[i].name);
+		ivg_buf_printf(&b, "%s  %s\n", hex, m->v[i].name);
 	}
-	t[off] = '\0';
-	*text = t;
-	*len = off;
+	if (ivg_buf_reserve(&b, 0)) {
+		ivg_buf_free(&b);
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	*text = b.p;
+	*len = b.len;
 	return 0;
 }
 

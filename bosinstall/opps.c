@@ -165,7 +165,7 @@ static int add_apt_index(struct ivg_ctx *ctx, struct bos_opps *o,
 		"# To install them: uncomment the line below, then\n"
 		"#   apt-get update && apt-get install PACKAGE...\n"
 		"# deb [trusted=yes] file:/" BOS_OPP_DIR " ./\n";
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 	int r = 0;
 
 	for (size_t i = 0; i < o->n; i++) {
@@ -189,7 +189,7 @@ static int add_apt_index(struct ivg_ctx *ctx, struct bos_opps *o,
 	if (!r && b.p)
 		r = bos_rootadd_buf(ctx, add, BOS_OPP_APT_LIST, 0644, list,
 				    sizeof(list) - 1);
-	ivg_cfg_buf_free(&b);
+	ivg_buf_free(&b);
 	return r;
 }
 

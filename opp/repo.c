@@ -17,7 +17,6 @@
 
 enum { TOC_MAX = 256 << 20 };
 
-
 static void set_problem(struct opp_repo *repo, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void set_problem(struct opp_repo *repo, const char *fmt, ...)
@@ -113,7 +112,7 @@ void opp_repo_free(struct opp_repo *repo)
 	opp_fs_close(&scratch, repo->fs);
 	opp_toc_free(&repo->toc);
 	ivg_strvec_free(&repo->doomed);
-	ivg_cfg_buf_free(&repo->text);
+	ivg_buf_free(&repo->text);
 	*repo = (struct opp_repo){ 0 };
 }
 
@@ -452,8 +451,8 @@ int opp_repo_prepare(struct ivg_ctx *ctx, struct opp_repo *repo)
 	struct ivg_ctx scratch;
 	int r;
 
-	ivg_cfg_buf_free(&repo->text);
-	repo->text = (struct ivg_cfg_buf){ 0 };
+	ivg_buf_free(&repo->text);
+	repo->text = (struct ivg_buf){ 0 };
 	r = opp_toc_format(ctx, &repo->toc, &repo->text);
 	if (!r)
 		r = opp_sha256_hex(ctx, repo->text.p, repo->text.len, m.sha256);

@@ -52,7 +52,7 @@ struct opp_repo {
 	struct opp_pkg *pending;   /* borrowed: images to write (add) */
 	char *const *pending_paths;
 	size_t n_pending;
-	struct ivg_cfg_buf text;   /* the new TOC (prepare) */
+	struct ivg_buf text;   /* the new TOC (prepare) */
 	struct opp_tocmeta new_meta;
 	bool tags_set;             /* new_meta is on the LV in the model */
 	bool stored;               /* files written, not yet committed */

@@ -107,14 +107,14 @@ static int entry_cmp(const void *a, const void *b)
 }
 
 int opp_toc_format(struct ivg_ctx *ctx, struct opp_toc *toc,
-		   struct ivg_cfg_buf *b)
+		   struct ivg_buf *b)
 {
 	if (toc->n)
 		qsort(toc->e, toc->n, sizeof(*toc->e), entry_cmp);
 	for (size_t i = 0; i < toc->n; i++)
 		opp_stanza_format(b, &toc->e[i]);
 	if (!b->p)
-		ivg_cfg_buf_printf(b, "%s", "");
+		ivg_buf_printf(b, "%s", "");
 	return b->err ? ivg_err(ctx, ENOMEM, "out of memory") : 0;
 }
 

@@ -112,10 +112,10 @@ int cmd_opplist(struct ivg_ctx *ctx, int argc, char **argv)
 		rc = fail(ctx);
 	} else {
 		/* Sorted as the TOC is written. */
-		struct ivg_cfg_buf b = { 0 };
+		struct ivg_buf b = { 0 };
 
 		opp_toc_format(ctx, &c.repo.toc, &b);
-		ivg_cfg_buf_free(&b);
+		ivg_buf_free(&b);
 		if (o.json)
 			print_json(&c.repo);
 		else

@@ -19,7 +19,7 @@
 
 static char *format(struct ivg_ctx *ctx, struct opp_toc *toc, size_t *len)
 {
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 
 	assert(opp_toc_format(ctx, toc, &b) == 0);
 	*len = b.len;

@@ -639,31 +639,31 @@ static void test_hostile(void **state)
 static void test_many_volumes(void **state)
 {
 	enum { NPV = 300, NLV = 3000 };
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 	struct ivg_vg *vg;
 	size_t i, len;
 	char *out;
 
-	ivg_cfg_buf_printf(&b, "big {\nid = \"abcdef-ghij-klmn-opqr-stuv-"
+	ivg_buf_printf(&b, "big {\nid = \"abcdef-ghij-klmn-opqr-stuv-"
 			   "wxyz-012345\"\nseqno = 1\nformat = \"lvm2\"\n"
 			   "status = [\"READ\"]\nflags = []\nextent_size = 8192\n"
 			   "max_lv = 0\nmax_pv = 0\nmetadata_copies = 0\n\n"
 			   "physical_volumes {\n");
 	for (i = 0; i < NPV; i++)
-		ivg_cfg_buf_printf(&b, "\npv%zu {\nid = \"aaaaaa-aaaa-aaaa-"
+		ivg_buf_printf(&b, "\npv%zu {\nid = \"aaaaaa-aaaa-aaaa-"
 				   "aaaa-aaaa-aaaa-%06zu\"\ndevice = \"/d\"\n\n"
 				   "status = []\nflags = []\ndev_size = 1\n"
 				   "pe_start = 2048\npe_count = 100\n}\n", i, i);
-	ivg_cfg_buf_printf(&b, "}\n\nlogical_volumes {\n");
+	ivg_buf_printf(&b, "}\n\nlogical_volumes {\n");
 	for (i = 0; i < NLV; i++)
-		ivg_cfg_buf_printf(&b, "\nlv%zu {\nid = \"bbbbbb-bbbb-bbbb-"
+		ivg_buf_printf(&b, "\nlv%zu {\nid = \"bbbbbb-bbbb-bbbb-"
 				   "bbbb-bbbb-bbbb-%06zu\"\nstatus = [\"VISIBLE\"]\n"
 				   "flags = []\nsegment_count = 1\n\nsegment1 {\n"
 				   "start_extent = 0\nextent_count = 1\n\n"
 				   "type = \"striped\"\nstripe_count = 1\n\n"
 				   "stripes = [\n\"pv%zu\", %zu\n]\n}\n}\n", i, i,
 				   i % NPV, i / NPV);
-	ivg_cfg_buf_printf(&b, "}\n\n}\n" MARK "x\n");
+	ivg_buf_printf(&b, "}\n\n}\n" MARK "x\n");
 	assert_int_equal(b.err, 0);
 	vg = parse_ok(b.p, b.len);
 	assert_int_equal(vg->lv_count, NLV);
@@ -671,7 +671,7 @@ static void test_many_volumes(void **state)
 	same_vg_part(b.p, out, "many volumes");
 	free(out);
 	ivg_vg_free(vg);
-	ivg_cfg_buf_free(&b);
+	ivg_buf_free(&b);
 }
 
 /* ---- building a VG in memory ---------------------------------------- */
