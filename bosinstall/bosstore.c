@@ -573,7 +573,7 @@ static int add_raw(struct ivg_ctx *ctx, struct bos_store *st,
 {
 	struct ivg_lvio *io = NULL;
 	struct ivg_lv *lv;
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 	int r = ivg_lv_create_linear(ctx, st->vg, m->data,
 				     extents_for(st->vg, img->size), NULL, 0, &lv);
 

@@ -297,7 +297,7 @@ static int dir_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
 {
 	struct dirfs *d = (struct dirfs *)fs;
 	struct opp_staged *st = malloc(sizeof(*st));
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 	int sfd, fd, r, werr = 0;
 
 	if (!st)

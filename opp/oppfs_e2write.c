@@ -98,7 +98,7 @@ int e2_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
 	ext2_ino_t sdir;
 	errcode_t err, cerr;
 	int r, rerr = 0;
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 
 	if (!st)
 		return ivg_err(ctx, ENOMEM, "out of memory");

@@ -17,6 +17,13 @@
 
 enum { TOC_MAX = 256 << 20 };
 
+/* The TOC text's digest, as the LV's tag holds it. */
+static int toc_digest(struct ivg_ctx *ctx, const void *text, size_t len,
+		      char hex[IVG_SHA256_HEX])
+{
+	return ivg_sha256_hex(text, len, hex) ? ivg_err(ctx, EIO, "SHA-256 failed") : 0;
+}
+
 static void set_problem(struct opp_repo *repo, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void set_problem(struct opp_repo *repo, const char *fmt, ...)
@@ -65,7 +72,7 @@ int opp_repo_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 	if (opp_fs_exists(repo->fs, OPP_TOC_FILE)) {
 		r = opp_fs_read(ctx, repo->fs, OPP_TOC_FILE, TOC_MAX, &text, &len);
 		if (!r)
-			r = opp_sha256_hex(ctx, text, len, repo->toc_sha256);
+			r = toc_digest(ctx, text, len, repo->toc_sha256);
 		if (r)
 			goto fail;
 		repo->toc_present = true;
@@ -455,7 +462,7 @@ int opp_repo_prepare(struct ivg_ctx *ctx, struct opp_repo *repo)
 	repo->text = (struct ivg_buf){ 0 };
 	r = opp_toc_format(ctx, &repo->toc, &repo->text);
 	if (!r)
-		r = opp_sha256_hex(ctx, repo->text.p, repo->text.len, m.sha256);
+		r = toc_digest(ctx, repo->text.p, repo->text.len, m.sha256);
 	if (r)
 		return r;
 	m.present = true;
@@ -485,7 +492,7 @@ static int stage_one(struct ivg_ctx *ctx, struct opp_repo *repo,
 		     struct opp_staged **st)
 {
 	struct opp_src src;
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 
 	*st = NULL;

@@ -43,7 +43,7 @@ struct opp_repo {
 	struct opp_toc toc;
 	struct opp_tocmeta meta;   /* as committed */
 	bool toc_present;
-	char toc_sha256[OPP_SHA256_HEX];
+	char toc_sha256[IVG_SHA256_HEX];
 	bool consistent;
 	char problem[512];         /* why not consistent */
 	struct ivg_strvec doomed;  /* files to unlink after the commit */

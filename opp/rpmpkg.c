@@ -465,7 +465,7 @@ int opp_rpm_read(struct ivg_ctx *ctx, struct opp_src *src,
 	if (!r)
 		r = to_stanza(ctx, src->what, &hdr, out);
 	if (!r) {
-		char sha[OPP_SHA256_HEX];
+		char sha[IVG_SHA256_HEX];
 
 		/* The caller's finish reads the rest; count it here. */
 		r = opp_src_finish(ctx, src, sha);

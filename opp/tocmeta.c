@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha256.h"
+
 static bool prefixed(const char *s, const char *p)
 {
 	return !strncmp(s, p, strlen(p));
@@ -35,10 +37,10 @@ int opp_tocmeta_get(struct ivg_ctx *ctx, const struct ivg_lv *oppfs,
 		} else if (prefixed(t, OPP_TAG_SHA)) {
 			const char *v = t + strlen(OPP_TAG_SHA);
 
-			if (strlen(v) != 64 || strspn(v, "0123456789abcdef") != 64)
+			if (!ivg_sha256_hex_ok(v))
 				return ivg_err(ctx, EINVAL, "LV %s: malformed tag \"%s\"",
 					       oppfs->name, t);
-			memcpy(m->sha256, v, OPP_SHA256_HEX);
+			memcpy(m->sha256, v, IVG_SHA256_HEX);
 			shas++;
 		}
 	}

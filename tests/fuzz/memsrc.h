@@ -39,10 +39,10 @@ static int memsrc_read(struct ivg_ctx *ctx, void *arg, void *buf,
 static void memsrc_check_finish(struct ivg_ctx *ctx, struct opp_src *s,
 				const unsigned char *p, size_t len)
 {
-	char got[OPP_SHA256_HEX], want[OPP_SHA256_HEX];
+	char got[IVG_SHA256_HEX], want[IVG_SHA256_HEX];
 
 	assert(opp_src_finish(ctx, s, got) == 0);
-	assert(opp_sha256_hex(ctx, p, len, want) == 0);
+	assert(ivg_sha256_hex(p, len, want) == 0);
 	assert(s->size == len && !strcmp(got, want));
 }
 
