@@ -19,7 +19,7 @@ B ?= build
 # first time a recipe needs them (not when make reads this file), so that
 # `make demo` and `make check` can install them first (`make deps`, then a
 # recursive make); a module pkg-config does not know stops the build.
-PKGS = ext2fs com_err fdisk blkid json-c libarchive devmapper uuid zlib libcrypto liburing
+PKGS = ext2fs com_err fdisk blkid mount json-c libarchive devmapper uuid zlib libcrypto liburing
 pkg_check = $(if $(shell command -v pkg-config),,$(error pkg-config not found: run "make deps" as root, or install pkg-config))$(foreach m,$(PKGS),$(if $(shell pkg-config --exists $(m) && echo y),,$(error pkg-config module "$(m)" not found: run "make deps" as root, or install its -dev package)))
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(pkg_check)$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $(pkg_check)$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "ivgmount.h"
@@ -45,56 +44,6 @@ void opp_fs_stage_name(struct opp_fs *fs, char *out, size_t len,
 		 fs->staged_names++, kind);
 }
 
-/* mountinfo's octal escapes (\040) undone in place. */
-static void unescape_octal(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++, o++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*o = *s;
-		}
-	}
-	*o = 0;
-}
-
-/* The first mount point of device 'dev' (1), none (0), or -errno. */
-static int mount_of(struct ivg_ctx *ctx, dev_t dev, char *dir, size_t len,
-		    bool *ro)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL, *d = malloc(4096), opts[256];
-	size_t cap = 0;
-	int found = 0;
-
-	if (!f || !d) {
-		free(d);
-		if (f)
-			fclose(f);
-		return ivg_err(ctx, errno ? errno : ENOMEM,
-			       "/proc/self/mountinfo: %s", strerror(errno));
-	}
-	while (!found && getline(&line, &cap, f) > 0) {
-		unsigned ma, mi;
-
-		if (sscanf(line, "%*s %*s %u:%u %*s %4095s %255s", &ma, &mi, d,
-			   opts) != 4 || makedev(ma, mi) != dev)
-			continue;
-		unescape_octal(d);
-		snprintf(dir, len, "%s", d);
-		*ro = !strncmp(opts, "ro", 2) && (!opts[2] || opts[2] == ',');
-		found = 1;
-	}
-	free(line);
-	free(d);
-	fclose(f);
-	return found;
-}
-
 int opp_fs_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 		struct opp_fs **out)
 {
@@ -116,10 +65,10 @@ int opp_fs_open_lv(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lvname,
 			       vg->name, lvname);
 	if (ivg_lv_device(vg, lv, dev, sizeof(dev), &devno))
 		return opp_fs_open_e2(ctx, vg, lvname, rw, out);
-	r = mount_of(ctx, devno, dir, sizeof(dir), &ro);
-	if (r < 0)
+	r = ivg_mount_point(ctx, devno, dir, sizeof(dir), &ro);
+	if (r && r != -ENOENT)
 		return r;
-	if (!r) {
+	if (r == -ENOENT) {
 		if (rw)
 			ivg_info(ctx, "%s/%s is active as %s but not mounted: writing through libext2fs",
 				 vg->name, lvname, dev);
