@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "e2fs.h"
+#include "e2tree.h"
 #include "ivgvg.h"
 
 /* Reads map blocks themselves: one read per contiguous run of blocks. */
@@ -29,8 +30,7 @@ int e2_fail(struct ivg_ctx *ctx, struct e2 *e, errcode_t err,
 {
 	int code = EIO;
 
-	if (err == EXT2_ET_BLOCK_ALLOC_FAIL || err == EXT2_ET_INODE_ALLOC_FAIL ||
-	    err == EXT2_ET_DIR_NO_SPACE_FOR_CSUM || err == ENOSPC)
+	if (ivg_e2_nospc(err))
 		code = ENOSPC;
 	if (err == EXT2_ET_FILE_NOT_FOUND)
 		code = ENOENT;
@@ -368,19 +368,6 @@ static int e2_file_open(struct ivg_ctx *ctx, struct opp_fs *fs,
 	return 0;
 }
 
-errcode_t e2_link(ext2_filsys fs, ext2_ino_t dir, const char *name,
-		  ext2_ino_t ino, int type)
-{
-	errcode_t err = ext2fs_link(fs, dir, name, ino, type);
-
-	if (err == EXT2_ET_DIR_NO_SPACE) {
-		err = ext2fs_expand_dir(fs, dir);
-		if (!err)
-			err = ext2fs_link(fs, dir, name, ino, type);
-	}
-	return err;
-}
-
 int e2_staging(struct ivg_ctx *ctx, struct e2 *e, bool create,
 	       ext2_ino_t *ino)
 {
@@ -388,10 +375,7 @@ int e2_staging(struct ivg_ctx *ctx, struct e2 *e, bool create,
 				      (int)strlen(OPP_FS_STAGING), NULL, ino);
 
 	if (err == EXT2_ET_FILE_NOT_FOUND && create) {
-		err = ext2fs_mkdir(e->fs, EXT2_ROOT_INO, 0, OPP_FS_STAGING);
-		if (err == EXT2_ET_DIR_NO_SPACE &&
-		    !(err = ext2fs_expand_dir(e->fs, EXT2_ROOT_INO)))
-			err = ext2fs_mkdir(e->fs, EXT2_ROOT_INO, 0, OPP_FS_STAGING);
+		err = ivg_e2_mkdir(e->fs, EXT2_ROOT_INO, OPP_FS_STAGING);
 		if (!err) {
 			int r = e2_sync(ctx, &e->base);
 
@@ -415,12 +399,8 @@ static int e2_mkdir(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
 
 	if (e2_check_failed(ctx, e))
 		return -EIO;
-	if (!(err = e2_split(e, path, &dir, &base))) {
-		err = ext2fs_mkdir(e->fs, dir, 0, base);
-		if (err == EXT2_ET_DIR_NO_SPACE &&
-		    !(err = ext2fs_expand_dir(e->fs, dir)))
-			err = ext2fs_mkdir(e->fs, dir, 0, base);
-	}
+	if (!(err = e2_split(e, path, &dir, &base)))
+		err = ivg_e2_mkdir(e->fs, dir, base);
 	/* The name is on disk already: its inode's bitmaps go too, so
 	 * that a process killed now leaves no entry naming a free inode. */
 	return err ? e2_fail(ctx, e, err, path, "cannot make the directory") :
@@ -437,12 +417,8 @@ static int e2_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 
 	if (e2_check_failed(ctx, e))
 		return -EIO;
-	if (!(err = e2_split(e, path, &dir, &base))) {
-		err = ext2fs_symlink(e->fs, dir, 0, base, target);
-		if (err == EXT2_ET_DIR_NO_SPACE &&
-		    !(err = ext2fs_expand_dir(e->fs, dir)))
-			err = ext2fs_symlink(e->fs, dir, 0, base, target);
-	}
+	if (!(err = e2_split(e, path, &dir, &base)))
+		err = ivg_e2_symlink(e->fs, dir, base, target);
 	return err ? e2_fail(ctx, e, err, path, "cannot make the symbolic link") :
 		e2_sync(ctx, fs);
 }
