@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <uuid/uuid.h>
 
+#include "e2fs.h"
 #include "e2tree.h"
 
 #define BLOCK 4096u
@@ -50,31 +50,6 @@ static void params(struct ext2_super_block *p, uint64_t size)
 	ext2fs_set_feature_sparse_super(p);
 	ext2fs_set_feature_large_file(p);
 	ext2fs_set_feature_dir_index(p);
-}
-
-/* The root, lost+found and the reserved inodes, as mke2fs leaves them. */
-static errcode_t skeleton(ext2_filsys fs)
-{
-	struct ext2_super_block *s = fs->super;
-	errcode_t e;
-
-	uuid_generate(s->s_uuid);
-	uuid_generate((unsigned char *)s->s_hash_seed);
-	s->s_def_hash_version = EXT2_HASH_HALF_MD4;
-	s->s_max_mnt_count = (__s16)-1;
-	s->s_mkfs_time = s->s_lastcheck = (uint32_t)time(NULL);
-	strncpy((char *)s->s_volume_name, IVG_BOOTIMG_LABEL,
-		sizeof(s->s_volume_name));
-	if ((e = ext2fs_allocate_tables(fs)) ||
-	    (e = ext2fs_mkdir(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, 0)) ||
-	    (e = ext2fs_mkdir(fs, EXT2_ROOT_INO, 0, "lost+found")))
-		return e;
-	ext2fs_mark_inode_bitmap2(fs->inode_map, EXT2_BAD_INO);
-	ext2fs_inode_alloc_stats2(fs, EXT2_BAD_INO, +1, 0);
-	for (ext2_ino_t i = EXT2_ROOT_INO + 1; i < EXT2_FIRST_INODE(s); i++)
-		ext2fs_inode_alloc_stats2(fs, i, +1, 0);
-	ext2fs_mark_ib_dirty(fs);
-	return ext2fs_update_bb_inode(fs, NULL);
 }
 
 /* A source of bytes: a host file, or bytes in memory. */
@@ -231,7 +206,8 @@ int ivg_bootimg_build(struct ivg_ctx *ctx, const char *path, uint64_t size,
 			      &fs);
 	if (e)
 		return fserr(ctx, path, e, "cannot create a filesystem");
-	if ((e = skeleton(fs))) {
+	if ((e = ivg_e2fs_build(fs, IVG_BOOTIMG_LABEL,
+				IVG_E2FS_ZEROED | IVG_E2FS_SMALL_LOST_FOUND))) {
 		ext2fs_free(fs);
 		return fserr(ctx, path, e, "cannot create a filesystem");
 	}
