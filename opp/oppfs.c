@@ -44,6 +44,20 @@ void opp_fs_stage_name(struct opp_fs *fs, char *out, size_t len,
 		 fs->staged_names++, kind);
 }
 
+/*
+ * "DIR (VG/LV, mounted)", for messages: not a path, so a mount point too
+ * long for it is cut short, and "..." at its end says so.
+ */
+static void describe_mounted(struct opp_fs *fs, const char *dir,
+			     const char *vg, const char *lv)
+{
+	size_t len = sizeof(fs->where);
+	int n = snprintf(fs->where, len, "%s (%s/%s, mounted)", dir, vg, lv);
+
+	if (n >= 0 && (size_t)n >= len)
+		memcpy(fs->where + len - 4, "...", 4);
+}
+
 int opp_fs_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 		struct opp_fs **out)
 {
@@ -79,8 +93,7 @@ int opp_fs_open_lv(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lvname,
 			       vg->name, lvname, dir);
 	r = opp_fs_open_dir(ctx, dir, rw, out);
 	if (!r) {
-		snprintf((*out)->where, sizeof((*out)->where),
-			 "%s (%s/%s, mounted)", dir, vg->name, lvname);
+		describe_mounted(*out, dir, vg->name, lvname);
 		(*out)->mounted = true;
 	}
 	return r;
