@@ -49,13 +49,14 @@ int ivg_strvec_vaddf(struct ivg_strvec *sv, const char *fmt, va_list ap)
 
 int ivg_strvec_addf(struct ivg_strvec *sv, const char *fmt, ...)
 {
+	char *s;
 	va_list ap;
-	int r;
+	int n;
 
 	va_start(ap, fmt);
-	r = ivg_strvec_vaddf(sv, fmt, ap);
+	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
-	return r;
+	return push(sv, n < 0 ? NULL : s);
 }
 
 int ivg_strvec_add_once(struct ivg_strvec *sv, const char *s)

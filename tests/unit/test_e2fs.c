@@ -2,9 +2,7 @@
 /*
  * test_e2fs.c - ivg_e2fs_size_for: an LV of the size it names, formatted
  * by ivg_mkfs, has room for the blocks and inodes asked for (libext2fs's
- * own free counts judge), and is not wastefully larger. ivg_e2fs_build
- * on an image file, as mke2fs would make it and with the boot image's
- * flags: e2fsck clean either way.
+ * own free counts judge), and is not wastefully larger.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,10 +10,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 #include "alloc.h"
 #include "e2fs.h"
 #include "lvio.h"
@@ -74,52 +68,11 @@ static void inodes_bound(void **state)
 	check(4 * MIB, 20000);
 }
 
-/* An ext2 of 8 MiB built in a new sparse file; lost+found's size and
- * e2fsck's verdict. */
-static void build_in_file(unsigned flags, const char *label, uint64_t lf_size)
-{
-	char img[] = "/tmp/ivg-e2fs-XXXXXX", cmd[128];
-	struct ext2_super_block param = { 0 };
-	struct ext2_inode inode;
-	ext2_filsys fs;
-	ext2_ino_t lf;
-	int fd = mkstemp(img);
-
-	assert_true(fd >= 0);
-	assert_int_equal(ftruncate(fd, 8 * MIB), 0);
-	close(fd);
-	param.s_rev_level = EXT2_DYNAMIC_REV;
-	param.s_log_block_size = param.s_log_cluster_size = 2;
-	ext2fs_blocks_count_set(&param, 8 * MIB / 4096);
-	param.s_inodes_count = 512;
-	param.s_inode_size = 256;
-	ext2fs_set_feature_filetype(&param);
-	assert_int_equal(ext2fs_initialize(img, EXT2_FLAG_64BITS, &param,
-					   unix_io_manager, &fs), 0);
-	assert_int_equal(ivg_e2fs_build(fs, label, flags), 0);
-	assert_string_equal((char *)fs->super->s_volume_name, label);
-	assert_int_equal(ext2fs_lookup(fs, EXT2_ROOT_INO, "lost+found", 10, NULL, &lf), 0);
-	assert_int_equal(ext2fs_read_inode(fs, lf, &inode), 0);
-	assert_int_equal(EXT2_I_SIZE(&inode), lf_size);
-	assert_int_equal(ext2fs_close_free(&fs), 0);
-	snprintf(cmd, sizeof(cmd), "e2fsck -fn %s >/dev/null 2>&1", img);
-	assert_int_equal(system(cmd), 0);
-	unlink(img);
-}
-
-static void build_flags(void **state)
-{
-	(void)state;
-	build_in_file(0, "asmke2fs", 16384);
-	build_in_file(IVG_E2FS_ZEROED | IVG_E2FS_SMALL_LOST_FOUND, "ivg-boot", 4096);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(blocks_bound),
 		cmocka_unit_test(inodes_bound),
-		cmocka_unit_test(build_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,9 @@
  * test_e2tree.c - the libext2fs tree writer on an ext4 image file made by
  * mke2fs: nested files written and read back, links, directories that
  * grow past a block, the refusals (a symbolic link on the way, a name or
- * path too long, a file over a directory), and e2fsck clean afterwards.
+ * path too long, a file over a directory), and e2fsck clean afterwards;
+ * the mkfs steps (ivg_e2fs_build) on a new sparse file, as mke2fs makes
+ * a filesystem and as the boot image is made.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "e2fs.h"
 #include "e2tree.h"
+
+#define MIB (1ULL << 20)
 
 struct fx {
 	char img[64];
@@ -168,6 +173,51 @@ static void refused(void **state)
 	fsck_clean(f);
 }
 
+/* An ext2 of 8 MiB built in a new sparse file; lost+found's size and
+ * e2fsck's verdict. */
+static void build_in_file(unsigned flags, const char *label, uint64_t lf_size)
+{
+	char img[] = "/tmp/ivg-e2fs-XXXXXX", cmd[128];
+	struct ext2_super_block param = { 0 };
+	struct ext2_inode inode;
+	ext2_filsys fs;
+	ext2_ino_t lf;
+	int fd = mkstemp(img);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 8 * MIB), 0);
+	close(fd);
+	param.s_rev_level = EXT2_DYNAMIC_REV;
+	param.s_log_block_size = param.s_log_cluster_size = 2;
+	ext2fs_blocks_count_set(&param, 8 * MIB / 4096);
+	param.s_inodes_count = 512;
+	param.s_inode_size = 256;
+	ext2fs_set_feature_filetype(&param);
+	assert_int_equal(ext2fs_initialize(img, EXT2_FLAG_64BITS, &param,
+					   unix_io_manager, &fs), 0);
+	assert_int_equal(ivg_e2fs_build(fs, label, flags), 0);
+	assert_string_equal((char *)fs->super->s_volume_name, label);
+	assert_int_equal(ext2fs_lookup(fs, EXT2_ROOT_INO, "lost+found", 10, NULL, &lf), 0);
+	assert_int_equal(ext2fs_read_inode(fs, lf, &inode), 0);
+	assert_int_equal(EXT2_I_SIZE(&inode), lf_size);
+	assert_int_equal(ext2fs_close_free(&fs), 0);
+	snprintf(cmd, sizeof(cmd), "e2fsck -fn %s >/dev/null 2>&1", img);
+	assert_int_equal(system(cmd), 0);
+	unlink(img);
+}
+
+/* As mke2fs makes it: lost+found with 16 KiB of room. */
+static void build_as_mke2fs(void **state)
+{
+	build_in_file(0, "asmke2fs", 16384);
+}
+
+/* As the boot image is made: lost+found of one block. */
+static void build_as_boot_image(void **state)
+{
+	build_in_file(IVG_E2FS_ZEROED | IVG_E2FS_SMALL_LOST_FOUND, "ivg-boot", 4096);
+}
+
 static void nospc(void **state)
 {
 	assert_true(ivg_e2_nospc(EXT2_ET_BLOCK_ALLOC_FAIL));
@@ -182,6 +232,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tree_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused, setup, teardown),
 		cmocka_unit_test(nospc),
+		cmocka_unit_test(build_as_mke2fs),
+		cmocka_unit_test(build_as_boot_image),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,17 +27,12 @@ struct fx {
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
+	static struct fx f;
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/ivg mnt XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	f = (struct fx){ .mounted = false };
+	snprintf(f.dir, sizeof(f.dir), "/tmp/ivg mnt XXXXXX");
+	*state = &f;
+	return mkdtemp(f.dir) ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -47,7 +42,6 @@ static int teardown(void **state)
 	if (f->mounted)
 		umount2(f->dir, 0);
 	rmdir(f->dir);
-	free(f);
 	return 0;
 }
 
