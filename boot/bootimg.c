@@ -117,8 +117,11 @@ static int put_file(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 		off += n;
 	}
 	if (file) {
-		int c = ivg_e2tree_file_close(ctx, t, file, f->name, off);
+		struct ivg_ctx scratch;  /* after a failure, keep its message */
+		int c;
 
+		ivg_ctx_init(&scratch);
+		c = ivg_e2tree_file_close(r ? &scratch : ctx, t, file, f->name, off);
 		r = r ? r : c;
 	}
 	if (!r)
