@@ -170,7 +170,7 @@ int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
 		*paths = o->devices;
 		*n = o->n_devices;
 		*owned = false;
-		return 0;
+		return ivg_devices_check_mpath(ctx, o->devices, o->n_devices);
 	}
 	*owned = true;
 	return ivg_devices_system(ctx, paths, n);
