@@ -179,14 +179,45 @@ san_udev_db() {
 	done
 }
 
+# The SCSI disks no map holds, as "WWID MAJ:MIN RO SECTORS" lines.
+san_free_paths() {
+	for d in /sys/block/sd*; do
+		[ -r "$d/device/wwid" ] && [ -z "$(ls "$d/holders" 2>/dev/null)" ] || continue
+		w=$(cat "$d/device/wwid")
+		case $w in naa.*) id=3${w#naa.} ;; eui.*) id=2${w#eui.} ;; *) continue ;; esac
+		echo "$id $(cat "$d/dev") $(cat "$d/ro") $(cat "$d/size")"
+	done | sort
+}
+
+# What multipath could not set up: multipath-tools 0.9.4 fails to load a
+# map over read-only paths (libdevmapper loses the EROFS it would retry
+# on), and a SAN shows an IVG read-only to the machines that boot from it.
+# Those maps are made here as multipath makes them (round-robin over
+# every path, UUID mpath-WWID, named by the WWID), read-only.
+san_mpath_left() {
+	san_free_paths | awk '{ n[$1]++; d[$1] = d[$1] " " $2 " 1"; ro[$1] = $3; sz[$1] = $4 }
+		END { for (w in n) if (n[w] > 1) print w, ro[w], sz[w], n[w], d[w] }' |
+	while read -r w ro sz n devs; do
+		dmsetup create "$w" --uuid "mpath-$w" $([ "$ro" = 1 ] && echo --readonly) \
+			--table "0 $sz multipath 0 0 1 1 round-robin 0 $n 1 $devs" 2>/dev/null ||
+			san_say "$w: no multipath map over its $n paths"
+	done
+}
+
 san_mpath() {
 	[ "$san_multipath" != no ] && command -v multipath >/dev/null || return 0
 	san_udev_db
 	multipath -v0 2>/dev/null
+	san_mpath_left
+	# The maps' holders say which disks are paths (for lvm2 and ivg);
+	# WWIDs multipath recorded for maps it could not load would hide them.
+	rm -f /etc/multipath/wwids
 	for m in $(dmsetup ls --target multipath 2>/dev/null | awk '{ print $1 }'); do
 		[ "$m" = "No" ] && continue
-		kpartx -a -p -part "/dev/mapper/$m" 2>/dev/null
 		n=$(dmsetup info -c --noheadings -o major,minor --separator : "$m" 2>/dev/null)
+		# shellcheck disable=SC2046 # an option or none
+		kpartx -a -p -part $([ "$(cat "/sys/dev/block/$n/ro" 2>/dev/null)" = 1 ] && echo -r) \
+			"/dev/mapper/$m" 2>/dev/null
 		san_say "multipath $m over $(ls "/sys/dev/block/$n/slaves" 2>/dev/null | tr '\n' ' ')"
 	done
 }
