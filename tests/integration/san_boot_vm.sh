@@ -22,8 +22,11 @@
 #    WWID;
 #  - the same machine sanbooting LUN 2 through both portals into the
 #    installed system, whose initramfs logs in from the iBFT, makes the
-#    multipath map and mounts its root VG on it.
-# slow-part: OVMF over two portals (multipath, a path refused), the unattended install onto LUN 2 by WWN, the installed system sanbooted from LUN 2
+#    multipath map and mounts its root VG on it;
+#  - no iBFT (sanboot --no-describe): the maintenance environment logs in
+#    by itself to the targets of the IVG's iSCSI section (ivgmkboot
+#    --iscsi), its NIC configured by DHCP.
+# slow-part: OVMF over two portals (multipath, a path refused), the unattended install onto LUN 2 by WWN, the installed system sanbooted from LUN 2, the IVG's iSCSI section without an iBFT
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 . "$HERE/lib.sh"
 . "$HERE/san.bash"
@@ -159,3 +162,18 @@ sanboot installed bios lun2.ipxe 'IVG-BOS-MARKER name=testbos root=/dev/mapper/r
 grep -aq "IVG-BOS-ISCSI $SAN_IQN" installed.log || die "the installed system did not log in: $(grep -a IVG-BOS installed.log)"
 grep -aq "IVG-BOS-MPATH $t_wwid" installed.log || die "the installed system made no multipath map: $(grep -a IVG-BOS installed.log)"
 ok "iPXE sanboot of LUN 2: the installed system logs in from the iBFT, makes map $t_wwid and boots its root VG ($boot_s s)"
+
+# No iBFT (iPXE's sanboot --no-describe): the maintenance environment
+# takes the IVG's iSCSI section (ivgmkboot --iscsi), gets its address by
+# DHCP and logs in as its own initiator.
+ivgmkboot --devices d0.img --iscsi "iscsi://10.0.2.2:$SAN_PORT/$SAN_IQN/1" tvg >/dev/null ||
+	die "ivgmkboot --iscsi"
+printf '#!ipxe\ndhcp\nsanboot --no-describe iscsi:10.0.2.2::%s:1:%s\n' "$SAN_PORT" "$SAN_IQN" >nodescribe.ipxe
+sanboot conf bios nodescribe.ipxe 'Choice:'
+grep -aq 'ivg-san: iBFT' conf.log && die "an iBFT after sanboot --no-describe: $(grep -a ivg-san conf.log)"
+grep -aqE 'ivg-san: eth0: 10\.0\.2\.15/24 \(DHCP\)' conf.log || die "no DHCP address: $(grep -a ivg-san conf.log)"
+grep -aq "ivg-san: logged in: $SAN_IQN at 10.0.2.2:$SAN_PORT (initiator iqn.2026-12.org.ivg:maint-" conf.log ||
+	die "no login from the IVG's iSCSI section: $(grep -a ivg-san conf.log)"
+grep -aqE "^      WWN $ivg_wwn, sd[a-z]: iSCSI $SAN_IQN LUN 1 at 10.0.2.2:$SAN_PORT\\s*$" conf.log ||
+	die "the IVG was not found on the LUN: $(grep -a -A4 'Its disks\|not found' conf.log)"
+ok "no iBFT: the IVG's iSCSI section (ivgmkboot --iscsi), DHCP, a login of its own, the IVG imported ($boot_s s)"
