@@ -125,6 +125,7 @@ san_login_conf() {
 	san_ibft || san_net
 	ini=$(san_default_initiator)
 	for t in $san_targets; do
+		# shellcheck disable=SC2046 # three words, or none
 		set -- $(san_url "$t") || true
 		if [ $# != 3 ]; then
 			san_say "$t: not iscsi://HOST[:PORT]/IQN, ignored"
@@ -147,6 +148,7 @@ san_login_conf() {
 san_settle() {
 	last="" same=0 i=0
 	while [ $i -lt 40 ]; do
+		# shellcheck disable=SC2012 # sysfs names
 		now=$(ls -d /sys/class/iscsi_session/session*/device/target*/*:*:*:*/block/* 2>/dev/null | wc -l)
 		if [ "$now" = "$last" ] && [ "$now" != 0 ]; then
 			same=$((same + 1))
@@ -182,7 +184,9 @@ san_udev_db() {
 # The SCSI disks no map holds, as "WWID MAJ:MIN RO SECTORS" lines.
 san_free_paths() {
 	for d in /sys/block/sd*; do
-		[ -r "$d/device/wwid" ] && [ -z "$(ls "$d/holders" 2>/dev/null)" ] || continue
+		if [ ! -r "$d/device/wwid" ] || [ -n "$(ls "$d/holders" 2>/dev/null)" ]; then
+			continue
+		fi
 		w=$(cat "$d/device/wwid")
 		case $w in naa.*) id=3${w#naa.} ;; eui.*) id=2${w#eui.} ;; *) continue ;; esac
 		echo "$id $(cat "$d/dev") $(cat "$d/ro") $(cat "$d/size")"
@@ -198,6 +202,7 @@ san_mpath_left() {
 	san_free_paths | awk '{ n[$1]++; d[$1] = d[$1] " " $2 " 1"; ro[$1] = $3; sz[$1] = $4 }
 		END { for (w in n) if (n[w] > 1) print w, ro[w], sz[w], n[w], d[w] }' |
 	while read -r w ro sz n devs; do
+		# shellcheck disable=SC2046 # an option or none
 		dmsetup create "$w" --uuid "mpath-$w" $([ "$ro" = 1 ] && echo --readonly) \
 			--table "0 $sz multipath 0 0 1 1 round-robin 0 $n 1 $devs" 2>/dev/null ||
 			san_say "$w: no multipath map over its $n paths"
@@ -218,6 +223,7 @@ san_mpath() {
 		# shellcheck disable=SC2046 # an option or none
 		kpartx -a -p -part $([ "$(cat "/sys/dev/block/$n/ro" 2>/dev/null)" = 1 ] && echo -r) \
 			"/dev/mapper/$m" 2>/dev/null
+		# shellcheck disable=SC2012 # sysfs names
 		san_say "multipath $m over $(ls "/sys/dev/block/$n/slaves" 2>/dev/null | tr '\n' ' ')"
 	done
 }
@@ -229,8 +235,7 @@ san_disks() {
 		[ -e "$d" ] || continue
 		case ${d##*/} in
 		dm-*) case $(cat "$d/dm/uuid" 2>/dev/null) in mpath-*) echo "$d" ;; esac ;;
-		*) ls "$d/holders" 2>/dev/null | grep -q . &&
-			grep -q '^mpath-' "$d"/holders/*/dm/uuid 2>/dev/null || echo "$d" ;;
+		*) grep -q '^mpath-' "$d"/holders/*/dm/uuid 2>/dev/null || echo "$d" ;;
 		esac
 	done
 }
