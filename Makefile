@@ -197,7 +197,9 @@ install: all
 	install -m 755 $(B)/bin/vios $(DESTDIR)$(SBINDIR)/vios
 	for c in $(COMMANDS); do ln -sf ivg $(DESTDIR)$(SBINDIR)/$$c; done
 	install -d $(DESTDIR)$(PREFIX)/lib/ivg
-	for f in $(BOOT_LIB); do install -m 755 boot/$$f $(DESTDIR)$(PREFIX)/lib/ivg/$$f; done
+	# Scripts run (a #! line) are executable; those sourced (san.sh) are not.
+	for f in $(BOOT_LIB); do m=644; head -c2 boot/$$f | grep -q '^#!' && m=755; \
+		install -m $$m boot/$$f $(DESTDIR)$(PREFIX)/lib/ivg/$$f; done
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
