@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "imagelv.h"
 #include "ivgvg.h"
 #include "lvio.h"
 #include "oppfs.h"
@@ -286,7 +287,7 @@ static int remove_lvs(struct ivg_ctx *ctx, struct bos_store *st,
 		      char *const *lvs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (ivg_vg_remove_lv(st->vg, lvs[i]))
+		if (ivg_lv_remove(st->vg, lvs[i]))
 			return ivg_err(ctx, ENOENT, "LV %s/%s is gone", st->vg->name, lvs[i]);
 	return n ? ivg_vg_commit(ctx, st->vg) : 0;
 }
@@ -410,6 +411,9 @@ int bos_store_add_check(struct ivg_ctx *ctx, struct bos_store *st,
 		return ivg_err(ctx, ENOSPC, "%s: %llu bytes do not fit in volume group \"%s\": %llu extents needed, %llu free",
 			       img->path, (unsigned long long)img->size, st->vg->name,
 			       (unsigned long long)need, (unsigned long long)have);
+	/* A raid1 LV needs its extents (and an rmeta) on each image PV. */
+	if ((r = ivg_image_lv_check(ctx, st->vg, lv, need)))
+		return ivg_err_prefix(ctx, r, "%s: ", img->path);
 	return 0;
 }
 
@@ -494,14 +498,14 @@ static int add_raw(struct ivg_ctx *ctx, struct bos_store *st,
 	struct ivg_lvio *io = NULL;
 	struct ivg_lv *lv;
 	char sha[OPP_SHA256_HEX];
-	int r = ivg_lv_create_linear(ctx, st->vg, m->data,
-				     extents_for(st->vg, img->size), NULL, 0, &lv);
+	int r = ivg_image_lv_create(ctx, st->vg, m->data,
+				    extents_for(st->vg, img->size), &lv);
 
 	if (r)
 		return r;
 	if ((r = ivg_strlist_add(&lv->tags, BOS_LV_TAG)) ||
 	    (r = ivg_vg_commit(ctx, st->vg))) {
-		ivg_vg_remove_lv(st->vg, m->data);
+		ivg_lv_remove(st->vg, m->data);
 		return r ? r : ivg_err(ctx, ENOMEM, "out of memory");
 	}
 	r = ivg_lvio_open(ctx, st->vg, m->data, -1, &io);
@@ -516,7 +520,7 @@ static int add_raw(struct ivg_ctx *ctx, struct bos_store *st,
 		struct ivg_ctx scratch;
 
 		ivg_ctx_init(&scratch);
-		if (!ivg_vg_remove_lv(st->vg, m->data))
+		if (!ivg_lv_remove(st->vg, m->data))
 			ivg_vg_commit(&scratch, st->vg);
 		return r;
 	}

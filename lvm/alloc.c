@@ -506,6 +506,50 @@ static int raid1_top(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	return 0;
 }
 
+/* The names of a raid LV's sub-LVs (removing the LV frees its own). */
+static char **sub_lv_names(const struct ivg_lv *lv, size_t *n)
+{
+	size_t max = 0;
+	char **v;
+
+	*n = 0;
+	for (size_t s = 0; s < lv->seg_count; s++)
+		if (ivg_seg_class_raid(ivg_seg_class(lv->segs[s].type)))
+			max += 2 * lv->segs[s].area_count;
+	v = calloc(max + 1, sizeof(*v));
+	for (size_t s = 0; v && s < lv->seg_count; s++) {
+		const struct ivg_seg *seg = &lv->segs[s];
+
+		for (size_t a = 0; ivg_seg_class_raid(ivg_seg_class(seg->type)) &&
+				   a < seg->area_count; a++) {
+			if (seg->areas[a].name && (v[*n] = strdup(seg->areas[a].name)))
+				(*n)++;
+			if (seg->areas[a].meta && (v[*n] = strdup(seg->areas[a].meta)))
+				(*n)++;
+		}
+	}
+	return v;
+}
+
+int ivg_lv_remove(struct ivg_vg *vg, const char *name)
+{
+	struct ivg_lv *lv = ivg_vg_lv(vg, name);
+	char **subs;
+	size_t n;
+
+	if (!lv)
+		return -ENOENT;
+	if (!(subs = sub_lv_names(lv, &n)))
+		return -ENOMEM;
+	ivg_vg_remove_lv(vg, name);
+	for (size_t i = 0; i < n; i++) {
+		ivg_vg_remove_lv(vg, subs[i]);
+		free(subs[i]);
+	}
+	free(subs);
+	return 0;
+}
+
 static void remove_raid1(struct ivg_vg *vg, const char *name, size_t n_legs)
 {
 	char sub[IVG_NAME_MAX + 32];
@@ -565,9 +609,10 @@ int ivg_lv_create_raid1(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		}
 		if (placed) {
 			r = ivg_err(ctx, ENOSPC,
-				    "VG %s: PV %s has no free run of %llu extents for leg %zu of %s",
-				    vg->name, legs[k]->name,
-				    (unsigned long long)extents + 1, k, name);
+				    "VG %s: not enough free space for %s: PV %s (%s) has no free run of %llu extents for leg %zu",
+				    vg->name, name, legs[k]->name,
+				    legs[k]->device ? legs[k]->device : "?",
+				    (unsigned long long)extents + 1, k);
 			break;
 		}
 		snprintf(sub, sizeof(sub), "%s_rmeta_%zu", name, k);

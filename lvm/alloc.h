@@ -34,6 +34,10 @@ int ivg_lv_create_linear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			 struct ivg_pv *const *allowed, size_t n_allowed,
 			 struct ivg_lv **out);
 
+/* Remove an LV and, for a raid LV, its image and metadata sub-LVs (in
+ * memory). -ENOENT if there is no such LV. */
+int ivg_lv_remove(struct ivg_vg *vg, const char *name);
+
 /* Create a raid1 LV with one leg on each given PV (1..64 legs). */
 int ivg_lv_create_raid1(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			const char *name, uint64_t extents,

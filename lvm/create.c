@@ -43,6 +43,7 @@ struct disk {
 	bool create;
 	bool made;                 /* create, and the file now exists */
 	bool boot;
+	bool image;                /* a leg of each image LV */
 	struct ivg_dev *dev;
 	struct ivg_layout layout;
 	struct ivg_pv *pv;
@@ -116,6 +117,18 @@ static int check_args(struct ivg_newvg *j)
 			return ivg_err(j->ctx, EINVAL,
 				       "%s: boot PV is not one of the VG's disks",
 				       o->boot_disks[i]);
+	for (size_t i = 0; o->image_disks && i < o->n_image; i++)
+		if (!(o->boot_disks ? listed(o->boot_disks, o->n_boot, o->image_disks[i])
+				    : listed(o->disks, o->n_disks, o->image_disks[i])))
+			return ivg_err(j->ctx, EINVAL,
+				       "%s: image PV is not one of the VG's boot disks",
+				       o->image_disks[i]);
+	if (o->image_disks && !o->n_image)
+		return ivg_err(j->ctx, EINVAL, "no image PVs given");
+	if (o->copies > nboot)
+		return ivg_err(j->ctx, EINVAL,
+			       "%zu copies of the images asked for, but only %zu boot PVs",
+			       o->copies, nboot);
 	j->extent = o->extent_size ? o->extent_size : IVG_DEFAULT_EXTENT;
 	if (j->extent < 4096 || (j->extent & (j->extent - 1)) ||
 	    j->extent > (1ULL << 40))
@@ -133,6 +146,8 @@ static int resolve_disk(struct ivg_newvg *j, size_t i)
 	d->path = j->o->disks[i];
 	d->boot = !j->o->boot_disks ||
 		  listed(j->o->boot_disks, j->o->n_boot, d->path);
+	d->image = j->o->image_disks ?
+		   listed(j->o->image_disks, j->o->n_image, d->path) : d->boot;
 	if (canon_path(d->path, d->canon))
 		return ivg_err(j->ctx, errno, "%s: %s", d->path, strerror(errno));
 	for (size_t k = 0; k < i; k++)
@@ -420,17 +435,27 @@ static int rest_extents(struct ivg_newvg *j, struct ivg_pv *const *pvs, size_t n
 	return r;
 }
 
+/* Where the legs of raid1 LVs go: every boot disk, or the image disks. */
+struct legs {
+	struct ivg_pv *boot[IVG_MAX_LEGS], *image[IVG_MAX_LEGS];
+	size_t nboot, nimage;
+};
+
 static int allocate_lv(struct ivg_newvg *j, const struct ivg_newlv *l,
-		       struct ivg_pv **all, struct ivg_pv **legs, size_t nlegs)
+		       struct ivg_pv **all, const struct legs *legs)
 {
 	bool one = l->disk >= 0 && (size_t)l->disk < j->o->n_disks;
 	struct ivg_pv **pvs = one ? &j->disks[l->disk].pv : all;
 	size_t n = one ? 1 : j->o->n_disks;
 	uint64_t ext = extents_for(l->size, j->extent);
 	int r = 0;
+
+	if (l->raid1 && l->image)
+		return ivg_lv_create_raid1(j->ctx, j->vg, l->name, ext,
+					   legs->image, legs->nimage, NULL);
 	if (l->raid1)
-		return ivg_lv_create_raid1(j->ctx, j->vg, l->name, ext, legs,
-					   nlegs, NULL);
+		return ivg_lv_create_raid1(j->ctx, j->vg, l->name, ext,
+					   legs->boot, legs->nboot, NULL);
 	if (!l->size)
 		r = rest_extents(j, pvs, n, &ext);
 	if (!r)
@@ -441,8 +466,9 @@ static int allocate_lv(struct ivg_newvg *j, const struct ivg_newlv *l,
 
 static int allocate_lvs(struct ivg_newvg *j)
 {
-	struct ivg_pv *legs[IVG_MAX_LEGS], **all;
-	size_t nlegs = 0, n = j->o->n_disks;
+	struct legs legs = { .nboot = 0 };
+	struct ivg_pv **all;
+	size_t n = j->o->n_disks;
 	int r = 0;
 
 	all = calloc(n + 1, sizeof(*all));
@@ -450,11 +476,15 @@ static int allocate_lvs(struct ivg_newvg *j)
 		return ivg_err(j->ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		all[i] = j->disks[i].pv;
-		if (j->disks[i].boot && nlegs < IVG_MAX_LEGS)
-			legs[nlegs++] = j->disks[i].pv;
+		if (j->disks[i].boot && legs.nboot < IVG_MAX_LEGS)
+			legs.boot[legs.nboot++] = j->disks[i].pv;
+		/* --copies N: the first N boot disks. */
+		if (j->disks[i].boot && j->disks[i].image &&
+		    legs.nimage < (j->o->copies ? j->o->copies : IVG_MAX_LEGS))
+			legs.image[legs.nimage++] = j->disks[i].pv;
 	}
 	for (size_t i = 0; !r && i < j->o->n_lvs; i++)
-		r = allocate_lv(j, &j->o->lvs[i], all, legs, nlegs);
+		r = allocate_lv(j, &j->o->lvs[i], all, &legs);
 	free(all);
 	return r;
 }
@@ -691,17 +721,19 @@ int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o)
 {
 	const struct ivg_newlv lvs[] = {
 		{ IVG_BOOTLV, o->bootlv_size ? o->bootlv_size : IVG_DEFAULT_BOOTLV,
-		  true, -1, IVG_NEWLV_EXT2, "ivg-boot" },
+		  true, false, -1, IVG_NEWLV_EXT2, "ivg-boot" },
 		{ IVG_BOSFS, o->bosfs_size ? o->bosfs_size : IVG_DEFAULT_BOSFS,
-		  false, -1, IVG_NEWLV_EXT4, "ivg-bos" },
+		  true, true, -1, IVG_NEWLV_EXT4, "ivg-bos" },
 		{ IVG_OPPFS, o->oppfs_size ? o->oppfs_size : IVG_DEFAULT_OPPFS,
-		  false, -1, IVG_NEWLV_EXT4, "ivg-opp" },
+		  true, true, -1, IVG_NEWLV_EXT4, "ivg-opp" },
 	};
 	const struct ivg_newvg_opts no = {
 		.vgname = o->vgname, .vg_tag = IVG_VG_TAG,
 		.boot_tag = IVG_BOOT_TAG, .disks = o->disks,
 		.n_disks = o->n_disks, .boot_disks = o->boot_disks,
-		.n_boot = o->n_boot, .extent_size = o->extent_size,
+		.n_boot = o->n_boot, .image_disks = o->image_disks,
+		.n_image = o->n_image, .copies = o->copies,
+		.extent_size = o->extent_size,
 		.create_size = o->create_size, .lvs = lvs,
 		.n_lvs = sizeof(lvs) / sizeof(lvs[0]), .force = o->force,
 		.system_id = o->system_id, .confirm = o->confirm,

@@ -6,9 +6,13 @@
  * (struct ivg_pv.dev, windows set to the PV): linear and striped segments
  * directly, raid1 and mirror segments through their image sub-LVs.
  * Reads of a raid1 LV use the chosen leg, or with leg -1 the first leg
- * whose PVs are present, falling back to the next leg on a read error.
+ * that is present and in sync (rmeta.h: never a leg a crash left behind),
+ * falling back to the next such leg on a read error.
  * Writes go to every leg; a leg on a missing PV makes writes fail before
- * anything is written. No device-mapper, no kernel needed.
+ * anything is written. A raid1 LV's legs are written all at once
+ * (fanout.h), under the leg marks of rmeta.h: the first write marks every
+ * leg but the authority out of sync, ivg_lvio_sync clears the marks once
+ * every leg's data is on disk. No device-mapper, no kernel needed.
  */
 #ifndef IVG_LVIO_H
 #define IVG_LVIO_H
@@ -36,8 +40,19 @@ int ivg_lvio_pwrite(struct ivg_ctx *ctx, struct ivg_lvio *io,
 int ivg_lvio_map(struct ivg_ctx *ctx, struct ivg_lvio *io, uint64_t off,
 		 uint64_t len, struct ivg_dev **dev, uint64_t *dev_off);
 
-/* fsync every device the LV touches. */
+/* fsync every device the LV touches (all at once), then clear the leg
+ * marks this handle's writes set. */
 int ivg_lvio_sync(struct ivg_ctx *ctx, struct ivg_lvio *io);
+
+/*
+ * For a raid1 LV: its legs' sync state (read once per handle), or NULL
+ * (another segment type, or the rmeta could not be read: message set).
+ */
+struct ivg_rmeta;
+const struct ivg_rmeta *ivg_lvio_legs(struct ivg_ctx *ctx, struct ivg_lvio *io);
+/* The leg reads come from: the chosen one, or for a raid1 LV opened with
+ * leg -1 the authority; -1 for other LVs or when no leg is in sync. */
+int ivg_lvio_read_leg(struct ivg_ctx *ctx, struct ivg_lvio *io);
 
 /* True if every PV under the LV (for raid1: under 'leg') is present. */
 bool ivg_lv_present(const struct ivg_vg *vg, const struct ivg_lv *lv,

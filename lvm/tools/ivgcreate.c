@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgcreate.c - create an install volume group. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -16,7 +17,10 @@ static const char help[] =
 "Create the install volume group VG on the given disks (block devices or\n"
 "image files). Every disk gets a GPT with a BIOS boot partition, an EFI\n"
 "system partition and an LVM partition holding the PV; the VG gets the\n"
-"raid1 LV bootlv (one leg per boot PV) and the ext4 LVs bosfs and oppfs.\n"
+"raid1 LV bootlv (one leg per boot PV) and the raid1 ext4 LVs bosfs and\n"
+"oppfs for the BOS and OPP images (one leg per image PV: every boot PV\n"
+"unless --copies or --image-pvs says fewer), so that each of those disks\n"
+"alone boots, lists the images and installs.\n"
 "This host holds the new VG read-write: its system ID (lvmsystemid(7))\n"
 "is recorded in the VG until ivgexport.\n"
 "\n"
@@ -24,6 +28,10 @@ static const char help[] =
 "  -s, --physicalextentsize SIZE  extent size (default 4m)\n"
 "      --size SIZE           create missing image files of SIZE, sparse\n"
 "      --boot-pvs DISK,...   boot disks (default: every disk; at most 64)\n"
+"      --copies N            copies of the images: a leg of bosfs, oppfs and\n"
+"                            every raw BOS LV on each of the first N boot\n"
+"                            disks (default: every boot disk)\n"
+"      --image-pvs DISK,...  the boot disks that carry the images\n"
 "      --bootlv-size SIZE    size of bootlv (default 256m)\n"
 "      --bosfs-size SIZE     size of bosfs (default 2g)\n"
 "      --oppfs-size SIZE     size of oppfs (default 1g)\n"
@@ -48,6 +56,8 @@ static const struct option longopts[] = {
 	{ "bosfs-size", required_argument, NULL, OPT_BOSFS_SIZE },
 	{ "oppfs-size", required_argument, NULL, OPT_OPPFS_SIZE },
 	{ "no-boot-image", no_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC },
+	{ "copies", required_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC + 1 },
+	{ "image-pvs", required_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC + 2 },
 	{ "devices", required_argument, NULL, OPT_DEVICES },
 	{ "yes", no_argument, NULL, 'y' },
 	{ "force", no_argument, NULL, 'f' },
@@ -83,6 +93,29 @@ static bool same_path(const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
+static bool listed(const char *path, char *const *list, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (same_path(path, list[k]))
+			return true;
+	return false;
+}
+
+/* --copies N: a whole number from 1 to 64. */
+static int copies_opt(const char *arg, struct ivg_create_opts *co)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v < 1 || v > IVG_MAX_LEGS)
+		return usage_error("ivgcreate", "--copies \"%s\": a number from 1 to %d is needed",
+				   arg, IVG_MAX_LEGS);
+	co->copies = v;
+	return 0;
+}
+
 /* What the command line alone shows to be wrong: exit 3, as lvm2. */
 static int check_cmdline(const struct ivg_create_opts *co)
 {
@@ -96,15 +129,20 @@ static int check_cmdline(const struct ivg_create_opts *co)
 	if (strlen(co->vgname) + strlen(IVG_BOOTLV "_rimage_63") > 124)
 		return usage_error("ivgcreate", "VG name \"%s\" is too long (at most %zu characters)",
 				   co->vgname, 124 - strlen(IVG_BOOTLV "_rimage_63"));
-	for (size_t i = 0; i < co->n_boot; i++) {
-		bool found = false;
-
-		for (size_t k = 0; k < co->n_disks && !found; k++)
-			found = same_path(co->boot_disks[i], co->disks[k]);
-		if (!found)
+	for (size_t i = 0; i < co->n_boot; i++)
+		if (!listed(co->boot_disks[i], co->disks, co->n_disks))
 			return usage_error("ivgcreate", "--boot-pvs: %s is not one of the disks",
 					   co->boot_disks[i]);
-	}
+	for (size_t i = 0; i < co->n_image; i++)
+		if (!listed(co->image_disks[i], co->boot_disks ? co->boot_disks : co->disks,
+			    co->boot_disks ? co->n_boot : co->n_disks))
+			return usage_error("ivgcreate", "--image-pvs: %s is not one of the boot disks",
+					   co->image_disks[i]);
+	if (co->copies && co->image_disks)
+		return usage_error("ivgcreate", "--copies and --image-pvs do not go together");
+	if (co->copies > (co->boot_disks ? co->n_boot : co->n_disks))
+		return usage_error("ivgcreate", "--copies %zu: there are only %zu boot disks",
+				   co->copies, co->boot_disks ? co->n_boot : co->n_disks);
 	return 0;
 }
 
@@ -114,8 +152,8 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	struct opts o = { 0 };
 	struct session s = { 0 };
 	char sysid[IVG_SYSID_MAX + 1];
-	char **boot = NULL;
-	size_t nboot = 0;
+	char **boot = NULL, **image = NULL;
+	size_t nboot = 0, nimage = 0;
 	struct bootcmd *bootimg = NULL;
 	bool no_boot_image = false;
 	int c, r, rc = ECMD_OK;
@@ -142,6 +180,18 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 		case OPT_FIRST_COMMAND_SPECIFIC:
 			no_boot_image = true;
 			break;
+		case OPT_FIRST_COMMAND_SPECIFIC + 1:
+			if (copies_opt(optarg, &co))
+				goto bad;
+			break;
+		case OPT_FIRST_COMMAND_SPECIFIC + 2:
+			ivg_devices_free(image, nimage);
+			image = NULL;
+			if (ivg_devices_parse(ctx, optarg, &image, &nimage)) {
+				usage_error("ivgcreate", "--image-pvs: %s", ivg_errmsg(ctx));
+				goto bad;
+			}
+			break;
 		case OPT_HELP:
 			print_help(help);
 			goto out;
@@ -159,6 +209,8 @@ int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
 	co.n_disks = (size_t)(argc - optind - 1);
 	co.boot_disks = boot;
 	co.n_boot = nboot;
+	co.image_disks = image;
+	co.n_image = nimage;
 	co.force = o.force;
 	co.confirm = ask;
 	co.confirm_arg = &o;
@@ -211,6 +263,7 @@ out:
 	bootcmd_free(bootimg);
 	session_close(&s);
 	ivg_devices_free(boot, nboot);
+	ivg_devices_free(image, nimage);
 	opts_free(&o);
 	return rc;
 }

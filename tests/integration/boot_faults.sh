@@ -30,7 +30,7 @@ mkboot() { # VERSION [FAULT]: ivgmkboot writing version A or B
 	IVG_TEST_FAULT=${2:-} timeout 300 ivgmkboot $D --kernel "kernel$1" --modules /tmp \
 		--initrd "initrd$1" tvg
 }
-ivgcreate -y --no-boot-image --devices d0.img -s 4m --size 100m --bootlv-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img -s 4m --size 120m --bootlv-size 16m \
 	--bosfs-size 4m --oppfs-size 4m tvg $IMGS >/dev/null || die "ivgcreate"
 mkboot A >/dev/null || die "ivgmkboot A"
 mkdir -p base

@@ -52,7 +52,7 @@ restore_base
 l=$(loop_pv d0.img)
 lvm_filter "$l"
 BOSFS_OFF=$(( $(part_offset d0.img 3) + $(lvmq pvs --noheadings --units b --nosuffix -o pe_start "$l" 2>/dev/null | tr -d ' ') +
-	$(lvmq lvs --noheadings -o seg_pe_ranges bvg/bosfs 2>/dev/null | sed 's/.*:\([0-9]*\)-.*/\1/') * 4194304 ))
+	$(lvmq lvs -a --noheadings -o seg_pe_ranges bvg/bosfs_rimage_0 2>/dev/null | sed 's/.*:\([0-9]*\)-.*/\1/') * 4194304 ))
 losetup -d "$l"
 
 listing() {   # "name=sha ..." as boslist sees it

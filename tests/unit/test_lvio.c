@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "e2fs.h"
 #include "lvio.h"
+#include "rmeta.h"
 #include "vgfix.h"
 
 #define EXT (4ULL << 20)
@@ -113,6 +114,20 @@ static void raid1_legs(void **state)
 	assert_int_equal(ivg_lvio_open(&f.ctx, f.vg, "r", -1, &io), 0);
 	fill(buf, sizeof(buf), 1);
 	assert_int_equal(ivg_lvio_pwrite(&f.ctx, io, buf, sizeof(buf), 4096), 0);
+	/* Until the sync, legs 1 and 2 are marked out of sync (rmeta.h). */
+	{
+		struct ivg_rmeta m;
+
+		assert_int_equal(ivg_rmeta_read(&f.ctx, f.vg, ivg_vg_lv(f.vg, "r"), &m), 0);
+		assert_int_equal(m.leg[0].kind, IVG_RMETA_ZERO);
+		assert_int_equal(m.leg[1].kind, IVG_RMETA_IVG);
+		assert_int_equal(m.leg[2].kind, IVG_RMETA_IVG);
+		assert_int_equal(ivg_rmeta_authority(&m), 0);
+		assert_int_equal(ivg_lvio_sync(&f.ctx, io), 0);
+		assert_int_equal(ivg_rmeta_read(&f.ctx, f.vg, ivg_vg_lv(f.vg, "r"), &m), 0);
+		for (int k = 0; k < 3; k++)
+			assert_true(m.leg[k].kind == IVG_RMETA_ZERO && m.leg[k].in_sync);
+	}
 	for (int k = 0; k < 3; k++) {
 		assert_int_equal(ivg_lvio_open(&f.ctx, f.vg, "r", k, &leg), 0);
 		memset(back, 0, sizeof(back));
