@@ -103,6 +103,16 @@ void ivg_lvio_close(struct ivg_lvio *io)
 	free(io);
 }
 
+static bool avoided(const struct ivg_vg *vg, const char *lv, size_t k)
+{
+	char key[IVG_NAME_MAX + 16];
+
+	if (!vg->avoid.n)
+		return false;
+	snprintf(key, sizeof(key), "%s:%zu", lv, k);
+	return ivg_strlist_has(&vg->avoid, key);
+}
+
 /* The legs' sync state, read once; NULL (message set) if it cannot be. */
 static struct ivg_rmeta *leg_state(struct ivg_ctx *ctx, struct ivg_lvio *io)
 {
@@ -132,7 +142,48 @@ int ivg_lvio_read_leg(struct ivg_ctx *ctx, struct ivg_lvio *io)
 	if (io->leg >= 0 || !ivg_lv_is_raid1(io->lv))
 		return io->leg;
 	m = leg_state(ctx, io);
-	return m ? ivg_rmeta_authority(m) : -1;
+	for (size_t k = 0; m && k < m->n; k++)
+		if (m->leg[k].in_sync && !avoided(io->vg, io->lv->name, k) &&
+		    ivg_lv_present(io->vg, ivg_vg_lv(io->vg, io->lv->segs[0].areas[k].name), -1))
+			return (int)k;
+	return -1;
+}
+
+int ivg_lv_reading_leg(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name)
+{
+	struct ivg_lvio *io;
+	int leg;
+
+	if (ivg_lvio_open(ctx, vg, name, -1, &io))
+		return -1;
+	leg = ivg_lvio_read_leg(ctx, io);
+	ivg_lvio_close(io);
+	return leg;
+}
+
+int ivg_lv_avoid_leg(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
+		     int leg)
+{
+	char key[IVG_NAME_MAX + 16];
+
+	snprintf(key, sizeof(key), "%s:%d", name, leg);
+	if (ivg_strlist_add(&vg->avoid, key))
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	return ivg_lv_reading_leg(ctx, vg, name);
+}
+
+const struct ivg_pv *ivg_lv_leg_pv(const struct ivg_vg *vg, const char *name,
+				   int leg)
+{
+	const struct ivg_lv *lv = ivg_vg_lv(vg, name), *img;
+
+	if (!ivg_lv_is_raid1(lv) || leg < 0 || (size_t)leg >= lv->segs[0].area_count)
+		return NULL;
+	img = ivg_vg_lv(vg, lv->segs[0].areas[leg].name);
+	if (!img || !img->seg_count || !img->segs[0].area_count ||
+	    img->segs[0].areas[0].type != IVG_AREA_PV)
+		return NULL;
+	return ivg_vg_pv_by_name(vg, img->segs[0].areas[0].name);
 }
 
 uint64_t ivg_lvio_size(const struct ivg_lvio *io)
@@ -259,6 +310,8 @@ static bool leg_readable(struct xfer *x, int depth, size_t k)
 
 	if (depth || !x->io || !ivg_lv_is_raid1(x->io->lv))
 		return true;
+	if (avoided(x->vg, x->io->lv->name, k))
+		return false;
 	m = leg_state(x->ctx, x->io);
 	return !m || m->leg[k].in_sync;
 }

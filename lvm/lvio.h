@@ -54,6 +54,20 @@ const struct ivg_rmeta *ivg_lvio_legs(struct ivg_ctx *ctx, struct ivg_lvio *io);
  * leg -1 the authority; -1 for other LVs or when no leg is in sync. */
 int ivg_lvio_read_leg(struct ivg_ctx *ctx, struct ivg_lvio *io);
 
+/*
+ * Checked reads. A leg whose bytes failed a checksum (a BOS image against
+ * its manifest, an OPP against the TOC) is avoided: reads of LV 'name'
+ * with leg -1 skip it from then on, in this VG model (writes still reach
+ * it). ivg_lv_avoid_leg returns the leg reads come from next, or -1 when
+ * no leg in sync is left; ivg_lv_reading_leg the one they come from now.
+ * ivg_lv_leg_pv names the PV a leg lies on (for messages), or NULL.
+ */
+int ivg_lv_avoid_leg(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
+		     int leg);
+int ivg_lv_reading_leg(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name);
+const struct ivg_pv *ivg_lv_leg_pv(const struct ivg_vg *vg, const char *name,
+				   int leg);
+
 /* True if every PV under the LV (for raid1: under 'leg') is present. */
 bool ivg_lv_present(const struct ivg_vg *vg, const struct ivg_lv *lv,
 		    int leg);

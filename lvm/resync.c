@@ -169,6 +169,9 @@ int ivg_raid1_resync(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		r = sync_all(&j);
 	if (!r)
 		r = ivg_rmeta_clear(ctx, vg, j.m, which);
+	/* A leg lvm2 was told to rebuild is rebuilt now (rmeta.h). */
+	if (!r)
+		r = ivg_rmeta_set_rebuild(ctx, vg, lv, which, false);
 	if (copied)
 		*copied = j.copied;
 	ivg_fanout_free(j.fan);

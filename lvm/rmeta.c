@@ -11,6 +11,7 @@
 #include "dev.h"
 #include "le.h"
 #include "lvio.h"
+#include "vgio.h"
 
 /* dm-raid's superblock (drivers/md/dm-raid.c), byte offsets. */
 enum {
@@ -308,4 +309,24 @@ int ivg_rmeta_clear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		    struct ivg_rmeta *m, uint64_t which)
 {
 	return rewrite(ctx, vg, m, which, false);
+}
+
+int ivg_rmeta_set_rebuild(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			  const struct ivg_lv *lv, uint64_t which, bool on)
+{
+	bool changed = false;
+
+	for (size_t k = 0; k < lv->segs[0].area_count; k++) {
+		struct ivg_lv *img = ivg_vg_lv(vg, lv->segs[0].areas[k].name);
+
+		if (!(which >> k & 1) || !img ||
+		    ivg_strlist_has(&img->status, "REBUILD") == on)
+			continue;
+		if (on && ivg_strlist_add(&img->status, "REBUILD"))
+			return ivg_err(ctx, ENOMEM, "out of memory");
+		if (!on)
+			ivg_strlist_del(&img->status, "REBUILD");
+		changed = true;
+	}
+	return changed ? ivg_vg_commit(ctx, vg) : 0;
 }

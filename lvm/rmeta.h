@@ -110,4 +110,14 @@ int ivg_rmeta_mark(struct ivg_ctx *ctx, struct ivg_vg *vg,
 int ivg_rmeta_clear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		    struct ivg_rmeta *m, uint64_t which);
 
+/*
+ * Set (on) or clear lvm2's REBUILD flag on the rimage LVs of the legs in
+ * 'which' and commit the VG metadata (the PVs open read-write): what
+ * makes dm-raid rebuild a leg whatever the rmetas say, for the one case
+ * the rmeta marks cannot tell it (leg 0 of an array that never ran under
+ * device-mapper being overwritten).
+ */
+int ivg_rmeta_set_rebuild(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			  const struct ivg_lv *lv, uint64_t which, bool on);
+
 #endif

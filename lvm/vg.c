@@ -277,6 +277,7 @@ void ivg_vg_free(struct ivg_vg *vg)
 	ivg_strlist_free(&vg->status);
 	ivg_strlist_free(&vg->flags);
 	ivg_strlist_free(&vg->tags);
+	ivg_strlist_free(&vg->avoid);
 	ivg_cfg_free(vg->extra);
 	free(vg->description);
 	free(vg->creation_host);

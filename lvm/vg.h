@@ -134,6 +134,9 @@ struct ivg_vg {
 	/* ivg_vg_lv's index, built on demand by vg.c: the LVs by name. */
 	struct ivg_lv **lv_index;
 	bool lv_index_valid;
+	/* Runtime: raid1 legs that reads skip, "LV:K" (a checksum of what
+	 * was read through them failed; lvio.h). Not part of the text. */
+	struct ivg_strlist avoid;
 
 	/* The text's header, outside the VG section. */
 	char *description;
