@@ -330,3 +330,54 @@ int ivg_rmeta_set_rebuild(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	}
 	return changed ? ivg_vg_commit(ctx, vg) : 0;
 }
+
+int ivg_rmeta_begin_write(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			  const struct ivg_lv *lv, uint64_t writing,
+			  uint64_t *marked)
+{
+	struct ivg_rmeta *m = malloc(sizeof(*m));
+	uint64_t all, in_sync = 0, present = 0, mark, written;
+	int a, r;
+
+	*marked = 0;
+	if (!m)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	r = ivg_rmeta_read(ctx, vg, lv, m);
+	a = r ? -1 : ivg_rmeta_authority(m);
+	for (size_t k = 0; !r && k < m->n; k++) {
+		in_sync |= (uint64_t)m->leg[k].in_sync << k;
+		present |= (uint64_t)(m->leg[k].kind != IVG_RMETA_MISSING &&
+				      m->leg[k].kind != IVG_RMETA_UNREADABLE) << k;
+	}
+	all = m->n >= 64 ? ~0ULL : (1ULL << m->n) - 1;
+	/* The legs written whole: marked (those in sync) meanwhile, and all
+	 * of them, those out of sync before too, in sync afterwards. */
+	written = (writing & all) == all ? present & ~(a >= 0 ? 1ULL << a : 0)
+					 : present & writing;
+	mark = in_sync & written;
+	if (!r && a >= 0 && (mark >> a & 1) && !m->dmraid)
+		r = ivg_rmeta_set_rebuild(ctx, vg, lv, 1ULL << a, true);
+	if (!r && mark)
+		r = ivg_rmeta_mark(ctx, vg, m, mark);
+	if (!r)
+		*marked = written;
+	free(m);
+	return r;
+}
+
+int ivg_rmeta_end_write(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			const struct ivg_lv *lv, uint64_t marked)
+{
+	struct ivg_rmeta *m;
+	int r;
+
+	if (!marked)
+		return 0;
+	if (!(m = malloc(sizeof(*m))))
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	r = ivg_rmeta_read(ctx, vg, lv, m);
+	if (!r)
+		r = ivg_rmeta_clear(ctx, vg, m, marked);
+	free(m);
+	return r ? r : ivg_rmeta_set_rebuild(ctx, vg, lv, marked, false);
+}

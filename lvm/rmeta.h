@@ -120,4 +120,19 @@ int ivg_rmeta_clear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 int ivg_rmeta_set_rebuild(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			  const struct ivg_lv *lv, uint64_t which, bool on);
 
+/*
+ * The marks around writes made outside lvio (boot/legs.h writes bootlv's
+ * legs itself). 'writing' holds the legs about to be written: all of
+ * them (a new image: every in-sync leg but the authority is marked), or
+ * some (a repair: those are marked, and when the authority is one of
+ * them in an array dm-raid never ran, its rimage gets REBUILD). *marked
+ * is what ivg_rmeta_end_write clears once the writes are synced: every
+ * leg written whole, those out of sync before included.
+ */
+int ivg_rmeta_begin_write(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			  const struct ivg_lv *lv, uint64_t writing,
+			  uint64_t *marked);
+int ivg_rmeta_end_write(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			const struct ivg_lv *lv, uint64_t marked);
+
 #endif
