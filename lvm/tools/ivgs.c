@@ -9,6 +9,8 @@
 #include "alloc.h"
 #include "dev.h"
 #include "ivgvg.h"
+#include "rmeta.h"
+#include "scrub.h"
 #include "session.h"
 
 static const char help[] =
@@ -16,7 +18,10 @@ static const char help[] =
 "\n"
 "Report install volume groups: name, UUID, attributes, size, free space\n"
 "and export state; each PV with its UUID, size and bootlv leg state; each\n"
-"LV with its size, segment type and devices. Without VG names, every\n"
+"LV with its size, segment type, copies (raid1 legs), the state of each\n"
+"leg (in-sync, resyncing: left behind by a crash or being rebuilt, as its\n"
+"rmeta says; missing; with --check also mismatched: in sync, yet its\n"
+"bytes differ from the first leg's) and devices. Without VG names, every\n"
 "install VG found is reported.\n"
 "\n"
 "Options:\n"
@@ -24,6 +29,8 @@ static const char help[] =
 "      --reportformat basic|json\n"
 "                             json: as lvm2's, sizes in bytes\n"
 "  -a, --all                  also hidden LVs (raid legs)\n"
+"      --check                compare the legs of every raid1 LV block for\n"
+"                             block (reads them all; ivgck judges them)\n"
 "  -v, --verbose              say more\n"
 "      --help                 this help\n"
 "\n"
@@ -33,6 +40,7 @@ static const struct option longopts[] = {
 	{ "devices", required_argument, NULL, OPT_DEVICES },
 	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
 	{ "all", no_argument, NULL, 'a' },
+	{ "check", no_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -41,7 +49,7 @@ static const struct option longopts[] = {
 
 struct report {
 	struct ivg_ctx *ctx;
-	bool json, all;
+	bool json, all, check;
 	size_t reported;
 	json_object *vgs, *pvs, *lvs;
 };
@@ -215,17 +223,52 @@ static void report_pvs(struct report *rp, struct ivg_vgh *h)
 	free(legs);
 }
 
+/*
+ * A raid1 LV's copies and each leg's state, "in-sync,resyncing,..." in
+ * leg order (rmeta.h); with --check, in-sync legs whose bytes differ from
+ * the first in-sync leg's are "mismatched" (scrub.h). "" for other LVs.
+ */
+static void leg_states(struct report *rp, struct ivg_vg *vg,
+		       const struct ivg_lv *lv, char *out, size_t len)
+{
+	struct ivg_scrub *s = calloc(1, sizeof(*s));
+	uint64_t differ = 0;
+	size_t used = 0;
+
+	out[0] = 0;
+	if (!s || !ivg_lv_is_raid1(lv) || ivg_rmeta_read(rp->ctx, vg, lv, &s->rm)) {
+		free(s);
+		return;
+	}
+	if (rp->check && !ivg_scrub_compare(rp->ctx, vg, lv, s, NULL, NULL))
+		for (size_t r = 0; r < s->n; r++)
+			differ |= s->v[r].differ;
+	for (size_t k = 0; k < s->rm.n; k++) {
+		const struct ivg_rmeta_leg *l = &s->rm.leg[k];
+		const char *st = l->kind == IVG_RMETA_MISSING ? "missing" :
+				 l->kind == IVG_RMETA_UNREADABLE ? "unreadable" :
+				 !l->in_sync ? "resyncing" :
+				 differ >> k & 1 ? "mismatched" : "in-sync";
+
+		used += (size_t)snprintf(out + used, used < len ? len - used : 0,
+					 "%s%s", k ? "," : "", st);
+	}
+	ivg_scrub_free(s);
+	free(s);
+}
+
 static void report_lvs(struct report *rp, struct ivg_vgh *h)
 {
 	struct ivg_vg *vg = h->vg;
 	uint64_t eb = (uint64_t)vg->extent_size * 512;
 
 	if (!rp->json)
-		printf("\n    %-24s %10s %-8s %s\n", "LV", "LSize", "Type",
-		       "Devices");
+		printf("\n    %-24s %10s %-8s %6s %-30s %s\n", "LV", "LSize", "Type",
+		       "Copies", "Legs", "Devices");
 	for (size_t i = 0; i < vg->lv_count; i++) {
 		const struct ivg_lv *lv = vg->lvs[i];
 		char uuid[IVG_UUID_LEN + 7], hs[32], devs[4096], name[300];
+		char legs[IVG_MAX_LEGS * 12], copies[16] = "";
 
 		if (!ivg_lv_visible(lv) && !rp->all)
 			continue;
@@ -233,6 +276,9 @@ static void report_lvs(struct report *rp, struct ivg_vgh *h)
 		lv_devices(vg, lv, devs, sizeof(devs));
 		snprintf(name, sizeof(name), ivg_lv_visible(lv) ? "%s" : "[%s]",
 			 lv->name);
+		leg_states(rp, vg, lv, legs, sizeof(legs));
+		if (ivg_lv_is_raid1(lv))
+			snprintf(copies, sizeof(copies), "%zu", lv->segs[0].area_count);
 		if (rp->json) {
 			json_object *o = json_object_new_object();
 
@@ -241,12 +287,15 @@ static void report_lvs(struct report *rp, struct ivg_vgh *h)
 			report_set(o, "lv_uuid", uuid);
 			jsetu(o, "lv_size", ivg_lv_extents(lv) * eb);
 			report_set(o, "segtype", lv_segtype(lv));
+			report_set(o, "copies", copies);
+			report_set(o, "leg_states", legs);
 			report_set(o, "devices", devs);
 			json_object_array_add(rp->lvs, o);
 			continue;
 		}
 		human(ivg_lv_extents(lv) * eb, hs, sizeof(hs));
-		printf("    %-24s %10s %-8s %s\n", name, hs, lv_segtype(lv), devs);
+		printf("    %-24s %10s %-8s %6s %-30s %s\n", name, hs, lv_segtype(lv),
+		       copies, legs, devs);
 	}
 }
 
@@ -337,6 +386,8 @@ static int parse_args(struct ivg_ctx *ctx, int argc, char **argv,
 			return EINVALID_CMD_LINE;
 		if (c == 'a') {
 			rp->all = true;
+		} else if (c == OPT_FIRST_COMMAND_SPECIFIC) {
+			rp->check = true;
 		} else if (c == OPT_HELP) {
 			print_help(help);
 			return -1;
