@@ -156,6 +156,14 @@ static int write_seq(struct ivg_ctx *ctx, const struct ivg_fanout_req *reqs,
 	return 0;
 }
 
+/* Will the device layer's next fault point stop the process (dev.h)? */
+static bool crash_next(const struct ivg_dev *dev)
+{
+	const struct ivg_fault *f = dev->ctx ? dev->ctx->fault : NULL;
+
+	return f && f->at && f->count + 1 == f->at && f->mode == IVG_FAULT_EXIT;
+}
+
 /* Queue one write; *torn set when the fault point tore it. */
 static int queue_write(struct batch *b, const struct ivg_fanout_req *q,
 		       bool *torn)
@@ -168,6 +176,10 @@ static int queue_write(struct batch *b, const struct ivg_fanout_req *q,
 	int f;
 
 	snprintf(what, sizeof(what), "a write at %llu", (unsigned long long)at);
+	/* A crash injected here finds the writes queued before it issued,
+	 * as writes in flight when a machine stops may have landed. */
+	if (crash_next(q->dev))
+		drain(b);
 	f = ivg_dev_fault_write(b->ctx, q->dev, what, &len, 1);
 	if (f < 0)
 		return f;
@@ -233,6 +245,8 @@ int ivg_fanout_sync(struct ivg_ctx *ctx, struct ivg_fanout *f,
 
 		if (!devs[i]->rdwr)
 			continue;
+		if (crash_next(devs[i]))
+			drain(&b);
 		r = ivg_dev_fault_write(ctx, devs[i], "a sync", NULL, 0);
 		if (r)
 			break;

@@ -15,7 +15,8 @@
  * taken in order before the request is queued: an injected failure or
  * tear stops the batch, the requests queued before it are issued and
  * complete (as writes in flight when a disk fails), and the error is
- * returned; an injected crash leaves none of the batch written. Offsets
+ * returned; an injected crash finds the requests before it issued and
+ * complete (in flight when the machine stopped), none after. Offsets
  * are inside each device's window, as ivg_dev_pwrite takes them.
  */
 #ifndef IVG_FANOUT_H

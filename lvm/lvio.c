@@ -22,6 +22,7 @@ struct ivg_lvio {
 	 * parallel writer. */
 	struct ivg_rmeta *rm;
 	uint64_t marked;
+	bool write_failed;         /* some leg may lack a write: keep marks */
 	struct ivg_fanout *fanout;
 	bool fanout_tried;
 };
@@ -411,8 +412,10 @@ static int fanout_write(struct xfer *x, const struct ivg_lv *lv,
 		io->fanout_tried = true;
 	}
 	r = ivg_fanout_write(x->ctx, io->fanout, x->reqs, x->nreq);
-	if (r)
+	if (r) {
+		io->write_failed = true;
 		ivg_err_prefix(x->ctx, r, "LV %s/%s: ", x->vg->name, lv->name);
+	}
 	return r;
 }
 
@@ -562,8 +565,9 @@ int ivg_lvio_sync(struct ivg_ctx *ctx, struct ivg_lvio *io)
 			devs[n++] = io->vg->pvs[i]->dev;
 	r = ivg_fanout_sync(ctx, io->fanout, devs, n);
 	free(devs);
-	/* Every leg's data is on disk: the marks go (rmeta.h). */
-	if (!r && io->marked && io->rm) {
+	/* Every leg's data is on disk: the marks go (rmeta.h). Not after a
+	 * failed write: some leg may lack it, a resync brings it back. */
+	if (!r && io->marked && io->rm && !io->write_failed) {
 		r = ivg_rmeta_clear(ctx, io->vg, io->rm, io->marked);
 		if (!r)
 			io->marked = 0;

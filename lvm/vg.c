@@ -476,6 +476,23 @@ int ivg_vg_remove_lv(struct ivg_vg *vg, const char *name)
 	return -ENOENT;
 }
 
+int ivg_vg_rename_lv(struct ivg_vg *vg, const char *name, const char *to)
+{
+	struct ivg_lv *lv = ivg_vg_lv(vg, name);
+	char *copy;
+
+	if (!lv)
+		return -ENOENT;
+	if (ivg_vg_lv(vg, to))
+		return -EEXIST;
+	if (!(copy = strdup(to)))
+		return -ENOMEM;
+	free(lv->name);
+	lv->name = copy;
+	vg->lv_index_valid = false;
+	return 0;
+}
+
 /* ---- UUIDs and names ------------------------------------------------ */
 
 static const char uuid_chars[] =
