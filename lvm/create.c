@@ -615,6 +615,12 @@ int ivg_newvg_write(struct ivg_ctx *ctx, struct ivg_newvg *j)
 	return r;
 }
 
+int ivg_newvg_write_labels(struct ivg_ctx *ctx, struct ivg_newvg *j)
+{
+	j->ctx = ctx;
+	return write_pvs(j);
+}
+
 int ivg_newvg_commit(struct ivg_ctx *ctx, struct ivg_newvg *j)
 {
 	int r;

@@ -124,6 +124,9 @@ int ivg_newvg_plan(struct ivg_ctx *ctx, const struct ivg_newvg_opts *o,
 struct ivg_vg *ivg_newvg_vg(const struct ivg_newvg *n);
 int ivg_newvg_write(struct ivg_ctx *ctx, struct ivg_newvg *n);
 int ivg_newvg_commit(struct ivg_ctx *ctx, struct ivg_newvg *n);
+/* The PV labels alone (orphan PVs: empty metadata areas), for disks
+ * planned to join another VG (vgdisks.h); then the PVs' labels are set. */
+int ivg_newvg_write_labels(struct ivg_ctx *ctx, struct ivg_newvg *n);
 void ivg_newvg_free(struct ivg_newvg *n);
 
 bool ivg_vg_is_ivg(const struct ivg_vg *vg);

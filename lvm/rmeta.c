@@ -381,3 +381,40 @@ int ivg_rmeta_end_write(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	free(m);
 	return r ? r : ivg_rmeta_set_rebuild(ctx, vg, lv, marked, false);
 }
+
+int ivg_rmeta_renumber(struct ivg_ctx *ctx, struct ivg_vg *vg,
+		       const struct ivg_lv *lv)
+{
+	struct ivg_rmeta *m = malloc(sizeof(*m));
+	struct ivg_dev *devs[IVG_MAX_LEGS];
+	size_t nd = 0;
+	uint8_t sb[512];
+	int r;
+
+	if (!m)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	r = ivg_rmeta_read(ctx, vg, lv, m);
+	for (size_t k = 0; !r && m->dmraid && k < m->n; k++) {
+		struct ivg_rmeta_leg *l = &m->leg[k];
+
+		if (l->kind != IVG_RMETA_DMRAID)
+			continue;
+		memcpy(sb, l->sb, sizeof(sb));
+		put32(sb + SB_POSITION, (uint32_t)k);
+		put32(sb + SB_NUM_DEVICES, (uint32_t)m->n);
+		/* Failed bits name the old positions: gone; a leg out of sync
+		 * is recovered in full instead. */
+		put64(sb + SB_FAILED, 0);
+		memset(sb + SB_EXT_FAILED, 0, 8 * SB_EXT_FAILED_N);
+		if (!l->in_sync)
+			put64(sb + SB_RECOVERY, 0);
+		if (!memcmp(sb, l->sb, sizeof(sb)))
+			continue;
+		r = write_head(ctx, vg, lv, k, sb, &devs[nd]);
+		nd += !r;
+	}
+	for (size_t i = 0; !r && i < nd; i++)
+		r = ivg_dev_sync(ctx, devs[i]);
+	free(m);
+	return r;
+}

@@ -135,4 +135,14 @@ int ivg_rmeta_begin_write(struct ivg_ctx *ctx, struct ivg_vg *vg,
 int ivg_rmeta_end_write(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			const struct ivg_lv *lv, uint64_t marked);
 
+/*
+ * After legs were removed (the others moved down a place): the dm-raid
+ * superblocks of the legs left get their new array_position and
+ * num_devices, and no failed bits (they named old positions); a leg out
+ * of sync gets disk_recovery_offset 0 instead. Nothing without dm-raid
+ * superblocks.
+ */
+int ivg_rmeta_renumber(struct ivg_ctx *ctx, struct ivg_vg *vg,
+		       const struct ivg_lv *lv);
+
 #endif

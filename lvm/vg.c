@@ -476,6 +476,20 @@ int ivg_vg_remove_lv(struct ivg_vg *vg, const char *name)
 	return -ENOENT;
 }
 
+int ivg_vg_remove_pv(struct ivg_vg *vg, const char *name)
+{
+	for (size_t i = 0; i < vg->pv_count; i++) {
+		if (strcmp(vg->pvs[i]->name, name))
+			continue;
+		pv_free(vg->pvs[i]);
+		memmove(&vg->pvs[i], &vg->pvs[i + 1],
+			(vg->pv_count - i - 1) * sizeof(*vg->pvs));
+		vg->pv_count--;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int ivg_vg_rename_lv(struct ivg_vg *vg, const char *name, const char *to)
 {
 	struct ivg_lv *lv = ivg_vg_lv(vg, name);

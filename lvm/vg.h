@@ -174,6 +174,8 @@ struct ivg_lv *ivg_vg_add_lv(struct ivg_vg *vg, const char *name);
 struct ivg_seg *ivg_lv_add_seg(struct ivg_lv *lv, const char *type,
 			       size_t area_count);
 int ivg_vg_remove_lv(struct ivg_vg *vg, const char *name);
+/* Remove and free a PV (no LV may use it any more); -ENOENT. */
+int ivg_vg_remove_pv(struct ivg_vg *vg, const char *name);
 /* Rename an LV (the index is rebuilt); -ENOENT, -EEXIST, -ENOMEM. The
  * areas that name it are the caller's to change. */
 int ivg_vg_rename_lv(struct ivg_vg *vg, const char *name, const char *to);

@@ -36,6 +36,10 @@ extern const struct cmd_def cmd_ivgimport_def;
 extern const struct cmd_def cmd_ivgexport_def;
 int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv);
 extern const struct cmd_def cmd_ivgchange_def;
+/* Disks joining and leaving (vgdisks.h). */
+extern const struct cmd_def cmd_ivgextend_def;
+extern const struct cmd_def cmd_ivgreduce_def;
+extern const struct cmd_def cmd_ivgreplace_def;
 /* The OPP repository (opp/tools/). */
 int cmd_oppadd(struct ivg_ctx *ctx, int argc, char **argv);
 int cmd_opplist(struct ivg_ctx *ctx, int argc, char **argv);
