@@ -28,7 +28,7 @@ mkdir -p src/raw && echo raw >src/raw/file
 mke2fs -q -F -t ext4 -d src/raw raw.img 8M
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 mkdir base
-(cd base && ivgcreate -y --no-boot-image --devices d0.img --size 120m --bootlv-size 8m --bosfs-size 16m \
+(cd base && ivgcreate -y --no-boot-image --devices d0.img --size 140m --bootlv-size 8m --bosfs-size 16m \
 	--oppfs-size 8m bvg d0.img >/dev/null && bosadd --devices d0.img bvg old ../one.tgz >/dev/null) ||
 	die "base IVG"
 scratch_vg tgt.img 24M tgtvg root
