@@ -13,9 +13,10 @@
 #   ivg.action=recover [ivg.rootvg=NAME] [ivg.generic=y]   rebuild the
 #     boot LV of the root VG (ivgrecover -y), print "IVG-RECOVER rc=RC"
 #     and power off
-#   ivg.action=install ivg.bos=NAME ivg.target=DEV[,DEV...]   install the
-#     BOS onto the targets (bosinstall -y), print "IVG-INSTALL rc=RC" and
-#     power off; a DEV may be scsi:T:L, the disk at SCSI target T, LUN L
+#   ivg.action=install ivg.bos=NAME ivg.target=DEV[,DEV...]
+#     [ivg.opp=NAME[,NAME...]]   install the BOS, with those OPPs, onto
+#     the targets (bosinstall -y), print "IVG-INSTALL rc=RC" and power
+#     off; a DEV may be scsi:T:L, the disk at SCSI target T, LUN L
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux}
 mount -t proc proc /proc
@@ -28,7 +29,7 @@ mkdir -p /run/lock/lvm /run/lvm /tmp /root
 exec </dev/console >/dev/console 2>&1
 export DM_DISABLE_UDEV=1 LVM_SUPPRESS_FD_WARNINGS=1
 
-vg="" vguuid="" devs="" leg="?" action=menu diskwait=10 bos="" target=""
+vg="" vguuid="" devs="" leg="?" action=menu diskwait=10 bos="" target="" opp=""
 # shellcheck disable=SC2013 # words, not lines
 for a in $(cat /proc/cmdline); do
 	case $a in
@@ -41,6 +42,7 @@ for a in $(cat /proc/cmdline); do
 	ivg.generic=y*) generic=1 ;;
 	ivg.bos=*) bos=${a#*=} ;;
 	ivg.target=*) target=${a#*=} ;;
+	ivg.opp=*) opp=${a#*=} ;;
 	esac
 done
 hostname ivg-maint
@@ -56,11 +58,12 @@ while read -r m; do insmod "$m" 2>/dev/null; done </etc/ivg/modules
 [ -d /sys/firmware/efi/efivars ] && mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
 
 # The disks of the IVG whose UUID the command line names (lvm2 reports
-# each PV's VG UUID): another VG of the same name is left alone.
+# each PV's VG UUID): another VG of the same name is left alone. PVs not
+# attached here ("[unknown]") are not disks to name.
 ivg_devs() {
 	[ -n "$vguuid" ] || return 0
 	lvm pvs --readonly --foreign --noheadings -o pv_name,vg_uuid 2>/dev/null |
-		awk -v u="$vguuid" 'BEGIN { gsub("-", "", u) } { g = $2; gsub("-", "", g) } g == u { printf "%s%s", s, $1; s = "," }'
+		awk -v u="$vguuid" 'BEGIN { gsub("-", "", u) } { g = $2; gsub("-", "", g) } g == u && $1 !~ /^\[/ { printf "%s%s", s, $1; s = "," }'
 }
 
 # Import the IVG read-only (writes nothing); retry while disks appear.
@@ -201,7 +204,7 @@ install)
 	banner
 	targets=$(target_devs "$target")
 	# shellcheck disable=SC2086 # a list of disks
-	bosinstall -y -v --ivg "$vg" --bos "$bos" $targets
+	bosinstall -y -v --ivg "$vg" --bos "$bos" ${opp:+--opp "$opp"} $targets
 	echo "IVG-INSTALL rc=$?"
 	sync
 	poweroff -f

@@ -15,8 +15,9 @@
 #include <stdint.h>
 
 #include "ctx.h"
+#include "ivgvg.h"
 
-#define IVG_MANIFEST_NAME "manifest.sha256"
+#define IVG_MANIFEST_NAME IVG_BOOT_MANIFEST
 #define IVG_SHA256_LEN 32
 
 struct ivg_manifest_ent {

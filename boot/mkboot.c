@@ -17,6 +17,7 @@
 #include "bootrec.h"
 #include "dev.h"
 #include "gpt.h"
+#include "pathf.h"
 #include "grubimg.h"
 #include "ivgvg.h"
 #include "rmeta.h"
@@ -45,7 +46,7 @@ static int newest_kernel(struct ivg_ctx *ctx, char *out, size_t outsz)
 			snprintf(best, sizeof(best), "%s", e->d_name);
 	closedir(d);
 	if (!best[0])
-		return ivg_err(ctx, ENOENT, "/boot has no vmlinuz-*: give --kernel");
+		return ivg_err(ctx, ENOENT, "/boot has no vmlinuz-*: give --kernel FILE");
 	snprintf(out, outsz, "/boot/%s", best);
 	return 0;
 }
@@ -67,6 +68,11 @@ int ivg_mkboot_kernel(struct ivg_ctx *ctx, const struct ivg_mkboot_opts *o,
 	if (!S_ISREG(st.st_mode))
 		return ivg_err(ctx, EINVAL, "%s: not a kernel file: not a regular file",
 			       kernel);
+	/* A given initramfs is not built here: no modules to find. */
+	if (o->initrd && !o->modules) {
+		snprintf(modules, msz, "%s", "");
+		return 0;
+	}
 	if (o->modules) {
 		snprintf(modules, msz, "%s", o->modules);
 	} else {
@@ -130,7 +136,8 @@ static int gather(struct ivg_mkboot *w)
 	if (!o->mkinitramfs || access(o->mkinitramfs, X_OK))
 		return ivg_err(w->ctx, ENOENT, "%s: cannot run the initramfs builder (give --initrd)",
 			       o->mkinitramfs ? o->mkinitramfs : "mkinitramfs.sh");
-	snprintf(w->initrd, sizeof(w->initrd), "%s/initrd.img", w->dir);
+	if (ivg_pathf(w->ctx, w->initrd, sizeof(w->initrd), "%s/initrd.img", w->dir))
+		return -ENAMETOOLONG;
 	char *argv[] = { (char *)o->mkinitramfs, "--modules-dir", w->modules,
 			 "--kernel", strrchr(w->modules, '/') + 1,
 			 o->ivg_binary ? "--ivg" : w->initrd,
@@ -244,8 +251,9 @@ struct disk {
 static int grub_images(struct ivg_mkboot *w, struct ivg_vg *vg, size_t k,
 		       struct disk *d)
 {
-	snprintf(d->core, sizeof(d->core), "%s/core-%zu.img", w->dir, k);
-	snprintf(d->efi, sizeof(d->efi), "%s/bootx64-%zu.efi", w->dir, k);
+	if (ivg_pathf(w->ctx, d->core, sizeof(d->core), "%s/core-%zu.img", w->dir, k) ||
+	    ivg_pathf(w->ctx, d->efi, sizeof(d->efi), "%s/bootx64-%zu.efi", w->dir, k))
+		return -ENAMETOOLONG;
 	return ivg_bootlist_images(w->ctx, vg, (int)k, w->dir, d->core, d->efi);
 }
 

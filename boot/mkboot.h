@@ -26,7 +26,8 @@
 
 struct ivg_mkboot_opts {
 	const char *kernel;        /* NULL: the newest /boot/vmlinuz-VER */
-	const char *modules;       /* NULL: /lib/modules/VER of the kernel */
+	const char *modules;       /* NULL: /lib/modules/VER of the kernel
+				    * (none needed with initrd) */
 	const char *initrd;        /* NULL: build one with 'mkinitramfs' */
 	const char *mkinitramfs;   /* the script (boot/mkinitramfs.sh) */
 	const char *ivg_binary;    /* the ivg program put into the initramfs */

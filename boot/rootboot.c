@@ -18,6 +18,7 @@
 #include "dev.h"
 #include "e2fs.h"
 #include "gpt.h"
+#include "pathf.h"
 #include "grubimg.h"
 #include "lvio.h"
 #include "toolrun.h"
@@ -76,10 +77,11 @@ static int find_in_fs(struct ivg_ctx *ctx, ext2_filsys fs, const char *what,
 	if (!ext2fs_namei_follow(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, "/boot", &boot))
 		ext2fs_dir_iterate(fs, boot, 0, NULL, pick_newest, &n);
 	if (n.best[0]) {
-		snprintf(out->version, sizeof(out->version), "%s", n.best + 8);
-		snprintf(out->kernel, sizeof(out->kernel), "/boot/%s", n.best);
-		snprintf(out->initrd, sizeof(out->initrd), "/boot/initrd.img-%s",
-			 out->version);
+		if (ivg_pathf(ctx, out->version, sizeof(out->version), "%s", n.best + 8) ||
+		    ivg_pathf(ctx, out->kernel, sizeof(out->kernel), "/boot/%s", n.best) ||
+		    ivg_pathf(ctx, out->initrd, sizeof(out->initrd), "/boot/initrd.img-%s",
+			      out->version))
+			return ivg_err_prefix(ctx, -ENAMETOOLONG, "%s: ", what);
 		if (!has_file(fs, out->kernel))
 			return ivg_err(ctx, ENOENT, "%s holds no usable kernel: %s is not a file",
 				       what, out->kernel);
@@ -99,18 +101,18 @@ static int find_in_fs(struct ivg_ctx *ctx, ext2_filsys fs, const char *what,
 	return 0;
 }
 
-/* rootlv's filesystem, opened read-only. */
-static int open_rootlv(struct ivg_ctx *ctx, struct ivg_vg *vg,
+/* An LV's filesystem (rootlv's), opened read-only. */
+static int open_rootlv(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
 		       struct ivg_lvio **io, ext2_filsys *fs, char *what,
 		       size_t wsz)
 {
 	int r;
 
-	snprintf(what, wsz, "%s/%s", vg->name, IVG_ROOT_ROOTLV);
-	if (!ivg_vg_lv(vg, IVG_ROOT_ROOTLV))
+	snprintf(what, wsz, "%s/%s", vg->name, lv);
+	if (!ivg_vg_lv(vg, lv))
 		return ivg_err(ctx, ENOENT, "Volume group \"%s\" has no LV %s",
-			       vg->name, IVG_ROOT_ROOTLV);
-	if ((r = ivg_lvio_open(ctx, vg, IVG_ROOT_ROOTLV, -1, io)))
+			       vg->name, lv);
+	if ((r = ivg_lvio_open(ctx, vg, lv, -1, io)))
 		return ivg_err_prefix(ctx, r, "%s unreadable: ", what);
 	if ((r = ivg_e2fs_open(ctx, *io, 0, fs))) {
 		ivg_lvio_close(*io);
@@ -123,10 +125,16 @@ static int open_rootlv(struct ivg_ctx *ctx, struct ivg_vg *vg,
 int ivg_rootboot_find_kernel(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			     struct ivg_rootboot_kernel *out)
 {
+	return ivg_rootboot_find_kernel_in(ctx, vg, IVG_ROOT_ROOTLV, out);
+}
+
+int ivg_rootboot_find_kernel_in(struct ivg_ctx *ctx, struct ivg_vg *vg,
+				const char *lv, struct ivg_rootboot_kernel *out)
+{
 	struct ivg_lvio *io = NULL;
 	ext2_filsys fs = NULL;
 	char what[300];
-	int r = open_rootlv(ctx, vg, &io, &fs, what, sizeof(what));
+	int r = open_rootlv(ctx, vg, lv, &io, &fs, what, sizeof(what));
 
 	if (!r)
 		r = find_in_fs(ctx, fs, what, out);
@@ -323,7 +331,7 @@ static int read_boot_files(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	struct ivg_lvio *io = NULL;
 	ext2_filsys fs = NULL;
 	char what[300];
-	int r = open_rootlv(ctx, vg, &io, &fs, what, sizeof(what));
+	int r = open_rootlv(ctx, vg, IVG_ROOT_ROOTLV, &io, &fs, what, sizeof(what));
 
 	if (!r)
 		r = find_in_fs(ctx, fs, what, &rb->src);

@@ -64,6 +64,10 @@ struct ivg_rootboot_kernel {
  */
 int ivg_rootboot_find_kernel(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			     struct ivg_rootboot_kernel *out);
+/* The same in another LV holding a root filesystem (a raw BOS image),
+ * so that an install can refuse before it writes. */
+int ivg_rootboot_find_kernel_in(struct ivg_ctx *ctx, struct ivg_vg *vg,
+				const char *lv, struct ivg_rootboot_kernel *out);
 
 struct ivg_rootboot;
 

@@ -71,6 +71,17 @@ static la_ssize_t pull_read(struct archive *a, void *arg, const void **buf)
 	return (la_ssize_t)got;
 }
 
+/* "NAME" at the root, or "boot/NAME-SOMETHING". */
+static bool boot_file(const char *path, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!strcmp(path, name))
+		return true;
+	return !strncmp(path, "boot/", 5) && !strncmp(path + 5, name, n) &&
+	       path[5 + n] == '-' && path[6 + n] && !strchr(path + 6 + n, '/');
+}
+
 /*
  * What an entry takes once restored into ext4, rounded up to 4 KiB blocks
  * (an upper bound): a file its data; a directory a block, plus a name in
@@ -86,10 +97,12 @@ static void count_space(struct bos_image *img, struct archive_entry *e,
 			(uint64_t)archive_entry_size(e) : 0;
 
 	img->unpacked += 8 + (strlen(base ? base + 1 : path) + 3) / 4 * 4;
-	/* What bosinstall boots (rootboot.h): boot/vmlinuz-* or /vmlinuz. */
-	if (k != BOS_ENT_DIR && (!strcmp(path, "vmlinuz") ||
-	    (!strncmp(path, "boot/vmlinuz-", 13) && path[13] && !strchr(path + 13, '/'))))
+	/* What bosinstall boots (rootboot.h): boot/vmlinuz-* or /vmlinuz,
+	 * with boot/initrd.img-* or /initrd.img. */
+	if (k != BOS_ENT_DIR && boot_file(path, "vmlinuz"))
 		img->vmlinuz = true;
+	if (k != BOS_ENT_DIR && boot_file(path, "initrd.img"))
+		img->initrd = true;
 	if (k == BOS_ENT_HARDLINK)
 		return;
 	img->files++;

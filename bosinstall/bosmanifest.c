@@ -92,6 +92,8 @@ int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
 		json_object_object_add(o, "files", json_object_new_int64((int64_t)m->files));
 		if (m->vmlinuz >= 0)
 			json_object_object_add(o, "vmlinuz", json_object_new_boolean(m->vmlinuz));
+		if (m->initrd >= 0)
+			json_object_object_add(o, "initrd", json_object_new_boolean(m->initrd));
 	}
 	put_str(o, "ivg_version", IVG_VERSION);
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
@@ -208,6 +210,7 @@ int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 		m->unpacked = get_count(o, "unpacked");
 		m->files = get_count(o, "files");
 		m->vmlinuz = get_flag(o, "vmlinuz");
+		m->initrd = get_flag(o, "initrd");
 	}
 	if (o)
 		json_object_put(o);

@@ -16,6 +16,7 @@
 #include "lvio.h"
 #include "oppfs.h"
 #include "src.h"
+#include "vgio.h"
 
 enum { CHUNK = 4 << 20, MANIFEST_MAX = 64 << 10, ID_LEN = 8 };
 
@@ -42,6 +43,24 @@ int bos_store_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 	}
 	*out = st;
 	return 0;
+}
+
+int bos_store_reclaim(struct ivg_ctx *ctx, struct bos_store *st,
+		      struct opp_fs_waste *w)
+{
+	return opp_fs_reclaim(ctx, st->fs, w);
+}
+
+int bos_store_survey(struct ivg_ctx *ctx, struct bos_store *st,
+		     struct opp_fs_waste *w)
+{
+	return opp_fs_survey(ctx, st->fs, w);
+}
+
+int bos_store_repair(struct ivg_ctx *ctx, struct bos_store *st,
+		     struct opp_fs_waste *w)
+{
+	return opp_fs_repair(ctx, st->fs, w);
 }
 
 int bos_store_close(struct ivg_ctx *ctx, struct bos_store *st)
@@ -284,12 +303,16 @@ void bos_list_free(struct bos_list *l)
 /* Drop LVs from the model and commit; on failure the model is restored
  * by the caller's reopen (the VG on disk is unchanged). */
 static int remove_lvs(struct ivg_ctx *ctx, struct bos_store *st,
-		      char *const *lvs, size_t n)
+		      char *const *lvs, size_t n, bool *landed)
 {
+	bool any = false;
+
+	if (landed)
+		*landed = false;
 	for (size_t i = 0; i < n; i++)
 		if (ivg_lv_remove(st->vg, lvs[i]))
 			return ivg_err(ctx, ENOENT, "LV %s/%s is gone", st->vg->name, lvs[i]);
-	return n ? ivg_vg_commit(ctx, st->vg) : 0;
+	return n ? ivg_vg_commit_landed(ctx, st->vg, landed ? landed : &any) : 0;
 }
 
 int bos_store_cleanup(struct ivg_ctx *ctx, struct bos_store *st,
@@ -307,16 +330,46 @@ int bos_store_cleanup(struct ivg_ctx *ctx, struct bos_store *st,
 		r = opp_fs_unlink(ctx, st->fs, files[i]);
 	}
 	if (!r && nf)
-		r = opp_fs_sync(ctx, st->fs);
+		r = opp_fs_reclaim(ctx, st->fs, NULL);
 	if (!r && nl) {
 		for (size_t i = 0; i < nl; i++)
 			ivg_info(ctx, "removing the orphan LV %s/%s", st->vg->name, lvs[i]);
-		r = remove_lvs(ctx, st, lvs, nl);
+		r = remove_lvs(ctx, st, lvs, nl, NULL);
 	}
 	if (!r && removed)
 		*removed = nf + nl;
 	opp_names_free(files, nf);
 	opp_names_free(lvs, nl);
+	return r;
+}
+
+/* After a failure: the names changed since the last reclaim come back. */
+static void put_back(struct bos_store *st)
+{
+	struct ivg_ctx scratch;
+
+	ivg_ctx_init(&scratch);
+	opp_fs_rollback(&scratch, st->fs);
+}
+
+int bos_store_remove_check(struct ivg_ctx *ctx, struct bos_store *st,
+			   char *const *names, size_t n)
+{
+	struct bos_manifest m;
+	bool raw = false;
+	int r = 0;
+
+	for (size_t i = 0; !r && i < n; i++) {
+		r = bos_store_get(ctx, st, names[i], &m);
+		raw |= !r && m.format == BOS_FMT_RAW && ivg_vg_lv(st->vg, m.data);
+	}
+	for (size_t i = 0; !r && i < n; i++)
+		for (size_t j = 0; !r && j < i; j++)
+			if (!strcmp(names[i], names[j]))
+				r = ivg_err(ctx, EINVAL, "BOS \"%s\" is named twice", names[i]);
+	/* Taking linear LVs out cannot break a VG that commits now. */
+	if (!r && raw)
+		r = ivg_vg_commit_check(ctx, st->vg);
 	return r;
 }
 
@@ -326,14 +379,13 @@ int bos_store_remove(struct ivg_ctx *ctx, struct bos_store *st,
 	struct bos_manifest *m = calloc(n + 1, sizeof(*m));
 	char path[128], **lvs = NULL;
 	size_t nl = 0;
+	bool landed = false;
 	int r = m ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
 
+	if (!r)
+		r = bos_store_remove_check(ctx, st, names, n);
 	for (size_t i = 0; !r && i < n; i++)
 		r = bos_store_get(ctx, st, names[i], &m[i]);
-	for (size_t i = 0; !r && i < n; i++)
-		for (size_t j = 0; !r && j < i; j++)
-			if (!strcmp(names[i], names[j]))
-				r = ivg_err(ctx, EINVAL, "BOS \"%s\" is named twice", names[i]);
 	/* Manifests first: a crash after this leaves orphans, never a
 	 * manifest naming data that is half gone. */
 	for (size_t i = 0; !r && i < n; i++) {
@@ -354,7 +406,13 @@ int bos_store_remove(struct ivg_ctx *ctx, struct bos_store *st,
 	if (!r)
 		r = opp_fs_sync(ctx, st->fs);
 	if (!r)
-		r = remove_lvs(ctx, st, lvs, nl);
+		r = remove_lvs(ctx, st, lvs, nl, &landed);
+	/* The removed files are in staging: freed now; or, when the LVs'
+	 * commit did not land, named again. */
+	if (!r)
+		r = opp_fs_reclaim(ctx, st->fs, NULL);
+	else if (!landed)
+		put_back(st);
 	opp_names_free(lvs, nl);
 	free(m);
 	return r;
@@ -372,6 +430,24 @@ static uint64_t extents_for(const struct ivg_vg *vg, uint64_t bytes)
 	uint64_t ext = (uint64_t)vg->extent_size * 512;
 
 	return (bytes + ext - 1) / ext;
+}
+
+/* The VG as the raw image's commit will write it, checked as that
+ * commit checks it; the model is left as it was. */
+static int check_with_lv(struct ivg_ctx *ctx, struct bos_store *st,
+			 const char *name, uint64_t extents)
+{
+	struct ivg_lv *lv;
+	/* An image LV: raid1 with a leg on each image PV (imagelv.h). */
+	int r = ivg_image_lv_plan(ctx, st->vg, name, extents, &lv);
+
+	if (!r) {
+		r = ivg_strlist_add(&lv->tags, BOS_LV_TAG) ?
+			ivg_err(ctx, ENOMEM, "out of memory") :
+			ivg_vg_commit_check(ctx, st->vg);
+		ivg_lv_remove(st->vg, name);
+	}
+	return r;
 }
 
 int bos_store_add_check(struct ivg_ctx *ctx, struct bos_store *st,
@@ -411,10 +487,7 @@ int bos_store_add_check(struct ivg_ctx *ctx, struct bos_store *st,
 		return ivg_err(ctx, ENOSPC, "%s: %llu bytes do not fit in volume group \"%s\": %llu extents needed, %llu free",
 			       img->path, (unsigned long long)img->size, st->vg->name,
 			       (unsigned long long)need, (unsigned long long)have);
-	/* A raid1 LV needs its extents (and an rmeta) on each image PV. */
-	if ((r = ivg_image_lv_check(ctx, st->vg, lv, need)))
-		return ivg_err_prefix(ctx, r, "%s: ", img->path);
-	return 0;
+	return check_with_lv(ctx, st, lv, need);
 }
 
 /* The host file as a stream, with progress. */
@@ -465,7 +538,7 @@ static int add_tar(struct ivg_ctx *ctx, struct bos_store *st,
 	if (!r)
 		r = opp_fs_publish(ctx, st->fs, sd, m->data, false);
 	if (r) {
-		opp_fs_unstage(st->fs, sd);
+		opp_fs_unstage(st->fs, sd);    /* its file stays in staging */
 		return r;
 	}
 	return opp_fs_sync(ctx, st->fs);
@@ -489,6 +562,16 @@ static int copy_to_lv(struct ivg_ctx *ctx, struct ivg_lvio *io,
 	if (!r && off != size)
 		r = ivg_err(ctx, EAGAIN, "%s: the file changed size while it was added", src->what);
 	return r;
+}
+
+/* The raw image's LV goes again (one commit). */
+static void undo_raw(struct bos_store *st, const struct bos_manifest *m)
+{
+	struct ivg_ctx scratch;
+
+	ivg_ctx_init(&scratch);
+	if (!ivg_lv_remove(st->vg, m->data))
+		ivg_vg_commit(&scratch, st->vg);
 }
 
 static int add_raw(struct ivg_ctx *ctx, struct bos_store *st,
@@ -517,11 +600,7 @@ static int add_raw(struct ivg_ctx *ctx, struct bos_store *st,
 		r = ivg_lvio_sync(ctx, io);
 	ivg_lvio_close(io);
 	if (r) {
-		struct ivg_ctx scratch;
-
-		ivg_ctx_init(&scratch);
-		if (!ivg_lv_remove(st->vg, m->data))
-			ivg_vg_commit(&scratch, st->vg);
+		undo_raw(st, m);
 		return r;
 	}
 	snprintf(img->sha256, sizeof(img->sha256), "%s", sha);
@@ -543,6 +622,7 @@ static void fill_manifest(const char *name, const struct bos_image *img,
 	m->unpacked = img->unpacked;
 	m->files = img->files;
 	m->vmlinuz = img->format == BOS_FMT_TAR ? img->vmlinuz : -1;
+	m->initrd = img->format == BOS_FMT_TAR ? img->initrd : -1;
 	if (ivg_uuid_generate(id))
 		snprintf(id, sizeof(id), "%08lx", (unsigned long)time(NULL));
 	id[ID_LEN] = 0;
@@ -557,14 +637,12 @@ static int drop_old(struct ivg_ctx *ctx, struct bos_store *st,
 		    const struct bos_manifest *old)
 {
 	char *lv = (char *)old->data;
-	int r;
 
 	if (old->format == BOS_FMT_RAW)
-		return ivg_vg_lv(st->vg, old->data) ? remove_lvs(ctx, st, &lv, 1) : 0;
+		return ivg_vg_lv(st->vg, old->data) ? remove_lvs(ctx, st, &lv, 1, NULL) : 0;
 	if (!opp_fs_exists(st->fs, old->data))
 		return 0;
-	r = opp_fs_unlink(ctx, st->fs, old->data);
-	return r ? r : opp_fs_sync(ctx, st->fs);
+	return opp_fs_unlink(ctx, st->fs, old->data);
 }
 
 static int publish_manifest(struct ivg_ctx *ctx, struct bos_store *st,
@@ -607,13 +685,22 @@ int bos_store_add(struct ivg_ctx *ctx, struct bos_store *st,
 	r = img->format == BOS_FMT_RAW ? add_raw(ctx, st, img, &src, &m) :
 		add_tar(ctx, st, img, &src, &m);
 	opp_src_free(&src);
-	if (r)
+	if (!r) {
+		snprintf(m.sha256, sizeof(m.sha256), "%s", img->sha256);
+		r = publish_manifest(ctx, st, &m);
+		if (r && img->format == BOS_FMT_RAW)
+			undo_raw(st, &m);
+	}
+	if (r) {
+		/* A tar image's file (in staging, or named) goes again. */
+		put_back(st);
 		return r;
-	snprintf(m.sha256, sizeof(m.sha256), "%s", img->sha256);
-	if ((r = publish_manifest(ctx, st, &m)))
-		return r;
+	}
 	if (had_old && (r = drop_old(ctx, st, &old)))
 		return ivg_err_prefix(ctx, r, "BOS \"%s\" is replaced, but its old data stays (the next bosadd or bosrm removes it): ", name);
+	/* The replaced manifest and data are in staging: freed now. */
+	if ((r = opp_fs_reclaim(ctx, st->fs, NULL)))
+		return ivg_err_prefix(ctx, r, "BOS \"%s\" is added, but the space of what it replaced is not given back yet (the next bosadd or bosrm does): ", name);
 	if (out)
 		*out = m;
 	return 0;

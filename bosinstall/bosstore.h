@@ -22,7 +22,11 @@
  * it and every writer removes it first (bos_store_cleanup).
  *
  * bosfs is reached as oppfs is (oppfs.h): through its mount when it is
- * mounted on this host, else with libext2fs on the LV.
+ * mounted on this host, else with libext2fs on the LV. Its writes go
+ * through oppfs.h's staging: a writer reclaims first (bos_store_reclaim,
+ * once its PVs are writable), a failed add puts back the names it
+ * changed, and removed or replaced files are freed at the end, so that
+ * nothing an interrupted command wrote stays unreachable.
  */
 #ifndef BOS_BOSSTORE_H
 #define BOS_BOSSTORE_H
@@ -31,6 +35,7 @@
 #include <stdint.h>
 
 #include "legs.h"
+#include "oppfs.h"
 #include "vg.h"
 
 #define BOS_NAME_MAX 64
@@ -59,6 +64,7 @@ struct bos_manifest {
 	uint64_t unpacked;         /* tar: bytes of blocks, or 0 if unknown */
 	uint64_t files;            /* tar: inodes */
 	int vmlinuz;               /* tar: 1 a kernel file, 0 none, -1 unknown */
+	int initrd;                /* tar: 1 an initramfs file, 0 none, -1 unknown */
 };
 
 /*
@@ -91,6 +97,7 @@ struct bos_image {
 	uint64_t unpacked;         /* tar: bytes of blocks its tree takes */
 	uint64_t files;            /* tar: inodes its tree takes */
 	bool vmlinuz;              /* tar: a boot/vmlinuz-* or /vmlinuz */
+	bool initrd;               /* tar: a boot/initrd.img-* or /initrd.img */
 	char sha256[BOS_SHA256_HEX];   /* tar: from the probe; raw: "" */
 };
 
@@ -146,8 +153,9 @@ struct bos_add_opts {
 
 /*
  * Everything that can refuse an add, before anything is written: the
- * name, the name free (unless replace), space in bosfs (tar) or free
- * extents in the VG (raw).
+ * name, the name free (unless replace), space in bosfs (tar), or free
+ * extents in the VG and the VG with the new LV as its commit would
+ * judge it (raw).
  */
 int bos_store_add_check(struct ivg_ctx *ctx, struct bos_store *st,
 			const char *name, const struct bos_image *img,
@@ -161,13 +169,26 @@ int bos_store_add_check(struct ivg_ctx *ctx, struct bos_store *st,
 int bos_store_add(struct ivg_ctx *ctx, struct bos_store *st,
 		  const char *name, struct bos_image *img,
 		  const struct bos_add_opts *o, struct bos_manifest *out);
-/* Remove images: every name is checked first (-ENOENT), then each
- * manifest is unlinked and synced before its data goes. */
+/* What can refuse a removal, before anything is written: every name
+ * there (-ENOENT) and named once, and the VG committable when raw
+ * images' LVs are to go. */
+int bos_store_remove_check(struct ivg_ctx *ctx, struct bos_store *st,
+			   char *const *names, size_t n);
+/* Remove images (calls remove_check first): each manifest is unlinked
+ * and synced before its data goes. */
 int bos_store_remove(struct ivg_ctx *ctx, struct bos_store *st,
 		     char *const *names, size_t n);
 /* Remove orphans (data no manifest names); *removed may be NULL. */
 int bos_store_cleanup(struct ivg_ctx *ctx, struct bos_store *st,
 		      size_t *removed);
+/* bosfs's staging given back, waste looked for, all of it given back
+ * (opp_fs_reclaim, opp_fs_survey, opp_fs_repair). */
+int bos_store_reclaim(struct ivg_ctx *ctx, struct bos_store *st,
+		      struct opp_fs_waste *w);
+int bos_store_survey(struct ivg_ctx *ctx, struct bos_store *st,
+		     struct opp_fs_waste *w);
+int bos_store_repair(struct ivg_ctx *ctx, struct bos_store *st,
+		     struct opp_fs_waste *w);
 
 /*
  * Read the data of image 'm' from the start, in order: tar from bosfs,

@@ -40,6 +40,7 @@ static bool is_hex64(const char *s)
 static int check_bos(struct run *x)
 {
 	struct bos_manifest *m = &x->bos;
+	struct ivg_rootboot_kernel k;
 	int r = bos_store_open(x->ctx, x->o->ivg, false, &x->store);
 
 	if (!r)
@@ -56,6 +57,16 @@ static int check_bos(struct run *x)
 		return ivg_err(x->ctx, ENOENT,
 			       "BOS %s of volume group \"%s\" holds no kernel (no /boot/vmlinuz-* and no /vmlinuz): the installed system could not boot; nothing written",
 			       x->o->bos, x->o->ivg->name);
+	if (m->format == BOS_FMT_TAR && m->initrd == 0)
+		return ivg_err(x->ctx, ENOENT,
+			       "BOS %s of volume group \"%s\" holds no initramfs (no /boot/initrd.img-* and no /initrd.img): the installed system could not boot; nothing written",
+			       x->o->bos, x->o->ivg->name);
+	/* A raw image is a root filesystem already: looked at in place. */
+	if (m->format == BOS_FMT_RAW &&
+	    (r = ivg_rootboot_find_kernel_in(x->ctx, x->o->ivg, m->data, &k)))
+		return ivg_err_prefix(x->ctx, r,
+				      "BOS %s of volume group \"%s\": the installed system could not boot, nothing written: ",
+				      x->o->bos, x->o->ivg->name);
 	return 0;
 }
 

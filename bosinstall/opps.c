@@ -321,11 +321,21 @@ int bos_opps_dpkg(struct ivg_ctx *ctx, struct bos_opps *o, struct ivg_vg *vg,
 		return 0;
 	}
 	r = dpkg_mounted(ctx, o, dir);
-	if (umount(dir) && !r)
-		r = ivg_err(ctx, errno, "%s: cannot unmount %s/%s: %s", dir,
-			    vg->name, lv, strerror(errno));
-	if (!r)
-		r = ivg_loop_detach(ctx, vg, l);
+	/* Unmounted and detached whatever dpkg did; the first error said. */
+	if (umount(dir)) {
+		int err = errno;
+
+		if (!r)
+			r = ivg_err(ctx, err, "%s: cannot unmount %s/%s: %s", dir,
+				    vg->name, lv, strerror(err));
+	} else {
+		struct ivg_ctx scratch;
+		int d;
+
+		ivg_ctx_init(&scratch);
+		d = ivg_loop_detach(r ? &scratch : ctx, vg, l);
+		r = r ? r : d;
+	}
 	rmdir(dir);
 	note(o);
 	return r;

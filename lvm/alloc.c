@@ -384,14 +384,26 @@ static int add_linear_segs(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	return 0;
 }
 
+/* free_ext: counted before planning, which marks what it tried as used. */
 static int no_space(struct ivg_ctx *ctx, const struct ivg_vg *vg,
-		    const char *name, uint64_t extents,
-		    const struct ivg_freemap *m)
+		    const char *name, uint64_t extents, uint64_t free_ext)
 {
 	return ivg_err(ctx, ENOSPC,
 		       "VG %s: not enough free space for %s: %llu extents needed, %llu free",
 		       vg->name, name, (unsigned long long)extents,
-		       (unsigned long long)ivg_freemap_total_free(m));
+		       (unsigned long long)free_ext);
+}
+
+/* Free extents on the PVs an LV may use. */
+static uint64_t allowed_free(const struct ivg_vg *vg, const struct ivg_freemap *m,
+			     struct ivg_pv *const *allowed, size_t n_allowed)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < m->pv_count; i++)
+		if (allowed_pv(vg, i, allowed, n_allowed))
+			n += ivg_freemap_pv_free(m, i);
+	return n;
 }
 
 int ivg_lv_create_linear(struct ivg_ctx *ctx, struct ivg_vg *vg,
@@ -402,6 +414,7 @@ int ivg_lv_create_linear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	struct ivg_freemap *m;
 	struct run *runs;
 	size_t n_runs = 0, max_runs = 0;
+	uint64_t free_ext;
 	struct ivg_lv *lv;
 	int r;
 
@@ -418,12 +431,13 @@ int ivg_lv_create_linear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		ivg_freemap_free(m);
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	}
+	free_ext = allowed_free(vg, m, allowed, n_allowed);
 	r = plan_runs(vg, m, extents, allowed, n_allowed, runs, &n_runs,
 		      max_runs);
 	if (r == -ENOMEM)
 		r = ivg_err(ctx, ENOMEM, "out of memory");
 	else if (r)
-		r = no_space(ctx, vg, name, extents, m);
+		r = no_space(ctx, vg, name, extents, free_ext);
 	if (!r)
 		r = new_lv(ctx, vg, name, true, &lv);
 	if (!r) {

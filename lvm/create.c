@@ -56,7 +56,14 @@ struct ivg_newvg {
 	struct disk *disks;
 	struct ivg_vg *vg;
 	uint64_t extent;           /* bytes */
+	uint64_t *extents;         /* planned extents of each LV */
+	uint64_t *free_before;     /* extents free before each LV was placed */
+	bool fitted;               /* the fit LVs' sizes are settled */
+	bool scaled;               /* ... and smaller than asked */
 };
+
+/* A fit LV is never made smaller than this (nor than one extent). */
+#define MIN_FIT_BYTES (4ULL << 20)
 
 static bool has_raid1(const struct ivg_newvg_opts *o)
 {
@@ -414,8 +421,8 @@ static int new_vg(struct ivg_newvg *j)
 			       : 0;
 }
 
-/* Free extents on the PVs an LV may use: what a "the rest" LV gets. */
-static int rest_extents(struct ivg_newvg *j, struct ivg_pv *const *pvs, size_t n,
+/* Free extents on the given PVs, as the VG stands now. */
+static int free_extents(struct ivg_newvg *j, struct ivg_pv *const *pvs, size_t n,
 			uint64_t *out)
 {
 	struct ivg_freemap *m;
@@ -428,11 +435,64 @@ static int rest_extents(struct ivg_newvg *j, struct ivg_pv *const *pvs, size_t n
 				*out += ivg_freemap_pv_free(m, k);
 	if (!r)
 		ivg_freemap_free(m);
-	if (!r && !*out)
-		r = ivg_err(j->ctx, ENOSPC,
-			    "VG %s: no free space left for the rest of the disks",
-			    j->vg->name);
 	return r;
+}
+
+static uint64_t mib(const struct ivg_newvg *j, uint64_t extents)
+{
+	return extents * j->extent >> 20;
+}
+
+/* "once bootlv and bosfs are placed": the LVs before lvs[i]. */
+static void placed_before(const struct ivg_newvg *j, size_t i, char *out,
+			  size_t outsz)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t k = 0; k < i && len < outsz; k++)
+		len += (size_t)snprintf(out + len, outsz - len, "%s%s",
+					k ? (k + 1 == i ? " and " : ", ") : " once ",
+					j->o->lvs[k].name);
+	if (i && len < outsz)
+		snprintf(out + len, outsz - len, " %s placed", i > 1 ? "are" : "is");
+}
+
+/*
+ * The sizes of the fit LVs from lvs[i] on: their own where the disks have
+ * room for them all (and for the sized linear LVs after them); otherwise
+ * what is free, shared in proportion to their sizes.
+ */
+static int fit_sizes(struct ivg_newvg *j, size_t i, uint64_t free_ext,
+		     uint64_t shown)
+{
+	const struct ivg_newvg_opts *o = j->o;
+	uint64_t want = 0, avail = free_ext, min_ext = extents_for(MIN_FIT_BYTES, j->extent);
+	char placed[256];
+
+	j->fitted = true;
+	for (size_t k = i; k < o->n_lvs; k++) {
+		if (o->lvs[k].fit)
+			want += j->extents[k];
+		else if (!o->lvs[k].raid1 && o->lvs[k].size)
+			avail -= avail < j->extents[k] ? avail : j->extents[k];
+	}
+	if (want <= avail)
+		return 0;
+	placed_before(j, i, placed, sizeof(placed));
+	for (size_t k = i; k < o->n_lvs; k++) {
+		if (!o->lvs[k].fit)
+			continue;
+		j->extents[k] = (uint64_t)((unsigned __int128)avail * j->extents[k] / want);
+		if (j->extents[k] < min_ext || !j->extents[k])
+			return ivg_err(j->ctx, ENOSPC,
+				       "VG %s: the disks have %llu MiB (%llu extents) free%s: too little for %s (at least %llu MiB); give larger disks or a smaller --bootlv-size",
+				       o->vgname, (unsigned long long)mib(j, shown),
+				       (unsigned long long)shown, placed, o->lvs[k].name,
+				       (unsigned long long)(MIN_FIT_BYTES >> 20));
+	}
+	j->scaled = true;
+	return 0;
 }
 
 /* Where the legs of raid1 LVs go: every boot disk, or the image disks. */
@@ -441,27 +501,117 @@ struct legs {
 	size_t nboot, nimage;
 };
 
-static int allocate_lv(struct ivg_newvg *j, const struct ivg_newlv *l,
-		       struct ivg_pv **all, const struct legs *legs)
+/* The fewest free extents on any of the PVs (a leg goes on each). */
+static int min_free(struct ivg_newvg *j, struct ivg_pv *const *pvs, size_t n,
+		    uint64_t *out)
 {
+	int r = 0;
+
+	*out = UINT64_MAX;
+	for (size_t k = 0; !r && k < n; k++) {
+		uint64_t f;
+
+		if (!(r = free_extents(j, &pvs[k], 1, &f)) && f < *out)
+			*out = f;
+	}
+	if (!n)
+		*out = 0;
+	return r;
+}
+
+/* A raid1 LV's legs, each with its rmeta extent, on each of the PVs. */
+static int legs_fit(struct ivg_newvg *j, const struct ivg_newlv *l, uint64_t ext,
+		    struct ivg_pv *const *pvs, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		uint64_t free_ext;
+		int r;
+
+		if ((r = free_extents(j, &pvs[k], 1, &free_ext)))
+			return r;
+		if (free_ext < ext + 1)
+			return ivg_err(j->ctx, ENOSPC,
+				       "VG %s: %s of %llu MiB does not fit: its leg on %s needs %llu extents with its metadata, the disk has %llu MiB (%llu extents) free; give larger disks or a smaller --%s-size",
+				       j->vg->name, l->name,
+				       (unsigned long long)mib(j, ext),
+				       pvs[k]->device ? pvs[k]->device : pvs[k]->name,
+				       (unsigned long long)ext + 1,
+				       (unsigned long long)mib(j, free_ext),
+				       (unsigned long long)free_ext, l->name);
+	}
+	return 0;
+}
+
+/*
+ * The free extents the mirrored fit LVs from lvs[i] on share: the fewest
+ * free on the disks their legs go to (*free_ext), an rmeta extent aside
+ * for each of them (*out).
+ */
+static int fit_room(struct ivg_newvg *j, size_t i, struct ivg_pv *const *pvs,
+		    size_t n, uint64_t *out, uint64_t *free_ext)
+{
+	const struct ivg_newvg_opts *o = j->o;
+	uint64_t rmeta = 0;
+	int r = min_free(j, pvs, n, free_ext);
+
+	for (size_t k = i; k < o->n_lvs; k++)
+		rmeta += o->lvs[k].fit && o->lvs[k].raid1;
+	*out = *free_ext > rmeta ? *free_ext - rmeta : 0;
+	return r;
+}
+
+static int allocate_raid1(struct ivg_newvg *j, size_t i, const struct legs *legs)
+{
+	const struct ivg_newlv *l = &j->o->lvs[i];
+	struct ivg_pv *const *pvs = l->image ? legs->image : legs->boot;
+	size_t n = l->image ? legs->nimage : legs->nboot;
+	uint64_t room, free_ext;
+	int r = 0;
+
+	if (l->fit && !j->fitted && !(r = fit_room(j, i, pvs, n, &room, &free_ext)))
+		r = fit_sizes(j, i, room, free_ext);
+	if (!r)
+		r = legs_fit(j, l, j->extents[i], pvs, n);
+	return r ? r : ivg_lv_create_raid1(j->ctx, j->vg, l->name, j->extents[i],
+					   pvs, n, NULL);
+}
+
+static int allocate_lv(struct ivg_newvg *j, size_t i, struct ivg_pv **all,
+		       const struct legs *legs)
+{
+	const struct ivg_newlv *l = &j->o->lvs[i];
 	bool one = l->disk >= 0 && (size_t)l->disk < j->o->n_disks;
 	struct ivg_pv **pvs = one ? &j->disks[l->disk].pv : all;
 	size_t n = one ? 1 : j->o->n_disks;
-	uint64_t ext = extents_for(l->size, j->extent);
-	int r = 0;
+	uint64_t free_ext;
+	char placed[256];
+	int r = free_extents(j, all, j->o->n_disks, &j->free_before[i]);
 
-	if (l->raid1 && l->image)
-		return ivg_lv_create_raid1(j->ctx, j->vg, l->name, ext,
-					   legs->image, legs->nimage, NULL);
+	if (!r && !l->raid1)
+		r = free_extents(j, pvs, n, &free_ext);
+	if (r)
+		return r;
 	if (l->raid1)
-		return ivg_lv_create_raid1(j->ctx, j->vg, l->name, ext,
-					   legs->boot, legs->nboot, NULL);
+		return allocate_raid1(j, i, legs);
+	if (l->fit && !j->fitted && (r = fit_sizes(j, i, free_ext, free_ext)))
+		return r;
 	if (!l->size)
-		r = rest_extents(j, pvs, n, &ext);
-	if (!r)
-		r = ivg_lv_create_linear(j->ctx, j->vg, l->name, ext, pvs, n,
-					 NULL);
-	return r;
+		j->extents[i] = free_ext;
+	placed_before(j, i, placed, sizeof(placed));
+	if (!j->extents[i])
+		return ivg_err(j->ctx, ENOSPC, "VG %s: no free space left for %s%s",
+			       j->vg->name, l->name, placed);
+	if (j->extents[i] > free_ext)
+		return ivg_err(j->ctx, ENOSPC,
+			       "VG %s: %s of %llu MiB (%llu extents) does not fit: %s %llu MiB (%llu extents) free%s",
+			       j->vg->name, l->name,
+			       (unsigned long long)mib(j, j->extents[i]),
+			       (unsigned long long)j->extents[i],
+			       one ? j->disks[l->disk].path : "the disks have",
+			       (unsigned long long)mib(j, free_ext),
+			       (unsigned long long)free_ext, placed);
+	return ivg_lv_create_linear(j->ctx, j->vg, l->name, j->extents[i], pvs,
+				    n, NULL);
 }
 
 static int allocate_lvs(struct ivg_newvg *j)
@@ -472,8 +622,12 @@ static int allocate_lvs(struct ivg_newvg *j)
 	int r = 0;
 
 	all = calloc(n + 1, sizeof(*all));
-	if (!all)
+	j->extents = calloc(j->o->n_lvs + 1, sizeof(*j->extents));
+	j->free_before = calloc(j->o->n_lvs + 1, sizeof(*j->free_before));
+	if (!all || !j->extents || !j->free_before) {
+		free(all);
 		return ivg_err(j->ctx, ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < n; i++) {
 		all[i] = j->disks[i].pv;
 		if (j->disks[i].boot && legs.nboot < IVG_MAX_LEGS)
@@ -483,8 +637,10 @@ static int allocate_lvs(struct ivg_newvg *j)
 		    legs.nimage < (j->o->copies ? j->o->copies : IVG_MAX_LEGS))
 			legs.image[legs.nimage++] = j->disks[i].pv;
 	}
+	for (size_t i = 0; i < j->o->n_lvs; i++)
+		j->extents[i] = extents_for(j->o->lvs[i].size, j->extent);
 	for (size_t i = 0; !r && i < j->o->n_lvs; i++)
-		r = allocate_lv(j, &j->o->lvs[i], all, &legs);
+		r = allocate_lv(j, i, all, &legs);
 	free(all);
 	return r;
 }
@@ -664,6 +820,21 @@ struct ivg_vg *ivg_newvg_vg(const struct ivg_newvg *n)
 	return n->vg;
 }
 
+uint64_t ivg_newvg_lv_bytes(const struct ivg_newvg *n, size_t i)
+{
+	return i < n->o->n_lvs ? n->extents[i] * n->extent : 0;
+}
+
+bool ivg_newvg_scaled(const struct ivg_newvg *n)
+{
+	return n->scaled;
+}
+
+uint64_t ivg_newvg_free_before(const struct ivg_newvg *n, size_t i)
+{
+	return i < n->o->n_lvs ? n->free_before[i] * n->extent : 0;
+}
+
 void ivg_newvg_free(struct ivg_newvg *j)
 {
 	if (!j)
@@ -677,6 +848,8 @@ void ivg_newvg_free(struct ivg_newvg *j)
 	}
 	ivg_vg_free(j->vg);
 	free(j->disks);
+	free(j->extents);
+	free(j->free_before);
 	free(j);
 }
 
@@ -723,15 +896,28 @@ static void remove_made_files(struct ivg_newvg *j)
 	}
 }
 
-int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o)
+static void report_made(const struct ivg_newvg *n, struct ivg_create_made *made)
 {
+	if (!made)
+		return;
+	made->bootlv_size = ivg_newvg_lv_bytes(n, 0);
+	made->bosfs_size = ivg_newvg_lv_bytes(n, 1);
+	made->oppfs_size = ivg_newvg_lv_bytes(n, 2);
+	made->free_after_bootlv = ivg_newvg_free_before(n, 1);
+	made->scaled = ivg_newvg_scaled(n);
+}
+
+int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o,
+	       struct ivg_create_made *made)
+{
+	/* bootlv first: the fit defaults share what it leaves. */
 	const struct ivg_newlv lvs[] = {
 		{ IVG_BOOTLV, o->bootlv_size ? o->bootlv_size : IVG_DEFAULT_BOOTLV,
-		  true, false, -1, IVG_NEWLV_EXT2, "ivg-boot" },
+		  true, false, -1, IVG_NEWLV_EXT2, "ivg-boot", false },
 		{ IVG_BOSFS, o->bosfs_size ? o->bosfs_size : IVG_DEFAULT_BOSFS,
-		  true, true, -1, IVG_NEWLV_EXT4, "ivg-bos" },
+		  true, true, -1, IVG_NEWLV_EXT4, "ivg-bos", !o->bosfs_size },
 		{ IVG_OPPFS, o->oppfs_size ? o->oppfs_size : IVG_DEFAULT_OPPFS,
-		  true, true, -1, IVG_NEWLV_EXT4, "ivg-opp" },
+		  true, true, -1, IVG_NEWLV_EXT4, "ivg-opp", !o->oppfs_size },
 	};
 	const struct ivg_newvg_opts no = {
 		.vgname = o->vgname, .vg_tag = IVG_VG_TAG,
@@ -763,6 +949,8 @@ int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o)
 		r = ivg_newvg_commit(ctx, n);
 	if (r)
 		remove_made_files(n);
+	else
+		report_made(n, made);
 	ivg_newvg_free(n);
 	return r;
 }

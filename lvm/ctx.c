@@ -84,6 +84,20 @@ static void vlog(struct ivg_ctx *ctx, int level, const char *fmt, va_list ap)
 		fprintf(stderr, "  %s\n", msg);
 }
 
+void ivg_warn(struct ivg_ctx *ctx, const char *fmt, ...)
+{
+	char msg[IVG_ERRMSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ctx->log)
+		ctx->log(ctx, 0, msg);
+	else
+		fprintf(stderr, "  WARNING: %s\n", msg);
+}
+
 void ivg_info(struct ivg_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;

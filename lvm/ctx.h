@@ -58,7 +58,11 @@ const char *ivg_printable(const char *s, size_t len, char *buf, size_t size);
  * copies call it between chunks, so that SIGINT rolls them back. */
 int ivg_check_interrupt(struct ivg_ctx *ctx, const char *what);
 
-/* Informational and debug messages, shown according to ctx->verbose. */
+/* A warning ("WARNING: ..."), always shown (level 0), the command goes
+ * on; informational and debug messages, shown according to
+ * ctx->verbose. */
+void ivg_warn(struct ivg_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void ivg_info(struct ivg_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ivg_debug(struct ivg_ctx *ctx, const char *fmt, ...)

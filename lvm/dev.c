@@ -154,7 +154,9 @@ static int fault_point(struct ivg_dev *dev, size_t *len)
 		return 0;
 	switch (f->mode) {
 	case IVG_FAULT_EXIT:
-		_exit(99);
+		if (f->stop)
+			f->stop();
+		return -EIO;
 	case IVG_FAULT_TEAR:
 		if (len && *len > 1) {
 			*len /= 2;

@@ -79,7 +79,9 @@ int ivg_dev_sync(struct ivg_ctx *ctx, struct ivg_dev *dev);
 /*
  * Fault injection (tests only): when ctx->fault is set, the Nth write or
  * sync (counting from 1) fails with -EIO, or tears (writes half, then
- * fails), or kills the process (_exit(99)) before writing.
+ * fails), or stops the process before writing: the library calls the
+ * caller's stop(), which must not return (the commands' _exit(99): a
+ * crash); without one, that write fails as with IVG_FAULT_FAIL.
  */
 enum ivg_fault_mode { IVG_FAULT_FAIL, IVG_FAULT_TEAR, IVG_FAULT_EXIT };
 
@@ -87,6 +89,7 @@ struct ivg_fault {
 	unsigned long at;         /* 0: never */
 	enum ivg_fault_mode mode;
 	unsigned long count;      /* writes + syncs seen so far */
+	void (*stop)(void);       /* IVG_FAULT_EXIT; does not return */
 };
 
 /*

@@ -53,8 +53,8 @@ static int check_names(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	return 0;
 }
 
-static int create(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
-		  uint64_t extents, struct ivg_lv **out)
+int ivg_image_lv_plan(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
+		      uint64_t extents, struct ivg_lv **out)
 {
 	struct ivg_pv *legs[IVG_MAX_LEGS];
 	size_t n = ivg_image_pvs(vg, legs);
@@ -65,16 +65,6 @@ static int create(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
 	if (!n)
 		return ivg_lv_create_linear(ctx, vg, name, extents, NULL, 0, out);
 	return ivg_lv_create_raid1(ctx, vg, name, extents, legs, n, out);
-}
-
-int ivg_image_lv_check(struct ivg_ctx *ctx, struct ivg_vg *vg,
-		       const char *name, uint64_t extents)
-{
-	int r = create(ctx, vg, name, extents, NULL);
-
-	if (!r)
-		ivg_lv_remove(vg, name);
-	return r;
 }
 
 int ivg_raid1_zero_rmeta(struct ivg_ctx *ctx, struct ivg_vg *vg,
@@ -106,7 +96,7 @@ int ivg_image_lv_create(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			struct ivg_lv **out)
 {
 	struct ivg_lv *lv;
-	int r = create(ctx, vg, name, extents, &lv);
+	int r = ivg_image_lv_plan(ctx, vg, name, extents, &lv);
 
 	if (r)
 		return r;

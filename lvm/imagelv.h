@@ -17,13 +17,10 @@
 /* The image PVs into out[IVG_MAX_LEGS] (missing ones too); 0: none. */
 size_t ivg_image_pvs(const struct ivg_vg *vg, struct ivg_pv **out);
 
-/*
- * Would an image LV 'name' of 'extents' fit: its names (and its legs'
- * names) within lvm2's limits, and a free run on each image PV (or the
- * free extents for a linear one)? Nothing changes. -ENOSPC, -EINVAL.
- */
-int ivg_image_lv_check(struct ivg_ctx *ctx, struct ivg_vg *vg,
-		       const char *name, uint64_t extents);
+/* Add the image LV to the VG in memory only (names and space checked):
+ * to judge a commit before anything is written. */
+int ivg_image_lv_plan(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
+		      uint64_t extents, struct ivg_lv **out);
 
 /*
  * Add the image LV to the VG in memory (not committed) and zero its

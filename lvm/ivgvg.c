@@ -13,7 +13,6 @@
 #include "dev.h"
 #include "e2fs.h"
 #include "lvio.h"
-#include "manifest.h"
 
 bool ivg_vg_is_ivg(const struct ivg_vg *vg)
 {
@@ -159,8 +158,8 @@ static int look_at_entry(struct ext2_dir_entry *d, int offset, int blocksize,
 	size_t len = ext2fs_dirent_name_len(d);
 
 	(void)offset, (void)blocksize, (void)buf;
-	if (len == strlen(IVG_MANIFEST_NAME) &&
-	    !memcmp(d->name, IVG_MANIFEST_NAME, len))
+	if (len == strlen(IVG_BOOT_MANIFEST) &&
+	    !memcmp(d->name, IVG_BOOT_MANIFEST, len))
 		l->manifest = true;
 	else if (!(len == 10 && !memcmp(d->name, "lost+found", 10)) &&
 		 !(len == 1 && d->name[0] == '.') &&
@@ -191,7 +190,7 @@ static void judge_root(ext2_filsys fs, struct ivg_leg_report *o)
 	} else {
 		o->state = IVG_LEG_IMAGE_LOST;
 		snprintf(o->msg, sizeof(o->msg), "leg %d holds files but no %s: a boot image written in part",
-			 o->leg, IVG_MANIFEST_NAME);
+			 o->leg, IVG_BOOT_MANIFEST);
 	}
 }
 

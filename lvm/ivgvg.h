@@ -24,6 +24,9 @@
 #define IVG_VG_TAG "ivg"
 #define IVG_BOOT_TAG "ivg_boot"
 #define IVG_BOOTLV "bootlv"
+/* The file in the root of a bootlv leg that makes it a boot image (boot/
+ * manifest.h writes it, last); ivg_boot_legs judges legs by it. */
+#define IVG_BOOT_MANIFEST "manifest.sha256"
 #define IVG_BOSFS "bosfs"
 #define IVG_OPPFS "oppfs"
 
@@ -45,7 +48,9 @@ struct ivg_create_opts {
 	size_t copies;
 	uint64_t extent_size;      /* bytes; 0: 4 MiB */
 	uint64_t create_size;      /* bytes; 0: disks must exist */
-	uint64_t bootlv_size, bosfs_size, oppfs_size;   /* bytes; 0: default */
+	/* Bytes; 0: the default. bosfs and oppfs defaults that the disks have
+	 * no room for shrink, in proportion, to what bootlv leaves free. */
+	uint64_t bootlv_size, bosfs_size, oppfs_size;
 	bool force;                /* take disks that are PVs of another VG */
 	const char *system_id;     /* the holder (sysid.h); NULL: none */
 	/* Asked before overwriting a signature; NULL or false: refuse. */
@@ -63,8 +68,17 @@ struct ivg_create_opts {
 	void *before_commit_arg;
 };
 
-/* Build a whole IVG. Everything is checked before the first write. */
-int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o);
+/* What ivg_create() made, for the caller to report. */
+struct ivg_create_made {
+	uint64_t bootlv_size, bosfs_size, oppfs_size;   /* bytes */
+	uint64_t free_after_bootlv;  /* bytes free once bootlv was placed */
+	bool scaled;                 /* a default size was scaled down */
+};
+
+/* Build a whole IVG. Everything is checked before the first write.
+ * made: filled in on success; may be NULL. */
+int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o,
+	       struct ivg_create_made *made);
 
 /*
  * A new VG on whole disks with the IVG disk layout, in three steps, for
@@ -92,6 +106,10 @@ struct ivg_newlv {
 	int disk;                  /* linear: -1 any disk in order, K: disks[K] */
 	enum ivg_newlv_fs fs;
 	const char *fs_label;      /* may be NULL */
+	bool fit;                  /* size a default: where the disks
+				    * lack room, the fit LVs shrink in
+				    * proportion to their sizes to what the
+				    * LVs before them leave free */
 };
 
 struct ivg_newvg_opts {
@@ -122,6 +140,11 @@ struct ivg_newvg;
 int ivg_newvg_plan(struct ivg_ctx *ctx, const struct ivg_newvg_opts *o,
 		   struct ivg_newvg **out);
 struct ivg_vg *ivg_newvg_vg(const struct ivg_newvg *n);
+/* The planned size of lvs[i] in bytes, and whether fit LVs shrank. */
+uint64_t ivg_newvg_lv_bytes(const struct ivg_newvg *n, size_t i);
+bool ivg_newvg_scaled(const struct ivg_newvg *n);
+/* Bytes free on the disks once lvs[0..i) are placed. */
+uint64_t ivg_newvg_free_before(const struct ivg_newvg *n, size_t i);
 int ivg_newvg_write(struct ivg_ctx *ctx, struct ivg_newvg *n);
 int ivg_newvg_commit(struct ivg_ctx *ctx, struct ivg_newvg *n);
 /* The PV labels alone (orphan PVs: empty metadata areas), for disks

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lvmconf.h"
+#include "pathf.h"
 
 /* lvm2's DEFAULT_LOCK_DIR, as Debian and every distribution build it. */
 #define DEFAULT_LOCKING_DIR "/run/lock/lvm"
@@ -23,6 +24,7 @@
 
 struct held {
 	char *name;                /* "V_vg", "P_global" */
+	char *path;                /* in the locking directory */
 	int fd;
 };
 
@@ -218,8 +220,9 @@ static int take(struct ivg_ctx *ctx, struct ivg_locks *l, const char *name,
 	if (!grown)
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	l->held = grown;
-	snprintf(path, sizeof(path), "%s/%s", l->dir, name);
-	snprintf(aux, sizeof(aux), "%s%s", path, AUX_SUFFIX);
+	if ((r = ivg_pathf(ctx, path, sizeof(path), "%s/%s", l->dir, name)) ||
+	    (r = ivg_pathf(ctx, aux, sizeof(aux), "%s%s", path, AUX_SUFFIX)))
+		return r;
 	if (l->prioritise_write) {
 		r = lock_file(ctx, l, aux, LOCK_EX, &afd);
 		if (r)
@@ -235,7 +238,10 @@ static int take(struct ivg_ctx *ctx, struct ivg_locks *l, const char *name,
 	if (r)
 		return r;
 	l->held[l->n].name = strdup(name);
-	if (!l->held[l->n].name) {
+	l->held[l->n].path = strdup(path);
+	if (!l->held[l->n].name || !l->held[l->n].path) {
+		free(l->held[l->n].name);
+		free(l->held[l->n].path);
 		unlock_file(path, fd);
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	}
@@ -264,11 +270,9 @@ int ivg_lock_global(struct ivg_ctx *ctx, struct ivg_locks *l, bool exclusive)
 
 static void release(struct ivg_locks *l, size_t i)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", l->dir, l->held[i].name);
-	unlock_file(path, l->held[i].fd);
+	unlock_file(l->held[i].path, l->held[i].fd);
 	free(l->held[i].name);
+	free(l->held[i].path);
 	l->held[i] = l->held[--l->n];
 }
 

@@ -50,8 +50,8 @@ static bool node_of(dev_t devno, char *path, size_t len)
 		return false;
 	link[n] = '\0';
 	base = strrchr(link, '/');
-	snprintf(path, len, "/dev/%s", base ? base + 1 : link);
-	return true;
+	/* A node path cut short would name another device. */
+	return (size_t)snprintf(path, len, "/dev/%s", base ? base + 1 : link) < len;
 }
 
 int ivg_loop_backing_of(dev_t devno, struct ivg_loop_backing *out)
@@ -259,14 +259,15 @@ static bool open_in_process(const dev_t *v, size_t n, char *why, size_t len)
 	bool found = false;
 
 	while (proc && !found && (p = readdir(proc))) {
-		char fddir[64], path[128], comm[64] = "?";
+		char fddir[64], path[sizeof(fddir) + sizeof(p->d_name) + 1], comm[64] = "?";
 		struct dirent *f;
 		DIR *d;
 
 		if (!isdigit((unsigned char)p->d_name[0]) ||
 		    atoi(p->d_name) == getpid())
 			continue;
-		snprintf(fddir, sizeof(fddir), "/proc/%s/fd", p->d_name);
+		/* A /proc entry of a process is its pid: short. */
+		snprintf(fddir, sizeof(fddir), "/proc/%.20s/fd", p->d_name);
 		d = opendir(fddir);
 		while (d && !found && (f = readdir(d))) {
 			struct stat st;
@@ -279,9 +280,10 @@ static bool open_in_process(const dev_t *v, size_t n, char *why, size_t len)
 			closedir(d);
 		if (!found)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s", p->d_name);
+		snprintf(path, sizeof(path), "/proc/%.20s", p->d_name);
 		ivg_sysfs_read(path, "comm", comm, sizeof(comm));
-		snprintf(why, len, "open in process %s (%s)", p->d_name, comm);
+		/* comm is at most 16 bytes (TASK_COMM_LEN). */
+		snprintf(why, len, "open in process %.20s (%.16s)", p->d_name, comm);
 	}
 	if (proc)
 		closedir(proc);

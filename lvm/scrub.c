@@ -13,7 +13,6 @@
 #include "e2fs.h"
 #include "fanout.h"
 #include "lvio.h"
-#include "manifest.h"
 
 /* ---- reading every leg's region at once ---------------------------------- */
 
@@ -236,12 +235,13 @@ struct judge {
 
 static bool hash_done(EVP_MD_CTX *md, const struct ivg_scrub_file *f)
 {
-	uint8_t sha[IVG_SHA256_LEN];
+	uint8_t sha[32];
 	unsigned int n = sizeof(sha);
 	char hex[65];
 
 	EVP_DigestFinal_ex(md, sha, &n);
-	ivg_sha256_hex(sha, hex);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", sha[i]);
 	return !strcmp(hex, f->sha256);
 }
 

@@ -446,11 +446,11 @@ static int check_raid_seg(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 				       img->name,
 				       (unsigned long long)ivg_lv_extents(img));
 		legpv[k] = single_pv(img);
+		/* lvm2 accepts it: warned, not refused. */
 		for (size_t j = 0; legpv[k] && j < k; j++)
 			if (legpv[j] && !strcmp(legpv[j], legpv[k]))
-				return ivg_err(ctx, EINVAL,
-					       "VG %s: LV %s has two legs on PV %s",
-					       vg->name, lv->name, legpv[k]);
+				ivg_warn(ctx, "VG %s: LV %s has two legs on PV %s: losing that PV loses both",
+					 vg->name, lv->name, legpv[k]);
 	}
 	return 0;
 }

@@ -16,9 +16,10 @@
  * ivg_vg_validate() checks the format's rules and adds ivg's own, before
  * every commit.
  * Stock vgck accepts some real mistakes (DESIGN.md): an LV longer than
- * its raid images, two raid legs on one PV, PEs beyond a PV's pe_count or
- * used twice, an unaligned pe_start, extents beyond the PV's size. ivg
- * refuses to write a VG that breaks any of them.
+ * its raid images, PEs beyond a PV's pe_count or used twice, an unaligned
+ * pe_start, extents beyond the PV's size. ivg refuses to write a VG that
+ * breaks any of them. Two raid legs on one PV are legal for lvm2: they
+ * are warned of (ivg_warn), and the VG is written.
  *
  * Both report the first broken rule through ctx, naming the VG and the PV,
  * LV or segment, and return a negative errno (-EINVAL for the format's

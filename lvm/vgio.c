@@ -455,6 +455,32 @@ static size_t count_areas(const struct ivg_vg *vg)
 	return n;
 }
 
+static int text_fits(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		     const struct ivg_pv *pv, const struct ivg_mda_header *hdr,
+		     size_t len)
+{
+	if (ivg_mda_text_fits(hdr, len))
+		return 0;
+	return ivg_err(ctx, ENOSPC,
+		       "%s: VG %s metadata (%zu bytes) is too large for the metadata area (at most %llu bytes)",
+		       pv->dev->path, vg->name, len,
+		       (unsigned long long)ivg_mda_max_text(hdr));
+}
+
+/* The text of vg as its next commit writes it (seqno + 1), validated. */
+static int next_text(struct ivg_ctx *ctx, struct ivg_vg *vg, char **text,
+		     size_t *len)
+{
+	int r;
+
+	vg->seqno++;
+	r = ivg_vg_validate(ctx, vg);
+	if (!r)
+		r = ivg_vg_to_text(ctx, vg, text, len);
+	vg->seqno--;
+	return r;
+}
+
 static int precommit_all(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			 struct slot *slots, const char *text, size_t len)
 {
@@ -469,11 +495,8 @@ static int precommit_all(struct ivg_ctx *ctx, struct ivg_vg *vg,
 
 			s->pv = pv;
 			r = header_for_write(ctx, pv, k, &s->hdr);
-			if (!r && !ivg_mda_text_fits(&s->hdr, len))
-				r = ivg_err(ctx, ENOSPC,
-					    "%s: VG %s metadata (%zu bytes) is too large for the metadata area (at most %llu bytes)",
-					    pv->dev->path, vg->name, len,
-					    (unsigned long long)ivg_mda_max_text(&s->hdr));
+			if (!r)
+				r = text_fits(ctx, vg, pv, &s->hdr, len);
 		}
 	}
 	/* Check every area before writing to any. */
@@ -485,21 +508,21 @@ static int precommit_all(struct ivg_ctx *ctx, struct ivg_vg *vg,
 
 int ivg_vg_commit(struct ivg_ctx *ctx, struct ivg_vg *vg)
 {
+	return ivg_vg_commit_landed(ctx, vg, NULL);
+}
+
+int ivg_vg_commit_landed(struct ivg_ctx *ctx, struct ivg_vg *vg, bool *landed)
+{
 	struct slot *slots;
 	char *text = NULL;
 	size_t len = 0, n;
 	int r = check_writable(ctx, vg);
 
-	if (r)
+	if (landed)
+		*landed = false;
+	if (r || (r = next_text(ctx, vg, &text, &len)))
 		return r;
 	vg->seqno++;
-	r = ivg_vg_validate(ctx, vg);
-	if (!r)
-		r = ivg_vg_to_text(ctx, vg, &text, &len);
-	if (r) {
-		vg->seqno--;
-		return r;
-	}
 	n = count_areas(vg);
 	slots = calloc(n + 1, sizeof(*slots));
 	if (!slots)
@@ -508,13 +531,58 @@ int ivg_vg_commit(struct ivg_ctx *ctx, struct ivg_vg *vg)
 		r = precommit_all(ctx, vg, slots, text, len);
 	if (!r)
 		r = sync_all(ctx, vg);
-	for (size_t i = 0; !r && i < n; i++)
+	for (size_t i = 0; !r && i < n; i++) {
 		r = ivg_mda_commit(ctx, slots[i].pv->dev, &slots[i].hdr);
+		/* One committed header: readers take the new copy. */
+		if (!r && landed)
+			*landed = true;
+	}
 	if (!r)
 		r = sync_all(ctx, vg);
 	if (r)
 		vg->seqno--;
 	free(slots);
+	free(text);
+	return r;
+}
+
+/* Warnings are the commit's to give (once): the check keeps quiet. */
+static void quiet_log(struct ivg_ctx *ctx, int level, const char *msg)
+{
+}
+
+int ivg_vg_commit_check(struct ivg_ctx *ctx, struct ivg_vg *vg)
+{
+	struct ivg_ctx quiet = *ctx;
+	char *text = NULL;
+	size_t len = 0;
+	int r = 0;
+
+	for (size_t i = 0; !r && i < vg->pv_count; i++)
+		if (!vg->pvs[i]->dev || !vg->pvs[i]->label)
+			r = missing_pv(ctx, vg, vg->pvs[i]);
+	if (r)
+		return r;
+	quiet.log = quiet_log;
+	if ((r = next_text(&quiet, vg, &text, &len)))
+		return ivg_err(ctx, r, "%s", ivg_errmsg(&quiet));
+	for (size_t i = 0; !r && i < vg->pv_count; i++) {
+		struct ivg_pv *pv = vg->pvs[i];
+
+		for (size_t k = 0; !r && k < pv->label->mda_count; k++) {
+			const struct ivg_disk_locn *l = &pv->label->mda[k];
+			struct ivg_mda_header hdr;
+
+			r = ivg_mda_read(ctx, pv->dev, l->offset, l->size, &hdr);
+			/* A damaged header is replaced by an empty one. */
+			if (r == -EILSEQ) {
+				r = 0;
+				continue;
+			}
+			if (!r)
+				r = text_fits(ctx, vg, pv, &hdr, len);
+		}
+	}
 	free(text);
 	return r;
 }

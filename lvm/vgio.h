@@ -55,6 +55,17 @@ void ivg_vg_close(struct ivg_vgh *h);
 
 /* Write vg to all its PVs' metadata areas (precommit, sync, commit, sync). */
 int ivg_vg_commit(struct ivg_ctx *ctx, struct ivg_vg *vg);
+/* The same; *landed says, also after a failure, whether an area's
+ * header committed the new copy (then readers see the new VG: the
+ * highest seqno wins), so that a caller knows whether to roll back. */
+int ivg_vg_commit_landed(struct ivg_ctx *ctx, struct ivg_vg *vg, bool *landed);
+/*
+ * What ivg_vg_commit would refuse, found without writing: missing PVs,
+ * ivg_vg_validate(), a text too large for a metadata area. A writer
+ * that changes files before its commit calls it first (PVs may still be
+ * open read-only).
+ */
+int ivg_vg_commit_check(struct ivg_ctx *ctx, struct ivg_vg *vg);
 
 /* The names of all VGs the scan found (unique, sorted); caller frees. */
 int ivg_scan_vgnames(struct ivg_ctx *ctx, const struct ivg_scan *scan,

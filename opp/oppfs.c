@@ -7,9 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "ivgmount.h"
 #include "ivgvg.h"
+
+bool opp_fs_path_ok(const char *path, bool root_ok)
+{
+	const char *p = path;
+
+	if (!*p)
+		return root_ok;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (!n || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+		if (*p == '/' && !*++p)
+			return false;      /* a trailing '/' */
+	}
+	return true;
+}
+
+static int bad_path(struct ivg_ctx *ctx, const struct opp_fs *fs,
+		    const char *path)
+{
+	return ivg_err(ctx, EINVAL, "%s: \"%s\" is not a plain path inside the filesystem (names without \".\", \"..\" or empty parts)",
+		       fs->where, path);
+}
+
+void opp_fs_stage_name(struct opp_fs *fs, char *out, size_t len,
+		       const char *kind)
+{
+	snprintf(out, len, "%c%ld-%lu.%s", fs->tag, (long)getpid(),
+		 fs->staged_names++, kind);
+}
 
 /* mountinfo's octal escapes (\040) undone in place. */
 static void unescape_octal(char *s)
@@ -129,7 +163,7 @@ bool opp_fs_mounted(const struct opp_fs *fs)
 	return fs->mounted;
 }
 
-uint64_t opp_fs_free_bytes(const struct opp_fs *fs)
+uint64_t opp_fs_free_bytes(struct opp_fs *fs)
 {
 	return fs->ops->free_bytes(fs);
 }
@@ -142,6 +176,8 @@ int opp_fs_sync(struct ivg_ctx *ctx, struct opp_fs *fs)
 int opp_fs_file_open(struct ivg_ctx *ctx, struct opp_fs *fs,
 		     const char *path, struct opp_file **f, uint64_t *size)
 {
+	if (!opp_fs_path_ok(path, false))
+		return bad_path(ctx, fs, path);
 	return fs->ops->file_open(ctx, fs, path, f, size);
 }
 
@@ -207,12 +243,14 @@ int opp_fs_write(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
 	struct opp_staged *st;
 	int r;
 
+	if (!opp_fs_path_ok(path, false))
+		return bad_path(ctx, fs, path);
 	if (!replace && fs->ops->exists(fs, path))
 		return ivg_err(ctx, EEXIST, "%s: %s exists already", fs->where, path);
 	if ((r = fs->ops->stage(ctx, fs, path, src, &st)))
 		return r;
-	/* Allocation state on disk before the name: a crash leaks, never
-	 * hands the same blocks out twice. */
+	/* Data and allocation state on disk before the name: a crash
+	 * leaves a file in staging, never a name on free blocks. */
 	if ((r = fs->ops->sync(ctx, fs)) ||
 	    (r = fs->ops->publish(ctx, fs, st, path, replace)))
 		fs->ops->unstage(fs, st);
@@ -222,12 +260,17 @@ int opp_fs_write(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
 int opp_fs_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
 		 struct opp_src *src, struct opp_staged **st)
 {
+	*st = NULL;
+	if (!opp_fs_path_ok(path, false))
+		return bad_path(ctx, fs, path);
 	return fs->ops->stage(ctx, fs, path, src, st);
 }
 
 int opp_fs_publish(struct ivg_ctx *ctx, struct opp_fs *fs,
 		   struct opp_staged *st, const char *path, bool replace)
 {
+	if (!opp_fs_path_ok(path, false))
+		return bad_path(ctx, fs, path);
 	return fs->ops->publish(ctx, fs, st, path, replace);
 }
 
@@ -235,6 +278,43 @@ void opp_fs_unstage(struct opp_fs *fs, struct opp_staged *st)
 {
 	if (st)
 		fs->ops->unstage(fs, st);
+}
+
+static int read_only(struct ivg_ctx *ctx, const struct opp_fs *fs)
+{
+	return ivg_err(ctx, EROFS, "%s: opened read-only", fs->where);
+}
+
+int opp_fs_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs,
+		   struct opp_fs_waste *w)
+{
+	struct opp_fs_waste none;
+
+	if (!fs->rw)
+		return read_only(ctx, fs);
+	return fs->ops->reclaim(ctx, fs, w ? w : &none);
+}
+
+int opp_fs_rollback(struct ivg_ctx *ctx, struct opp_fs *fs)
+{
+	return fs->ops->rollback(ctx, fs);
+}
+
+int opp_fs_survey(struct ivg_ctx *ctx, struct opp_fs *fs,
+		  struct opp_fs_waste *w)
+{
+	*w = (struct opp_fs_waste){ 0 };
+	return fs->ops->survey(ctx, fs, w);
+}
+
+int opp_fs_repair(struct ivg_ctx *ctx, struct opp_fs *fs,
+		  struct opp_fs_waste *w)
+{
+	struct opp_fs_waste none;
+
+	if (!fs->rw)
+		return read_only(ctx, fs);
+	return fs->ops->repair(ctx, fs, w ? w : &none);
 }
 
 struct membuf {
@@ -270,17 +350,23 @@ int opp_fs_write_buf(struct ivg_ctx *ctx, struct opp_fs *fs,
 
 int opp_fs_unlink(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
 {
+	if (!opp_fs_path_ok(path, false))
+		return bad_path(ctx, fs, path);
 	return fs->ops->unlink(ctx, fs, path);
 }
 
 int opp_fs_mkdir(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
 {
+	if (!opp_fs_path_ok(path, false))
+		return bad_path(ctx, fs, path);
 	return fs->ops->exists(fs, path) ? 0 : fs->ops->mkdir(ctx, fs, path);
 }
 
 int opp_fs_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 		   const char *target, const char *path)
 {
+	if (!opp_fs_path_ok(path, false))
+		return bad_path(ctx, fs, path);
 	return fs->ops->exists(fs, path) ? 0 :
 		fs->ops->symlink(ctx, fs, target, path);
 }
@@ -290,12 +376,19 @@ int opp_fs_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
 {
 	*names = NULL;
 	*n = 0;
+	if (!opp_fs_path_ok(dir, true))
+		return bad_path(ctx, fs, dir);
 	return fs->ops->list(ctx, fs, dir, names, n);
 }
 
 bool opp_fs_exists(struct opp_fs *fs, const char *path)
 {
-	return fs->ops->exists(fs, path);
+	return opp_fs_path_ok(path, true) && fs->ops->exists(fs, path);
+}
+
+bool opp_fs_is_dir(struct opp_fs *fs, const char *path)
+{
+	return opp_fs_path_ok(path, true) && fs->ops->is_dir(fs, path);
 }
 
 int opp_names_add(char ***names, size_t *n, const char *name, size_t len)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* oppfs_e2.c - oppfs through libext2fs on the LV: no mount needed. */
-#include "oppfs_impl.h"
+/* oppfs_e2.c - oppfs through libext2fs on the LV: the handle, names, reads. */
+#include "oppfs_e2.h"
 
 #include <errno.h>
 #include <et/com_err.h>
@@ -11,30 +11,6 @@
 
 #include "e2fs.h"
 #include "ivgvg.h"
-#include "lvio.h"
-
-struct dentry {
-	char *name;
-	ext2_ino_t ino;
-};
-
-/* Read-only handles look names up in one directory's sorted listing. */
-struct dcache {
-	char dir[256];
-	struct dentry *v;
-	size_t n, cap;
-	bool valid;
-};
-
-struct e2 {
-	struct opp_fs base;
-	struct ivg_vg *vg;
-	const char *lv;            /* oppfs, bosfs: a constant */
-	struct ivg_lvio *io;
-	ext2_filsys fs;
-	bool rw;
-	struct dcache dc;
-};
 
 /* Reads map blocks themselves: one read per contiguous run of blocks. */
 struct e2file {
@@ -48,8 +24,8 @@ struct e2file {
 	ext2_extent_handle_t eh;   /* extent-mapped files: kept open */
 };
 
-static int e2_fail(struct ivg_ctx *ctx, struct e2 *e, errcode_t err,
-		   const char *path, const char *what)
+int e2_fail(struct ivg_ctx *ctx, struct e2 *e, errcode_t err,
+	    const char *path, const char *what)
 {
 	int code = EIO;
 
@@ -58,8 +34,24 @@ static int e2_fail(struct ivg_ctx *ctx, struct e2 *e, errcode_t err,
 		code = ENOSPC;
 	if (err == EXT2_ET_FILE_NOT_FOUND)
 		code = ENOENT;
+	if (err == EXT2_ET_NO_DIRECTORY)
+		code = ENOTDIR;
+	if (e->base.rw)
+		e->failed = true;
+	/* The LV's device failed: its message (ENOSPC of an image file's
+	 * filesystem, an I/O error) says more than libext2fs's. */
+	if (ctx->errmsg[0] && (err == EXT2_ET_SHORT_READ || err == EXT2_ET_SHORT_WRITE))
+		return ivg_err_prefix(ctx, EIO, "%s: %s: %s: ", e->base.where, path, what);
 	return ivg_err(ctx, code, "%s: %s: %s: %s", e->base.where, path, what,
 		       code == ENOSPC ? "no space left" : error_message(err));
+}
+
+int e2_check_failed(struct ivg_ctx *ctx, struct e2 *e)
+{
+	if (!e->failed)
+		return 0;
+	return ivg_err(ctx, EIO, "%s: an earlier write failed: nothing more is written before the changes are rolled back",
+		       e->base.where);
 }
 
 static void dcache_free(struct dcache *dc)
@@ -118,25 +110,44 @@ static bool dcache_load(struct e2 *e, const char *dir, ext2_ino_t dino)
 	return true;
 }
 
-/* The inode of 'path', or an errcode. */
-static errcode_t lookup(struct e2 *e, const char *path, ext2_ino_t *ino)
+/*
+ * From directory 'dir', the names of path[0..len) one at a time: each
+ * looked up in the directory before it (ext2fs_lookup refuses what is
+ * not a directory, so a symbolic link is never followed). The front end
+ * has refused ".", ".." and empty names.
+ */
+static errcode_t walk_names(struct e2 *e, ext2_ino_t dir, const char *path,
+			    size_t len, ext2_ino_t *ino)
+{
+	const char *p = path, *end = path + len;
+
+	while (p < end) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		size_t n = slash ? (size_t)(slash - p) : (size_t)(end - p);
+		errcode_t err = ext2fs_lookup(e->fs, dir, p, (int)n, NULL, &dir);
+
+		if (err)
+			return err;
+		p += n + (slash != NULL);
+	}
+	*ino = dir;
+	return 0;
+}
+
+errcode_t e2_lookup(struct e2 *e, const char *path, ext2_ino_t *ino)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[256];
 	ext2_ino_t dino;
 
-	if (!*path) {
-		*ino = EXT2_ROOT_INO;
-		return 0;
-	}
 	/* Read-only: many names in one directory (pool/) are looked up. */
-	if (!e->rw && slash && (size_t)(slash - path) < sizeof(dir)) {
+	if (!e->base.rw && slash && (size_t)(slash - path) < sizeof(dir)) {
 		struct dentry key = { .name = (char *)slash + 1 }, *hit;
 
 		memcpy(dir, path, (size_t)(slash - path));
 		dir[slash - path] = 0;
 		if ((e->dc.valid && !strcmp(e->dc.dir, dir)) ||
-		    (!ext2fs_namei(e->fs, EXT2_ROOT_INO, EXT2_ROOT_INO, dir, &dino) &&
+		    (!walk_names(e, EXT2_ROOT_INO, dir, strlen(dir), &dino) &&
 		     dcache_load(e, dir, dino))) {
 			hit = bsearch(&key, e->dc.v, e->dc.n, sizeof(*e->dc.v),
 				      dentry_cmp);
@@ -146,50 +157,53 @@ static errcode_t lookup(struct e2 *e, const char *path, ext2_ino_t *ino)
 			return 0;
 		}
 	}
-	return ext2fs_namei(e->fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, ino);
+	return walk_names(e, EXT2_ROOT_INO, path, strlen(path), ino);
 }
 
-/* The parent directory's inode and the last component of path. */
-static errcode_t split(struct e2 *e, const char *path, ext2_ino_t *dir,
-		       const char **base)
+errcode_t e2_split(struct e2 *e, const char *path, ext2_ino_t *dir,
+		   const char **base)
 {
 	const char *slash = strrchr(path, '/');
-	char parent[4096];
 
-	if (!slash) {
-		*dir = EXT2_ROOT_INO;
-		*base = path;
-		return 0;
-	}
-	if ((size_t)(slash - path) >= sizeof(parent))
-		return EXT2_ET_FILE_NOT_FOUND;
-	memcpy(parent, path, (size_t)(slash - path));
-	parent[slash - path] = 0;
-	*base = slash + 1;
-	return lookup(e, parent, dir);
+	*base = slash ? slash + 1 : path;
+	return walk_names(e, EXT2_ROOT_INO, path,
+			  slash ? (size_t)(slash - path) : 0, dir);
 }
 
 static bool e2_exists(struct opp_fs *fs, const char *path)
 {
 	ext2_ino_t ino;
 
-	return !lookup((struct e2 *)fs, path, &ino);
+	return !e2_lookup((struct e2 *)fs, path, &ino);
 }
 
-static uint64_t e2_free_bytes(const struct opp_fs *fs)
+static bool e2_is_dir(struct opp_fs *fs, const char *path)
 {
-	const struct e2 *e = (const struct e2 *)fs;
+	struct e2 *e = (struct e2 *)fs;
+	struct ext2_inode inode;
+	ext2_ino_t ino;
 
-	return ext2fs_free_blocks_count(e->fs->super) * (uint64_t)e->fs->blocksize;
+	return !e2_lookup(e, path, &ino) && !ext2fs_read_inode(e->fs, ino, &inode) &&
+	       LINUX_S_ISDIR(inode.i_mode);
 }
 
-static int e2_sync(struct ivg_ctx *ctx, struct opp_fs *fs)
+static uint64_t e2_free_bytes(struct opp_fs *fs)
+{
+	struct e2 *e = (struct e2 *)fs;
+
+	return ext2fs_free_blocks_count(e->fs->super) * (uint64_t)e->fs->blocksize +
+	       e2_reclaimable(e);
+}
+
+int e2_sync(struct ivg_ctx *ctx, struct opp_fs *fs)
 {
 	struct e2 *e = (struct e2 *)fs;
 	errcode_t err;
 
-	if (!e->rw)
+	if (!e->base.rw)
 		return 0;
+	if (e2_check_failed(ctx, e))
+		return -EIO;
 	err = ext2fs_flush(e->fs);
 	if (!err)
 		err = io_channel_flush(e->fs->io);
@@ -201,10 +215,15 @@ static int e2_close(struct ivg_ctx *ctx, struct opp_fs *fs)
 	struct e2 *e = (struct e2 *)fs;
 	int r = 0;
 
-	if (e->fs)
+	/* After a failed write the disk is judged again by the next
+	 * writer: memory that may not match it is not flushed. */
+	if (e->fs && e->failed)
+		ext2fs_free(e->fs);
+	else if (e->fs)
 		r = ivg_e2fs_close(ctx, e->fs, "cannot close oppfs");
 	ivg_lvio_close(e->io);
 	dcache_free(&e->dc);
+	e2_changes_free(e);
 	free(e);
 	return r;
 }
@@ -325,7 +344,7 @@ static int e2_file_open(struct ivg_ctx *ctx, struct opp_fs *fs,
 	struct e2file *ef;
 	struct ext2_inode inode;
 	ext2_ino_t ino;
-	errcode_t err = lookup(e, path, &ino);
+	errcode_t err = e2_lookup(e, path, &ino);
 
 	if (!err)
 		err = ext2fs_read_inode(e->fs, ino, &inode);
@@ -349,60 +368,8 @@ static int e2_file_open(struct ivg_ctx *ctx, struct opp_fs *fs,
 	return 0;
 }
 
-/* Drop one link of ino; free its blocks and the inode at zero. */
-static errcode_t release_inode(ext2_filsys fs, ext2_ino_t ino)
-{
-	struct ext2_inode inode;
-	errcode_t err = ext2fs_read_inode(fs, ino, &inode);
-
-	if (err)
-		return err;
-	if (inode.i_links_count > 1) {
-		inode.i_links_count--;
-		return ext2fs_write_inode(fs, ino, &inode);
-	}
-	if (ext2fs_inode_has_valid_blocks2(fs, &inode) &&
-	    (err = ext2fs_punch(fs, ino, &inode, NULL, 0, ~0ULL)))
-		return err;
-	inode.i_links_count = 0;
-	inode.i_dtime = (uint32_t)time(NULL);
-	if ((err = ext2fs_write_inode(fs, ino, &inode)))
-		return err;
-	ext2fs_inode_alloc_stats2(fs, ino, -1, LINUX_S_ISDIR(inode.i_mode));
-	return 0;
-}
-
-/* A new, unlinked inode of the given mode (links count 1). */
-static errcode_t new_inode(ext2_filsys fs, ext2_ino_t dir, int mode,
-			   ext2_ino_t *ino)
-{
-	struct ext2_inode inode;
-	uint32_t now = (uint32_t)time(NULL);
-	errcode_t err = ext2fs_new_inode(fs, dir, mode, NULL, ino);
-
-	if (err)
-		return err;
-	memset(&inode, 0, sizeof(inode));
-	inode.i_mode = (uint16_t)mode;
-	inode.i_links_count = 1;
-	inode.i_atime = inode.i_ctime = inode.i_mtime = now;
-	if (ext2fs_has_feature_extents(fs->super)) {
-		ext2_extent_handle_t h;
-
-		/* Opening extents on a fresh inode writes their header. */
-		err = ext2fs_extent_open2(fs, *ino, &inode, &h);
-		if (err)
-			return err;
-		ext2fs_extent_free(h);
-	}
-	err = ext2fs_write_new_inode(fs, *ino, &inode);
-	if (!err)
-		ext2fs_inode_alloc_stats2(fs, *ino, +1, 0);
-	return err;
-}
-
-static errcode_t link_name(ext2_filsys fs, ext2_ino_t dir, const char *name,
-			   ext2_ino_t ino, int type)
+errcode_t e2_link(ext2_filsys fs, ext2_ino_t dir, const char *name,
+		  ext2_ino_t ino, int type)
 {
 	errcode_t err = ext2fs_link(fs, dir, name, ino, type);
 
@@ -414,140 +381,29 @@ static errcode_t link_name(ext2_filsys fs, ext2_ino_t dir, const char *name,
 	return err;
 }
 
-struct swap {
-	const char *name;
-	size_t len;
-	ext2_ino_t new_ino, old_ino;
-};
-
-/* Point the entry 'name' at the new inode: one directory block write. */
-static int swap_entry(struct ext2_dir_entry *d, int off, int bs, char *buf,
-		      void *arg)
+int e2_staging(struct ivg_ctx *ctx, struct e2 *e, bool create,
+	       ext2_ino_t *ino)
 {
-	struct swap *s = arg;
+	errcode_t err = ext2fs_lookup(e->fs, EXT2_ROOT_INO, OPP_FS_STAGING,
+				      (int)strlen(OPP_FS_STAGING), NULL, ino);
 
-	if (!d->inode || (size_t)ext2fs_dirent_name_len(d) != s->len ||
-	    memcmp(d->name, s->name, s->len))
-		return 0;
-	s->old_ino = d->inode;
-	d->inode = s->new_ino;
-	ext2fs_dirent_set_file_type(d, EXT2_FT_REG_FILE);
-	return DIRENT_CHANGED | DIRENT_ABORT;
-}
+	if (err == EXT2_ET_FILE_NOT_FOUND && create) {
+		err = ext2fs_mkdir(e->fs, EXT2_ROOT_INO, 0, OPP_FS_STAGING);
+		if (err == EXT2_ET_DIR_NO_SPACE &&
+		    !(err = ext2fs_expand_dir(e->fs, EXT2_ROOT_INO)))
+			err = ext2fs_mkdir(e->fs, EXT2_ROOT_INO, 0, OPP_FS_STAGING);
+		if (!err) {
+			int r = e2_sync(ctx, &e->base);
 
-/* Copy the stream into the open file; stops at the stream's end. */
-static errcode_t copy_in(struct ivg_ctx *ctx, struct opp_src *src,
-			 ext2_file_t f, int *rerr)
-{
-	enum { CHUNK = 1 << 20 };
-	char *buf = malloc(CHUNK);
-	errcode_t err = buf ? 0 : EXT2_ET_NO_MEMORY;
-	size_t got = CHUNK;
-
-	while (!err && got == CHUNK) {
-		unsigned int wrote = 0;
-
-		if ((*rerr = opp_src_read(ctx, src, buf, CHUNK, &got)))
-			break;
-		if (got)
-			err = ext2fs_file_write(f, buf, (unsigned int)got, &wrote);
-		if (!err && wrote != got)
-			err = EXT2_ET_SHORT_WRITE;
+			if (r)
+				return r;
+			err = ext2fs_lookup(e->fs, EXT2_ROOT_INO, OPP_FS_STAGING,
+					    (int)strlen(OPP_FS_STAGING), NULL, ino);
+		}
 	}
-	free(buf);
-	return err;
-}
-
-struct opp_staged {
-	ext2_ino_t ino;
-};
-
-static int e2_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
-		    struct opp_src *src, struct opp_staged **out)
-{
-	struct e2 *e = (struct e2 *)fs;
-	struct opp_staged *st = calloc(1, sizeof(*st));
-	ext2_file_t f = NULL;
-	ext2_ino_t dir;
-	const char *base;
-	errcode_t err, cerr;
-	int rerr = 0;
-	char sha[OPP_SHA256_HEX];
-
-	if (!st)
-		return ivg_err(ctx, ENOMEM, "out of memory");
-	if ((err = split(e, path, &dir, &base))) {
-		free(st);
-		return e2_fail(ctx, e, err, path, "no such directory");
-	}
-	err = new_inode(e->fs, dir, LINUX_S_IFREG | 0644, &st->ino);
-	if (!err)
-		err = ext2fs_file_open(e->fs, st->ino, EXT2_FILE_WRITE, &f);
-	if (!err)
-		err = copy_in(ctx, src, f, &rerr);
-	if (f && (cerr = ext2fs_file_close(f)) && !err)
-		err = cerr;
-	if (!err && !rerr)
-		rerr = opp_src_finish(ctx, src, sha);
-	/* The caller syncs (data and bitmaps) before it publishes. */
-	if (!err && !rerr) {
-		*out = st;
-		return 0;
-	}
-	/* Nothing of it stays: the unlinked inode and its blocks go. */
-	if (st->ino)
-		release_inode(e->fs, st->ino);
-	free(st);
-	return rerr ? rerr : e2_fail(ctx, e, err, path, "cannot write");
-}
-
-static int e2_publish(struct ivg_ctx *ctx, struct opp_fs *fs,
-		      struct opp_staged *st, const char *path, bool replace)
-{
-	struct e2 *e = (struct e2 *)fs;
-	struct swap s;
-	ext2_ino_t dir, ino;
-	const char *base;
-	errcode_t err = split(e, path, &dir, &base);
-
-	if (err)
-		return e2_fail(ctx, e, err, path, "no such directory");
-	if (!replace && !lookup(e, path, &ino))
-		return ivg_err(ctx, EEXIST, "%s: %s exists already", fs->where, path);
-	/* Take the old name over in one directory block write, or link. */
-	s = (struct swap){ base, strlen(base), st->ino, 0 };
-	if (replace)
-		err = ext2fs_dir_iterate(e->fs, dir, 0, NULL, swap_entry, &s);
-	if (!err && !s.old_ino)
-		err = link_name(e->fs, dir, base, st->ino, EXT2_FT_REG_FILE);
-	if (!err && s.old_ino && s.old_ino != st->ino)
-		err = release_inode(e->fs, s.old_ino);
-	if (err)
-		return e2_fail(ctx, e, err, path, "cannot name the file");
-	free(st);
-	return 0;
-}
-
-static void e2_unstage(struct opp_fs *fs, struct opp_staged *st)
-{
-	release_inode(((struct e2 *)fs)->fs, st->ino);
-	free(st);
-}
-
-static int e2_unlink(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
-{
-	struct e2 *e = (struct e2 *)fs;
-	ext2_ino_t dir, ino;
-	const char *base;
-	errcode_t err = split(e, path, &dir, &base);
-
-	if (!err)
-		err = lookup(e, path, &ino);
-	if (!err)
-		err = ext2fs_unlink(e->fs, dir, base, ino, 0);
-	if (!err)
-		err = release_inode(e->fs, ino);
-	return err ? e2_fail(ctx, e, err, path, "cannot remove") : 0;
+	if (err == EXT2_ET_FILE_NOT_FOUND && !create)
+		return -ENOENT;
+	return err ? e2_fail(ctx, e, err, OPP_FS_STAGING, "cannot open") : 0;
 }
 
 static int e2_mkdir(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
@@ -555,9 +411,11 @@ static int e2_mkdir(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
 	struct e2 *e = (struct e2 *)fs;
 	ext2_ino_t dir;
 	const char *base;
-	errcode_t err = split(e, path, &dir, &base);
+	errcode_t err;
 
-	if (!err) {
+	if (e2_check_failed(ctx, e))
+		return -EIO;
+	if (!(err = e2_split(e, path, &dir, &base))) {
 		err = ext2fs_mkdir(e->fs, dir, 0, base);
 		if (err == EXT2_ET_DIR_NO_SPACE &&
 		    !(err = ext2fs_expand_dir(e->fs, dir)))
@@ -575,9 +433,11 @@ static int e2_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 	struct e2 *e = (struct e2 *)fs;
 	ext2_ino_t dir;
 	const char *base;
-	errcode_t err = split(e, path, &dir, &base);
+	errcode_t err;
 
-	if (!err) {
+	if (e2_check_failed(ctx, e))
+		return -EIO;
+	if (!(err = e2_split(e, path, &dir, &base))) {
 		err = ext2fs_symlink(e->fs, dir, 0, base, target);
 		if (err == EXT2_ET_DIR_NO_SPACE &&
 		    !(err = ext2fs_expand_dir(e->fs, dir)))
@@ -615,7 +475,7 @@ static int e2_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
 	struct e2 *e = (struct e2 *)fs;
 	struct lister l = { 0 };
 	ext2_ino_t ino;
-	errcode_t err = lookup(e, dir, &ino);
+	errcode_t err = e2_lookup(e, dir, &ino);
 
 	if (!err)
 		err = ext2fs_dir_iterate(e->fs, ino, 0, NULL, list_cb, &l);
@@ -650,6 +510,11 @@ static const struct opp_fs_ops e2_ops = {
 	.symlink = e2_symlink,
 	.list = e2_list,
 	.exists = e2_exists,
+	.is_dir = e2_is_dir,
+	.reclaim = e2_reclaim,
+	.rollback = e2_rollback,
+	.survey = e2_survey,
+	.repair = e2_repair,
 };
 
 /*
@@ -659,7 +524,8 @@ static const struct opp_fs_ops e2_ops = {
  * their blocks are on disk (oppfs.h), so either version of a bitmap is
  * safe to build on: with the superblock and every group descriptor
  * intact, the bitmaps are taken as read and rewritten with their
- * checksums. Any other damage is refused.
+ * checksums (the writer's first reclaim recounts the summaries from
+ * them). Any other damage is refused.
  */
 static int open_rw(struct ivg_ctx *ctx, struct e2 *e)
 {
@@ -683,8 +549,25 @@ static int open_rw(struct ivg_ctx *ctx, struct e2 *e)
 	e->fs->flags &= ~EXT2_FLAG_IGNORE_CSUM_ERRORS;
 	ext2fs_mark_bb_dirty(e->fs);
 	ext2fs_mark_ib_dirty(e->fs);
-	ivg_info(ctx, "%s: allocation bitmaps left by an interrupted update are rewritten (e2fsck -f reclaims any leaked space)",
+	ivg_info(ctx, "%s: allocation bitmaps left by an interrupted update are rewritten",
 		 e->base.where);
+	return 0;
+}
+
+int e2_fresh(struct ivg_ctx *ctx, struct e2 *e)
+{
+	int r;
+
+	if (!e->failed)
+		return 0;
+	ext2fs_free(e->fs);
+	e->fs = NULL;
+	if ((r = open_rw(ctx, e)))
+		return r;
+	if (e->fs->orig_super)
+		ext2fs_free_mem(&e->fs->orig_super);
+	e->failed = false;
+	e->trusted = false;
 	return 0;
 }
 
@@ -697,7 +580,8 @@ int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
 	if (!e)
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	e->base.ops = &e2_ops;
-	e->rw = rw;
+	e->base.rw = rw;
+	e->base.tag = 'e';
 	e->vg = vg;
 	e->lv = lv;
 	snprintf(e->base.where, sizeof(e->base.where), "%s/%s", vg->name, lv);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * oppfs_impl.h - the two oppfs backends behind oppfs.h: libext2fs on
- * the LV (oppfs_e2.c) and a mounted directory (oppfs_dir.c). Internal.
+ * the LV (oppfs_e2*.c) and a mounted directory (oppfs_dir.c). Internal.
+ * The front end (oppfs.c) checks every path (opp_fs_path_ok) before a
+ * backend sees it.
  */
 #ifndef OPP_OPPFS_IMPL_H
 #define OPP_OPPFS_IMPL_H
@@ -12,7 +14,7 @@ struct opp_fs_ops {
 	int (*reader)(struct ivg_ctx *ctx, struct opp_fs *fs,
 		      struct opp_fs **out);
 	int (*close)(struct ivg_ctx *ctx, struct opp_fs *fs);
-	uint64_t (*free_bytes)(const struct opp_fs *fs);
+	uint64_t (*free_bytes)(struct opp_fs *fs);
 	int (*sync)(struct ivg_ctx *ctx, struct opp_fs *fs);
 	int (*file_open)(struct ivg_ctx *ctx, struct opp_fs *fs,
 			 const char *path, struct opp_file **f, uint64_t *size);
@@ -28,6 +30,14 @@ struct opp_fs_ops {
 	int (*list)(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
 		    char ***names, size_t *n);
 	bool (*exists)(struct opp_fs *fs, const char *path);
+	bool (*is_dir)(struct opp_fs *fs, const char *path);
+	int (*reclaim)(struct ivg_ctx *ctx, struct opp_fs *fs,
+		       struct opp_fs_waste *w);
+	int (*rollback)(struct ivg_ctx *ctx, struct opp_fs *fs);
+	int (*survey)(struct ivg_ctx *ctx, struct opp_fs *fs,
+		      struct opp_fs_waste *w);
+	int (*repair)(struct ivg_ctx *ctx, struct opp_fs *fs,
+		      struct opp_fs_waste *w);
 };
 
 struct opp_file {
@@ -41,7 +51,18 @@ struct opp_fs {
 	const struct opp_fs_ops *ops;
 	char where[512];
 	bool mounted;
+	bool rw;
+	char tag;                  /* staging names: 'e' libext2fs, 'k' mounted */
+	unsigned long staged_names;   /* opp_fs_stage_name's counter */
 };
+
+/* A plain relative path: names separated by single '/', none empty,
+ * "." or ".."; "" (the root) only when 'root_ok'. */
+bool opp_fs_path_ok(const char *path, bool root_ok);
+/* A name in staging for this handle: "TPID-N.KIND" (T its backend's
+ * tag, KIND "new", "old"...). */
+void opp_fs_stage_name(struct opp_fs *fs, char *out, size_t len,
+		       const char *kind);
 
 int opp_fs_open_e2(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
 		   bool rw, struct opp_fs **out);

@@ -106,15 +106,20 @@ static const char *const dropped[] = {
 	OPP_F_FORMAT, NULL,
 };
 
-/* Package first, the package's other fields, then ours. */
-static int build_entry(struct ivg_ctx *ctx, struct opp_pkg *p,
-		       const struct opp_stanza *control)
+/*
+ * Package first, the package's other fields, then ours. The names are
+ * judged in the entry itself, after the copy: the TOC and the pool file
+ * name are built from exactly the values that were checked.
+ */
+static int build_entry(struct ivg_ctx *ctx, const char *what,
+		       struct opp_pkg *p, const struct opp_stanza *control)
 {
+	const char *name = opp_stanza_get(control, "Package");
 	char size[32], *file = NULL;
 	int r;
 
 	p->st = (struct opp_stanza){ 0 };
-	if (opp_stanza_set(&p->st, "Package", opp_stanza_get(control, "Package")))
+	if (name && opp_stanza_set(&p->st, "Package", name))
 		goto nomem;
 	for (size_t i = 0; i < control->n; i++) {
 		bool skip = false;
@@ -125,9 +130,12 @@ static int build_entry(struct ivg_ctx *ctx, struct opp_pkg *p,
 					    control->f[i].value))
 			goto nomem;
 	}
-	snprintf(size, sizeof(size), "%" PRIu64, p->size);
-	if ((r = opp_pkg_filename(ctx, &p->st, p->fmt, &file)))
+	if ((r = opp_pkg_check(ctx, what, &p->st)) ||
+	    (r = opp_pkg_filename(ctx, &p->st, p->fmt, &file))) {
+		opp_stanza_free(&p->st);
 		return r;
+	}
+	snprintf(size, sizeof(size), "%" PRIu64, p->size);
 	if (opp_stanza_set(&p->st, OPP_F_FORMAT, opp_format_name(p->fmt)) ||
 	    opp_stanza_set(&p->st, "Filename", file) ||
 	    opp_stanza_set(&p->st, "Size", size) ||
@@ -171,11 +179,9 @@ int opp_pkg_read(struct ivg_ctx *ctx, struct opp_src *src,
 	}
 	if (!r)
 		r = opp_src_finish(ctx, src, out->sha256);
-	if (!r)
-		r = opp_pkg_check(ctx, src->what, &control);
 	out->size = src->size;
 	if (!r)
-		r = build_entry(ctx, out, &control);
+		r = build_entry(ctx, src->what, out, &control);
 	opp_stanza_free(&control);
 	return r;
 }

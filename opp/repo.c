@@ -13,6 +13,7 @@
 
 #include "images.h"
 #include "ivgvg.h"
+#include "vgio.h"
 
 enum { TOC_MAX = 256 << 20 };
 
@@ -112,6 +113,7 @@ void opp_repo_free(struct opp_repo *repo)
 	opp_fs_close(&scratch, repo->fs);
 	opp_toc_free(&repo->toc);
 	opp_names_free(repo->doomed, repo->n_doomed);
+	ivg_cfg_buf_free(&repo->text);
 	*repo = (struct opp_repo){ 0 };
 }
 
@@ -223,36 +225,11 @@ int opp_repo_add_check(struct ivg_ctx *ctx, struct opp_repo *repo,
 {
 	int r = opp_repo_require_consistent(ctx, repo);
 
+	if (!r && opp_fs_exists(repo->fs, OPP_POOL) &&
+	    !opp_fs_is_dir(repo->fs, OPP_POOL))
+		r = ivg_err(ctx, ENOTDIR, "%s: %s is not a directory (a symbolic link or a file put in its place): nothing written",
+			    opp_fs_where(repo->fs), OPP_POOL);
 	return r ? r : precheck(ctx, repo, pkgs, paths, n, replace);
-}
-
-/* Stage one host file; its digest must still be what was read. */
-static int stage_one(struct ivg_ctx *ctx, struct opp_repo *repo,
-		     const struct opp_pkg *p, const char *path,
-		     struct opp_staged **st)
-{
-	struct opp_src src;
-	char sha[OPP_SHA256_HEX];
-	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
-
-	*st = NULL;
-	if (fd < 0)
-		return ivg_err(ctx, errno, "%s: %s", path, strerror(errno));
-	r = opp_src_fd(ctx, &src, fd, path);
-	if (!r)
-		r = opp_fs_stage(ctx, repo->fs, opp_stanza_get(&p->st, "Filename"),
-				 &src, st);
-	if (!r)
-		r = opp_src_finish(ctx, &src, sha);
-	if (!r && (strcmp(sha, p->sha256) || src.size != p->size)) {
-		opp_fs_unstage(repo->fs, *st);
-		*st = NULL;
-		r = ivg_err(ctx, EAGAIN, "%s: the file changed while it was being added; nothing written",
-			    path);
-	}
-	opp_src_free(&src);
-	close(fd);
-	return r;
 }
 
 static int desc(const void *a, const void *b)
@@ -266,58 +243,46 @@ int opp_repo_add(struct ivg_ctx *ctx, struct opp_repo *repo,
 		 struct opp_pkg *pkgs, char *const *paths, size_t n,
 		 bool replace)
 {
-	struct opp_staged **st = calloc(n + 1, sizeof(*st));
 	long *old = calloc(n + 1, sizeof(*old));
-	size_t staged = 0, published = 0;
-	int r = st && old ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+	int r = old ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
 
 	if (!r)
 		r = opp_repo_add_check(ctx, repo, pkgs, paths, n, replace);
-	if (!r)
-		r = opp_fs_mkdir(ctx, repo->fs, OPP_POOL);
-	/* All images written, unnamed; any failure drops them all. */
-	while (!r && staged < n) {
-		r = stage_one(ctx, repo, &pkgs[staged], paths[staged], &st[staged]);
-		if (!r)
-			staged++;
-	}
-	if (!r)
-		r = opp_fs_sync(ctx, repo->fs);
-	/* Then named: each appears complete, or replaces the old one. */
-	while (!r && published < n) {
-		const struct opp_stanza *e = &pkgs[published].st;
+	for (size_t i = 0; !r && i < n; i++) {
+		const struct opp_stanza *e = &pkgs[i].st;
 		const char *file = opp_stanza_get(e, "Filename");
 		long at = opp_toc_find(&repo->toc, opp_stanza_get(e, "Package"),
 				       opp_stanza_get(e, "Version"),
 				       opp_stanza_get(e, "Architecture"));
+		const char *of = at >= 0 ? opp_stanza_get(&repo->toc.e[at], "Filename") : NULL;
 
-		old[published] = at;
-		r = opp_fs_publish(ctx, repo->fs, st[published], file, true);
-		if (!r)
-			published++;
-		/* A replaced image stored under another name goes too. */
-		if (!r && at >= 0) {
-			const char *of = opp_stanza_get(&repo->toc.e[at], "Filename");
-
-			if (strcmp(of, file) &&
-			    opp_names_add(&repo->doomed, &repo->n_doomed, of, strlen(of)))
-				r = ivg_err(ctx, ENOMEM, "out of memory");
-		}
-	}
-	if (r) {
-		for (size_t i = published; i < staged; i++)
-			opp_fs_unstage(repo->fs, st[i]);
-		opp_fs_sync(ctx, repo->fs);
+		old[i] = at;
+		/* A replaced image stored under another name goes after the
+		 * commit; one under the same name is replaced in place. */
+		if (of && strcmp(of, file) &&
+		    opp_names_add(&repo->doomed, &repo->n_doomed, of, strlen(of)))
+			r = ivg_err(ctx, ENOMEM, "out of memory");
 	}
 	if (!r) {
 		/* The TOC: replaced entries out (from the end), new ones in. */
 		qsort(old, n, sizeof(*old), desc);
 		for (size_t i = 0; i < n && old[i] >= 0; i++)
 			opp_toc_remove(&repo->toc, (size_t)old[i]);
-		for (size_t i = 0; !r && i < n; i++)
-			r = opp_toc_add(ctx, &repo->toc, &pkgs[i].st);
+		for (size_t i = 0; !r && i < n; i++) {
+			struct opp_stanza copy;
+
+			if (opp_stanza_copy(&copy, &pkgs[i].st))
+				r = ivg_err(ctx, ENOMEM, "out of memory");
+			if (!r && (r = opp_toc_add(ctx, &repo->toc, &copy)))
+				opp_stanza_free(&copy);
+		}
 	}
-	free(st);
+	if (!r) {
+		repo->pending = pkgs;
+		repo->pending_paths = paths;
+		repo->n_pending = n;
+		repo->changed = true;
+	}
 	free(old);
 	return r;
 }
@@ -363,6 +328,8 @@ int opp_repo_remove(struct ivg_ctx *ctx, struct opp_repo *repo,
 		}
 		opp_toc_remove(&repo->toc, i);
 	}
+	if (!r)
+		repo->changed = true;
 	return r;
 }
 
@@ -393,7 +360,8 @@ static int read_pool(struct ivg_ctx *ctx, struct opp_repo *repo,
 		return 0;
 	if ((r = opp_fs_list(ctx, repo->fs, OPP_POOL, names, n)))
 		return r;
-	qsort(*names, *n, sizeof(**names), name_cmp);
+	if (*n)
+		qsort(*names, *n, sizeof(**names), name_cmp);
 	img = calloc(*n + 1, sizeof(*img));
 	if (!img)
 		return ivg_err(ctx, ENOMEM, "out of memory");
@@ -432,10 +400,15 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 {
 	struct opp_toc toc = { 0 };
 	struct opp_image *img;
+	struct ivg_ctx one;
+	enum opp_format fmt;
+	uint64_t size;
+	const char *sha, *file;
 	char **names;
 	size_t n, count;
 	int r = read_pool(ctx, repo, &img, &count, &names, &n);
 
+	ivg_ctx_init(&one);
 	*skipped = 0;
 	for (size_t i = 0; !r && i < count; i++) {
 		struct opp_pkg *p = &img[i].pkg;
@@ -455,9 +428,16 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 			(*skipped)++;
 			continue;
 		}
-		/* The entry names the file where it is. */
+		/* The entry names the file where it is; a name the TOC
+		 * could not hold (a control byte) is left out. */
 		if (opp_stanza_set(&p->st, "Filename", img[i].file))
 			r = ivg_err(ctx, ENOMEM, "out of memory");
+		if (!r && opp_toc_entry_info(&one, &p->st, &fmt, &size, &sha, &file)) {
+			fprintf(stderr, "  WARNING: skipped %s: %s\n", img[i].file,
+				ivg_errmsg(&one));
+			(*skipped)++;
+			continue;
+		}
 		if (!r)
 			r = opp_toc_add(ctx, &toc, &p->st);
 	}
@@ -470,37 +450,149 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 	opp_toc_free(&repo->toc);
 	repo->toc = toc;
 	repo->consistent = true;   /* it is now what the images say */
+	repo->changed = true;
 	return 0;
 }
 
-int opp_repo_store_toc(struct ivg_ctx *ctx, struct opp_repo *repo)
+int opp_repo_prepare(struct ivg_ctx *ctx, struct opp_repo *repo)
 {
-	struct ivg_cfg_buf b = { 0 };
 	struct opp_tocmeta m = repo->meta;
-	char sha[OPP_SHA256_HEX];
-	int r = opp_toc_format(ctx, &repo->toc, &b);
+	struct ivg_ctx scratch;
+	int r;
 
+	ivg_cfg_buf_free(&repo->text);
+	repo->text = (struct ivg_cfg_buf){ 0 };
+	r = opp_toc_format(ctx, &repo->toc, &repo->text);
 	if (!r)
-		r = opp_sha256_hex(ctx, b.p, b.len, sha);
-	/* Written unnamed, then put in the old TOC's place at once. */
-	if (!r)
-		r = opp_fs_write_buf(ctx, repo->fs, OPP_TOC_FILE, b.p, b.len, true);
-	if (!r)
-		r = opp_fs_symlink(ctx, repo->fs, OPP_TOC_FILE, OPP_PACKAGES_FILE);
-	if (!r)
-		r = opp_fs_sync(ctx, repo->fs);
-	ivg_cfg_buf_free(&b);
+		r = opp_sha256_hex(ctx, repo->text.p, repo->text.len, m.sha256);
 	if (r)
 		return r;
 	m.present = true;
 	m.gen = repo->meta.present ? repo->meta.gen + 1 : 1;
-	memcpy(m.sha256, sha, sizeof(sha));
 	if ((r = opp_tocmeta_set(ctx, repo->lv, &m)))
 		return r;
-	repo->meta = m;
-	memcpy(repo->toc_sha256, sha, sizeof(sha));
+	repo->tags_set = true;
+	repo->new_meta = m;
+	if (!(r = ivg_vg_commit_check(ctx, repo->vg)))
+		return 0;
+	ivg_ctx_init(&scratch);
+	opp_tocmeta_set(&scratch, repo->lv, &repo->meta);
+	repo->tags_set = false;
+	return ivg_err_prefix(ctx, r, "Volume group \"%s\" would be refused, nothing written: ",
+			      repo->vg->name);
+}
+
+int opp_repo_reclaim(struct ivg_ctx *ctx, struct opp_repo *repo,
+		     struct opp_fs_waste *w)
+{
+	return opp_fs_reclaim(ctx, repo->fs, w);
+}
+
+/* Stage one host file; its digest must still be what was read. */
+static int stage_one(struct ivg_ctx *ctx, struct opp_repo *repo,
+		     const struct opp_pkg *p, const char *path,
+		     struct opp_staged **st)
+{
+	struct opp_src src;
+	char sha[OPP_SHA256_HEX];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	*st = NULL;
+	if (fd < 0)
+		return ivg_err(ctx, errno, "%s: %s", path, strerror(errno));
+	r = opp_src_fd(ctx, &src, fd, path);
+	if (!r)
+		r = opp_fs_stage(ctx, repo->fs, opp_stanza_get(&p->st, "Filename"),
+				 &src, st);
+	if (!r)
+		r = opp_src_finish(ctx, &src, sha);
+	if (!r && (strcmp(sha, p->sha256) || src.size != p->size)) {
+		opp_fs_unstage(repo->fs, *st);
+		*st = NULL;
+		r = ivg_err(ctx, EAGAIN, "%s: the file changed while it was being added; nothing written",
+			    path);
+	}
+	opp_src_free(&src);
+	close(fd);
+	return r;
+}
+
+/* All images written unnamed and synced, then named. */
+static int store_images(struct ivg_ctx *ctx, struct opp_repo *repo)
+{
+	size_t n = repo->n_pending, staged = 0, published = 0;
+	struct opp_staged **st = calloc(n + 1, sizeof(*st));
+	int r = st ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+
+	if (!r && n)
+		r = opp_fs_mkdir(ctx, repo->fs, OPP_POOL);
+	while (!r && staged < n) {
+		r = stage_one(ctx, repo, &repo->pending[staged],
+			      repo->pending_paths[staged], &st[staged]);
+		if (!r)
+			staged++;
+	}
+	if (!r)
+		r = opp_fs_sync(ctx, repo->fs);
+	while (!r && published < n) {
+		const char *file = opp_stanza_get(&repo->pending[published].st, "Filename");
+
+		r = opp_fs_publish(ctx, repo->fs, st[published], file, true);
+		if (!r)
+			published++;
+	}
+	for (size_t i = published; st && i < staged; i++)
+		opp_fs_unstage(repo->fs, st[i]);
+	free(st);
+	return r;
+}
+
+int opp_repo_store(struct ivg_ctx *ctx, struct opp_repo *repo)
+{
+	struct ivg_ctx scratch;
+	int r = repo->tags_set ? 0 : opp_repo_prepare(ctx, repo);
+
+	if (!r)
+		r = store_images(ctx, repo);
+	/* The TOC written unnamed, then put in the old one's place. */
+	if (!r)
+		r = opp_fs_write_buf(ctx, repo->fs, OPP_TOC_FILE, repo->text.p,
+				     repo->text.len, true);
+	if (!r)
+		r = opp_fs_symlink(ctx, repo->fs, OPP_TOC_FILE, OPP_PACKAGES_FILE);
+	if (!r)
+		r = opp_fs_sync(ctx, repo->fs);
+	if (!r) {
+		repo->stored = true;
+		return 0;
+	}
+	/* Nothing of it stays: the old names come back. */
+	ivg_ctx_init(&scratch);
+	if (opp_fs_rollback(&scratch, repo->fs))
+		return ivg_err(ctx, r, "%s; and putting the old files back failed: %s",
+			       ivg_errmsg(ctx), ivg_errmsg(&scratch));
+	return r;
+}
+
+int opp_repo_committed(struct ivg_ctx *ctx, struct opp_repo *repo)
+{
+	repo->meta = repo->new_meta;
+	memcpy(repo->toc_sha256, repo->new_meta.sha256, sizeof(repo->toc_sha256));
 	repo->toc_present = true;
+	repo->tags_set = repo->stored = false;
 	return 0;
+}
+
+int opp_repo_abort(struct ivg_ctx *ctx, struct opp_repo *repo)
+{
+	int r = 0;
+
+	if (repo->stored && repo->fs)
+		r = opp_fs_rollback(ctx, repo->fs);
+	if (repo->tags_set)
+		opp_tocmeta_set(ctx, repo->lv, &repo->meta);
+	repo->stored = repo->tags_set = false;
+	return r;
 }
 
 int opp_repo_finish(struct ivg_ctx *ctx, struct opp_repo *repo)
@@ -513,6 +605,9 @@ int opp_repo_finish(struct ivg_ctx *ctx, struct opp_repo *repo)
 		if (opp_fs_unlink(ctx, repo->fs, repo->doomed[i]) && !r)
 			r = -EIO;
 	}
+	/* Replaced and removed files, and second names, go now. */
+	if (opp_fs_reclaim(ctx, repo->fs, NULL) && !r)
+		r = -EIO;
 	if (opp_repo_close(ctx, repo) && !r)
 		r = -EIO;
 	return r;
@@ -592,4 +687,58 @@ int opp_repo_check(struct ivg_ctx *ctx, struct opp_repo *repo,
 	}
 	opp_names_free(names, n);
 	return r;
+}
+
+static uint64_t kib(uint64_t bytes)
+{
+	return (bytes + 1023) >> 10;
+}
+
+int opp_repo_report_waste(struct ivg_ctx *ctx, struct opp_repo *repo,
+			  opp_check_fn report, void *arg, size_t *problems)
+{
+	struct opp_fs_waste w;
+	char msg[512];
+	int r = opp_fs_survey(ctx, repo->fs, &w);
+
+	if (r)
+		return r;
+	if (w.staged) {
+		snprintf(msg, sizeof(msg), "%" PRIu64 " file(s), %" PRIu64 " KiB, left by an interrupted command (the next write, or oppck --repair, gives them back)",
+			 w.staged, kib(w.staged_bytes));
+		report(arg, OPP_FS_STAGING, msg);
+		(*problems)++;
+	}
+	if (w.orphans) {
+		snprintf(msg, sizeof(msg), "%" PRIu64 " inode(s) in use that no name reaches, %" PRIu64 " KiB (oppck --repair gives them back)",
+			 w.orphans, kib(w.orphan_bytes));
+		report(arg, "", msg);
+		(*problems)++;
+	}
+	if (w.leaked_bytes) {
+		snprintf(msg, sizeof(msg), "%" PRIu64 " KiB of blocks marked in use that no file holds (oppck --repair gives them back)",
+			 kib(w.leaked_bytes));
+		report(arg, "", msg);
+		(*problems)++;
+	}
+	return 0;
+}
+
+int opp_repo_repair(struct ivg_ctx *ctx, struct opp_repo *repo,
+		    struct opp_fs_waste *w)
+{
+	char **names = NULL, path[4096];
+	size_t n = 0;
+	int r = 0;
+
+	/* Temporary names an older ivg left in pool/ when mounted. */
+	if (opp_fs_exists(repo->fs, OPP_POOL))
+		r = opp_fs_list(ctx, repo->fs, OPP_POOL, &names, &n);
+	for (size_t i = 0; !r && i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", OPP_POOL, names[i]);
+		if (is_temp(names[i]) && !listed(&repo->toc, path))
+			r = opp_fs_unlink(ctx, repo->fs, path);
+	}
+	opp_names_free(names, n);
+	return r ? r : opp_fs_repair(ctx, repo->fs, w);
 }

@@ -6,14 +6,25 @@
  * Opening reads ".toc" and compares its SHA-256 with what the metadata
  * committed: a repository whose TOC does not match is "inconsistent"
  * (stale or torn), and 'problem' says how; readers report it, writers
- * refuse it until opptoc --rebuild. Every write keeps this order: all
- * images written without names (oppfs.h: staged) and synced, then named
- * in pool/, then the new TOC written unnamed and put in the place of
- * ".toc" (one directory-block write, or a rename), everything synced,
- * and only then the new generation and digest set on the oppfs LV, for
- * the caller to commit with the VG (vgio.h). Removed or replaced images
- * are unlinked after that commit. Bad input is found before the first
- * write; a failed write drops what it staged.
+ * refuse it until opptoc --rebuild.
+ *
+ * A change is made in memory first (add, remove, rebuild), then:
+ *  1. prepare: the new TOC formatted and hashed, the new generation and
+ *     digest set on the oppfs LV in the VG model, and the VG checked as
+ *     the commit will check it (ivg_vg_commit_check): everything that
+ *     can refuse is found here, before anything is written;
+ *  2. reclaim, once the PVs are open read-write: what an interrupted
+ *     command left in oppfs is given back (oppfs.h);
+ *  3. store: the images written unnamed and synced, then named in
+ *     pool/, then the new TOC put in the place of ".toc", all synced; a
+ *     failure puts the old names back (rollback);
+ *  4. the caller commits the VG; committed marks it done, abort (after
+ *     a failed commit) puts the old files and the old tags back;
+ *  5. finish: removed images unlinked, replaced ones freed (reclaim).
+ * So a refusal, early or late, leaves the TOC as it was; a crash leaves
+ * the old TOC or the new one (or a torn one before the commit lands,
+ * which readers report), and files in staging that the next write
+ * gives back.
  */
 #ifndef OPP_REPO_H
 #define OPP_REPO_H
@@ -37,6 +48,15 @@ struct opp_repo {
 	char problem[512];         /* why not consistent */
 	char **doomed;             /* files to unlink after the commit */
 	size_t n_doomed;
+	/* A change in progress. */
+	bool changed;              /* the TOC changed in memory */
+	struct opp_pkg *pending;   /* borrowed: images to write (add) */
+	char *const *pending_paths;
+	size_t n_pending;
+	struct ivg_cfg_buf text;   /* the new TOC (prepare) */
+	struct opp_tocmeta new_meta;
+	bool tags_set;             /* new_meta is on the LV in the model */
+	bool stored;               /* files written, not yet committed */
 };
 
 int opp_repo_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
@@ -50,10 +70,11 @@ void opp_repo_free(struct opp_repo *repo);
 
 /*
  * Add the images read from the host files paths[i] into pkgs[i]
- * (pkg.h). Refused before anything is written: the same package twice,
- * one with the same name, version and architecture in the TOC (unless
- * 'replace'; the message says whether its contents differ), not enough
- * space. A file that changes between reading and copying is refused.
+ * (pkg.h) to the TOC in memory; 'pkgs' and 'paths' must outlive the
+ * store. Refused: the same package twice, one with the same name,
+ * version and architecture in the TOC (unless 'replace'; the message
+ * says whether its contents differ), not enough space. A file that
+ * changes between reading and copying is refused when it is stored.
  */
 int opp_repo_add_check(struct ivg_ctx *ctx, struct opp_repo *repo,
 		       struct opp_pkg *pkgs, char *const *paths, size_t n,
@@ -63,23 +84,41 @@ int opp_repo_add(struct ivg_ctx *ctx, struct opp_repo *repo,
 		 bool replace);
 /*
  * Remove the entries matching "NAME" or "NAME=VERSION" (every
- * architecture); -ENOENT naming a spec that matches nothing. Their
- * files are unlinked by opp_repo_finish.
+ * architecture) from the TOC in memory; -ENOENT naming a spec that
+ * matches nothing. Their files are unlinked by opp_repo_finish.
  */
 int opp_repo_remove(struct ivg_ctx *ctx, struct opp_repo *repo,
 		    char *const *specs, size_t n);
-/* The TOC from the images in pool/, read and hashed again. */
+/* The TOC from the images in pool/, read and hashed again (in memory). */
 int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 		     size_t *skipped);
-/* Write the TOC and set the new generation and digest on the LV. */
-int opp_repo_store_toc(struct ivg_ctx *ctx, struct opp_repo *repo);
-/* After the VG commit: unlink removed images, close oppfs. */
+
+/* The steps of a write, in order (above). */
+int opp_repo_prepare(struct ivg_ctx *ctx, struct opp_repo *repo);
+int opp_repo_reclaim(struct ivg_ctx *ctx, struct opp_repo *repo,
+		     struct opp_fs_waste *w);
+int opp_repo_store(struct ivg_ctx *ctx, struct opp_repo *repo);
+int opp_repo_committed(struct ivg_ctx *ctx, struct opp_repo *repo);
+int opp_repo_abort(struct ivg_ctx *ctx, struct opp_repo *repo);
+/* After the VG commit: unlink removed images, reclaim, close oppfs. */
 int opp_repo_finish(struct ivg_ctx *ctx, struct opp_repo *repo);
+
+/*
+ * Give back all space no file uses (read-write, after reclaim):
+ * temporary files an older ivg left in pool/, inodes no name reaches,
+ * blocks no file holds (opp_fs_repair).
+ */
+int opp_repo_repair(struct ivg_ctx *ctx, struct opp_repo *repo,
+		    struct opp_fs_waste *w);
 
 /* What oppck finds wrong with one entry or file. */
 typedef void (*opp_check_fn)(void *arg, const char *file, const char *msg);
 /* Check every image against its entry; the number of problems. */
 int opp_repo_check(struct ivg_ctx *ctx, struct opp_repo *repo,
 		   opp_check_fn report, void *arg, size_t *problems);
+/* Space no file uses (opp_fs_survey), each kind one problem (file ""
+ * when it is oppfs as a whole); adds to *problems. */
+int opp_repo_report_waste(struct ivg_ctx *ctx, struct opp_repo *repo,
+			  opp_check_fn report, void *arg, size_t *problems);
 
 #endif

@@ -107,13 +107,65 @@ static int check_intro(struct ivg_ctx *ctx, const char *what,
 		       uint32_t *nindex, uint32_t *hsize)
 {
 	if (memcmp(p, hdr_magic, 4))
-		return ivg_err(ctx, EINVAL, "%s: RPM %s: bad header magic", what, part);
+		return ivg_err(ctx, EINVAL, "%s: %s: bad header magic", what, part);
 	*nindex = be32(p + 8);
 	*hsize = be32(p + 12);
 	if (*nindex == 0 || *nindex > MAX_INDEX || *hsize > MAX_DATA)
-		return ivg_err(ctx, EINVAL, "%s: RPM %s: implausible size (%" PRIu32 " entries, %" PRIu32 " bytes)",
+		return ivg_err(ctx, EINVAL, "%s: %s: implausible size (%" PRIu32 " entries, %" PRIu32 " bytes)",
 			       what, part, *nindex, *hsize);
 	return 0;
+}
+
+static const char *tag_name(uint32_t tag)
+{
+	switch (tag) {
+	case TAG_NAME: return "Name";
+	case TAG_VERSION: return "Version";
+	case TAG_RELEASE: return "Release";
+	case TAG_EPOCH: return "Epoch";
+	case TAG_SUMMARY: return "Summary";
+	case TAG_DESCRIPTION: return "Description";
+	case TAG_PACKAGER: return "Packager";
+	case TAG_URL: return "URL";
+	case TAG_ARCH: return "Arch";
+	case TAG_REQUIREFLAGS: return "RequireFlags";
+	case TAG_REQUIRENAME: return "RequireName";
+	case TAG_REQUIREVERSION: return "RequireVersion";
+	}
+	return NULL;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A tag given twice: lookups take one entry, and which one depends on
+ * the reader (rpm sorts the index and searches it). Refused, so that
+ * what is checked is what is used.
+ */
+static int check_unique_tags(struct ivg_ctx *ctx, const char *what,
+			     const char *part, const struct opp_rpmhdr *h)
+{
+	uint32_t *tags = malloc((size_t)h->nindex * sizeof(*tags));
+	int r = 0;
+
+	if (!tags)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < h->nindex; i++)
+		tags[i] = entry_at(h, i).tag;
+	qsort(tags, h->nindex, sizeof(*tags), cmp_u32);
+	for (uint32_t i = 1; !r && i < h->nindex; i++)
+		if (tags[i] == tags[i - 1])
+			r = ivg_err(ctx, EINVAL, "%s: %s: tag %" PRIu32 "%s%s%s is given twice",
+				    what, part, tags[i], tag_name(tags[i]) ? " (" : "",
+				    tag_name(tags[i]) ? tag_name(tags[i]) : "",
+				    tag_name(tags[i]) ? ")" : "");
+	free(tags);
+	return r;
 }
 
 static int validate(struct ivg_ctx *ctx, const char *what, const char *part,
@@ -123,10 +175,10 @@ static int validate(struct ivg_ctx *ctx, const char *what, const char *part,
 		struct entry e = entry_at(h, i);
 
 		if (!entry_valid(h, &e))
-			return ivg_err(ctx, EINVAL, "%s: RPM %s: entry %" PRIu32 " (tag %" PRIu32 ", type %" PRIu32 ") lies outside the header's data",
+			return ivg_err(ctx, EINVAL, "%s: %s: entry %" PRIu32 " (tag %" PRIu32 ", type %" PRIu32 ") lies outside the header's data",
 				       what, part, i, e.tag, e.type);
 	}
-	return 0;
+	return check_unique_tags(ctx, what, part, h);
 }
 
 int opp_rpmhdr_parse(struct ivg_ctx *ctx, const char *what,
@@ -139,7 +191,7 @@ int opp_rpmhdr_parse(struct ivg_ctx *ctx, const char *what,
 	*h = (struct opp_rpmhdr){ 0 };
 	if (len < HDR_INTRO)
 		return ivg_err(ctx, EINVAL, "%s: RPM header truncated", what);
-	if ((r = check_intro(ctx, what, "header", p, &n, &hs)))
+	if ((r = check_intro(ctx, what, "RPM header", p, &n, &hs)))
 		return r;
 	if ((uint64_t)HDR_INTRO + (uint64_t)n * 16 + hs > len)
 		return ivg_err(ctx, EINVAL, "%s: RPM header truncated", what);
@@ -153,7 +205,7 @@ int opp_rpmhdr_parse(struct ivg_ctx *ctx, const char *what,
 	}
 	memcpy(h->index, p + HDR_INTRO, (size_t)n * 16);
 	memcpy(h->data, p + HDR_INTRO + (size_t)n * 16, hs);
-	if ((r = validate(ctx, what, "header", h))) {
+	if ((r = validate(ctx, what, "RPM header", h))) {
 		opp_rpmhdr_free(h);
 		return r;
 	}

@@ -6,7 +6,8 @@
  * padded to 8 bytes, the main header, then the payload. Both headers are
  * "8e ad e8 01", 4 reserved bytes, a big-endian count of index entries
  * and of data bytes, the entries {tag, type, offset, count} and the data.
- * Every entry is bounds-checked against the data before use. From the
+ * Every entry is bounds-checked against the data before use, and a
+ * header that gives a tag twice is refused. From the
  * main header come name, epoch, version, release, arch, summary,
  * description and requires (name, flags, version), as a deb822 stanza:
  * Package, Version ([epoch:]version-release), Architecture (the RPM's

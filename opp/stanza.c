@@ -215,6 +215,16 @@ static int parse_line(struct ivg_ctx *ctx, struct parser *ps,
 	if (!*cur && !(*cur = new_stanza(ps)))
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	name = dup_range(p, nl);
+	/* deb822 allows a field once per paragraph (dpkg refuses a second
+	 * one too): with two, one reader would judge the first value and
+	 * another use the last. */
+	if (name && find(*cur, name)) {
+		int r = ivg_err(ctx, EINVAL, "%s: line %zu: the %s field is given twice",
+				what, lineno, name);
+
+		free(name);
+		return r;
+	}
 	value = dup_range(vp, (size_t)(ve - vp));
 	if (!name || !value || add_field(*cur, name, value)) {
 		free(name);

@@ -4,8 +4,9 @@
  *
  * Parsing keeps field order and multi-line values verbatim (continuation
  * lines keep their leading blank; the value holds "\n" between lines).
- * Field names are matched case-insensitively, as dpkg and apt do. Bad
- * text is -EINVAL with ivg_err naming 'what' and the line. Formatting
+ * Field names are matched case-insensitively, as dpkg and apt do; a
+ * field given twice in one paragraph is bad text. Bad text is -EINVAL
+ * with ivg_err naming 'what', the line and, for a repeated field, it. Formatting
  * writes each field as "Name: value\n" and a blank line after a stanza.
  */
 #ifndef OPP_STANZA_H

@@ -115,8 +115,9 @@ expect_fail() {
 	ok "$* -> $code: $(echo "$out" | grep -E -- "$pat" | head -1 | sed 's/^ *//')"
 }
 
-# The QEMU guest harness (tests/vm): set it up or skip the test (77).
-# Sets VM to the harness directory.
+# The QEMU guest harness (tests/vm): check it (tests/vm/setup.sh), or exit
+# 77 naming what is missing, which the runner counts as a failure. Sets VM
+# to the harness directory.
 vm_harness_or_skip() {
 	VM=$(cd "$(dirname "${BASH_SOURCE[0]}")/vm" && pwd)
 	if ! "$VM/setup.sh" >/dev/null 2>"$T/setup.err"; then
@@ -171,4 +172,25 @@ with open(img, 'r+b') as f:
     f.seek(pv + 4096)
     f.write(h)
 PY
+}
+
+# kill_at_random N CMD...: run CMD once to time it, then N times in the
+# background, each sent SIGKILL after a random moment within that time;
+# prints how many it killed before they completed.
+kill_at_random() {
+	local n=$1 max i pid rc kills=0 t0
+	shift
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1 || true
+	max=$((($(date +%s%N) - t0) / 1000000 + 1))
+	for ((i = 0; i < n; i++)); do
+		"$@" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(awk -v r="$RANDOM" -v m="$max" 'BEGIN { printf "%.3f", (r % m) / 1000 }')"
+		kill -9 "$pid" 2>/dev/null || true
+		rc=0
+		wait "$pid" 2>/dev/null || rc=$?
+		[ "$rc" != 137 ] || kills=$((kills + 1))
+	done
+	echo "$kills"
 }

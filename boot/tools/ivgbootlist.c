@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgbootlist.c - show or set the selection order of an IVG's boot disks. */
 #include <errno.h>
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,45 +8,16 @@
 #include "bootlist.h"
 #include "efivar.h"
 #include "ivgvg.h"
-#include "session.h"
+#include "cmd.h"
 #include "sysid.h"
 
-static const char help[] =
-"Usage: ivgbootlist [options] VG [PV...]\n"
-"\n"
-"Show the selection order of the boot disks of the install VG VG, or,\n"
-"with PVs, set it: the PVs given come first, in that order, the other\n"
-"boot PVs follow in their old order. The order is kept in the VG\n"
-"metadata (PV tags ivg_bootorder_N, which lvm2 keeps), and the GRUB\n"
-"images of every boot disk are rewritten to follow it: each disk boots\n"
-"from its own bootlv leg first, then from the others in this order.\n"
-"A PV is named by its device or image file, its whole disk, its UUID, or\n"
-"its name in the VG (pv0, pv1, ... as listed).\n"
-"\n"
-"Options:\n"
-"      --firmware            also set this UEFI machine's boot entries\n"
-"                            (Boot####) and BootOrder to the boot disks,\n"
-"                            in this order, through efivarfs\n"
-"      --devices LIST        devices or image files to look at\n"
-"      --reportformat json   print the order as JSON\n"
-"  -v, --verbose             say more\n"
-"  -y, --yes                 accepted for LVM compatibility\n"
-"      --help                this help\n"
-"\n"
-"Exit status: 0 done, 3 bad command line, 5 failed (nothing written when\n"
-"the input is bad).\n";
+enum { OPT_FIRMWARE };
 
-enum { OPT_FIRMWARE = OPT_FIRST_COMMAND_SPECIFIC };
-
-static const struct option longopts[] = {
-	{ "firmware", no_argument, NULL, OPT_FIRMWARE },
-	{ "devices", required_argument, NULL, OPT_DEVICES },
-	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "yes", no_argument, NULL, 'y' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+static const struct cmd_opt opts[] = {
+	[OPT_FIRMWARE] = { "firmware", 0, ARG_NONE, NULL,
+			   "also set this UEFI machine's boot entries\n"
+			   "(Boot####) and BootOrder to the boot disks,\n"
+			   "in this order, through efivarfs" },
 };
 
 struct run {
@@ -219,82 +189,75 @@ static int set_firmware(struct ivg_ctx *ctx, struct run *u,
 	return r;
 }
 
-static int run(struct ivg_ctx *ctx, const struct opts *o, struct run *u)
+static int check(struct cmd_run *r)
 {
+	r->writes = r->n_operands > 1;     /* PVs given: the order is set */
+	return 0;
+}
+
+static int run(struct cmd_run *cr)
+{
+	struct run u = { .vg = cr->vg, .pvs = cr->operands + 1,
+			 .n_pvs = cr->n_operands - 1,
+			 .firmware = cmd_given(cr, OPT_FIRMWARE) };
+	struct ivg_ctx *ctx = cr->ctx;
+	struct session *s = &cr->s;
 	struct ivg_efi_target t[IVG_MAX_LEGS];
-	struct session s = { 0 };
 	char dir[4096] = "";
 	size_t nt = 0;
-	int r = session_open(ctx, o, u->vg,
-			     u->n_pvs ? SESSION_WRITE : SESSION_READ, &s);
+	int r = ivg_bootdisks(ctx, s->h->vg, &u.disks, &u.n_disks);
 
-	if (!r) {
-		session_warn(&s);
-		r = ivg_bootdisks(ctx, s.h->vg, &u->disks, &u->n_disks);
-	}
 	if (!r)
-		r = ivg_boot_image_none(ctx, s.h->vg, &u->no_image, NULL);
+		r = ivg_boot_image_none(ctx, s->h->vg, &u.no_image, NULL);
 	/* The firmware's side is checked before anything is written. */
-	if (!r && u->firmware && !(r = ivg_bootlist_get(ctx, s.h->vg, u->list, &u->n_list)))
-		r = firmware_targets(ctx, u, t, &nt);
-	if (!r && u->n_pvs)
+	if (!r && u.firmware && !(r = ivg_bootlist_get(ctx, s->h->vg, u.list, &u.n_list)))
+		r = firmware_targets(ctx, &u, t, &nt);
+	if (!r && u.n_pvs)
 		r = ivg_workdir_make(ctx, getenv("TMPDIR"), "ivgbootlist", dir, sizeof(dir));
-	if (!r && u->n_pvs)
-		r = set_order(ctx, &s, u, dir);
+	if (!r && u.n_pvs)
+		r = set_order(ctx, s, &u, dir);
 	if (!r)
-		r = ivg_bootlist_get(ctx, s.h->vg, u->list, &u->n_list);
+		r = ivg_bootlist_get(ctx, s->h->vg, u.list, &u.n_list);
 	/* The firmware last, from the order now in the metadata. */
-	if (!r && u->firmware)
-		r = firmware_targets(ctx, u, t, &nt);
-	if (!r && u->firmware)
-		r = set_firmware(ctx, u, t, nt);
-	if (!r && o->json)
-		print_json(u);
+	if (!r && u.firmware)
+		r = firmware_targets(ctx, &u, t, &nt);
+	if (!r && u.firmware)
+		r = set_firmware(ctx, &u, t, nt);
+	if (!r && cr->o.json)
+		print_json(&u);
 	else if (!r)
-		print_text(u);
+		print_text(&u);
 	ivg_workdir_remove(dir);
-	free(u->disks);
-	session_close(&s);
+	free(u.disks);
 	return r;
 }
 
-int cmd_ivgbootlist(struct ivg_ctx *ctx, int argc, char **argv)
-{
-	struct opts o = { 0 };
-	struct run u = { 0 };
-	int c, r, rc = ECMD_OK;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = common_opt(ctx, &o, c, optarg, "ivgbootlist")) > 0)
-			continue;
-		if (r < 0)
-			goto bad;
-		if (c == OPT_FIRMWARE) {
-			u.firmware = true;
-		} else if (c == OPT_HELP) {
-			print_help(help);
-			goto out;
-		} else {
-			usage_error("ivgbootlist", "unknown option");
-			goto bad;
-		}
-	}
-	if (optind >= argc) {
-		usage_error("ivgbootlist", "a VG name is needed");
-		goto bad;
-	}
-	u.vg = argv[optind++];
-	if (check_vg_name("ivgbootlist", u.vg))
-		goto bad;
-	u.pvs = argv + optind;
-	u.n_pvs = (size_t)(argc - optind);
-	if (run(ctx, &o, &u))
-		rc = fail(ctx);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
-	opts_free(&o);
-	return rc;
-}
+const struct cmd_def cmd_ivgbootlist_def = {
+	.name = "ivgbootlist",
+	.summary = "Show or set the boot order of the boot disks",
+	.usage = "VG [PV...]",
+	.about =
+"Show the selection order of the boot disks of the install VG VG, or,\n"
+"with PVs, set it: the PVs given come first, in that order, the other\n"
+"boot PVs follow in their old order. The order is kept in the VG\n"
+"metadata (PV tags ivg_bootorder_N, which lvm2 keeps), and the GRUB\n"
+"images of every boot disk are rewritten to follow it: each disk boots\n"
+"from its own bootlv leg first, then from the others in this order.\n"
+"A PV is named by its device or image file, its whole disk, its UUID, or\n"
+"its name in the VG (pv0, pv1, ... as listed).\n",
+	.exit_text = "0 done, 3 bad command line, 5 failed (nothing written when\n"
+		     "the input is bad).",
+	.common = CO(CO_DEVICES) | CO(CO_REPORTFORMAT) | CO(CO_YES),
+	.common_help = {
+		[CO_REPORTFORMAT] = "print the order as JSON",
+		[CO_YES] = "accepted for LVM compatibility",
+	},
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 1, .max_operands = SIZE_MAX,
+	.operand_need = "a VG name is needed",
+	/* set_order judges a partial VG, the holder and the export itself,
+	 * after the PVs named (bad names are told first). */
+	.flags = CMD_VG_NAME | CMD_VG | CMD_ALLOW_PARTIAL | CMD_CHECKS_OWN,
+	.check = check,
+	.run = run,
+};

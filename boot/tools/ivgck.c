@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgck.c - check (and repair) bootlv's legs and every disk's boot records. */
 #include <errno.h>
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,48 +9,17 @@
 #include "ck.h"
 #include "imgck.h"
 #include "ivgvg.h"
-#include "session.h"
+#include "cmd.h"
 #include "sysid.h"
 
-static const char help[] =
-"Usage: ivgck [options] VG\n"
-"\n"
-"Check what makes the disks of the install VG VG boot: every leg of\n"
-"bootlv against its manifest (the SHA-256 of every file), and on every\n"
-"boot disk sector 0 (GRUB's boot.img), core.img in the BIOS boot\n"
-"partition and \\EFI\\BOOT\\BOOTX64.EFI on the ESP, against what ivgmkboot\n"
-"writes for that disk. Then every raid1 LV (bootlv, bosfs, oppfs, the raw\n"
-"BOS LVs): legs out of sync (left behind by a crash), and the legs in sync\n"
-"compared block for block, as lvm2's --syncaction check does, each region\n"
-"where they differ judged by which legs' files verify (BOS images against\n"
-"their manifests, OPPs against the TOC, boot files against their\n"
-"manifest). Writes nothing unless --repair is given.\n"
-"\n"
-"Options:\n"
-"      --repair              copy a healthy leg onto the damaged legs (all\n"
-"                            at once), rewrite damaged boot records, copy\n"
-"                            the good leg's regions over mismatched ones\n"
-"                            and resync legs out of sync\n"
-"      --devices LIST        devices or image files to look at\n"
-"      --reportformat json   print the report as JSON\n"
-"  -v, --verbose             say more\n"
-"  -y, --yes                 do not ask before repairing\n"
-"      --help                this help\n"
-"\n"
-"Exit status: 0 healthy (or repaired), 3 bad command line, 5 damage found\n"
-"(or the check failed).\n";
+enum { OPT_REPAIR };
 
-enum { OPT_REPAIR = OPT_FIRST_COMMAND_SPECIFIC };
-
-static const struct option longopts[] = {
-	{ "repair", no_argument, NULL, OPT_REPAIR },
-	{ "devices", required_argument, NULL, OPT_DEVICES },
-	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "yes", no_argument, NULL, 'y' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+static const struct cmd_opt opts[] = {
+	[OPT_REPAIR] = { "repair", 0, ARG_NONE, NULL,
+			 "copy a healthy leg onto the damaged legs (all\n"
+			 "at once), rewrite damaged boot records, copy\n"
+			 "the good leg's regions over mismatched ones\n"
+			 "and resync legs out of sync" },
 };
 
 static const char *const json_keys[IVG_CK_ITEMS] = {
@@ -200,9 +168,9 @@ static void print_text(const char *vg, const struct ivg_ck *ck,
 }
 
 /* The checks a repair must pass before it writes. */
-static int may_repair(struct ivg_ctx *ctx, const struct opts *o,
-		      struct session *s, const char *vg)
+static int may_repair(struct cmd_run *cr, struct session *s, const char *vg)
 {
+	struct ivg_ctx *ctx = cr->ctx;
 	char me[IVG_SYSID_MAX + 1];
 	int r;
 
@@ -211,13 +179,17 @@ static int may_repair(struct ivg_ctx *ctx, const struct opts *o,
 			       vg, s->h->missing);
 	if ((r = host_system_id(ctx, me)) || (r = ivg_vg_check_holder(ctx, s->h->vg, me)))
 		return r;
-	/* No one to ask: say how to go on, rather than only "not repaired". */
-	if (!o->yes && !isatty(STDIN_FILENO))
-		return ivg_err(ctx, EINVAL, "Volume group \"%s\" not repaired: --repair asks before writing and there is no terminal to ask on; use -y to repair without asking",
-			       vg);
-	if (!confirm(o, "Repair the damaged legs, boot records and mirrors?"))
-		return ivg_err(ctx, ECANCELED, "Volume group \"%s\" not repaired", vg);
+	if (!cmd_confirm(cr, "Repair the damaged legs, boot records and mirrors?"))
+		return ivg_err_prefix(ctx, -ECANCELED, "Volume group \"%s\" not repaired: ",
+				      vg);
 	return ivg_vg_reopen_rw(ctx, s->h);
+}
+
+static int check(struct cmd_run *r)
+{
+	if (r->writes)
+		catch_interrupts(r->ctx);     /* a leg copy stops cleanly */
+	return 0;
 }
 
 static int check_all(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *dir,
@@ -230,52 +202,48 @@ static int check_all(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *dir,
 
 /* The boot legs and records first (a leg rewritten whole), then the
  * mirrors as they are after that. */
-static int repair_all(struct ivg_ctx *ctx, const struct opts *o,
-		      struct ivg_vg *vg, const char *dir, struct ivg_ck *ck,
-		      struct ivg_imgck *img)
+static int repair_all(struct cmd_run *cr, struct ivg_vg *vg, const char *dir,
+		      struct ivg_ck *ck, struct ivg_imgck *img)
 {
-	int last = -1;
-	int r = ck->problems ?
-		ivg_ck_repair(ctx, vg, dir, ck,
-			      isatty(1) && !o->json ? bootlv_progress_bar : NULL,
-			      &last) : 0;
+	struct cmd_progress bar;
+	int r;
 
+	cmd_progress_init(cr, &bar, "Writing bootlv");
+	r = ck->problems ? ivg_ck_repair(cr->ctx, vg, dir, ck, bar.fn, bar.arg) : 0;
 	ivg_imgck_free(img);
 	if (!r)
-		r = ivg_imgck_run(ctx, vg, img, NULL, NULL);
+		r = ivg_imgck_run(cr->ctx, vg, img, NULL, NULL);
+	cmd_progress_init(cr, &bar, "Copying legs");
 	if (!r && img->problems)
-		r = ivg_imgck_repair(ctx, vg, img, NULL, NULL);
+		r = ivg_imgck_repair(cr->ctx, vg, img, bar.fn, bar.arg);
 	return r;
 }
 
-static int run(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
-	       bool repair, bool *healthy)
+static int run(struct cmd_run *cr)
 {
-	struct session s = { 0 };
+	const struct opts *o = &cr->o;
+	struct ivg_ctx *ctx = cr->ctx;
+	struct session *s = &cr->s;
+	const char *vg = cr->vg;
 	struct ivg_ck ck = { 0 };
 	struct ivg_imgck img = { 0 };
 	char dir[4096] = "";
 	bool repaired = false;
-	int r = session_open(ctx, o, vg,
-			     repair ? SESSION_WRITE : SESSION_READ, &s);
+	int r = ivg_workdir_make(ctx, getenv("TMPDIR"), "ivgck", dir, sizeof(dir));
 
-	if (!r) {
-		session_warn(&s);
-		r = ivg_workdir_make(ctx, getenv("TMPDIR"), "ivgck", dir, sizeof(dir));
-	}
 	if (!r)
-		r = check_all(ctx, s.h->vg, dir, &ck, &img);
-	if (!r && repair && (ck.problems || img.problems)) {
+		r = check_all(ctx, s->h->vg, dir, &ck, &img);
+	if (!r && cr->writes && (ck.problems || img.problems)) {
 		if (!o->json)
 			print_text(vg, &ck, &img);
-		r = may_repair(ctx, o, &s, vg);
+		r = may_repair(cr, s, vg);
 		if (!r)
-			r = repair_all(ctx, o, s.h->vg, dir, &ck, &img);
+			r = repair_all(cr, s->h->vg, dir, &ck, &img);
 		/* Judge the result by checking again. */
 		ivg_ck_free(&ck);
 		ivg_imgck_free(&img);
 		if (!r)
-			r = check_all(ctx, s.h->vg, dir, &ck, &img);
+			r = check_all(ctx, s->h->vg, dir, &ck, &img);
 		repaired = !r;
 		if (!r && !o->json)
 			printf("  After the repair:\n");
@@ -284,52 +252,39 @@ static int run(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
 		print_json(vg, &ck, &img, repaired);
 	else if (!r)
 		print_text(vg, &ck, &img);
-	*healthy = !r && !ck.problems && !img.problems;
+	if (!r && (ck.problems || img.problems))
+		r = CMD_EXIT(ECMD_FAILED);     /* the report says what */
 	ivg_ck_free(&ck);
 	ivg_imgck_free(&img);
 	ivg_workdir_remove(dir);
-	session_close(&s);
 	return r;
 }
 
-int cmd_ivgck(struct ivg_ctx *ctx, int argc, char **argv)
-{
-	struct opts o = { 0 };
-	bool repair = false, healthy = false;
-	int c, r, rc = ECMD_OK;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = common_opt(ctx, &o, c, optarg, "ivgck")) > 0)
-			continue;
-		if (r < 0)
-			goto bad;
-		if (c == OPT_REPAIR) {
-			repair = true;
-		} else if (c == OPT_HELP) {
-			print_help(help);
-			goto out;
-		} else {
-			usage_error("ivgck", "unknown option");
-			goto bad;
-		}
-	}
-	if (argc - optind != 1) {
-		usage_error("ivgck", "exactly one VG name is needed");
-		goto bad;
-	}
-	if (check_vg_name("ivgck", argv[optind]))
-		goto bad;
-	if (repair)
-		catch_interrupts(ctx);     /* a leg copy stops cleanly */
-	if (run(ctx, &o, argv[optind], repair, &healthy))
-		rc = fail(ctx);
-	else if (!healthy)
-		rc = ECMD_FAILED;
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
-	opts_free(&o);
-	return rc;
-}
+const struct cmd_def cmd_ivgck_def = {
+	.name = "ivgck",
+	.summary = "Check and repair the boot image legs and boot records",
+	.usage = "VG",
+	.about =
+"Check what makes the disks of the install VG VG boot: every leg of\n"
+"bootlv against its manifest (the SHA-256 of every file), and on every\n"
+"boot disk sector 0 (GRUB's boot.img), core.img in the BIOS boot\n"
+"partition and \\EFI\\BOOT\\BOOTX64.EFI on the ESP, against what ivgmkboot\n"
+"writes for that disk. Then every raid1 LV (bootlv, bosfs, oppfs, the raw\n"
+"BOS LVs): legs out of sync (left behind by a crash), and the legs in sync\n"
+"compared block for block, as lvm2's --syncaction check does, each region\n"
+"where they differ judged by which legs' files verify (BOS images against\n"
+"their manifests, OPPs against the TOC, boot files against their\n"
+"manifest). Writes nothing unless --repair is given.\n",
+	.exit_text = "0 healthy (or repaired), 3 bad command line, 5 damage found\n"
+		     "(or the check failed).",
+	.common = CO(CO_DEVICES) | CO(CO_REPORTFORMAT) | CO(CO_YES),
+	.common_help = { [CO_YES] = "do not ask before repairing" },
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one VG name is needed",
+	/* may_repair judges a partial VG and the holder, if it repairs. */
+	.flags = CMD_VG_NAME | CMD_VG | CMD_ALLOW_PARTIAL | CMD_CHECKS_OWN,
+	.writes_with = "repair",
+	.check = check,
+	.run = run,
+};

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgmkboot.c - build the maintenance boot image and make the disks boot. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -10,78 +9,27 @@
 
 #include "ivgvg.h"
 #include "mkboot.h"
-#include "session.h"
+#include "cmd.h"
 #include "sysid.h"
 
-static const char help[] =
-"Usage: ivgmkboot [options] --vg VG | VG\n"
-"       ivgmkboot [options] --output FILE [--size SIZE]\n"
-"\n"
-"Build the generic maintenance boot image of an install VG (an ext2\n"
-"filesystem with the kernel, the maintenance initramfs, grub/grub.cfg and\n"
-"manifest.sha256, the SHA-256 of every file), write it onto every leg of\n"
-"the VG's bootlv, all legs at once, and write the boot records of every\n"
-"boot disk: GRUB's boot.img and core.img for BIOS, \\EFI\\BOOT\\BOOTX64.EFI\n"
-"on the ESP for UEFI, each booting from its own disk's leg first and\n"
-"falling back to the other legs. With --output, write the image to FILE.\n"
-"\n"
-"Options:\n"
-"      --vg VG               the install VG (or give it as the argument)\n"
-"      --output FILE         write the image to FILE instead\n"
-"      --size SIZE           size of the --output image (default 256m)\n"
-"      --kernel FILE         kernel (default: the newest /boot/vmlinuz-*)\n"
-"      --modules DIR         its modules (default: /lib/modules/VERSION)\n"
-"      --initrd FILE         use this initramfs instead of building one\n"
-"      --append ARGS         more kernel arguments (e.g. ivg.action=shell)\n"
-"      --no-boot-records     write only the image into bootlv\n"
-"      --devices LIST        devices or image files to look at\n"
-"  -v, --verbose             say more (-vv: show the initramfs builder)\n"
-"  -y, --yes                 accepted for LVM compatibility\n"
-"      --help                this help\n"
-"\n"
-"Sizes take LVM's units: b s k m g t p e (default m).\n"
-"Exit status: 0 done, 3 bad command line, 5 failed (nothing written when\n"
-"the input is bad).\n";
+enum { O_VG, O_OUTPUT, O_SIZE, O_KERNEL, O_MODULES, O_INITRD, O_APPEND,
+       O_NO_RECORDS };
 
-enum {
-	OPT_VG = OPT_FIRST_COMMAND_SPECIFIC,
-	OPT_OUTPUT, OPT_KERNEL, OPT_MODULES, OPT_INITRD, OPT_APPEND,
-	OPT_NO_RECORDS,
+static const struct cmd_opt opts[] = {
+	[O_VG] = { "vg", 0, ARG_VGNAME, "VG", "the install VG (or give it as the argument)" },
+	[O_OUTPUT] = { "output", 0, ARG_STRING, "FILE", "write the image to FILE instead" },
+	[O_SIZE] = { "size", 0, ARG_SIZE, "SIZE", "size of the --output image (default 256m)" },
+	[O_KERNEL] = { "kernel", 0, ARG_STRING, "FILE",
+		       "kernel (default: the newest /boot/vmlinuz-*)" },
+	[O_MODULES] = { "modules", 0, ARG_STRING, "DIR",
+			"its modules (default: /lib/modules/VERSION)" },
+	[O_INITRD] = { "initrd", 0, ARG_STRING, "FILE",
+		       "use this initramfs instead of building one" },
+	[O_APPEND] = { "append", 0, ARG_STRING, "ARGS",
+		       "more kernel arguments (e.g. ivg.action=shell)" },
+	[O_NO_RECORDS] = { "no-boot-records", 0, ARG_NONE, NULL,
+			   "write only the image into bootlv" },
 };
-
-static const struct option longopts[] = {
-	{ "vg", required_argument, NULL, OPT_VG },
-	{ "output", required_argument, NULL, OPT_OUTPUT },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "modules", required_argument, NULL, OPT_MODULES },
-	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "append", required_argument, NULL, OPT_APPEND },
-	{ "no-boot-records", no_argument, NULL, OPT_NO_RECORDS },
-	{ "devices", required_argument, NULL, OPT_DEVICES },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "yes", no_argument, NULL, 'y' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* A bar on stdout when it is a terminal: "[#####.....]  40%" (tools.h). */
-void bootlv_progress_bar(void *arg, uint64_t done, uint64_t total)
-{
-	int *last = arg, pct = total ? (int)(done * 100 / total) : 100;
-	char line[64];
-	int w = 40, full = pct * w / 100;
-
-	if (pct == *last)
-		return;
-	*last = pct;
-	memset(line, '#', (size_t)full);
-	memset(line + full, '.', (size_t)(w - full));
-	line[w] = '\0';
-	printf("\r  Writing bootlv [%s] %3d%%%s", line, pct, pct == 100 ? "\n" : "");
-	fflush(stdout);
-}
 
 /* Where this binary lives; the builder is in ../lib/ivg/ from there. */
 static void find_helpers(char *self, size_t ssz, char *script, size_t scsz)
@@ -91,20 +39,22 @@ static void find_helpers(char *self, size_t ssz, char *script, size_t scsz)
 
 	self[n > 0 ? n : 0] = '\0';
 	snprintf(dir, sizeof(dir), "%s", self);
-	snprintf(script, scsz, "%s/../lib/ivg/mkinitramfs.sh", dirname(dir));
-	if (access(script, X_OK))
+	/* Beside the binary (a build tree, /usr/local), else installed. */
+	if ((size_t)snprintf(script, scsz, "%s/../lib/ivg/mkinitramfs.sh",
+			     dirname(dir)) >= scsz || access(script, X_OK))
 		snprintf(script, scsz, "/usr/lib/ivg/mkinitramfs.sh");
 }
 
 /* ivgcreate's boot image: prepared before it writes, installed by its hook. */
 struct bootcmd {
 	char self[PATH_MAX], script[PATH_MAX + 32];
-	int last;
+	struct cmd_progress bar;
 	struct ivg_mkboot_opts mo;
 	struct ivg_mkboot *m;
 };
 
-int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, uint64_t bootlv_bytes,
+int bootcmd_prepare(struct ivg_ctx *ctx, const struct cmd_run *run,
+		    const char *kernel, const char *initrd, uint64_t bootlv_bytes,
 		    struct bootcmd **out)
 {
 	struct bootcmd *b = calloc(1, sizeof(*b));
@@ -116,14 +66,12 @@ int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, uint64_t bootlv_bytes,
 	find_helpers(b->self, sizeof(b->self), b->script, sizeof(b->script));
 	b->mo = (struct ivg_mkboot_opts){
 		.ivg_binary = b->self, .mkinitramfs = b->script,
-		.tmpdir = getenv("TMPDIR"),
-		.tool_output_fd = verbose >= 2 ? 2 : -1,
+		.kernel = kernel, .initrd = initrd, .tmpdir = getenv("TMPDIR"),
+		.tool_output_fd = run->o.verbose >= 2 ? 2 : -1,
 	};
-	if (isatty(1) && !verbose) {
-		b->last = -1;
-		b->mo.progress = bootlv_progress_bar;
-		b->mo.progress_arg = &b->last;
-	}
+	cmd_progress_init(run, &b->bar, "Writing bootlv");
+	b->mo.progress = b->bar.fn;
+	b->mo.progress_arg = b->bar.arg;
 	r = ivg_mkboot_prepare(ctx, &b->mo, &b->m);
 	if (!r && ivg_mkboot_min_size(b->m) > bootlv_bytes)
 		r = ivg_err(ctx, ENOSPC, "a bootlv of %llu MiB is too small for the boot image (%llu MiB needed): use --bootlv-size, or --no-boot-image",
@@ -152,132 +100,110 @@ void bootcmd_free(struct bootcmd *b)
 	free(b);
 }
 
-static int on_vg(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
-		 const struct ivg_mkboot_opts *mo)
+/* The VG is --vg or the operand; else --output. */
+static int check(struct cmd_run *r)
 {
-	struct ivg_mkboot *m = NULL;
-	struct ivg_lv *lv;
-	char me[IVG_SYSID_MAX + 1];
-	struct session s = { 0 };
-	int r = session_open(ctx, o, vg, SESSION_WRITE, &s);
+	const char *output = r->own[O_OUTPUT].str;
 
-	if (!r) {
-		session_warn(&s);
-		if (s.h->missing)
-			r = ivg_err(ctx, ENXIO, "Volume group \"%s\" is partial (%zu PVs missing): nothing written",
-				    vg, s.h->missing);
-	}
-	if (!r)
-		r = host_system_id(ctx, me);
-	if (!r)
-		r = ivg_vg_check_holder(ctx, s.h->vg, me);
-	if (!r)
-		r = ivg_mkboot_prepare(ctx, mo, &m);
-	lv = r ? NULL : ivg_vg_lv(s.h->vg, IVG_BOOTLV);
-	if (lv && ivg_mkboot_min_size(m) > ivg_lv_extents(lv) * s.h->vg->extent_size * 512)
-		r = ivg_err(ctx, ENOSPC, "bootlv of volume group \"%s\" is too small for the boot image (%llu MiB needed): nothing written",
-			    vg, (unsigned long long)(ivg_mkboot_min_size(m) >> 20) + 1);
-	if (!r)
-		r = ivg_vg_reopen_rw(ctx, s.h);
-	if (!r)
-		r = ivg_mkboot_vg(ctx, m, s.h->vg);
-	ivg_mkboot_free(m);
-	if (!r)
-		printf("  Boot image of volume group \"%s\" written%s.\n", vg,
-		       mo->no_records ? "" : ", with the boot records of its boot disks");
-	session_close(&s);
-	return r;
+	r->vg = r->own[O_VG].str;
+	if (r->n_operands > (r->vg ? 0 : 1))
+		return cmd_usage_error(r, "unexpected argument \"%s\"",
+				       r->operands[r->vg ? 0 : 1]);
+	if (r->n_operands)
+		r->vg = r->operands[0];
+	if (!r->vg == !output)
+		return cmd_usage_error(r, "give either a VG (--vg) or --output FILE");
+	if (r->vg && check_vg_name(r->def->name, r->vg))
+		return EINVALID_CMD_LINE;
+	if (cmd_given(r, O_SIZE) && !output)
+		return cmd_usage_error(r, "--size goes with --output (the VG's bootlv has its size)");
+	if (cmd_given(r, O_SIZE) && r->own[O_SIZE].size < (4 << 20))
+		return cmd_usage_error(r, "--size: invalid size \"%s\" (at least 4m)",
+				       r->own[O_SIZE].str);
+	return 0;
 }
 
-int cmd_ivgmkboot(struct ivg_ctx *ctx, int argc, char **argv)
+static int on_vg(struct cmd_run *r, const struct ivg_mkboot_opts *mo)
 {
-	struct ivg_mkboot_opts mo = { .tool_output_fd = -1 };
-	char self[PATH_MAX], script[PATH_MAX + 32];
-	const char *vg = NULL, *output = NULL;
-	uint64_t size = IVG_DEFAULT_BOOTLV;
-	struct opts o = { 0 };
-	bool size_set = false;
-	int c, r, rc = ECMD_OK, last = -1;
+	struct ivg_ctx *ctx = r->ctx;
+	struct ivg_vgh *h = r->s.h;
+	struct ivg_mkboot *m = NULL;
+	struct ivg_lv *lv;
+	int e = ivg_mkboot_prepare(ctx, mo, &m);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "vy", longopts, NULL)) != -1) {
-		if ((r = common_opt(ctx, &o, c, optarg, "ivgmkboot")) > 0)
-			continue;
-		if (r < 0)
-			goto bad;
-		switch (c) {
-		case OPT_VG: vg = optarg; break;
-		case OPT_OUTPUT: output = optarg; break;
-		case OPT_KERNEL: mo.kernel = optarg; break;
-		case OPT_MODULES: mo.modules = optarg; break;
-		case OPT_INITRD: mo.initrd = optarg; break;
-		case OPT_APPEND: mo.append = optarg; break;
-		case OPT_NO_RECORDS: mo.no_records = true; break;
-		case OPT_SIZE:
-			if (parse_size(optarg, 'm', &size) || size < (4 << 20)) {
-				usage_error("ivgmkboot", "--size: invalid size \"%s\" (at least 4m)",
-					    optarg);
-				goto bad;
-			}
-			size_set = true;
-			break;
-		case OPT_HELP:
-			print_help(help);
-			goto out;
-		default:
-			usage_error("ivgmkboot", "unknown option");
-			goto bad;
-		}
-	}
-	if (optind < argc && !vg)
-		vg = argv[optind++];
-	if (optind < argc) {
-		usage_error("ivgmkboot", "unexpected argument \"%s\"", argv[optind]);
-		goto bad;
-	}
-	if (!vg == !output) {
-		usage_error("ivgmkboot", "give either a VG (--vg) or --output FILE");
-		goto bad;
-	}
-	if (vg && !ivg_name_valid(vg)) {
-		usage_error("ivgmkboot", "invalid VG name \"%s\"", vg);
-		goto bad;
-	}
-	if (size_set && !output) {
-		usage_error("ivgmkboot", "--size goes with --output (the VG's bootlv has its size)");
-		goto bad;
-	}
-	catch_interrupts(ctx);
+	lv = e ? NULL : ivg_vg_lv(h->vg, IVG_BOOTLV);
+	if (lv && ivg_mkboot_min_size(m) > ivg_lv_extents(lv) * h->vg->extent_size * 512)
+		e = ivg_err(ctx, ENOSPC, "bootlv of volume group \"%s\" is too small for the boot image (%llu MiB needed): nothing written",
+			    r->vg, (unsigned long long)(ivg_mkboot_min_size(m) >> 20) + 1);
+	if (!e)
+		e = ivg_vg_reopen_rw(ctx, h);
+	if (!e)
+		e = ivg_mkboot_vg(ctx, m, h->vg);
+	ivg_mkboot_free(m);
+	if (!e)
+		printf("  Boot image of volume group \"%s\" written%s.\n", r->vg,
+		       mo->no_records ? "" : ", with the boot records of its boot disks");
+	return e;
+}
+
+static int run(struct cmd_run *r)
+{
+	struct ivg_mkboot_opts mo = {
+		.tool_output_fd = r->o.verbose >= 2 ? 2 : -1,
+		.kernel = r->own[O_KERNEL].str, .modules = r->own[O_MODULES].str,
+		.initrd = r->own[O_INITRD].str, .append = r->own[O_APPEND].str,
+		.no_records = cmd_given(r, O_NO_RECORDS), .tmpdir = getenv("TMPDIR"),
+	};
+	const char *output = r->own[O_OUTPUT].str;
+	char self[PATH_MAX], script[PATH_MAX + 32];
+	struct cmd_progress bar;
+	struct ivg_mkboot *m = NULL;
+	int e;
+
 	find_helpers(self, sizeof(self), script, sizeof(script));
 	mo.ivg_binary = self;
 	mo.mkinitramfs = script;
-	mo.tmpdir = getenv("TMPDIR");
-	if (o.verbose >= 2)
-		mo.tool_output_fd = 2;
-	if (isatty(1) && !o.verbose) {
-		mo.progress = bootlv_progress_bar;
-		mo.progress_arg = &last;
-	}
-	if (output) {
-		struct ivg_mkboot *m = NULL;
-
-		mo.no_records = true;
-		r = ivg_mkboot_prepare(ctx, &mo, &m);
-		if (!r)
-			r = ivg_mkboot_file(ctx, m, "", NULL, output, size);
-		ivg_mkboot_free(m);
-	} else
-		r = on_vg(ctx, &o, vg, &mo);
-	if (r) {
-		rc = fail(ctx);
-		goto out;
-	}
-	if (output)
+	cmd_progress_init(r, &bar, "Writing bootlv");
+	mo.progress = bar.fn;
+	mo.progress_arg = bar.arg;
+	if (!output)
+		return on_vg(r, &mo);
+	mo.no_records = true;
+	e = ivg_mkboot_prepare(r->ctx, &mo, &m);
+	if (!e)
+		e = ivg_mkboot_file(r->ctx, m, "", NULL, output,
+				    cmd_given(r, O_SIZE) ? r->own[O_SIZE].size :
+				    IVG_DEFAULT_BOOTLV);
+	ivg_mkboot_free(m);
+	if (!e)
 		printf("  Boot image written to %s.\n", output);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
-	opts_free(&o);
-	return rc;
+	return e;
 }
+
+const struct cmd_def cmd_ivgmkboot_def = {
+	.name = "ivgmkboot",
+	.summary = "Build the boot image and make the disks bootable",
+	.usage = "--vg VG | VG\n"
+		 "       ivgmkboot [options] --output FILE [--size SIZE]",
+	.about =
+"Build the generic maintenance boot image of an install VG (an ext2\n"
+"filesystem with the kernel, the maintenance initramfs, grub/grub.cfg and\n"
+"manifest.sha256, the SHA-256 of every file), write it onto every leg of\n"
+"the VG's bootlv, all legs at once, and write the boot records of every\n"
+"boot disk: GRUB's boot.img and core.img for BIOS, \\EFI\\BOOT\\BOOTX64.EFI\n"
+"on the ESP for UEFI, each booting from its own disk's leg first and\n"
+"falling back to the other legs. With --output, write the image to FILE.\n",
+	.notes = "Sizes take LVM's units: b s k m g t p e (default m).\n",
+	.exit_text = "0 done, 3 bad command line, 5 failed (nothing written when\n"
+		     "the input is bad).",
+	.common = CO(CO_DEVICES) | CO(CO_YES),
+	.common_help = {
+		[CO_VERBOSE] = "say more (-vv: show the initramfs builder)",
+		[CO_YES] = "accepted for LVM compatibility",
+	},
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 0, .max_operands = SIZE_MAX,
+	.flags = CMD_VG | CMD_WRITES_VG | CMD_INTERRUPTIBLE,
+	.check = check,
+	.run = run,
+};

@@ -7,9 +7,94 @@
 
 #include "boscmd.h"
 
-static const char help[] =
-"Usage: bosadd [options] VG NAME IMAGE\n"
-"\n"
+enum { OPT_FORMAT, OPT_REPLACE };
+
+static const struct cmd_opt opts[] = {
+	[OPT_FORMAT] = { "format", 0, ARG_STRING, "tar|raw",
+			 "the image's format (default: detected)" },
+	[OPT_REPLACE] = { "replace", 0, ARG_NONE, NULL,
+			  "replace the image of that name" },
+};
+
+/* The image, read and judged before the VG is touched. */
+struct added {
+	enum bos_format fmt;
+	struct bos_image img;
+	bool probed;
+};
+
+static void report(const struct bos_manifest *m, const char *vg)
+{
+	printf("  BOS \"%s\" added to volume group \"%s\": %s, %" PRIu64 " bytes, SHA-256 %s, kernel %s, in %s\n",
+	       m->name, vg, bos_format_name(m->format), m->size, m->sha256,
+	       *m->kernel ? m->kernel : "(none found)", m->data);
+}
+
+static int check(struct cmd_run *r)
+{
+	struct added *a = r->data;
+
+	a->fmt = BOS_FMT_AUTO;
+	if (cmd_given(r, OPT_FORMAT) &&
+	    bos_format_parse(r->ctx, r->own[OPT_FORMAT].str, &a->fmt))
+		return cmd_usage_error(r, "--format: %s", ivg_errmsg(r->ctx));
+	if (bos_name_check(r->ctx, r->operands[1]))
+		return cmd_usage_error(r, "%s", ivg_errmsg(r->ctx));
+	return 0;
+}
+
+static int prepare(struct cmd_run *r)
+{
+	struct added *a = r->data;
+	const char *file = r->operands[2];
+	int e = bos_image_probe(r->ctx, file, a->fmt, &a->img);
+
+	if (e)
+		return e;
+	a->probed = true;
+	ivg_info(r->ctx, "%s: %s image, %" PRIu64 " bytes, kernel %s", file,
+		 bos_format_name(a->img.format), a->img.size,
+		 *a->img.kernel ? a->img.kernel : "(none found)");
+	return 0;
+}
+
+static int run(struct cmd_run *r)
+{
+	struct added *a = r->data;
+	const char *name = r->operands[1];
+	struct bos_add_opts ao = { .replace = cmd_given(r, OPT_REPLACE) };
+	struct bos_manifest m;
+	struct boscmd c;
+	int e = boscmd_open(r, &c);
+
+	if (!e)
+		e = bos_store_add_check(r->ctx, c.store, name, &a->img, &ao);
+	if (!e)
+		e = boscmd_begin_write(r, &c);
+	ao.progress = c.bar.fn;
+	ao.progress_arg = c.bar.arg;
+	if (!e)
+		e = bos_store_add(r->ctx, c.store, name, &a->img, &ao, &m);
+	if (!e)
+		e = boscmd_finish(r, &c);
+	if (!e)
+		report(&m, r->vg);
+	return boscmd_close(&c, e);
+}
+
+static void cleanup(struct cmd_run *r)
+{
+	struct added *a = r->data;
+
+	if (a->probed)
+		bos_image_free(&a->img);
+}
+
+const struct cmd_def cmd_bosadd_def = {
+	.name = "bosadd",
+	.summary = "Add a BOS image to an install volume group",
+	.usage = "VG NAME IMAGE",
+	.about =
 "Add a base operating system image to the install volume group VG as\n"
 "NAME. IMAGE is a tar archive in any compression libarchive reads (kept as\n"
 "a file in bosfs) or an ext2/3/4 filesystem image (kept in an LV of its\n"
@@ -20,102 +105,16 @@ static const char help[] =
 "that, so an interrupted bosadd leaves the old image or the new one.\n"
 "Nothing is written when NAME is not valid or exists already (unless\n"
 "--replace), when IMAGE is neither format or holds hostile paths, when\n"
-"bosfs or the VG lacks the space, or when another host holds the VG.\n"
-"\n"
-"Options:\n"
-"      --format tar|raw  the image's format (default: detected)\n"
-"      --replace      replace the image of that name\n"
-OPPCMD_HELP_COMMON
-OPPCMD_HELP_EXIT;
-
-enum { OPT_REPLACE = OPT_FIRST_COMMAND_SPECIFIC, OPT_FORMAT };
-
-static const struct option longopts[] = {
-	{ "replace", no_argument, NULL, OPT_REPLACE },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	OPPCMD_LONGOPTS_COMMON,
+"bosfs or the VG lacks the space, or when another host holds the VG.\n",
+	.common = CO(CO_DEVICES) | CO(CO_YES),
+	.common_help = { [CO_YES] = "accepted for LVM compatibility" },
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 3, .max_operands = 3,
+	.operand_need = "a VG name, a BOS NAME and an IMAGE are needed",
+	.flags = BOSCMD_WRITER | CMD_INTERRUPTIBLE,
+	.check = check,
+	.prepare = prepare,
+	.run = run,
+	.data_size = sizeof(struct added),
+	.cleanup = cleanup,
 };
-
-static void report(const struct bos_manifest *m, const char *vg)
-{
-	printf("  BOS \"%s\" added to volume group \"%s\": %s, %" PRIu64 " bytes, SHA-256 %s, kernel %s, in %s\n",
-	       m->name, vg, bos_format_name(m->format), m->size, m->sha256,
-	       *m->kernel ? m->kernel : "(none found)", m->data);
-}
-
-static int add(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
-	       const char *name, const char *file, enum bos_format fmt,
-	       bool replace)
-{
-	struct bos_add_opts ao = { .replace = replace };
-	struct bos_image img;
-	struct bos_manifest m;
-	struct boscmd c = { 0 };
-	int r = bos_image_probe(ctx, file, fmt, &img);
-
-	if (!r) {
-		ivg_info(ctx, "%s: %s image, %" PRIu64 " bytes, kernel %s", file,
-			 bos_format_name(img.format), img.size,
-			 *img.kernel ? img.kernel : "(none found)");
-		r = boscmd_open(ctx, o, vg, true, &c);
-	}
-	if (!r)
-		r = bos_store_add_check(ctx, c.store, name, &img, &ao);
-	if (!r)
-		r = boscmd_begin_write(ctx, &c);
-	if (!r && isatty(1) && !o->verbose) {
-		ao.progress = boscmd_bar;
-		ao.progress_arg = &c;
-	}
-	if (!r)
-		r = bos_store_add(ctx, c.store, name, &img, &ao, &m);
-	if (!r)
-		r = boscmd_finish(ctx, &c);
-	if (!r)
-		report(&m, vg);
-	boscmd_close(&c, r != 0);
-	bos_image_free(&img);
-	return r;
-}
-
-struct add_opts {
-	enum bos_format fmt;
-	bool replace;
-};
-
-static int own_option(struct ivg_ctx *ctx, int c, const char *arg, void *data)
-{
-	struct add_opts *a = data;
-
-	if (c == OPT_REPLACE) {
-		a->replace = true;
-		return 1;
-	}
-	if (c != OPT_FORMAT)
-		return 0;
-	if (!bos_format_parse(ctx, arg, &a->fmt))
-		return 1;
-	usage_error("bosadd", "--format: %s", ivg_errmsg(ctx));
-	return -1;
-}
-
-int cmd_bosadd(struct ivg_ctx *ctx, int argc, char **argv)
-{
-	struct add_opts a = { .fmt = BOS_FMT_AUTO };
-	const struct oppcmd_line line = {
-		"bosadd", help, "a VG name, a BOS NAME and an IMAGE are needed",
-		longopts, 2, 2, own_option, &a,
-	};
-	struct opts o = { 0 };
-	const char *vg;
-	char **rest;
-	size_t n;
-	int rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &rest, &n);
-
-	if (!rc && bos_name_check(ctx, rest[0]))
-		rc = usage_error("bosadd", "%s", ivg_errmsg(ctx));
-	if (!rc && add(ctx, &o, vg, rest[0], rest[1], a.fmt, a.replace))
-		rc = fail(ctx);
-	opts_free(&o);
-	return rc;
-}

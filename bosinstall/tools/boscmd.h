@@ -1,40 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * boscmd.h - what the BOS commands share: the IVG opened as ivg's other
- * commands open it (session.h), and its BOS store (bosstore.h).
+ * boscmd.h - what the BOS commands share on top of the command layer
+ * (cmd.h): the open IVG's BOS store (bosstore.h).
  *
- * A writer refuses a VG with missing PVs and one held by another host
- * before anything is written; the checks run on a read-only store, then
- * begin_write reopens the PVs read-write (an exported VG is imported for
- * the update, one commit) and the store with them; finish exports it
- * again (or after a failure, close does), so that it ends as it began.
+ * The runner has locked and opened the VG, and for a writer refused it if
+ * partial or held by another host. The checks run on a read-only store;
+ * then begin_write reopens the PVs read-write (an exported VG is imported
+ * for the update, one commit) and the store with them; finish exports it
+ * again (after a failure, the runner does), so that it ends as it began.
  */
 #ifndef BOS_BOSCMD_H
 #define BOS_BOSCMD_H
 
-#include <getopt.h>
-
 #include "bosstore.h"
-#include "../../opp/tools/oppcmd.h"   /* its option handling and help */
+#include "cmd.h"
 
 struct boscmd {
-	/* The VG as the OPP tools hold it (its repository left closed):
-	 * their import for an update and export after a failure serve. */
-	struct oppcmd oc;
 	struct bos_store *store;
-	int bar_last;              /* the progress bar's last percentage */
+	struct cmd_progress bar;   /* "Copying [####....]" on a terminal */
 };
 
-int boscmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
-		bool rw, struct boscmd *c);
-/* Before the first write: PVs read-write, an exported VG imported. */
-int boscmd_begin_write(struct ivg_ctx *ctx, struct boscmd *c);
-/* Export again what begin_write imported; flush and close the store. */
-int boscmd_finish(struct ivg_ctx *ctx, struct boscmd *c);
-/* Close; after a failure, export again what begin_write imported. */
-void boscmd_close(struct boscmd *c, bool failed);
+/* The VG's store, read-only until boscmd_begin_write. */
+int boscmd_open(struct cmd_run *r, struct boscmd *c);
+/* Before the first write: PVs read-write, an exported VG imported, the
+ * store reopened read-write, what an interrupted command left given back. */
+int boscmd_begin_write(struct cmd_run *r, struct boscmd *c);
+/* Flush and close the store; export again what begin_write imported. */
+int boscmd_finish(struct cmd_run *r, struct boscmd *c);
+/* Close the store; returns 'failed' (the command's result). */
+int boscmd_close(struct boscmd *c, int failed);
 
-/* A progress bar on stdout when it is a terminal (arg: the boscmd). */
-void boscmd_bar(void *arg, uint64_t done, uint64_t total);
+#define BOSCMD_WRITER (CMD_VG_NAME | CMD_VG | CMD_WRITES_VG | CMD_IMPORTS_EXPORTED | \
+		       CMD_ALLOW_PARTIAL)
+#define BOSCMD_READER (CMD_VG_NAME | CMD_VG | CMD_ALLOW_PARTIAL)
 
 #endif

@@ -7,25 +7,6 @@
 
 #include "boscmd.h"
 
-static const char help[] =
-"Usage: boslist [options] VG\n"
-"\n"
-"List the base operating system images of the install volume group VG\n"
-"from their manifests: name, format, size, kernel version, the date added,\n"
-"SHA-256 and where the data is. Reads only. A manifest that cannot be\n"
-"read, data that is missing, and data that no manifest names (an orphan\n"
-"left by an interrupted bosadd or bosrm) are reported as warnings.\n"
-"\n"
-"Options:\n"
-"      --reportformat basic|json\n"
-"                     json: as lvm2's\n"
-OPPCMD_HELP_COMMON
-OPPCMD_HELP_EXIT;
-
-static const struct option longopts[] = {
-	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
-	OPPCMD_LONGOPTS_COMMON,
-};
 
 static void when(int64_t t, char *out, size_t len)
 {
@@ -83,38 +64,64 @@ static void print_basic(const struct bos_list *l, bool verbose)
 	}
 }
 
-int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv)
+static void warn_waste(struct ivg_ctx *ctx, const char *where,
+		       const struct opp_fs_waste *w)
 {
-	static const struct oppcmd_line line = {
-		"boslist", help, "exactly one VG name is needed", longopts, 0, 0,
-		NULL, NULL,
-	};
-	struct opts o = { 0 };
-	struct boscmd c = { 0 };
-	struct bos_list l = { 0 };
-	const char *vg;
-	char **rest;
-	size_t n;
-	int r, rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &rest, &n);
+	if (w->staged)
+		ivg_warn(ctx, "%s: %" PRIu64 " file(s), %" PRIu64 " KiB, left in %s by an interrupted command (the next bosadd or bosrm gives them back)",
+			 where, w->staged, (w->staged_bytes + 1023) >> 10, OPP_FS_STAGING);
+	if (w->orphans)
+		ivg_warn(ctx, "%s: %" PRIu64 " inode(s) in use that no name reaches, %" PRIu64 " KiB (bosrm --orphans gives them back)",
+			 where, w->orphans, (w->orphan_bytes + 1023) >> 10);
+	if (w->leaked_bytes)
+		ivg_warn(ctx, "%s: %" PRIu64 " KiB of blocks marked in use that no file holds (bosrm --orphans gives them back)",
+			 where, (w->leaked_bytes + 1023) >> 10);
+}
 
-	if (rc)
-		goto out;
-	r = boscmd_open(ctx, &o, vg, false, &c);
-	if (!r)
-		r = bos_store_list(ctx, c.store, &l);
-	if (r) {
-		rc = fail(ctx);
-	} else {
+static int run(struct cmd_run *r)
+{
+	struct bos_list l = { 0 };
+	struct opp_fs_waste w;
+	struct boscmd c;
+	int e = boscmd_open(r, &c);
+
+	if (!e)
+		e = bos_store_list(r->ctx, c.store, &l);
+	if (!e)
+		e = bos_store_survey(r->ctx, c.store, &w);
+	if (!e) {
 		for (size_t i = 0; i < l.n_problems; i++)
-			fprintf(stderr, "  WARNING: %s\n", l.problems[i]);
-		if (o.json)
-			print_json(vg, &l);
+			ivg_warn(r->ctx, "%s", l.problems[i]);
+		warn_waste(r->ctx, bos_store_where(c.store), &w);
+		if (r->o.json)
+			print_json(r->vg, &l);
 		else
-			print_basic(&l, o.verbose > 0);
+			print_basic(&l, r->o.verbose > 0);
 	}
 	bos_list_free(&l);
-	boscmd_close(&c, false);
-out:
-	opts_free(&o);
-	return rc;
+	return boscmd_close(&c, e);
 }
+
+const struct cmd_def cmd_boslist_def = {
+	.name = "boslist",
+	.summary = "List the BOS images of an install volume group",
+	.usage = "VG",
+	.about =
+"List the base operating system images of the install volume group VG\n"
+"from their manifests: name, format, size, kernel version, the date added,\n"
+"SHA-256 and where the data is. Reads only. A manifest that cannot be\n"
+"read, data that is missing, data that no manifest names (an orphan\n"
+"left by an interrupted bosadd or bosrm), and space in bosfs that no file\n"
+"uses (files left in its staging directory; when bosfs is not mounted,\n"
+"also inodes no name reaches and blocks no file holds) are reported as\n"
+"warnings; bosrm --orphans gives all of it back.\n",
+	.common = CO(CO_DEVICES) | CO(CO_REPORTFORMAT) | CO(CO_YES),
+	.common_help = {
+		[CO_REPORTFORMAT] = "json: as lvm2's",
+		[CO_YES] = "accepted for LVM compatibility",
+	},
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one VG name is needed",
+	.flags = BOSCMD_READER,
+	.run = run,
+};

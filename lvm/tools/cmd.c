@@ -113,6 +113,7 @@ static int store(struct cmd_run *r, const struct cmd_opt *o,
 		v->str = arg;
 		return check_vg_name(r->def->name, arg);
 	case ARG_SIZE:
+		v->str = arg;
 		if (parse_size(arg, 'm', &v->size))
 			return cmd_usage_error(r, "--%s: invalid size \"%s\"",
 					       o->name, arg);
@@ -199,7 +200,7 @@ static void help_opt(FILE *f, const struct cmd_opt *o, const char *text)
 	if (o->metavar)
 		n += snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->metavar);
 	fputs(left, f);
-	help_text(f, text ? text : o->help, 28, n + 1);
+	help_text(f, text ? text : o->help, 28, n);
 }
 
 static void print_generated_help(const struct cmd_def *def)
@@ -266,6 +267,9 @@ static int parse(struct cmd_run *r, int argc, char **argv)
 	r->n_operands = (size_t)(argc - optind);
 	if (r->n_operands < def->min_operands || r->n_operands > def->max_operands)
 		return cmd_usage_error(r, "%s", def->operand_need);
+	for (size_t i = 0; (def->flags & CMD_VG_NAMES) && i < r->n_operands; i++)
+		if (check_vg_name(def->name, r->operands[i]))
+			return EINVALID_CMD_LINE;
 	if ((def->flags & CMD_VG_NAME) && r->n_operands) {
 		if (check_vg_name(def->name, r->operands[0]))
 			return EINVALID_CMD_LINE;
@@ -333,14 +337,24 @@ int cmd_main(struct ivg_ctx *ctx, const struct cmd_def *def, int argc,
 	struct cmd_run r = { .ctx = ctx, .def = def };
 	int rc = parse(&r, argc, argv), e = 0;
 
+	/* writes_with, or check(), may make a reader a writer. */
+	r.writes = def->flags & CMD_WRITES_VG;
+	for (size_t i = 0; def->writes_with && i < def->n_opts; i++)
+		if (!strcmp(def->opts[i].name, def->writes_with))
+			r.writes = cmd_given(&r, i);
+	if (!rc && def->data_size && !(r.data = calloc(1, def->data_size)))
+		rc = cmd_usage_error(&r, "out of memory");
 	if (!rc && def->check)
 		rc = def->check(&r);
 	if (rc) {
+		if (def->cleanup && r.data)
+			def->cleanup(&r);
+		free(r.data);
 		free_values(&r);
 		return rc < 0 ? ECMD_OK : rc;
 	}
-	r.writes = (def->flags & CMD_WRITES_VG) &&
-		   !(r.readonly && (def->flags & CMD_READ_ONLY_OK));
+	if (r.readonly && (def->flags & CMD_READ_ONLY_OK))
+		r.writes = false;
 	if (r.writes)
 		r.s.may_import = def->flags & CMD_IMPORTS_EXPORTED;
 	if ((def->flags & CMD_NEEDS_ROOT) && geteuid())
@@ -349,7 +363,7 @@ int cmd_main(struct ivg_ctx *ctx, const struct cmd_def *def, int argc,
 		catch_interrupts(ctx);
 	if (!e && def->prepare)
 		e = def->prepare(&r);
-	if (!e && (def->flags & CMD_VG))
+	if (!e && (def->flags & CMD_VG) && r.vg)
 		e = open_vg(&r);
 	if (!e)
 		e = def->run(&r);
@@ -357,7 +371,10 @@ int cmd_main(struct ivg_ctx *ctx, const struct cmd_def *def, int argc,
 		rc = e - CMD_EXIT(0);
 	else if (e)
 		rc = fail(ctx);
-	session_close_after(&r.s, e != 0);
+	session_close_after(&r.s, rc != ECMD_OK);
+	if (def->cleanup && r.data)
+		def->cleanup(&r);
+	free(r.data);
 	free_values(&r);
 	return rc;
 }

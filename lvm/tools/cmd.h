@@ -67,7 +67,8 @@ enum cmd_flags {
 	/* The first operand, when given, is a VG name, which the runner
 	 * checks. */
 	CMD_VG_NAME = 1 << 0,
-	/* The runner opens that VG (session_open) before run(). */
+	/* The runner opens that VG (session_open) before run(), when there
+	 * is one (check() may name it from an option, or none). */
 	CMD_VG = 1 << 1,
 	/* ... to write it: its lock exclusive, its PVs writable, refused
 	 * when PVs are missing or another host holds it. Else shared. */
@@ -88,6 +89,8 @@ enum cmd_flags {
 	 * missing PVs, the holder and the exported flag (ivgimport takes a
 	 * VG over, ivgexport finishes an interrupted export). */
 	CMD_CHECKS_OWN = 1 << 8,
+	/* Every operand is a VG name (ivgs VG...), each checked. */
+	CMD_VG_NAMES = 1 << 9,
 };
 
 struct cmd_run;
@@ -107,14 +110,22 @@ struct cmd_def {
 	size_t min_operands, max_operands;   /* SIZE_MAX: no limit */
 	const char *operand_need;   /* "a VG name and at least one FILE are needed" */
 	unsigned flags;
-	/* Refine after parsing (e.g. --repair makes ivgck a writer):
-	 * 0, or a usage error already said (EINVALID_CMD_LINE). */
+	/* The command writes its VG only when its own option of this
+	 * name is given (ivgck --repair, opptoc --rebuild); NULL: flags say. */
+	const char *writes_with;
+	/* Refine after parsing (e.g. --repair makes ivgck a writer: it sets
+	 * r->writes): 0, or a usage error already said (EINVALID_CMD_LINE). */
 	int (*check)(struct cmd_run *r);
 	/* Before the VG is opened (and locked): what can be judged or made
 	 * ready without it; 0, or -errno with the message in ctx. */
 	int (*prepare)(struct cmd_run *r);
 	/* The work: 0, -errno with the message in ctx, or CMD_EXIT(code). */
 	int (*run)(struct cmd_run *r);
+	/* The command's own state: r->data is data_size zeroed bytes for
+	 * the whole run, and cleanup() (or NULL) frees what it holds, after
+	 * run() or after a failed prepare(). */
+	size_t data_size;
+	void (*cleanup)(struct cmd_run *r);
 };
 
 /* A run() result that is an exit code the command has explained. */
@@ -122,7 +133,7 @@ struct cmd_def {
 
 struct cmd_value {
 	unsigned count;             /* times given */
-	const char *str;            /* ARG_STRING, ARG_VGNAME */
+	const char *str;            /* ARG_STRING, ARG_VGNAME; ARG_SIZE as given */
 	uint64_t size;              /* ARG_SIZE, in bytes */
 	char **list;                /* ARG_LIST */
 	size_t n;

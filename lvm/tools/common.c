@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "devlist.h"
 #include "vg.h"
@@ -175,26 +174,6 @@ int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
 	}
 	*owned = true;
 	return ivg_devices_system(ctx, paths, n);
-}
-
-bool confirm(const struct opts *o, const char *question)
-{
-	char line[16];
-
-	if (o->yes)
-		return true;
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, "  %s [y/n]: ", question);
-	fflush(stderr);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	return line[0] == 'y' || line[0] == 'Y';
-}
-
-void print_help(const char *text)
-{
-	fputs(text, stdout);
 }
 
 /* The command's own flag (one process, one command): set by the signal. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ext2fs/ext2_err.h>
 
@@ -16,29 +17,31 @@
 #define IVG_VERSION "0.0.0"
 #endif
 
-static const struct ivg_command commands[] = {
-	{ "ivgcreate", cmd_ivgcreate, "Create an install volume group", NULL },
-	{ "ivgimport", NULL, NULL, &cmd_ivgimport_def },
-	{ "ivgexport", NULL, NULL, &cmd_ivgexport_def },
-	{ "ivgs", cmd_ivgs, "Report on install volume groups", NULL },
-	{ "ivgchange", NULL, NULL, &cmd_ivgchange_def },
-	{ "ivgextend", NULL, NULL, &cmd_ivgextend_def },
-	{ "ivgreduce", NULL, NULL, &cmd_ivgreduce_def },
-	{ "ivgreplace", NULL, NULL, &cmd_ivgreplace_def },
-	{ "oppadd", cmd_oppadd, "Add OPP images to an install volume group", NULL },
-	{ "opplist", cmd_opplist, "List the OPPs of an install volume group", NULL },
-	{ "oppck", cmd_oppck, "Check OPP images against the TOC", NULL },
-	{ "opprm", cmd_opprm, "Remove OPPs from an install volume group", NULL },
-	{ "opptoc", cmd_opptoc, "Report or rebuild the OPP table of contents", NULL },
-	{ "ivgmkboot", cmd_ivgmkboot, "Build the boot image and make the disks bootable", NULL },
-	{ "bosadd", cmd_bosadd, "Add a BOS image to an install volume group", NULL },
-	{ "boslist", cmd_boslist, "List the BOS images of an install volume group", NULL },
-	{ "bosrm", cmd_bosrm, "Remove BOS images from an install volume group", NULL },
-	{ "bosinstall", cmd_bosinstall, "Install a BOS from an install VG onto target disks", NULL },
-	{ "ivgrecover", NULL, NULL, &cmd_ivgrecover_def },
-	{ "ivgbootlist", cmd_ivgbootlist, "Show or set the boot order of the boot disks", NULL },
-	{ "ivgck", cmd_ivgck, "Check and repair the boot image legs and boot records", NULL },
+const struct cmd_def *const cmd_table[] = {
+	&cmd_ivgcreate_def,
+	&cmd_ivgimport_def,
+	&cmd_ivgexport_def,
+	&cmd_ivgs_def,
+	&cmd_ivgchange_def,
+	&cmd_ivgextend_def,
+	&cmd_ivgreduce_def,
+	&cmd_ivgreplace_def,
+	&cmd_oppadd_def,
+	&cmd_opplist_def,
+	&cmd_oppck_def,
+	&cmd_opprm_def,
+	&cmd_opptoc_def,
+	&cmd_ivgmkboot_def,
+	&cmd_bosadd_def,
+	&cmd_boslist_def,
+	&cmd_bosrm_def,
+	&cmd_bosinstall_def,
+	&cmd_ivgrecover_def,
+	&cmd_ivgbootlist_def,
+	&cmd_ivgck_def,
 };
+
+const size_t cmd_table_size = sizeof(cmd_table) / sizeof(cmd_table[0]);
 
 /*
  * TESTS ONLY. IVG_TEST_FAULT="N:exit|fail|tear" sets the device layer's
@@ -53,6 +56,12 @@ static const struct ivg_command commands[] = {
  */
 static struct ivg_fault test_fault;
 
+/* The crash of IVG_TEST_FAULT=N:exit: no cleanup, no flush, status 99. */
+static void crash_now(void)
+{
+	_exit(99);
+}
+
 static int test_fault_setup(struct ivg_ctx *ctx)
 {
 	const char *v = getenv("IVG_TEST_FAULT");
@@ -66,7 +75,7 @@ static int test_fault_setup(struct ivg_ctx *ctx)
 	if (errno || end == v || *end != ':' || !at)
 		goto bad;
 	if (!strcmp(end + 1, "exit"))
-		test_fault.mode = IVG_FAULT_EXIT;
+		test_fault.mode = IVG_FAULT_EXIT, test_fault.stop = crash_now;
 	else if (!strcmp(end + 1, "fail"))
 		test_fault.mode = IVG_FAULT_FAIL;
 	else if (!strcmp(end + 1, "tear"))
@@ -89,26 +98,25 @@ static void test_fault_report(const struct ivg_ctx *ctx)
 			ctx->fault->count);
 }
 
-static const struct ivg_command *find_command(const char *name)
+static const struct cmd_def *find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
+	for (size_t i = 0; i < cmd_table_size; i++)
+		if (!strcmp(cmd_table[i]->name, name))
+			return cmd_table[i];
 	return NULL;
 }
 
 static void list_commands(FILE *f)
 {
 	fprintf(f, "Usage: ivg COMMAND [ARGS...]   (or run COMMAND through its symlink)\n\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name,
-			commands[i].def ? commands[i].def->summary : commands[i].summary);
+	for (size_t i = 0; i < cmd_table_size; i++)
+		fprintf(f, "  %-12s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
 	fprintf(f, "\nEach command takes --help. See ivg(7).\n");
 }
 
 int main(int argc, char **argv)
 {
-	const struct ivg_command *cmd;
+	const struct cmd_def *cmd;
 	struct ivg_ctx ctx;
 	char *name = basename(argv[0]);
 	int rc;
@@ -138,8 +146,7 @@ int main(int argc, char **argv)
 	}
 	if (test_fault_setup(&ctx))
 		return EINVALID_CMD_LINE;
-	rc = cmd->def ? cmd_main(&ctx, cmd->def, argc, argv) :
-			cmd->fn(&ctx, argc, argv);
+	rc = cmd_main(&ctx, cmd, argc, argv);
 	test_fault_report(&ctx);
 	return rc;
 }

@@ -1,87 +1,55 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgcreate.c - create an install volume group. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "devlist.h"
 #include "ivgvg.h"
-#include "session.h"
+#include "cmd.h"
 #include "sysid.h"
 
-static const char help[] =
-"Usage: ivgcreate [options] VG DISK...\n"
-"\n"
-"Create the install volume group VG on the given disks (block devices or\n"
-"image files). Every disk gets a GPT with a BIOS boot partition, an EFI\n"
-"system partition and an LVM partition holding the PV; the VG gets the\n"
-"raid1 LV bootlv (one leg per boot PV) and the raid1 ext4 LVs bosfs and\n"
-"oppfs for the BOS and OPP images (one leg per image PV: every boot PV\n"
-"unless --copies or --image-pvs says fewer), so that each of those disks\n"
-"alone boots, lists the images and installs.\n"
-"This host holds the new VG read-write: its system ID (lvmsystemid(7))\n"
-"is recorded in the VG until ivgexport.\n"
-"\n"
-"Options:\n"
-"  -s, --physicalextentsize SIZE  extent size (default 4m)\n"
-"      --size SIZE           create missing image files of SIZE, sparse\n"
-"      --boot-pvs DISK,...   boot disks (default: every disk; at most 64)\n"
-"      --copies N            copies of the images: a leg of bosfs, oppfs and\n"
-"                            every raw BOS LV on each of the first N boot\n"
-"                            disks (default: every boot disk)\n"
-"      --image-pvs DISK,...  the boot disks that carry the images\n"
-"      --bootlv-size SIZE    size of bootlv (default 256m)\n"
-"      --bosfs-size SIZE     size of bosfs (default 2g)\n"
-"      --oppfs-size SIZE     size of oppfs (default 1g)\n"
-"      --no-boot-image       do not write the maintenance boot image and the\n"
-"                            boot records (see ivgmkboot(8)); by default they\n"
-"                            are written, so every boot disk boots\n"
-"      --devices LIST        devices to check for a VG of the same name\n"
-"  -y, --yes                 wipe existing signatures without asking\n"
-"  -f, --force               reuse disks that are PVs of another VG, and\n"
-"                            wipe other signatures without asking\n"
-"  -v, --verbose             say more\n"
-"      --help                this help\n"
-"\n"
-"Sizes take LVM's units: b s k m g t p e (default m).\n"
-"Exit status: 0 done, 3 bad command line, 5 failed (nothing written).\n";
+enum { O_EXTENT, O_SIZE, O_BOOT_PVS, O_COPIES, O_IMAGE_PVS, O_BOOTLV, O_BOSFS,
+       O_OPPFS, O_KERNEL, O_INITRD, O_NO_BOOT_IMAGE };
 
-static const struct option longopts[] = {
-	{ "physicalextentsize", required_argument, NULL, 's' },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "boot-pvs", required_argument, NULL, OPT_BOOT_PVS },
-	{ "bootlv-size", required_argument, NULL, OPT_BOOTLV_SIZE },
-	{ "bosfs-size", required_argument, NULL, OPT_BOSFS_SIZE },
-	{ "oppfs-size", required_argument, NULL, OPT_OPPFS_SIZE },
-	{ "no-boot-image", no_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC },
-	{ "copies", required_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC + 1 },
-	{ "image-pvs", required_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC + 2 },
-	{ "devices", required_argument, NULL, OPT_DEVICES },
-	{ "yes", no_argument, NULL, 'y' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+static const struct cmd_opt opts[] = {
+	[O_EXTENT] = { "physicalextentsize", 's', ARG_SIZE, "SIZE",
+		       "extent size (default 4m)" },
+	[O_SIZE] = { "size", 0, ARG_SIZE, "SIZE",
+		     "create missing image files of SIZE, sparse" },
+	[O_BOOT_PVS] = { "boot-pvs", 0, ARG_LIST, "DISK,...",
+			 "boot disks (default: every disk; at most 64)" },
+	[O_COPIES] = { "copies", 0, ARG_STRING, "N",
+		       "copies of the images: a leg of bosfs, oppfs and\n"
+		       "every raw BOS LV on each of the first N boot disks\n"
+		       "(default: every boot disk)" },
+	[O_IMAGE_PVS] = { "image-pvs", 0, ARG_LIST, "DISK,...",
+			  "the boot disks that carry the images" },
+	[O_BOOTLV] = { "bootlv-size", 0, ARG_SIZE, "SIZE",
+		       "size of bootlv (default 256m)" },
+	[O_BOSFS] = { "bosfs-size", 0, ARG_SIZE, "SIZE",
+		      "size of bosfs (default 2g)" },
+	[O_OPPFS] = { "oppfs-size", 0, ARG_SIZE, "SIZE",
+		      "size of oppfs (default 1g)\n"
+		      "(disks too small for the defaults of bosfs and\n"
+		      "oppfs get both scaled down, 2:1, to what is\n"
+		      "free after bootlv; the sizes are printed)" },
+	[O_KERNEL] = { "kernel", 0, ARG_STRING, "FILE",
+		       "the boot image's kernel (default: the newest\n"
+		       "/boot/vmlinuz-*)" },
+	[O_INITRD] = { "initrd", 0, ARG_STRING, "FILE",
+		       "its initramfs (default: one built for the kernel)" },
+	[O_NO_BOOT_IMAGE] = { "no-boot-image", 0, ARG_NONE, NULL,
+			      "do not write the maintenance boot image and the\n"
+			      "boot records (see ivgmkboot(8)); by default they\n"
+			      "are written, so every boot disk boots" },
 };
 
 static bool ask(void *arg, const char *question)
 {
-	return confirm(arg, question);
-}
-
-static int size_opt(int c, const char *arg, struct ivg_create_opts *co)
-{
-	uint64_t *dst = c == 's' ? &co->extent_size :
-			c == OPT_SIZE ? &co->create_size :
-			c == OPT_BOOTLV_SIZE ? &co->bootlv_size :
-			c == OPT_BOSFS_SIZE ? &co->bosfs_size : &co->oppfs_size;
-
-	if (parse_size(arg, 'm', dst))
-		return usage_error("ivgcreate", "invalid size \"%s\"", arg);
-	return 0;
+	return cmd_confirm(arg, question);
 }
 
 static bool same_path(const char *a, const char *b)
@@ -101,169 +69,179 @@ static bool listed(const char *path, char *const *list, size_t n)
 	return false;
 }
 
-/* --copies N: a whole number from 1 to 64. */
-static int copies_opt(const char *arg, struct ivg_create_opts *co)
+/* --copies N (a whole number, 1 to 64) and --image-pvs (boot disks). */
+static int check_copies(struct cmd_run *r, size_t nboot)
 {
+	const struct cmd_value *img = &r->own[O_IMAGE_PVS], *boot = &r->own[O_BOOT_PVS];
+	const char *c = r->own[O_COPIES].str;
 	char *end;
 	unsigned long v;
 
+	for (size_t i = 0; i < img->n; i++)
+		if (!(boot->n ? listed(img->list[i], boot->list, boot->n)
+			      : listed(img->list[i], r->operands + 1, r->n_operands - 1)))
+			return cmd_usage_error(r, "--image-pvs: %s is not one of the boot disks",
+					       img->list[i]);
+	if (!c)
+		return 0;
+	if (img->n)
+		return cmd_usage_error(r, "--copies and --image-pvs do not go together");
 	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || v < 1 || v > IVG_MAX_LEGS)
-		return usage_error("ivgcreate", "--copies \"%s\": a number from 1 to %d is needed",
-				   arg, IVG_MAX_LEGS);
-	co->copies = v;
+	v = strtoul(c, &end, 10);
+	if (errno || end == c || *end || v < 1 || v > IVG_MAX_LEGS)
+		return cmd_usage_error(r, "--copies \"%s\": a number from 1 to %d is needed",
+				       c, IVG_MAX_LEGS);
+	if (v > nboot)
+		return cmd_usage_error(r, "--copies %lu: there are only %zu boot disks", v, nboot);
 	return 0;
 }
 
 /* What the command line alone shows to be wrong: exit 3, as lvm2. */
-static int check_cmdline(const struct ivg_create_opts *co)
+static int check(struct cmd_run *r)
 {
-	uint64_t es = co->extent_size;
+	const struct cmd_value *boot = &r->own[O_BOOT_PVS];
+	uint64_t es = r->own[O_EXTENT].size;
+	size_t nboot = boot->n ? boot->n : r->n_operands - 1;
 
 	if (es && (es < 4096 || (es & (es - 1)) || es > (1ULL << 40)))
-		return usage_error("ivgcreate",
-				   "extent size %llu bytes is not a power of two between 4k and 1t",
-				   (unsigned long long)es);
+		return cmd_usage_error(r, "extent size %llu bytes is not a power of two between 4k and 1t",
+				       (unsigned long long)es);
 	/* The longest LV name is bootlv_rimage_63: VG + LV <= 124. */
-	if (strlen(co->vgname) + strlen(IVG_BOOTLV "_rimage_63") > 124)
-		return usage_error("ivgcreate", "VG name \"%s\" is too long (at most %zu characters)",
-				   co->vgname, 124 - strlen(IVG_BOOTLV "_rimage_63"));
-	for (size_t i = 0; i < co->n_boot; i++)
-		if (!listed(co->boot_disks[i], co->disks, co->n_disks))
-			return usage_error("ivgcreate", "--boot-pvs: %s is not one of the disks",
-					   co->boot_disks[i]);
-	for (size_t i = 0; i < co->n_image; i++)
-		if (!listed(co->image_disks[i], co->boot_disks ? co->boot_disks : co->disks,
-			    co->boot_disks ? co->n_boot : co->n_disks))
-			return usage_error("ivgcreate", "--image-pvs: %s is not one of the boot disks",
-					   co->image_disks[i]);
-	if (co->copies && co->image_disks)
-		return usage_error("ivgcreate", "--copies and --image-pvs do not go together");
-	if (co->copies > (co->boot_disks ? co->n_boot : co->n_disks))
-		return usage_error("ivgcreate", "--copies %zu: there are only %zu boot disks",
-				   co->copies, co->boot_disks ? co->n_boot : co->n_disks);
-	return 0;
+	if (strlen(r->vg) + strlen(IVG_BOOTLV "_rimage_63") > 124)
+		return cmd_usage_error(r, "VG name \"%s\" is too long (at most %zu characters)",
+				       r->vg, 124 - strlen(IVG_BOOTLV "_rimage_63"));
+	for (size_t i = 0; i < boot->n; i++) {
+		bool found = false;
+
+		for (size_t k = 1; k < r->n_operands && !found; k++)
+			found = same_path(boot->list[i], r->operands[k]);
+		if (!found)
+			return cmd_usage_error(r, "--boot-pvs: %s is not one of the disks",
+					       boot->list[i]);
+	}
+	if (cmd_given(r, O_NO_BOOT_IMAGE) &&
+	    (cmd_given(r, O_KERNEL) || cmd_given(r, O_INITRD)))
+		return cmd_usage_error(r, "--%s goes with the boot image: not with --no-boot-image",
+				       cmd_given(r, O_KERNEL) ? "kernel" : "initrd");
+	if (nboot > IVG_MAX_LEGS)
+		return cmd_usage_error(r, "%zu boot PVs: at most %d (use --boot-pvs)",
+				       nboot, IVG_MAX_LEGS);
+	return check_copies(r, nboot);
 }
 
-int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv)
+/* No kernel in /boot: say what the user can do about it here. */
+static void no_kernel_hint(struct ivg_ctx *ctx)
 {
-	struct ivg_create_opts co = { 0 };
-	struct opts o = { 0 };
-	struct session s = { 0 };
-	char sysid[IVG_SYSID_MAX + 1];
-	char **boot = NULL, **image = NULL;
-	size_t nboot = 0, nimage = 0;
-	struct bootcmd *bootimg = NULL;
-	bool no_boot_image = false;
-	int c, r, rc = ECMD_OK;
+	char msg[IVG_ERRMSG_MAX];
 
-	while ((c = getopt_long(argc, argv, "s:yfv", longopts, NULL)) != -1) {
-		if ((r = common_opt(ctx, &o, c, optarg, "ivgcreate")) > 0)
-			continue;
-		if (r < 0)
-			goto bad;
-		switch (c) {
-		case 's': case OPT_SIZE: case OPT_BOOTLV_SIZE:
-		case OPT_BOSFS_SIZE: case OPT_OPPFS_SIZE:
-			if (size_opt(c, optarg, &co))
-				goto bad;
-			break;
-		case OPT_BOOT_PVS:
-			ivg_devices_free(boot, nboot);
-			boot = NULL;
-			if (ivg_devices_parse(ctx, optarg, &boot, &nboot)) {
-				usage_error("ivgcreate", "--boot-pvs: %s", ivg_errmsg(ctx));
-				goto bad;
-			}
-			break;
-		case OPT_FIRST_COMMAND_SPECIFIC:
-			no_boot_image = true;
-			break;
-		case OPT_FIRST_COMMAND_SPECIFIC + 1:
-			if (copies_opt(optarg, &co))
-				goto bad;
-			break;
-		case OPT_FIRST_COMMAND_SPECIFIC + 2:
-			ivg_devices_free(image, nimage);
-			image = NULL;
-			if (ivg_devices_parse(ctx, optarg, &image, &nimage)) {
-				usage_error("ivgcreate", "--image-pvs: %s", ivg_errmsg(ctx));
-				goto bad;
-			}
-			break;
-		case OPT_HELP:
-			print_help(help);
-			goto out;
-		default:
-			usage_error("ivgcreate", "unknown option");
-			goto bad;
-		}
-	}
-	if (argc - optind < 2) {
-		usage_error("ivgcreate", "a VG name and at least one disk are needed");
-		goto bad;
-	}
-	co.vgname = argv[optind];
-	co.disks = argv + optind + 1;
-	co.n_disks = (size_t)(argc - optind - 1);
-	co.boot_disks = boot;
-	co.n_boot = nboot;
-	co.image_disks = image;
-	co.n_image = nimage;
-	co.force = o.force;
-	co.confirm = ask;
-	co.confirm_arg = &o;
-	if (check_vg_name("ivgcreate", co.vgname))
-		goto bad;
-	if (check_cmdline(&co))
-		goto bad;
-	if ((boot ? nboot : co.n_disks) > IVG_MAX_LEGS) {
-		usage_error("ivgcreate", "%zu boot PVs: at most %d (use --boot-pvs)",
-			    boot ? nboot : co.n_disks, IVG_MAX_LEGS);
-		goto bad;
-	}
-	if (devices_to_scan(ctx, &o, &s.paths, &s.n_paths, &s.owned)) {
-		rc = fail(ctx);
-		goto out;
-	}
-	co.others = s.paths;
-	co.n_others = s.n_paths;
+	snprintf(msg, sizeof(msg), "%s", ivg_errmsg(ctx));
+	ivg_err(ctx, ENOENT, "%s (and --initrd FILE), or --no-boot-image to create the VG without the maintenance boot image (ivgmkboot adds it later)",
+		msg);
+}
+
+static void print_scaled(const struct ivg_create_opts *co,
+			 const struct ivg_create_made *m)
+{
+	char bos[64], opp[64];
+
+	snprintf(bos, sizeof(bos), co->bosfs_size ? "as given" : "default %llu MiB",
+		 (unsigned long long)(IVG_DEFAULT_BOSFS >> 20));
+	snprintf(opp, sizeof(opp), co->oppfs_size ? "as given" : "default %llu MiB",
+		 (unsigned long long)(IVG_DEFAULT_OPPFS >> 20));
+	printf("  The disks have %llu MiB free after bootlv, too little for the defaults: bosfs %llu MiB (%s), oppfs %llu MiB (%s).\n",
+	       (unsigned long long)(m->free_after_bootlv >> 20),
+	       (unsigned long long)(m->bosfs_size >> 20), bos,
+	       (unsigned long long)(m->oppfs_size >> 20), opp);
+}
+
+static int run(struct cmd_run *r)
+{
+	struct ivg_ctx *ctx = r->ctx;
+	struct session *s = &r->s;
+	const char *kernel = r->own[O_KERNEL].str, *initrd = r->own[O_INITRD].str;
+	struct ivg_create_opts co = {
+		.vgname = r->vg, .disks = r->operands + 1,
+		.n_disks = r->n_operands - 1,
+		.boot_disks = r->own[O_BOOT_PVS].list,
+		.n_boot = r->own[O_BOOT_PVS].n,
+		.image_disks = r->own[O_IMAGE_PVS].list,
+		.n_image = r->own[O_IMAGE_PVS].n,
+		.copies = r->own[O_COPIES].str ? strtoul(r->own[O_COPIES].str, NULL, 10) : 0,
+		.extent_size = r->own[O_EXTENT].size,
+		.create_size = r->own[O_SIZE].size,
+		.bootlv_size = r->own[O_BOOTLV].size,
+		.bosfs_size = r->own[O_BOSFS].size,
+		.oppfs_size = r->own[O_OPPFS].size,
+		.force = r->o.force, .confirm = ask, .confirm_arg = r,
+	};
+	char sysid[IVG_SYSID_MAX + 1];
+	struct bootcmd *bootimg = NULL;
+	struct ivg_create_made made = { 0 };
+	int e = devices_to_scan(ctx, &r->o, &s->paths, &s->n_paths, &s->owned);
+
+	co.others = s->paths;
+	co.n_others = s->n_paths;
 	/* The creating host holds the new VG read-write, as with lvm2. */
-	if (host_system_id(ctx, sysid)) {
-		rc = fail(ctx);
-		goto out;
-	}
+	if (!e)
+		e = host_system_id(ctx, sysid);
 	co.system_id = sysid;
-	catch_interrupts(ctx);
 	/* The boot image is made ready (and checked to fit) before any write. */
-	if (!no_boot_image &&
-	    bootcmd_prepare(ctx, o.verbose, co.bootlv_size ? co.bootlv_size :
-			    IVG_DEFAULT_BOOTLV, &bootimg)) {
-		rc = fail(ctx);
-		goto out;
+	if (!e && !cmd_given(r, O_NO_BOOT_IMAGE)) {
+		e = bootcmd_prepare(ctx, r, kernel, initrd,
+				    co.bootlv_size ? co.bootlv_size : IVG_DEFAULT_BOOTLV,
+				    &bootimg);
+		if (e == -ENOENT && !kernel)
+			no_kernel_hint(ctx);
 	}
 	co.before_commit = bootimg ? bootcmd_install : NULL;
 	co.before_commit_arg = bootimg;
 	/* As vgcreate: the global lock and the new name's, held until the
 	 * VG is committed, so that no other command creates that name. */
-	if (session_lock_new_vg(ctx, co.vgname, &s) || ivg_create(ctx, &co)) {
-		rc = fail(ctx);
-		goto out;
-	}
+	if (!e)
+		e = session_lock_new_vg(ctx, co.vgname, s);
+	if (!e)
+		e = ivg_create(ctx, &co, &made);
+	bootcmd_free(bootimg);
+	if (e)
+		return e;
 	for (size_t i = 0; i < co.n_disks; i++)
 		printf("  Physical volume \"%s\" successfully created.\n",
 		       co.disks[i]);
+	if (made.scaled)
+		print_scaled(&co, &made);
 	printf("  Volume group \"%s\" successfully created with system ID %s\n",
 	       co.vgname, sysid);
-	goto out;
-bad:
-	rc = EINVALID_CMD_LINE;
-out:
-	bootcmd_free(bootimg);
-	session_close(&s);
-	ivg_devices_free(boot, nboot);
-	ivg_devices_free(image, nimage);
-	opts_free(&o);
-	return rc;
+	return 0;
 }
+
+const struct cmd_def cmd_ivgcreate_def = {
+	.name = "ivgcreate",
+	.summary = "Create an install volume group",
+	.usage = "VG DISK...",
+	.about =
+"Create the install volume group VG on the given disks (block devices or\n"
+"image files). Every disk gets a GPT with a BIOS boot partition, an EFI\n"
+"system partition and an LVM partition holding the PV; the VG gets the\n"
+"raid1 LV bootlv (one leg per boot PV) and the raid1 ext4 LVs bosfs and\n"
+"oppfs for the BOS and OPP images (one leg per image PV: every boot PV\n"
+"unless --copies or --image-pvs says fewer), so that each of those disks\n"
+"alone boots, lists the images and installs.\n"
+"This host holds the new VG read-write: its system ID (lvmsystemid(7))\n"
+"is recorded in the VG until ivgexport.\n",
+	.notes = "Sizes take LVM's units: b s k m g t p e (default m).\n",
+	.exit_text = "0 done, 3 bad command line, 5 failed (nothing written).",
+	.common = CO(CO_DEVICES) | CO(CO_YES) | CO(CO_FORCE),
+	.common_help = {
+		[CO_DEVICES] = "devices to check for a VG of the same name",
+		[CO_YES] = "wipe existing signatures without asking",
+		[CO_FORCE] = "reuse disks that are PVs of another VG, and\n"
+			     "wipe other signatures without asking",
+	},
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 2, .max_operands = SIZE_MAX,
+	.operand_need = "a VG name and at least one disk are needed",
+	/* A long copy (ivgcreate --size, the boot image) stops cleanly. */
+	.flags = CMD_VG_NAME | CMD_INTERRUPTIBLE,
+	.check = check,
+	.run = run,
+};

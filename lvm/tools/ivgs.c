@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgs.c - report install volume groups: VG, PVs with boot legs, LVs. */
 #include <errno.h>
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,40 +10,15 @@
 #include "ivgvg.h"
 #include "rmeta.h"
 #include "scrub.h"
-#include "session.h"
+#include "cmd.h"
 
-static const char help[] =
-"Usage: ivgs [options] [VG...]\n"
-"\n"
-"Report install volume groups: name, UUID, attributes, size, free space\n"
-"and export state; each PV with its UUID, size and bootlv leg state; each\n"
-"LV with its size, segment type, copies (raid1 legs), the state of each\n"
-"leg (in-sync, resyncing: left behind by a crash or being rebuilt, as its\n"
-"rmeta says; missing; with --check also mismatched: in sync, yet its\n"
-"bytes differ from the first leg's) and devices. Without VG names, every\n"
-"install VG found is reported.\n"
-"\n"
-"Options:\n"
-"      --devices LIST         only these devices or image files\n"
-"      --reportformat basic|json\n"
-"                             json: as lvm2's, sizes in bytes\n"
-"  -a, --all                  also hidden LVs (raid legs)\n"
-"      --check                compare the legs of every raid1 LV block for\n"
-"                             block (reads them all; ivgck judges them)\n"
-"  -v, --verbose              say more\n"
-"      --help                 this help\n"
-"\n"
-"Exit status: 0 done, 3 bad command line, 5 failed.\n";
+enum { OPT_ALL, OPT_CHECK };
 
-static const struct option longopts[] = {
-	{ "devices", required_argument, NULL, OPT_DEVICES },
-	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
-	{ "all", no_argument, NULL, 'a' },
-	{ "check", no_argument, NULL, OPT_FIRST_COMMAND_SPECIFIC },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+static const struct cmd_opt opts[] = {
+	[OPT_ALL] = { "all", 'a', ARG_NONE, NULL, "also hidden LVs (raid legs)" },
+	[OPT_CHECK] = { "check", 0, ARG_NONE, NULL,
+			"compare the legs of every raid1 LV block for\n"
+			"block (reads them all; ivgck judges them)" },
 };
 
 struct report {
@@ -374,31 +348,6 @@ static void report_one(struct report *rp, struct ivg_vgh *h)
 	report_lvs(rp, h);
 }
 
-static int parse_args(struct ivg_ctx *ctx, int argc, char **argv,
-		      struct opts *o, struct report *rp)
-{
-	int c, r;
-
-	while ((c = getopt_long(argc, argv, "av", longopts, NULL)) != -1) {
-		if ((r = common_opt(ctx, o, c, optarg, "ivgs")) > 0)
-			continue;
-		if (r < 0)
-			return EINVALID_CMD_LINE;
-		if (c == 'a') {
-			rp->all = true;
-		} else if (c == OPT_FIRST_COMMAND_SPECIFIC) {
-			rp->check = true;
-		} else if (c == OPT_HELP) {
-			print_help(help);
-			return -1;
-		} else {
-			return usage_error("ivgs", "unknown option");
-		}
-	}
-	rp->json = o->json;
-	return 0;
-}
-
 static void print_json(struct report *rp)
 {
 	json_object *one, *top = report_new(&one);
@@ -410,48 +359,40 @@ static void print_json(struct report *rp)
 	rp->vgs = rp->pvs = rp->lvs = NULL;
 }
 
-int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv)
+static int run(struct cmd_run *r)
 {
-	struct report rp = { .ctx = ctx };
-	struct opts o = { 0 };
-	struct session s = { 0 };
+	struct report rp = { .ctx = r->ctx, .json = r->o.json,
+			     .all = cmd_given(r, OPT_ALL),
+			     .check = cmd_given(r, OPT_CHECK) };
+	struct ivg_ctx *ctx = r->ctx;
+	struct session *s = &r->s;
 	struct shown sh = { 0 };
 	char **names = NULL;
 	size_t n = 0;
-	int rc = parse_args(ctx, argc, argv, &o, &rp);
+	int rc = 0;
 
-	for (int i = optind; !rc && i < argc; i++)
-		rc = check_vg_name("ivgs", argv[i]);
-	if (rc) {
-		opts_free(&o);
-		return rc < 0 ? ECMD_OK : rc;
-	}
+	if (session_scan_read(ctx, &r->o, r->operands, r->n_operands, s))
+		return -1;
 	rp.vgs = json_object_new_array();
 	rp.pvs = json_object_new_array();
 	rp.lvs = json_object_new_array();
-	if (session_scan_read(ctx, &o, argv + optind, (size_t)(argc - optind),
-			      &s)) {
-		rc = fail(ctx);
-		goto out;
-	}
-	if (optind < argc) {
-		for (int i = optind; i < argc; i++)
-			if (open_name(ctx, &s, argv[i], true, &sh))
+	if (r->n_operands) {
+		for (size_t i = 0; i < r->n_operands; i++)
+			if (open_name(ctx, s, r->operands[i], true, &sh))
 				rc = fail(ctx);
-	} else if (!ivg_scan_vgnames(ctx, s.scan, &names, &n)) {
+	} else if (!ivg_scan_vgnames(ctx, s->scan, &names, &n)) {
 		for (size_t i = 0; i < n; i++)
-			if (open_name(ctx, &s, names[i], false, &sh))
+			if (open_name(ctx, s, names[i], false, &sh))
 				rc = fail(ctx);
 	} else {
 		rc = fail(ctx);
 	}
 	/* A damaged device gets one line: its VG's, or this one. */
-	session_warn_devices(&s, sh.v, sh.n);
+	session_warn_devices(s, sh.v, sh.n);
 	for (size_t i = 0; i < sh.n; i++)
 		report_one(&rp, sh.v[i]);
 	if (rp.json)
 		print_json(&rp);
-out:
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
@@ -461,7 +402,26 @@ out:
 	json_object_put(rp.vgs);
 	json_object_put(rp.pvs);
 	json_object_put(rp.lvs);
-	session_close(&s);
-	opts_free(&o);
-	return rc;
+	/* Each VG that could not be reported has said why. */
+	return CMD_EXIT(rc);
 }
+
+const struct cmd_def cmd_ivgs_def = {
+	.name = "ivgs",
+	.summary = "Report on install volume groups",
+	.usage = "[VG...]",
+	.about =
+"Report install volume groups: name, UUID, attributes, size, free space\n"
+"and export state; each PV with its UUID, size and bootlv leg state; each\n"
+"LV with its size, segment type, copies (raid1 legs), the state of each\n"
+"leg (in-sync; resyncing: left behind by a crash or being rebuilt, as its\n"
+"rmeta says; missing; with --check also mismatched: in sync, yet its\n"
+"bytes differ from the first leg's) and devices. Without VG names, every\n"
+"install VG found is reported.\n",
+	.common = CO(CO_DEVICES) | CO(CO_REPORTFORMAT),
+	.common_help = { [CO_REPORTFORMAT] = "json: as lvm2's, sizes in bytes" },
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 0, .max_operands = SIZE_MAX,
+	.flags = CMD_VG_NAMES,
+	.run = run,
+};

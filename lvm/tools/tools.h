@@ -22,52 +22,44 @@ enum {
 	ECMD_FAILED = 5,
 };
 
-struct cmd_def;
 
-struct ivg_command {
-	const char *name;
-	int (*fn)(struct ivg_ctx *ctx, int argc, char **argv);
-	const char *summary;
-	const struct cmd_def *def;  /* on the command layer (cmd.h) */
-};
-
-int cmd_ivgcreate(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgcreate_def;
 extern const struct cmd_def cmd_ivgimport_def;
 extern const struct cmd_def cmd_ivgexport_def;
-int cmd_ivgs(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgs_def;
 extern const struct cmd_def cmd_ivgchange_def;
 /* Disks joining and leaving (vgdisks.h). */
 extern const struct cmd_def cmd_ivgextend_def;
 extern const struct cmd_def cmd_ivgreduce_def;
 extern const struct cmd_def cmd_ivgreplace_def;
 /* The OPP repository (opp/tools/). */
-int cmd_oppadd(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_opplist(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_oppck(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_opprm(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_opptoc(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_oppadd_def;
+extern const struct cmd_def cmd_opplist_def;
+extern const struct cmd_def cmd_oppck_def;
+extern const struct cmd_def cmd_opprm_def;
+extern const struct cmd_def cmd_opptoc_def;
 /* The maintenance boot image (boot/tools/). */
-int cmd_ivgmkboot(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgmkboot_def;
 /* BOS install (bosinstall/tools/). */
-int cmd_bosadd(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_boslist(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_bosrm(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_bosinstall(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_bosadd_def;
+extern const struct cmd_def cmd_boslist_def;
+extern const struct cmd_def cmd_bosrm_def;
+extern const struct cmd_def cmd_bosinstall_def;
 /* Recovery of a root VG (recovery/tools/). */
 extern const struct cmd_def cmd_ivgrecover_def;
-int cmd_ivgbootlist(struct ivg_ctx *ctx, int argc, char **argv);
-int cmd_ivgck(struct ivg_ctx *ctx, int argc, char **argv);
+extern const struct cmd_def cmd_ivgbootlist_def;
+extern const struct cmd_def cmd_ivgck_def;
 /* ivgcreate's boot image (boot/tools/ivgmkboot.c): prepared (kernel,
  * initramfs, size checked) before anything is written, then installed by
  * ivg_create's before_commit hook (arg: the bootcmd). */
 struct bootcmd;
+struct cmd_run;
 struct ivg_vg;
-int bootcmd_prepare(struct ivg_ctx *ctx, int verbose, uint64_t bootlv_bytes,
+int bootcmd_prepare(struct ivg_ctx *ctx, const struct cmd_run *run,
+		    const char *kernel, const char *initrd, uint64_t bootlv_bytes,
 		    struct bootcmd **out);
 int bootcmd_install(struct ivg_ctx *ctx, struct ivg_vg *vg, void *arg);
 void bootcmd_free(struct bootcmd *b);
-/* The progress of writing bootlv legs on a terminal; arg: an int set to -1. */
-void bootlv_progress_bar(void *arg, uint64_t done, uint64_t total);
 
 /* Long options every command takes; values >= 0x100. */
 enum {
@@ -128,10 +120,6 @@ void report_set(struct json_object *o, const char *key, const char *value);
 int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
 		    char ***paths, size_t *n, bool *owned);
 
-/* Ask "question [y/n]:" on the terminal; -y answers yes, no tty: no. */
-bool confirm(const struct opts *o, const char *question);
-
-void print_help(const char *text);
 
 /*
  * For commands with long copies: SIGINT and SIGTERM set a flag that the

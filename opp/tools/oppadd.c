@@ -6,9 +6,81 @@
 
 #include "oppcmd.h"
 
-static const char help[] =
-"Usage: oppadd [options] VG FILE...\n"
-"\n"
+enum { OPT_REPLACE };
+
+static const struct cmd_opt opts[] = {
+	[OPT_REPLACE] = { "replace", 0, ARG_NONE, NULL,
+			  "replace packages of the same name, version and\n"
+			  "architecture" },
+};
+
+/* The packages, read and judged before the VG is touched. */
+struct added {
+	struct opp_pkg *pkgs;
+	size_t read;
+};
+
+static int prepare(struct cmd_run *r)
+{
+	struct added *a = r->data;
+	char **files = r->operands + 1;
+	size_t n = r->n_operands - 1;
+	int e = 0;
+
+	a->pkgs = calloc(n + 1, sizeof(*a->pkgs));
+	if (!a->pkgs)
+		return ivg_err(r->ctx, ENOMEM, "out of memory");
+	for (; !e && a->read < n; a->read++)
+		e = opp_pkg_read_file(r->ctx, files[a->read], &a->pkgs[a->read]);
+	return e;
+}
+
+static int add(struct cmd_run *r, struct added *a)
+{
+	struct ivg_ctx *ctx = r->ctx;
+	struct opp_pkg *pkgs = a->pkgs;
+	char **files = r->operands + 1;
+	size_t n = r->n_operands - 1;
+	bool replace = cmd_given(r, OPT_REPLACE);
+	struct oppcmd c;
+	int e = oppcmd_open(r, &c);
+
+	if (!e)
+		e = opp_repo_add(ctx, &c.repo, pkgs, files, n, replace);
+	if (!e)
+		e = oppcmd_begin_write(r, &c);
+	for (size_t i = 0; !e && i < n; i++)
+		ivg_info(ctx, "%s: %s %s (%s, %s), %" PRIu64 " bytes", files[i],
+			 opp_stanza_get(&pkgs[i].st, "Package"),
+			 opp_stanza_get(&pkgs[i].st, "Version"),
+			 opp_stanza_get(&pkgs[i].st, "Architecture"),
+			 opp_format_name(pkgs[i].fmt), pkgs[i].size);
+	if (!e)
+		e = oppcmd_commit(r, &c);
+	if (!e)
+		printf("  %zu OPP image(s) added to volume group \"%s\"\n", n, r->vg);
+	return oppcmd_close(r, &c, e);
+}
+
+static int run(struct cmd_run *r)
+{
+	return add(r, r->data);
+}
+
+static void cleanup(struct cmd_run *r)
+{
+	struct added *a = r->data;
+
+	for (size_t i = 0; a->pkgs && i < a->read; i++)
+		opp_pkg_free(&a->pkgs[i]);
+	free(a->pkgs);
+}
+
+const struct cmd_def cmd_oppadd_def = {
+	.name = "oppadd",
+	.summary = "Add OPP images to an install volume group",
+	.usage = "VG FILE...",
+	.about =
 "Add optional program product images to the install volume group VG:\n"
 "Debian packages, RPM packages and plain OPP archives (a tar archive with\n"
 "opp.control first, see ivg(7)). Every FILE is read and checked first;\n"
@@ -20,86 +92,15 @@ static const char help[] =
 "exported again. Nothing is written when a FILE is not a package, is\n"
 "truncated, or names a place outside the pool; when the same package\n"
 "(name, version, architecture) is in the TOC already, unless --replace;\n"
-"when oppfs has too little space; or when another host holds the VG.\n"
-"\n"
-"Options:\n"
-"      --replace      replace packages of the same name, version and\n"
-"                     architecture\n"
-OPPCMD_HELP_COMMON
-OPPCMD_HELP_EXIT;
-
-enum { OPT_REPLACE = OPT_FIRST_COMMAND_SPECIFIC };
-
-static const struct option longopts[] = {
-	{ "replace", no_argument, NULL, OPT_REPLACE },
-	OPPCMD_LONGOPTS_COMMON,
+"when oppfs has too little space; or when another host holds the VG.\n",
+	.common = CO(CO_DEVICES) | CO(CO_YES),
+	.common_help = { [CO_YES] = "accepted for LVM compatibility" },
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 2, .max_operands = SIZE_MAX,
+	.operand_need = "a VG name and at least one FILE are needed",
+	.flags = OPPCMD_WRITER | CMD_INTERRUPTIBLE,
+	.prepare = prepare,
+	.run = run,
+	.data_size = sizeof(struct added),
+	.cleanup = cleanup,
 };
-
-static int add(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
-	       char **files, size_t n, bool replace)
-{
-	struct opp_pkg *pkgs = calloc(n + 1, sizeof(*pkgs));
-	struct oppcmd c = { 0 };
-	size_t read = 0;
-	int r = pkgs ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
-
-	/* Every file is read and judged before the VG is touched. */
-	for (; !r && read < n; read++)
-		r = opp_pkg_read_file(ctx, files[read], &pkgs[read]);
-	if (r)
-		goto out;
-	r = oppcmd_open(ctx, o, vg, true, &c);
-	if (!r)
-		r = opp_repo_add_check(ctx, &c.repo, pkgs, files, n, replace);
-	if (!r)
-		r = oppcmd_begin_write(ctx, &c);
-	if (!r) {
-		for (size_t i = 0; i < n; i++)
-			ivg_info(ctx, "%s: %s %s (%s, %s), %" PRIu64 " bytes", files[i],
-				 opp_stanza_get(&pkgs[i].st, "Package"),
-				 opp_stanza_get(&pkgs[i].st, "Version"),
-				 opp_stanza_get(&pkgs[i].st, "Architecture"),
-				 opp_format_name(pkgs[i].fmt), pkgs[i].size);
-		r = opp_repo_add(ctx, &c.repo, pkgs, files, n, replace);
-	}
-	if (!r)
-		r = oppcmd_commit(ctx, &c);
-	if (!r)
-		printf("  %zu OPP image(s) added to volume group \"%s\"\n", n, vg);
-	oppcmd_close(&c, r != 0);
-out:
-	for (size_t i = 0; pkgs && i < read; i++)
-		opp_pkg_free(&pkgs[i]);
-	free(pkgs);
-	return r;
-}
-
-static int own_option(struct ivg_ctx *ctx, int c, const char *arg, void *data)
-{
-	if (c != OPT_REPLACE)
-		return 0;
-	*(bool *)data = true;
-	return 1;
-}
-
-int cmd_oppadd(struct ivg_ctx *ctx, int argc, char **argv)
-{
-	bool replace = false;
-	const struct oppcmd_line line = {
-		"oppadd", help, "a VG name and at least one FILE are needed",
-		longopts, 1, SIZE_MAX, own_option, &replace,
-	};
-	struct opts o = { 0 };
-	const char *vg;
-	char **files;
-	size_t n;
-	int rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &files, &n);
-
-	if (!rc) {
-		catch_interrupts(ctx);
-		if (add(ctx, &o, vg, files, n, replace))
-			rc = fail(ctx);
-	}
-	opts_free(&o);
-	return rc;
-}

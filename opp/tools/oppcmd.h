@@ -1,79 +1,44 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * oppcmd.h - what the OPP commands share: the VG opened as ivg's other
- * commands open it (session.h), and its OPP repository (repo.h).
+ * oppcmd.h - what the OPP commands share on top of the command layer
+ * (cmd.h): the open VG's OPP repository (repo.h), and the steps of an
+ * update around the session's (session.h).
  *
- * A writer refuses a VG with missing PVs and one held by another host
- * (ivg_vg_check_holder) before anything is written. An exported VG is
- * imported for the update (EXPORTED cleared, this host the holder, one
- * commit), and exported again in the commit that records the new TOC, or
- * after a failure, so that it ends as it began.
+ * The runner has locked and opened the VG, and for a writer refused it if
+ * partial or held by another host; an exported VG is imported for the
+ * update (CMD_IMPORTS_EXPORTED) and exported again in the commit that
+ * records the new TOC, or after a failure, so that it ends as it began.
  */
 #ifndef OPP_OPPCMD_H
 #define OPP_OPPCMD_H
 
-#include <getopt.h>
-
+#include "cmd.h"
 #include "repo.h"
-#include "session.h"
-#include "sysid.h"
 
 struct oppcmd {
-	struct session s;
 	struct opp_repo repo;
-	bool rw, imported_now, repo_open;
-	char me[IVG_SYSID_MAX + 1];
+	bool repo_open;
 };
 
-/* The VG alone (a writer: not partial, not held by another host). */
-int oppcmd_open_vg(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
-		   bool rw, struct oppcmd *c);
-/* The VG and its OPP repository. */
-int oppcmd_open(struct ivg_ctx *ctx, const struct opts *o, const char *vg,
-		bool rw, struct oppcmd *c);
-/* Before the first write: import an exported VG, open the PVs rw. */
-int oppcmd_begin_write(struct ivg_ctx *ctx, struct oppcmd *c);
-/* Store the TOC, commit the VG (exported again if it was), finish. */
-int oppcmd_commit(struct ivg_ctx *ctx, struct oppcmd *c);
-/* Close; after a failure, export again what begin_write imported. */
-void oppcmd_close(struct oppcmd *c, bool failed);
-
-/* The options every OPP command takes: help text and getopt entries. */
-#define OPPCMD_HELP_COMMON \
-"      --devices LIST only these devices or image files (comma-separated)\n" \
-"  -v, --verbose      say more\n" \
-"      --help         this help\n"
-#define OPPCMD_HELP_EXIT "\nExit status: 0 done, 3 bad command line, 5 failed.\n"
-#define OPPCMD_LONGOPTS_COMMON \
-	{ "devices", required_argument, NULL, OPT_DEVICES }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "yes", no_argument, NULL, 'y' }, \
-	{ "help", no_argument, NULL, OPT_HELP }, \
-	{ "version", no_argument, NULL, OPT_VERSION }, \
-	{ NULL, 0, NULL, 0 }
-
-/* Option parsing the OPP commands share: 1 handled, 0 not, -1 bad. */
-int oppcmd_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
-	       const char *cmd, const char *help);
-
+/* The VG's repository; read-write when the command writes. */
+int oppcmd_open(struct cmd_run *r, struct oppcmd *c);
 /*
- * The command line of an OPP or BOS command: the shared options, then the
- * command's own through 'own' (1 handled, 0 not its own, -1 bad with the
- * message said; NULL: none), then a VG name and between 'min' and 'max'
- * more operands, which 'need' names for the message ("a VG name and at
- * least one FILE are needed"). Returns 0 with *vg, *rest and *n set, or
- * EINVALID_CMD_LINE once the message is said.
+ * Before the first write: the repository's change checked as the commit
+ * will check it (opp_repo_prepare), the PVs opened read-write, an
+ * exported VG imported, and what an interrupted command left in oppfs
+ * given back.
  */
-struct oppcmd_line {
-	const char *cmd, *help, *need;
-	const struct option *longopts;
-	size_t min, max;
-	int (*own)(struct ivg_ctx *ctx, int c, const char *arg, void *data);
-	void *data;
-};
+int oppcmd_begin_write(struct cmd_run *r, struct oppcmd *c);
+/* Store the repository's change, commit the VG (exported again if it
+ * was), finish. */
+int oppcmd_commit(struct cmd_run *r, struct oppcmd *c);
+/* Close the repository; after a failure ('failed': the command's result),
+ * put back what the store wrote. Returns 'failed'. */
+int oppcmd_close(struct cmd_run *r, struct oppcmd *c, int failed);
 
-int oppcmd_parse(struct ivg_ctx *ctx, struct opts *o, int argc, char **argv,
-		 const struct oppcmd_line *l, const char **vg, char ***rest,
-		 size_t *n);
+/* The flags every OPP writer has. */
+#define OPPCMD_WRITER (CMD_VG_NAME | CMD_VG | CMD_WRITES_VG | CMD_IMPORTS_EXPORTED | \
+		       CMD_ALLOW_PARTIAL)
+#define OPPCMD_READER (CMD_VG_NAME | CMD_VG | CMD_ALLOW_PARTIAL)
 
 #endif

@@ -7,24 +7,6 @@
 
 #include "oppcmd.h"
 
-static const char help[] =
-"Usage: opplist [options] VG\n"
-"\n"
-"List the optional program products of the install volume group VG from\n"
-"its TOC: name, version, architecture, format, size. The TOC is checked\n"
-"against the generation and SHA-256 that the VG metadata records; a TOC\n"
-"that does not match (stale or torn) is reported and not listed (exit 5).\n"
-"\n"
-"Options:\n"
-"      --reportformat basic|json\n"
-"                     json: as lvm2's, with the TOC's generation and digest\n"
-OPPCMD_HELP_COMMON
-OPPCMD_HELP_EXIT;
-
-static const struct option longopts[] = {
-	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
-	OPPCMD_LONGOPTS_COMMON,
-};
 
 static const char *field(const struct opp_stanza *e, const char *name)
 {
@@ -90,39 +72,43 @@ static void print_basic(const struct opp_repo *rp)
 	}
 }
 
-int cmd_opplist(struct ivg_ctx *ctx, int argc, char **argv)
+static int run(struct cmd_run *r)
 {
-	static const struct oppcmd_line line = {
-		"opplist", help, "exactly one VG name is needed", longopts, 0, 0,
-		NULL, NULL,
-	};
-	struct opts o = { 0 };
-	struct oppcmd c = { 0 };
-	const char *vg;
-	char **rest;
-	size_t n;
-	int r, rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &rest, &n);
+	struct oppcmd c;
+	int e = oppcmd_open(r, &c);
 
-	if (rc)
-		goto out;
-	r = oppcmd_open(ctx, &o, vg, false, &c);
-	if (!r)
-		r = opp_repo_require_consistent(ctx, &c.repo);
-	if (r) {
-		rc = fail(ctx);
-	} else {
+	if (!e)
+		e = opp_repo_require_consistent(r->ctx, &c.repo);
+	if (!e) {
 		/* Sorted as the TOC is written. */
 		struct ivg_cfg_buf b = { 0 };
 
-		opp_toc_format(ctx, &c.repo.toc, &b);
+		opp_toc_format(r->ctx, &c.repo.toc, &b);
 		ivg_cfg_buf_free(&b);
-		if (o.json)
+		if (r->o.json)
 			print_json(&c.repo);
 		else
 			print_basic(&c.repo);
 	}
-	oppcmd_close(&c, false);
-out:
-	opts_free(&o);
-	return rc;
+	return oppcmd_close(r, &c, e);
 }
+
+const struct cmd_def cmd_opplist_def = {
+	.name = "opplist",
+	.summary = "List the OPPs of an install volume group",
+	.usage = "VG",
+	.about =
+"List the optional program products of the install volume group VG from\n"
+"its TOC: name, version, architecture, format, size. The TOC is checked\n"
+"against the generation and SHA-256 that the VG metadata records; a TOC\n"
+"that does not match (stale or torn) is reported and not listed (exit 5).\n",
+	.common = CO(CO_DEVICES) | CO(CO_REPORTFORMAT) | CO(CO_YES),
+	.common_help = {
+		[CO_REPORTFORMAT] = "json: as lvm2's, with the TOC's generation and digest",
+		[CO_YES] = "accepted for LVM compatibility",
+	},
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one VG name is needed",
+	.flags = OPPCMD_READER,
+	.run = run,
+};

@@ -4,54 +4,37 @@
 
 #include "oppcmd.h"
 
-static const char help[] =
-"Usage: opptoc [options] VG\n"
-"\n"
-"Without --rebuild: report the OPP table of contents of the install\n"
-"volume group VG: its generation and SHA-256 as the VG metadata records\n"
-"them, and whether .toc matches them (exit 5 if not: a stale or torn\n"
-"TOC). With --rebuild: read every image in oppfs's pool/ again, hash it,\n"
-"and write a new TOC from what the images say, as AIX's inutoc does;\n"
-"files that are not packages are reported and left out. The new TOC's\n"
-"generation and SHA-256 are committed in the VG metadata.\n"
-"\n"
-"Options:\n"
-"      --rebuild      regenerate the TOC from the images\n"
-OPPCMD_HELP_COMMON
-OPPCMD_HELP_EXIT;
+enum { OPT_REBUILD };
 
-enum { OPT_REBUILD = OPT_FIRST_COMMAND_SPECIFIC };
-
-static const struct option longopts[] = {
-	{ "rebuild", no_argument, NULL, OPT_REBUILD },
-	OPPCMD_LONGOPTS_COMMON,
+static const struct cmd_opt opts[] = {
+	[OPT_REBUILD] = { "rebuild", 0, ARG_NONE, NULL,
+			  "regenerate the TOC from the images" },
 };
 
-static int rebuild(struct ivg_ctx *ctx, const struct opts *o, const char *vg)
+static int rebuild(struct cmd_run *r)
 {
 	struct oppcmd c;
 	size_t skipped = 0;
-	int r = oppcmd_open(ctx, o, vg, true, &c);
+	int e = oppcmd_open(r, &c);
 
-	if (!r)
-		r = oppcmd_begin_write(ctx, &c);
-	if (!r)
-		r = opp_repo_rebuild(ctx, &c.repo, &skipped);
-	if (!r)
-		r = oppcmd_commit(ctx, &c);
-	if (!r)
-		printf("  TOC of volume group \"%s\" rebuilt from the images%s\n", vg,
+	if (!e)
+		e = opp_repo_rebuild(r->ctx, &c.repo, &skipped);
+	if (!e)
+		e = oppcmd_begin_write(r, &c);
+	if (!e)
+		e = oppcmd_commit(r, &c);
+	if (!e)
+		printf("  TOC of volume group \"%s\" rebuilt from the images%s\n", r->vg,
 		       skipped ? " (some files skipped, see the warnings)" : "");
-	oppcmd_close(&c, r != 0);
-	return r;
+	return oppcmd_close(r, &c, e);
 }
 
-static int show(struct ivg_ctx *ctx, const struct opts *o, const char *vg)
+static int show(struct cmd_run *r)
 {
 	struct oppcmd c;
-	int r = oppcmd_open(ctx, o, vg, false, &c);
+	int e = oppcmd_open(r, &c);
 
-	if (!r) {
+	if (!e) {
 		const struct opp_repo *rp = &c.repo;
 
 		if (rp->meta.present)
@@ -62,37 +45,36 @@ static int show(struct ivg_ctx *ctx, const struct opts *o, const char *vg)
 		if (rp->toc_present)
 			printf("  %s/.toc: %zu OPP(s), SHA-256 %s\n",
 			       opp_fs_where(rp->fs), rp->toc.n, rp->toc_sha256);
-		r = opp_repo_require_consistent(ctx, rp);
-		if (!r)
-			printf("  TOC of volume group \"%s\" is consistent\n", vg);
+		e = opp_repo_require_consistent(r->ctx, rp);
+		if (!e)
+			printf("  TOC of volume group \"%s\" is consistent\n", r->vg);
 	}
-	oppcmd_close(&c, false);
-	return r;
+	return oppcmd_close(r, &c, e);
 }
 
-static int own_option(struct ivg_ctx *ctx, int c, const char *arg, void *data)
+static int run(struct cmd_run *r)
 {
-	if (c != OPT_REBUILD)
-		return 0;
-	*(bool *)data = true;
-	return 1;
+	return r->writes ? rebuild(r) : show(r);
 }
 
-int cmd_opptoc(struct ivg_ctx *ctx, int argc, char **argv)
-{
-	bool rb = false;
-	const struct oppcmd_line line = {
-		"opptoc", help, "exactly one VG name is needed", longopts, 0, 0,
-		own_option, &rb,
-	};
-	struct opts o = { 0 };
-	const char *vg;
-	char **rest;
-	size_t n;
-	int rc = oppcmd_parse(ctx, &o, argc, argv, &line, &vg, &rest, &n);
-
-	if (!rc && (rb ? rebuild(ctx, &o, vg) : show(ctx, &o, vg)))
-		rc = fail(ctx);
-	opts_free(&o);
-	return rc;
-}
+const struct cmd_def cmd_opptoc_def = {
+	.name = "opptoc",
+	.summary = "Report or rebuild the OPP table of contents",
+	.usage = "VG",
+	.about =
+"Without --rebuild: report the OPP table of contents of the install\n"
+"volume group VG: its generation and SHA-256 as the VG metadata records\n"
+"them, and whether .toc matches them (exit 5 if not: a stale or torn\n"
+"TOC). With --rebuild: read every image in oppfs's pool/ again, hash it,\n"
+"and write a new TOC from what the images say, as AIX's inutoc does;\n"
+"files that are not packages are reported and left out. The new TOC's\n"
+"generation and SHA-256 are committed in the VG metadata.\n",
+	.common = CO(CO_DEVICES) | CO(CO_YES),
+	.common_help = { [CO_YES] = "accepted for LVM compatibility" },
+	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one VG name is needed",
+	.flags = OPPCMD_WRITER,
+	.writes_with = "rebuild",
+	.run = run,
+};

@@ -28,22 +28,11 @@ SPEC_IN=packaging/rpm/ivg.spec
 
 die() { echo "make rpm: $*" >&2; exit 1; }
 
-# rpmbuild (Debian package rpm) and rpmlint, installed when root and missing.
-need=""
-command -v rpmbuild >/dev/null || need="$need rpm"
-command -v rpmlint >/dev/null || need="$need rpmlint"
-if [ -n "$need" ]; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		echo "make rpm: installing$need"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null || true
-		# shellcheck disable=SC2086
-		apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $need >/dev/null ||
-			echo "make rpm: could not install$need" >&2
-	fi
-fi
+# rpmbuild (Debian package rpm) and rpmlint: `make deps` installs them.
 command -v rpmbuild >/dev/null ||
-	die "rpmbuild is missing (Debian: apt-get install rpm; run as root to have it installed)"
+	die "rpmbuild is missing (Debian: package rpm; make deps installs it)"
+command -v rpmlint >/dev/null ||
+	die "rpmlint is missing (Debian: package rpmlint; make deps installs it)"
 
 VERSION=$(cat VERSION)
 case $VERSION in
@@ -90,15 +79,11 @@ rpms=$(find "$OUT" -maxdepth 1 -name "ivg-*$VERSION-*.rpm" | sort)
 [ -n "$rpms" ] || die "rpmbuild made no package"
 echo "make rpm: built" "$rpms"
 
-if command -v rpmlint >/dev/null; then
-	# rpmlint exits non-zero on errors (and on its own failures); warnings
-	# are printed and do not fail the build.
+# rpmlint exits non-zero on errors (and on its own failures); warnings
+# are printed and do not fail the build.
+# shellcheck disable=SC2086
+if ! rpmlint -c packaging/rpm/rpmlint.toml $rpms "$TOP/SPECS/ivg.spec"; then
 	# shellcheck disable=SC2086
-	if ! rpmlint -c packaging/rpm/rpmlint.toml $rpms "$TOP/SPECS/ivg.spec"; then
-		# shellcheck disable=SC2086
-		rm -f $rpms
-		die "rpmlint found errors; package removed"
-	fi
-else
-	echo "make rpm: rpmlint is not installed; package not linted" >&2
+	rm -f $rpms
+	die "rpmlint found errors; package removed"
 fi

@@ -2,12 +2,14 @@
 /* ivgrecover.c - rebuild the boot LV of a root VG from maintenance mode. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ivgvg.h"
+#include "pathf.h"
 #include "recover.h"
 #include "rootboot.h"
 #include "cmd.h"
@@ -30,8 +32,8 @@ struct recover_cmd {
 	const char *ivg;
 	const char *rootvg;
 	char *picked;
-	char workdir[256];
-	char kernel[300], initrd[300];
+	char workdir[PATH_MAX];
+	char kernel[PATH_MAX], initrd[PATH_MAX];
 	int last;
 	struct ivg_rootboot_opts ro;
 };
@@ -125,8 +127,9 @@ static int take_generic(struct ivg_ctx *ctx, struct session *s,
 		snprintf(ivg, sizeof(ivg), "%s", c->ivg);
 		leg = -1;
 	}
-	snprintf(c->workdir, sizeof(c->workdir), "%s/ivgrecover.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (ivg_pathf(ctx, c->workdir, sizeof(c->workdir), "%s/ivgrecover.XXXXXX",
+		      getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp"))
+		return ivg_err_prefix(ctx, -ENAMETOOLONG, "TMPDIR: ");
 	if (!mkdtemp(c->workdir)) {
 		c->workdir[0] = '\0';
 		return ivg_err(ctx, errno, "cannot make a work directory: %s", strerror(errno));
@@ -134,9 +137,9 @@ static int take_generic(struct ivg_ctx *ctx, struct session *s,
 	/* Read, as bosinstall reads it: no ivgmkboot rewrites it meanwhile. */
 	if (ivg[0] && (r = session_lock_vg(ctx, s, ivg, false)))
 		return r;
-	snprintf(c->kernel, sizeof(c->kernel), "%s/vmlinuz", c->workdir);
-	snprintf(c->initrd, sizeof(c->initrd), "%s/initrd.img", c->workdir);
-	if ((r = ivg_recover_generic(ctx, s->scan, ivg, leg, c->workdir, used,
+	if ((r = ivg_pathf(ctx, c->kernel, sizeof(c->kernel), "%s/vmlinuz", c->workdir)) ||
+	    (r = ivg_pathf(ctx, c->initrd, sizeof(c->initrd), "%s/initrd.img", c->workdir)) ||
+	    (r = ivg_recover_generic(ctx, s->scan, ivg, leg, c->workdir, used,
 				     sizeof(used))))
 		return r;
 	printf("  Using the generic boot image of %s\n", used);

@@ -21,7 +21,7 @@ $(FUZZ_B)/libivg.a: $(LIB_SRC) $(wildcard lvm/*.h)
 endif
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/libivg.a
-	clang -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Ilvm -Iopp -Iboot -Ibosinstall \
+	clang -std=gnu11 -Wall -Wextra $(WERROR) -Wno-unused-parameter -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Ilvm -Iopp -Iboot -Ibosinstall \
 		$(PKG_CFLAGS) -o $@ $< $(FUZZ_B)/libivg.a $(LDLIBS)
 
 # A static pattern rule: make looks for no implicit rule for a .PHONY target.
@@ -30,6 +30,7 @@ $(FUZZ_NAMES:%=fuzz-%): fuzz-%: $(FUZZ_B)/fuzz_%
 
 check-fuzz: $(FUZZ_NAMES:%=$(FUZZ_B)/fuzz_%)
 	@for n in $(FUZZ_NAMES); do ./tests/fuzz/run.sh $$n $(FUZZ_TIME) $(abspath $(FUZZ_B))/fuzz_$$n || exit 1; done
+	@echo "check-fuzz: every target for $(FUZZ_TIME) s; fuzzing for longer is opt-in: make fuzz (600 s each)"
 
 fuzz:
 	$(MAKE) check-fuzz FUZZ_TIME=600

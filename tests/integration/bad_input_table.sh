@@ -7,6 +7,7 @@
 # leave every image of its setup byte-identical, create no file, and
 # leave no loop device or mount behind.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/opp_bad.bash"
 TABLE=$(cd "$(dirname "$0")/.." && pwd)/bad_input.table
 [ -r "$TABLE" ] || die "no table at $TABLE"
 cd "$T"
@@ -175,6 +176,12 @@ setup_opp() {
 	opp_raw_deb blank.deb 'Package: evil\nVersion: 1\nArchitecture: all\nDescription: x\n \nFilename: ../../x\n'
 	opp_raw_deb slash.deb 'Package: ../evil\nVersion: 1\nArchitecture: all\nDescription: x\n'
 	opp_raw_deb two.deb 'Package: a\nVersion: 1\nArchitecture: all\nDescription: x\n\nPackage: b\n'
+	# A field given twice: checked in its first value, used in its last.
+	opp_raw_deb dup.deb 'Package: evil\nVersion: 1\nArchitecture: all\nDescription: x\nPackage: ../../../x/pwned\n'
+	opp_raw_deb dupver.deb 'Package: evil\nVersion: 1\nversion: ../x\nArchitecture: all\nDescription: x\n'
+	mkdir plain && printf 'Package: evil\nVersion: 1\nArchitecture: all\nArchitecture: ../x\nDescription: x\n' >plain/opp.control &&
+		tar -C plain -cf dup.opp opp.control && rm -r plain
+	opp_rpm_two_names "$(dirname "$TABLE")/fuzz/corpus/rpmpkg/tool.rpm" dup.rpm
 	DEVS[opp]=p0.img,p1.img
 }
 opp_deb() {   # FILE CONTROL [SIZE of a file of zeros in it]
@@ -183,14 +190,6 @@ opp_deb() {   # FILE CONTROL [SIZE of a file of zeros in it]
 	[ -z "${3-}" ] || truncate -s "$3" deb/opt/zeros
 	dpkg-deb --root-owner-group -Znone --build deb "$1" >/dev/null
 	rm -r deb
-}
-opp_raw_deb() {   # FILE CONTROL
-	mkdir raw
-	printf '2.0\n' >raw/debian-binary
-	printf "$2" >raw/control
-	(cd raw && tar cf control.tar ./control && tar cf data.tar -T /dev/null &&
-		ar qc ../"$1" debian-binary control.tar data.tar)
-	rm -r raw
 }
 
 # interrupted SIG BYTES COMMAND...: COMMAND (with SIGINT and SIGTERM at

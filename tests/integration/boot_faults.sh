@@ -13,6 +13,7 @@
 # files). Then the same for ivgck --repair copying leg 0 onto a damaged
 # leg 1. make check crashes at a few telling points; IVG_SLOW=1 walks
 # every point of both commands (tear and exit).
+# slow-part: every crash point of ivgmkboot and ivgck --repair, in tear and exit modes (make check: a few telling points)
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 for t in debugfs e2fsck mcopy; do command -v $t >/dev/null || { echo "no $t"; exit 77; }; done

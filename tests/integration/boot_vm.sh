@@ -11,6 +11,7 @@
 # 0's ESP is wiped, and the menu driven through the serial console (the
 # shell, and ivgs in it), and the firmware boot list that ivgbootlist
 # --firmware sets in maintenance mode, followed by the next boot.
+# slow-part: every disk alone under both firmware types, the damaged leg under OVMF, OVMF moving on from a wiped ESP, the menu driven over the serial console, ivgbootlist --firmware in maintenance mode
 BOOT=$(cd "$(dirname "$0")/../vm" && pwd)/boot.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$T"

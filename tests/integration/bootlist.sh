@@ -12,6 +12,7 @@
 # the old order or the new one, never a mix, and running the command
 # again completes it (ivgck healthy). make check crashes at a few telling
 # points; IVG_SLOW=1 at every one.
+# slow-part: the crash walk at every write point (make check: a few telling points)
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 ls /boot/vmlinuz-* >/dev/null 2>&1 || { echo "no kernel in /boot"; exit 77; }

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The unattended install of issue 8, end to end under QEMU (TCG):
-#  1. an IVG (one disk) holding the test BOS (tests/vm/mkbos.sh), whose
-#     maintenance boot image (ivgmkboot) carries "ivg.action=install
-#     ivg.bos=testbos ivg.target=/dev/vdb" on its kernel command line;
+#  1. an IVG (one disk) holding the test BOS (tests/vm/mkbos.sh) and a
+#     .deb OPP, whose maintenance boot image (ivgmkboot) carries
+#     "ivg.action=install ivg.bos=testbos ivg.opp=hello-opp
+#     ivg.target=/dev/vdb" on its kernel command line;
 #  2. a machine boots from the IVG disk under SeaBIOS (tests/vm/boot.sh)
 #     with an empty target disk attached; the IVG disk is read-only to the
 #     guest (bosinstall never writes it), the target is written for real;
@@ -13,6 +14,7 @@
 # IVG_SLOW=1 boots the target under OVMF too, and drives the same
 # install through the maintenance menu (entry 1). Two boots by default.
 # IVG_BENCH=1 prints "bench: install_wall_s=S boot_s=S" (bench/bos_install.sh).
+# slow-part: the boot of the target under OVMF; the same install driven through the maintenance menu
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 . "$HERE/lib.sh"
 cd "$T"
@@ -25,10 +27,15 @@ TMO=${IVG_BOOT_TIMEOUT:-400}
 ivgcreate -y --no-boot-image --devices d0.img --size 400m --bootlv-size 96m \
 	--bosfs-size 64m --oppfs-size 16m ivg0 d0.img >/dev/null || die "ivgcreate"
 bosadd --devices d0.img ivg0 testbos bos/bos.tar.gz >/dev/null || die "bosadd"
+mkdir -p deb/DEBIAN deb/usr/share/hello-opp
+printf 'Package: hello-opp\nVersion: 1.0\nArchitecture: all\nMaintainer: ivg tests <t@example.org>\nDescription: a test package\n' >deb/DEBIAN/control
+echo hello >deb/usr/share/hello-opp/hello
+dpkg-deb --root-owner-group --build deb hello-opp.deb >/dev/null || die "dpkg-deb"
+oppadd --devices d0.img ivg0 hello-opp.deb >/dev/null || die "oppadd"
 t0=$SECONDS
-ivgmkboot --devices d0.img --append "ivg.action=install ivg.bos=testbos ivg.target=/dev/vdb" ivg0 >/dev/null ||
+ivgmkboot --devices d0.img --append "ivg.action=install ivg.bos=testbos ivg.opp=hello-opp ivg.target=/dev/vdb" ivg0 >/dev/null ||
 	die "ivgmkboot"
-ok "IVG with the test BOS, its boot image set to install unattended ($((SECONDS - t0)) s)"
+ok "IVG with the test BOS and an OPP, its boot image set to install unattended ($((SECONDS - t0)) s)"
 truncate -s 1g t.img
 sha256sum d0.img >ivg.sum
 
@@ -60,8 +67,11 @@ read_record() {
 	debugfs -R "cat /etc/ivg/installed.json" "t.img?offset=$root_off" 2>/dev/null >"$1"
 }
 read_record installed.json
-jq -e '.bos.name == "testbos" and .rootvg.disks == ["/dev/vdb"] and .ivg.vg == "ivg0"' installed.json >/dev/null ||
-	die "installed.json: $(cat installed.json)"
+jq -e '.bos.name == "testbos" and .rootvg.disks == ["/dev/vdb"] and .ivg.vg == "ivg0" and
+	[.opps[] | .name + ":" + .how] == ["hello-opp:local-apt-repository"]' installed.json >/dev/null ||
+	die "installed.json (the BOS and ivg.opp's OPP): $(cat installed.json)"
+debugfs -R "dump /var/lib/ivg/opp/hello-opp_1.0_all.deb got.deb" "t.img?offset=$root_off" >/dev/null 2>&1
+cmp -s got.deb hello-opp.deb || die "ivg.opp: the .deb in the target's local repository differs"
 want=$(sha256sum <installed.json | cut -c1-16)
 
 # The marker carries the hash of the record the booted system reads.

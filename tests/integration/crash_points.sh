@@ -11,6 +11,7 @@
 # complete filesystems (e2fsck -fn on bosfs and oppfs, boot legs ok).
 # make check crashes each command at a few telling points; IVG_SLOW=1
 # (make check-slow) walks every point of every command.
+# slow-part: every crash point of every command (make check: a few telling points each)
 . "$(dirname "$0")/../lib.sh"
 SELF=$(realpath "$0")
 cd "$T"

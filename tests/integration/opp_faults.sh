@@ -1,17 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Crash oppadd, opprm and opptoc --rebuild at every device write and sync
-# (IVG_TEST_FAULT="N:exit|fail", the tests-only hook of the ivg binary) and
-# judge what is left, as readers on other machines would see it:
+# (IVG_TEST_FAULT="N:exit|fail", the tests-only hook of the ivg binary),
+# and kill oppadd with SIGKILL at random moments, then judge what is left,
+# as readers on other machines would see it:
 # - opplist either lists the old repository or the new one, each with the
-#   generation the VG metadata records, or says the TOC is stale or torn;
-#   it never lists a TOC that does not match the metadata;
-# - opptoc --rebuild (when stale) and then oppadd of another package work,
-#   oppck finds every image as its TOC says, and e2fsck finds no block
-#   used twice (libext2fs flushes its bitmaps before a name appears, so a
-#   crash may leak space, never hand it out twice).
+#   generation the VG metadata records, or (after a crash) says the TOC is
+#   stale or torn; it never lists a TOC that does not match the metadata;
+#   a command that fails without crashing ("fail") leaves the old or the
+#   new repository, never a torn TOC (what it wrote is rolled back);
+# - after opptoc --rebuild (when stale) and one completed oppadd, oppck
+#   finds every image as its TOC says and no space that no file uses, and
+#   e2fsck -fn finds oppfs clean: whatever the crash left (files in
+#   staging, bitmaps half flushed) was given back by that write.
 # IVG_SLOW=1 walks every point of both modes; otherwise about 12 points
 # spread over each command, always including the last ones (the commit).
+# slow-part: every crash point in both modes (make check: about 12 points per command)
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 command -v dpkg-deb >/dev/null || { echo "needs dpkg-deb"; exit 77; }
@@ -45,8 +49,6 @@ points() {   # how many write/sync points the command has
 judge() {   # OLDLIST NEWLIST
 	local out rc list
 	set +e
-	# (A crash between the PVs' metadata commits leaves a stale copy,
-	# which opplist warns about on stderr.)
 	out=$(opplist --devices $D --reportformat json optvg 2>judge.err)
 	rc=$?
 	set -e
@@ -67,14 +69,23 @@ judge() {   # OLDLIST NEWLIST
 recover() {
 	local l
 	[ "$1" = stale ] && { opptoc --rebuild --devices $D optvg >/dev/null 2>&1 || die "rebuild after a crash"; }
-	oppadd --devices $D optvg delta.deb >/dev/null 2>&1 || die "oppadd after a crash ($1): $(oppadd --devices $D optvg delta.deb 2>&1)"
+	oppadd --devices $D --replace optvg delta.deb >add.out 2>&1 || die "oppadd after a crash ($1): $(cat add.out)"
+	# Images named before the crash but not in the TOC are reported; no
+	# space may be left that no file uses.
 	oppck --devices $D optvg >ck.out 2>&1 || grep -q "not in the TOC" ck.out ||
 		die "oppck after a crash and recovery: $(cat ck.out)"
+	! grep -q "interrupted command\|no name reaches\|no file holds" ck.out ||
+		die "oppck finds space no file uses after a crash and one completed oppadd: $(cat ck.out)"
+	fsck_clean "after a crash ($1) and one completed oppadd"
+}
+
+# e2fsck of oppfs (read-only, through a loop over its extents) finds nothing.
+fsck_clean() {
+	local l rc=0
 	l=$(loop_file -r -o $OFF --sizelimit $((16 << 20)) d0.img)
-	e2fsck -fn "$l" >fsck.out 2>&1 || true
+	e2fsck -fn "$l" >fsck.out 2>&1 || rc=$?
 	losetup -d "$l"
-	grep -qi "multiply-claimed\|duplicate.*block" fsck.out && die "blocks used twice after a crash: $(cat fsck.out)"
-	return 0
+	[ $rc = 0 ] || die "e2fsck finds oppfs damaged $1: $(cat fsck.out)"
 }
 
 walk() {   # MODE OLDLIST NEWLIST COMMAND...
@@ -90,6 +101,8 @@ walk() {   # MODE OLDLIST NEWLIST COMMAND...
 		IVG_TEST_FAULT=$k:$mode "$@" >/dev/null 2>&1
 		set -e
 		s=$(judge "$old" "$new")
+		[ "$mode" = exit ] || [ "$s" != stale ] ||
+			die "$* failed (a write failed at point $k) and left the TOC torn"
 		seen="${seen:+$seen }$s"
 		recover "$s"
 	done
@@ -102,3 +115,29 @@ for mode in exit fail; do
 	walk $mode "alpha" "" opprm --devices $D optvg alpha
 	walk $mode "alpha" "alpha" opptoc --rebuild --devices $D optvg
 done
+
+# SIGKILL at random moments: whatever is left, the next write gives back.
+mkdeb big 1 4000000
+restore
+kills=$(kill_at_random 30 oppadd --devices $D --replace optvg big.deb)
+[ $kills -ge 10 ] || die "only $kills of 30 oppadd runs were killed before they completed"
+s=$(judge "alpha" "alpha big")
+recover "$s"
+ok "oppadd killed (SIGKILL) $kills times at random moments, then one oppadd: oppck finds no space left behind, e2fsck finds oppfs clean"
+
+# The disk image's own filesystem full (ENOSPC) halfway through an oppadd:
+# refused, the repository as it was (never a torn TOC), nothing left in
+# oppfs; once there is room, the same oppadd completes.
+mkdir full && mount -t tmpfs -o size=24m tmpfs full
+(cd full && ivgcreate -y --no-boot-image --devices e.img --size 160m --bootlv-size 16m --bosfs-size 16m \
+	--oppfs-size 16m evg e.img >/dev/null && oppadd --devices e.img evg ../alpha.deb >/dev/null) || die "IVG on the tmpfs"
+fallocate -l $(($(df --output=avail -B1 full | tail -1) - 1500000)) full/filler
+expect_fail 5 'evg/oppfs: pool/big_1_all\.deb: cannot write: .*e\.img: write at [0-9]+ failed: No space left on device' \
+	oppadd --devices full/e.img evg big.deb
+[ "$(opplist --devices full/e.img --reportformat json evg | jq -r '[.report[0].opp[].opp_name] | join(" ")')" = alpha ] ||
+	die "opplist after ENOSPC: $(opplist --devices full/e.img evg 2>&1)"
+oppck --devices full/e.img evg >ck.out 2>&1 || die "oppck after ENOSPC: $(cat ck.out)"
+rm full/filler
+oppadd --devices full/e.img evg big.deb >/dev/null || die "oppadd once there is room"
+oppck --devices full/e.img evg >ck.out 2>&1 || die "oppck: $(cat ck.out)"
+ok "ENOSPC on the disk image during oppadd: refused, the old TOC and images stand, oppck clean; with room it completes"

@@ -12,6 +12,7 @@
 # Each boot runs to the guest's power-off, so that whatever the guest
 # had cached was flushed (or would have been) before the images are
 # compared. IVG_SLOW=1 repeats both under OVMF.
+# slow-part: both boots again under OVMF
 BOOT=$(cd "$(dirname "$0")/../vm" && pwd)/boot.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$T"

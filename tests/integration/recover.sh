@@ -9,6 +9,7 @@
 # The IVG's generic boot image is used with --generic when rootlv holds no
 # kernel.
 # fast
+# fast-part: the boot of the recovered disk under QEMU
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 . "$HERE/lib.sh"
 . "$HERE/integration/rootvg_lib.bash"

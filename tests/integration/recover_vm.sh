@@ -14,6 +14,7 @@
 # Two boots by default. IVG_SLOW=1 boots the target under OVMF too, and
 # recovers a target whose rootlv holds no kernel with ivg.generic=y (the
 # IVG's generic boot image): it then boots into the maintenance menu.
+# slow-part: the boot of the target under OVMF; a recovery with ivg.generic=y into the maintenance menu
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 . "$HERE/lib.sh"
 . "$HERE/integration/rootvg_lib.bash"

@@ -19,6 +19,7 @@
 # the legs' writer does); ivgck then finds the half-written legs damaged
 # (not trusted). IVG_SLOW=1 adds SIGTERM to ivgmkboot, ivgcreate
 # interrupted while it builds its initramfs, and a second SIGINT.
+# slow-part: SIGTERM to ivgmkboot, ivgcreate interrupted while it builds its initramfs, a second SIGINT
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 command -v dpkg-deb >/dev/null || { echo "needs dpkg-deb"; exit 77; }

@@ -15,6 +15,7 @@
 # on A (QMP), maps the same LUNs with the same SCSI IDs on B, unmaps them
 # on A and boots on B, which reads the marker; meanwhile A may not map the
 # LUN read-write.
+# slow-part: the test guest booted by vios (SCSI IDs, serials, read-only mappings) and vios migrate between hosts
 . "$(dirname "$0")/../lib.sh"
 vm_harness_or_skip
 . "$VM/common.sh"

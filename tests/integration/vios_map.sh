@@ -179,12 +179,9 @@ ok "boot: install list as firmware order, data LUN beside it, one adapter per ma
 vios dumpxml lp1 $A >lp1.xml || die "dumpxml"
 grep -q "<address type='drive' controller='[0-9]' bus='0' target='5' unit='2'/>" lp1.xml || die "dumpxml: $(cat lp1.xml)"
 [ "$(grep -c '<readonly/>' lp1.xml)" = 1 ] && grep -q "<boot order='2'/>" lp1.xml || die "dumpxml: $(cat lp1.xml)"
-if command -v virt-xml-validate >/dev/null; then
-	virt-xml-validate lp1.xml domain >/dev/null 2>&1 || die "virt-xml-validate: $(virt-xml-validate lp1.xml domain 2>&1)"
-	ok "dumpxml: a libvirt domain that virt-xml-validate accepts"
-else
-	ok "dumpxml (virt-xml-validate not installed: libvirt-clients)"
-fi
+command -v virt-xml-validate >/dev/null || die "no virt-xml-validate (package libvirt-clients: make deps)"
+virt-xml-validate lp1.xml domain >/dev/null 2>&1 || die "virt-xml-validate: $(virt-xml-validate lp1.xml domain 2>&1)"
+ok "dumpxml: a libvirt domain that virt-xml-validate accepts"
 
 # ---- two hosts on one SAN ----
 vios mklpar lp1b $B >/dev/null

@@ -10,19 +10,15 @@
 # copy, runs lintian on both and fails on any lintian error. No debian/
 # directory is made in the tree.
 #
-# As root on Debian it installs what is missing: dpkg-dev, debhelper,
-# fakeroot, lintian and the Build-Depends of packaging/debian/control.
+# It needs dpkg-dev, debhelper, fakeroot, lintian and the Build-Depends
+# of packaging/debian/control (`make deps` installs them all): what is
+# missing is named, nothing is installed here.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 
 die() { echo "deb_build.sh: $*" >&2; exit 1; }
-apt_install() {
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
-	apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "$@" >/dev/null
-}
 
 out=${B:-build}
 case $out in /*) ;; *) out=$top/$out ;; esac
@@ -38,12 +34,7 @@ for p in dpkg-dev debhelper fakeroot lintian; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
 done
-if [ -n "$missing" ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages:$missing (run as root to install them)"
-	echo "deb_build.sh: installing$missing"
-	# shellcheck disable=SC2086
-	apt_install $missing
-fi
+[ -z "$missing" ] || die "missing packages:$missing (make deps installs them)"
 
 # The package version is the project's VERSION (native package, no
 # Debian revision). A VERSION bump needs a debian/changelog entry too.
@@ -76,13 +67,9 @@ fi
 cp -a packaging/debian "$stage/debian"
 
 # --- build dependencies -------------------------------------------------
-if ! (cd "$stage" && dpkg-checkbuilddeps) 2>/dev/null; then
-	[ "$(id -u)" = 0 ] || { (cd "$stage" && dpkg-checkbuilddeps) || true
-		die "unmet build dependencies (run as root to install them)"; }
-	echo "deb_build.sh: installing the build dependencies"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
-	apt-get -o DPkg::Lock::Timeout=600 build-dep -y -q "$stage" >/dev/null
+if ! (cd "$stage" && dpkg-checkbuilddeps) >"$src/builddeps.log" 2>&1; then
+	cat "$src/builddeps.log" >&2
+	die "unmet build dependencies (make deps installs them)"
 fi
 
 # --- build --------------------------------------------------------------

@@ -13,12 +13,12 @@
 #
 # Only /proc (a new procfs) and, if the root has no device nodes, /dev
 # (a bind mount) are mounted in the chroot; both are unmounted on exit.
-# Needs root; exits 77 without it.
+# Needs root and debootstrap (make deps); fails, saying so, without them.
 set -u
 
 if [ "$(id -u)" != 0 ]; then
-	echo "deb_install.sh: skipped: needs root (debootstrap, chroot)"
-	exit 77
+	echo "FAIL deb_install.sh: cannot run: needs root (debootstrap, chroot)"
+	exit 1
 fi
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,8 +27,10 @@ case $B in /*) ;; *) B=$top/$B ;; esac
 version=$(cat "$top/VERSION")
 arch=$(dpkg --print-architecture)
 deb=${1:-$B/packages/ivg_${version}_$arch.deb}
-suite=${IVG_TEST_SUITE:-bookworm}
-cache=${IVG_TEST_CACHE:-/var/cache/ivg-test}
+. "$top/tests/debroot.bash"
+suite=$DEBROOT_SUITE
+cache=$DEBROOT_CACHE
+mirror=$DEBROOT_MIRROR
 base=$cache/$suite-minbase-$arch.tar.gz
 
 failed=0
@@ -39,24 +41,8 @@ die() { fail "$*"; exit 1; }
 
 # ---- cleanup ------------------------------------------------------------
 root=""
-work=""
 mounts=()
 
-# No mount may remain under DIR: only then is it removed, and never across
-# a filesystem boundary.
-mounted_under() {
-	awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts
-}
-safe_rmtree() {
-	local d=$1 m
-	[ -n "$d" ] && [ -d "$d" ] || return 0
-	m=$(mounted_under "$d")
-	if [ -n "$m" ]; then
-		echo "FAIL still mounted under $d, not removing it: $m"
-		return 1
-	fi
-	rm -rf --one-file-system "$d"
-}
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
 	local rc=$? i
@@ -67,7 +53,6 @@ cleanup() {
 	done
 	mounts=()
 	safe_rmtree "$root" || rc=1
-	safe_rmtree "$work" || rc=1
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -83,84 +68,11 @@ else
 	fail "package version $pkgver, VERSION $version"
 fi
 
-if ! command -v debootstrap >/dev/null; then
-	echo "deb_install.sh: installing debootstrap"
-	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-		install -y -q --no-install-recommends debootstrap >/dev/null ||
-		die "cannot install debootstrap"
-fi
+command -v debootstrap >/dev/null || die "no debootstrap (package debootstrap: make deps)"
 
-# ---- the host's mirror -------------------------------------------------
-# The first URI the host's apt sources give for SUITE, component main,
-# from one-line (.list) and deb822 (.sources) files.
-host_uri() {
-	local s=$1 f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -r "$f" ] || continue
-		awk -v s="$s" '
-			$1 == "deb" {
-				i = 2
-				if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-				if ($(i + 1) != s) next
-				for (j = i + 2; j <= NF; j++) if ($j == "main") { print $i; exit }
-			}' "$f"
-	done
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk -v s="$s" '
-			BEGIN { RS = ""; FS = "\n" }
-			{
-				types = uris = suites = comps = ""; enabled = "yes"
-				for (k = 1; k <= NF; k++) {
-					if ($k ~ /^#/) continue
-					split($k, kv, ":[ \t]*")
-					key = tolower(kv[1]); val = substr($k, length(kv[1]) + 2)
-					sub(/^[ \t]+/, "", val)
-					if (key == "types") types = " " val " "
-					else if (key == "uris") uris = val
-					else if (key == "suites") suites = " " val " "
-					else if (key == "components") comps = " " val " "
-					else if (key == "enabled") enabled = tolower(val)
-				}
-				if (enabled != "no" && types ~ / deb / && suites ~ (" " s " ") &&
-				    comps ~ / main /) { split(uris, u, " "); print u[1]; exit }
-			}' "$f"
-	done | head -n 1
-}
-mirror=${IVG_TEST_MIRROR:-$(host_uri "$suite")}
-mirror=${mirror:-http://deb.debian.org/debian}
-updates=$(host_uri "$suite-updates")
-security=$(host_uri "$suite-security")
-
-# ---- the base root (cached) --------------------------------------------
+# ---- the base root (cached; tests/debroot.bash) -------------------------
+debroot_base "$base" man-db || die "no clean $suite root"
 mkdir -p "$cache/archives"
-if [ ! -s "$base" ]; then
-	echo "deb_install.sh: debootstrap --variant=minbase $suite from $mirror (cached in $base)"
-	work=$(mktemp -d /var/tmp/ivg-debootstrap.XXXXXX)
-	t0=$(date +%s)
-	if ! debootstrap --variant=minbase --arch="$arch" --include=man-db \
-		"$suite" "$work/root" "$mirror" >"$work/debootstrap.log" 2>&1; then
-		tail -n 20 "$work/debootstrap.log"
-		die "debootstrap $suite $mirror"
-	fi
-	{
-		echo "deb $mirror $suite main"
-		if [ -n "$updates" ]; then echo "deb $updates $suite-updates main"; fi
-		if [ -n "$security" ]; then echo "deb $security $suite-security main"; fi
-	} >"$work/root/etc/apt/sources.list"
-	# No daemons start in the chroot.
-	printf '#!/bin/sh\nexit 101\n' >"$work/root/usr/sbin/policy-rc.d"
-	chmod 755 "$work/root/usr/sbin/policy-rc.d"
-	rm -f "$work/root"/var/cache/apt/archives/*.deb
-	if ! tar -C "$work/root" --numeric-owner -czf "$base.tmp" . ||
-		! mv "$base.tmp" "$base"; then
-		rm -f "$base.tmp"
-		die "cannot write $base"
-	fi
-	safe_rmtree "$work" || die "cannot remove $work"
-	work=""
-	ok "debootstrap $suite ($(($(date +%s) - t0)) s)"
-fi
 
 # ---- a fresh root --------------------------------------------------------
 root=$(mktemp -d /var/tmp/ivg-deb-root.XXXXXX)

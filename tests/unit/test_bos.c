@@ -139,7 +139,8 @@ static void bos_names(void **state)
 static void manifest_round_trip(void **state)
 {
 	struct bos_manifest m = { .format = BOS_FMT_RAW, .size = 1ULL << 40,
-				  .added = 1795988485, .vmlinuz = -1 }, back;
+				  .added = 1795988485, .vmlinuz = -1,
+				  .initrd = -1 }, back;
 	struct ivg_ctx ctx;
 	char *text;
 	size_t len;
@@ -161,8 +162,9 @@ static void manifest_round_trip(void **state)
 	strcpy(m.compression, "gzip");
 	m.unpacked = 5ULL << 30;
 	m.files = 123456;
-	for (int v = 0; v <= 1; v++) {
-		m.vmlinuz = v;
+	for (int v = 0; v <= 3; v++) {
+		m.vmlinuz = v & 1;
+		m.initrd = v >> 1;
 		assert_int_equal(bos_manifest_format(&ctx, &m, &text, &len), 0);
 		assert_int_equal(bos_manifest_parse(&ctx, "t", text, len, &back), 0);
 		assert_memory_equal(&m, &back, sizeof(m));

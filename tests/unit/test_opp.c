@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_opp.c - the OPP repository's pure parts: deb822 stanzas, the TOC,
- * the TOC tags in the VG model, RPM header bounds, name and path checks.
+ * the TOC tags in the VG model, RPM header bounds, name and path checks
+ * (package names, members of an archive, paths inside oppfs).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "oppfs_impl.h"
 #include "pkg.h"
 #include "plainpkg.h"
 #include "rpmpkg.h"
@@ -71,6 +73,32 @@ static void stanza_parse_rejects_bad_lines(void **state)
 		assert_int_equal(opp_stanzas_parse(&ctx, bad[i], strlen(bad[i]),
 						   "f.txt", &v, &n), -EINVAL);
 		assert_non_null(strstr(ivg_errmsg(&ctx), "f.txt: line "));
+	}
+}
+
+/* A second value would be the one used by a reader that keeps the last. */
+static void stanza_parse_refuses_a_field_given_twice(void **state)
+{
+	static const char *const bad[] = {
+		"Package: ok\nVersion: 1\nPackage: ../../../../tmp/x/pwned\n",
+		"Package: ok\nVersion: 1\nversion: 2\n",
+		"Package: a\n\nPackage: b\nArchitecture: all\nARCHITECTURE: ../x\n",
+	};
+	static const char *const field[] = { "Package", "version", "ARCHITECTURE" };
+	static const unsigned line[] = { 3, 3, 5 };
+	struct ivg_ctx ctx;
+	char want[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct opp_stanza *v = NULL;
+		size_t n = 0;
+
+		ivg_ctx_init(&ctx);
+		assert_int_equal(opp_stanzas_parse(&ctx, bad[i], strlen(bad[i]),
+						   "x.deb: control", &v, &n), -EINVAL);
+		snprintf(want, sizeof(want), "x.deb: control: line %u: the %s field is given twice",
+			 line[i], field[i]);
+		assert_string_equal(ivg_errmsg(&ctx), want);
 	}
 }
 
@@ -252,6 +280,50 @@ static void rpm_header_bounds(void **state)
 	assert_int_equal(opp_rpmhdr_parse(&ctx, "t.rpm", b, len, &h, &used), -EINVAL);
 }
 
+/* Two index entries for Name: one reader would take either. */
+static void rpm_header_tag_given_twice(void **state)
+{
+	unsigned char b[64];
+	struct opp_rpmhdr h;
+	struct ivg_ctx ctx;
+	size_t used;
+
+	ivg_ctx_init(&ctx);
+	make_hdr(b, 6, 0, 1);
+	/* A second entry, tag 1000 again, over the same string. */
+	put32(b + 8, 2);
+	memmove(b + 48, b + 32, 5);
+	memcpy(b + 32, b + 16, 16);
+	assert_int_equal(opp_rpmhdr_parse(&ctx, "t.rpm", b, 53, &h, &used), -EINVAL);
+	assert_string_equal(ivg_errmsg(&ctx), "t.rpm: RPM header: tag 1000 (Name) is given twice");
+	/* Another tag is fine. */
+	put32(b + 32, 1001);
+	assert_int_equal(opp_rpmhdr_parse(&ctx, "t.rpm", b, 53, &h, &used), 0);
+	assert_string_equal(opp_rpmhdr_string(&h, 1001), "name");
+	opp_rpmhdr_free(&h);
+}
+
+/* Paths inside oppfs: plain names only, resolved one at a time. */
+static void oppfs_paths(void **state)
+{
+	static const char *const good[] = {
+		"pool/x.deb", ".toc", "manifests/a.json", "a..b/..c", ".ivg-staging/1-2.new",
+	};
+	static const char *const bad[] = {
+		"../x", "pool/../x", "pool/..", "/etc/passwd", "a//b", "a/", ".",
+		"./a", "a/./b", "/",
+	};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(opp_fs_path_ok(good[i], false));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_false(opp_fs_path_ok(bad[i], false));
+		assert_false(opp_fs_path_ok(bad[i], true));
+	}
+	assert_false(opp_fs_path_ok("", false));
+	assert_true(opp_fs_path_ok("", true));
+}
+
 static void paths_and_names(void **state)
 {
 	struct ivg_ctx ctx;
@@ -288,11 +360,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stanza_parse_keeps_order_and_continuations),
 		cmocka_unit_test(stanza_parse_rejects_bad_lines),
+		cmocka_unit_test(stanza_parse_refuses_a_field_given_twice),
 		cmocka_unit_test(stanza_set_replaces_in_place),
 		cmocka_unit_test(toc_sorts_and_is_deterministic),
 		cmocka_unit_test(toc_refuses_escaping_entries),
 		cmocka_unit_test(tocmeta_tags_round_trip),
 		cmocka_unit_test(rpm_header_bounds),
+		cmocka_unit_test(rpm_header_tag_given_twice),
+		cmocka_unit_test(oppfs_paths),
 		cmocka_unit_test(paths_and_names),
 	};
 

@@ -101,6 +101,12 @@ static int check_after_crash(struct vgfix *f)
 	return seq;
 }
 
+/* The caller's crash for IVG_FAULT_EXIT, as the commands have it. */
+static void crash99(void)
+{
+	_exit(99);
+}
+
 /* Kill the process at write or sync N of the commit (fork + _exit). */
 static void crash_at_every_write(void **state)
 {
@@ -109,7 +115,8 @@ static void crash_at_every_write(void **state)
 
 	for (n = 1; n < 1000; n++) {
 		struct vgfix f;
-		struct ivg_fault fault = { .at = n, .mode = IVG_FAULT_EXIT };
+		struct ivg_fault fault = { .at = n, .mode = IVG_FAULT_EXIT,
+					   .stop = crash99 };
 		int status;
 		pid_t pid;
 
@@ -311,6 +318,9 @@ static void outside_write_is_a_fault_point(void **state)
 	fault = (struct ivg_fault){ .at = 1, .mode = IVG_FAULT_TEAR };
 	assert_int_equal(ivg_dev_fault_write(&f.ctx, dev, "x", NULL, 0), -EIO);
 	fault = (struct ivg_fault){ .at = 1, .mode = IVG_FAULT_EXIT };
+	/* Without a stop() of the caller's, the library only fails. */
+	assert_int_equal(ivg_dev_fault_write(&f.ctx, dev, "x", NULL, 0), -EIO);
+	fault = (struct ivg_fault){ .at = 1, .mode = IVG_FAULT_EXIT, .stop = crash99 };
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)

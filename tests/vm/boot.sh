@@ -18,6 +18,8 @@
 #   --timeout SEC      kill the machine after SEC seconds (default 90)
 #   --console FILE     keep the whole console log in FILE
 #   --mem MB           memory (default 1024)
+#   --accel tcg|kvm    QEMU's accelerator (default $IVG_VM_ACCEL, else tcg;
+#                      common.sh's vm_accel tells whether KVM works)
 #   --vars FILE        uefi: keep OVMF's variable store (NVRAM) in FILE,
 #                      made from OVMF's template when it does not exist,
 #                      so that a later boot sees what this one set;
@@ -31,7 +33,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 export PATH="$PATH:/usr/sbin:/sbin"
 fail() { echo "boot: $*" >&2; exit 125; }
 
-fw=bios timeout=90 mem=1024 expect="" failre="" keep="" varsfile=""
+fw=bios timeout=90 mem=1024 expect="" failre="" keep="" varsfile="" accel=${IVG_VM_ACCEL:-tcg}
 disks=() sends=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2 ;;
 	--console) keep=$2 ;;
 	--mem) mem=$2 ;;
+	--accel) accel=$2 ;;
 	--vars) varsfile=$2 ;;
 	*) fail "unknown option $1 (see --help)" ;;
 	esac
@@ -55,7 +58,10 @@ done
 [ -n "$expect" ] || fail "--expect is needed"
 [ ${#disks[@]} -gt 0 ] || fail "no --disk"
 case $timeout in '' | *[!0-9]*) fail "--timeout wants whole seconds" ;; esac
-command -v qemu-system-x86_64 >/dev/null || fail "no qemu-system-x86_64 (run tests/vm/setup.sh)"
+. "$HERE/common.sh"
+mapfile -t accelargs < <(vm_accel_args "$accel")
+[ ${#accelargs[@]} -gt 0 ] || fail "--accel tcg or kvm, not $accel"
+command -v qemu-system-x86_64 >/dev/null || fail "no qemu-system-x86_64 (make deps installs it; tests/vm/setup.sh checks)"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ivg-boot-XXXXXX") || fail "mktemp"
 qpid=""
@@ -78,7 +84,7 @@ case $fw in
 bios) ;;
 uefi)
 	code=/usr/share/OVMF/OVMF_CODE_4M.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
-	[ -r "$code" ] && [ -r "$vars" ] || fail "no OVMF in /usr/share/OVMF (apt-get install ovmf)"
+	[ -r "$code" ] && [ -r "$vars" ] || fail "no OVMF in /usr/share/OVMF (package ovmf: make deps)"
 	if [ -z "$varsfile" ]; then
 		varsfile=$dir/vars.fd
 		cp "$vars" "$varsfile" || fail "cannot copy $vars"
@@ -114,7 +120,7 @@ if [ ${#sends[@]} -gt 0 ]; then
 fi
 pdeath=()
 setpriv --pdeathsig KILL true 2>/dev/null && pdeath=(setpriv --pdeathsig KILL --)
-"${pdeath[@]}" qemu-system-x86_64 -accel tcg -machine pc -m "$mem" \
+"${pdeath[@]}" qemu-system-x86_64 "${accelargs[@]}" -machine pc -m "$mem" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	"${fwargs[@]}" "${serial[@]}" "${qdisks[@]}" \
 	</dev/null >"$dir/qemu.log" 2>&1 &
@@ -149,7 +155,7 @@ while :; do
 	[ $((SECONDS - T0)) -ge "$timeout" ] && { rc=124; break; }
 	sleep 0.2
 done
-echo "boot: $fw, ${#disks[@]} disk(s): $([ $rc = 0 ] && echo "reached /$expect/" || echo "failed ($rc)") after $((SECONDS - T0)) s" >&2
+echo "boot: $fw ($accel), ${#disks[@]} disk(s): $([ $rc = 0 ] && echo "reached /$expect/" || echo "failed ($rc)") after $((SECONDS - T0)) s" >&2
 if [ "$rc" != 0 ]; then
 	echo "boot: last console lines:" >&2
 	tr -d '\033' <"$dir/console" | tail -n 25 | sed 's/^/boot:   /' >&2

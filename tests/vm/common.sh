@@ -70,3 +70,46 @@ vm_kernel_image() {
 	rm -f "$out.tmp.$$"
 	echo "$bz"
 }
+
+# QEMU's arguments for accelerator $1 (tcg or kvm), one a line.
+vm_accel_args() {
+	case $1 in
+	tcg) printf '%s\n' -accel tcg ;;
+	kvm) printf '%s\n' -accel kvm -cpu host ;;
+	*) return 1 ;;
+	esac
+}
+
+# The accelerator for boot.sh: "kvm" when /dev/kvm opens and a guest runs
+# under KVM with boot.sh's arguments (a boot sector that prints on COM1
+# under SeaBIOS within 5 s; on some hosts QEMU cannot set the host CPU's
+# registers, or the guest hangs), else "tcg".
+vm_accel() {
+	local d rc
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; return 0; }
+	d=$(mktemp -d "${TMPDIR:-/tmp}/ivg-kvm-XXXXXX") || { echo tcg; return 0; }
+	# xor ax,ax; mov ds,ax; cld; mov si,msg; mov dx,0x3f8; l: lodsb;
+	# test al,al; jz h; out dx,al; jmp l; h: cli; hlt; jmp h; msg: ...
+	{
+		printf '\x31\xc0\x8e\xd8\xfc\xbe\x17\x7c\xba\xf8\x03\xac\x84\xc0\x74\x03\xee\xeb\xf8\xfa\xf4\xeb\xfc'
+		printf 'IVG-KVM-OK\r\n\0'
+	} >"$d/boot.img"
+	truncate -s 510 "$d/boot.img"
+	printf '\x55\xaa' >>"$d/boot.img"
+	truncate -s 1M "$d/boot.img"
+	# shellcheck disable=SC2046 # one argument a line
+	timeout 6 qemu-system-x86_64 $(vm_accel_args kvm) -machine pc -m 32 -nodefaults -no-user-config \
+		-display none -serial "file:$d/console" -drive "if=virtio,format=raw,file=$d/boot.img,readonly=on" \
+		</dev/null >/dev/null 2>&1 &
+	local pid=$! i
+	for i in $(seq 25); do
+		grep -q IVG-KVM-OK "$d/console" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	grep -q IVG-KVM-OK "$d/console" 2>/dev/null && rc=kvm || rc=tcg
+	kill "$pid" 2>/dev/null
+	{ wait "$pid"; } 2>/dev/null
+	rm -rf "$d"
+	echo "$rc"
+}

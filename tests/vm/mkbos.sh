@@ -37,7 +37,7 @@ done
 [ $# = 1 ] || vm_die "usage: mkbos.sh [--kernel VER] [--name NAME] OUTDIR"
 out=$1
 case $name in '' | *[!A-Za-z0-9._+-]*) vm_die "mkbos: --name: letters, digits and . _ + - only" ;; esac
-[ -n "$ver" ] || ver=$(vm_kernel_version) || vm_die "no kernel with dm-raid in /boot (run tests/vm/setup.sh)"
+[ -n "$ver" ] || ver=$(vm_kernel_version) || vm_die "no kernel with dm-raid in /boot (make deps installs it; tests/vm/setup.sh checks)"
 kernel=/boot/vmlinuz-$ver
 [ -r "$kernel" ] || vm_die "mkbos: no $kernel"
 [ -d "/lib/modules/$ver" ] || vm_die "mkbos: no /lib/modules/$ver"
@@ -51,9 +51,9 @@ MODULES="dm-mod virtio_pci virtio_blk virtio_scsi sd_mod ext4 crc32c_generic"
 # The initramfs's plan: busybox, lvm and its libraries, the modules.
 initrd_plan() {
 	local bb p n
-	bb=$(hostpath busybox) || vm_die "no busybox (run tests/vm/setup.sh)"
+	bb=$(hostpath busybox) || vm_die "no busybox (make deps installs it; tests/vm/setup.sh checks)"
 	add f /usr/bin/busybox "$bb"
-	p=$(hostpath lvm) || vm_die "no lvm (run tests/vm/setup.sh)"
+	p=$(hostpath lvm) || vm_die "no lvm (make deps installs it; tests/vm/setup.sh checks)"
 	add_elf "$p" /usr/sbin/lvm
 	for n in $("$bb" --list-full); do
 		canon "/$n"

@@ -36,7 +36,7 @@ done
 [ $# -ge 1 ] || vm_die "usage: mkinitramfs.sh [--kernel VER] [--modules \"M...\"] OUT [EXTRA_BIN...]"
 out=$1
 shift
-[ -n "$ver" ] || ver=$(vm_kernel_version) || vm_die "no kernel with dm-raid in /boot (run tests/vm/setup.sh)"
+[ -n "$ver" ] || ver=$(vm_kernel_version) || vm_die "no kernel with dm-raid in /boot (make deps installs it; tests/vm/setup.sh checks)"
 [ -d "/lib/modules/$ver" ] || vm_die "no /lib/modules/$ver"
 cache=$(vm_cache_dir)
 mkdir -p "$cache"
@@ -50,13 +50,13 @@ MODULES="virtio_pci virtio_scsi sd_mod loop dm-mod dm-raid raid1 raid10 raid0 dm
 # ---- base layer -------------------------------------------------------
 base_plan() {
 	local p t n
-	bb=$(hostpath busybox) || vm_die "no busybox (run tests/vm/setup.sh)"
+	bb=$(hostpath busybox) || vm_die "no busybox (make deps installs it; tests/vm/setup.sh checks)"
 	add f /usr/bin/busybox "$bb"
 	add f /init "$HERE/guest/init"
 	add f /usr/bin/ivg-disk "$HERE/guest/ivg-disk"
 	# Real tools first: the busybox applet links are added after them and
 	# so never replace a tool of the same name.
-	p=$(hostpath lvm) || vm_die "no lvm (run tests/vm/setup.sh)"
+	p=$(hostpath lvm) || vm_die "no lvm (make deps installs it; tests/vm/setup.sh checks)"
 	add_elf "$p" /usr/sbin/lvm
 	# shellcheck disable=SC2044 # command names have no blanks
 	for n in $(find /usr/sbin /sbin -maxdepth 1 -lname lvm -printf '%f\n' 2>/dev/null) \

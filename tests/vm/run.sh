@@ -84,9 +84,9 @@ case $timeout in '' | *[!0-9]*) fail "--timeout wants whole seconds: $timeout" ;
 if [ $bins_set = 0 ]; then
 	if [ -n "${IVG_BIN:-}" ]; then bins=("$IVG_BIN"); elif [ -d "$REPO/build/bin" ]; then bins=("$REPO/build/bin"); fi
 fi
-[ -n "$kver" ] || kver=$(vm_kernel_version) || fail "no kernel with dm-raid in /boot (run tests/vm/setup.sh)"
+[ -n "$kver" ] || kver=$(vm_kernel_version) || fail "no kernel with dm-raid in /boot (make deps installs it; tests/vm/setup.sh checks)"
 [ -r "/boot/vmlinuz-$kver" ] || fail "cannot read /boot/vmlinuz-$kver"
-command -v qemu-system-x86_64 >/dev/null || fail "no qemu-system-x86_64 (run tests/vm/setup.sh)"
+command -v qemu-system-x86_64 >/dev/null || fail "no qemu-system-x86_64 (make deps installs it; tests/vm/setup.sh checks)"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ivg-vm-XXXXXX") || fail "mktemp"
 qpid=""
