@@ -543,20 +543,23 @@ static int legs_fit(struct ivg_newvg *j, const struct ivg_newlv *l, uint64_t ext
 }
 
 /*
- * The free extents the mirrored fit LVs from lvs[i] on share: the fewest
- * free on the disks their legs go to (*free_ext), an rmeta extent aside
- * for each of them (*out).
+ * The free extents the mirrored fit LVs from lvs[i] on share (*out): the
+ * fewest free on the disks their legs go to (*free_ext), less an rmeta
+ * extent for each mirror to come and the legs of those of a given size.
  */
 static int fit_room(struct ivg_newvg *j, size_t i, struct ivg_pv *const *pvs,
 		    size_t n, uint64_t *out, uint64_t *free_ext)
 {
 	const struct ivg_newvg_opts *o = j->o;
-	uint64_t rmeta = 0;
+	uint64_t held = 0;
 	int r = min_free(j, pvs, n, free_ext);
 
+	/* The rmeta of each mirror to come, and the legs of those whose
+	 * size is given. */
 	for (size_t k = i; k < o->n_lvs; k++)
-		rmeta += o->lvs[k].fit && o->lvs[k].raid1;
-	*out = *free_ext > rmeta ? *free_ext - rmeta : 0;
+		if (o->lvs[k].raid1)
+			held += 1 + (o->lvs[k].fit ? 0 : j->extents[k]);
+	*out = *free_ext > held ? *free_ext - held : 0;
 	return r;
 }
 
@@ -568,8 +571,11 @@ static int allocate_raid1(struct ivg_newvg *j, size_t i, const struct legs *legs
 	uint64_t room, free_ext;
 	int r = 0;
 
-	if (l->fit && !j->fitted && !(r = fit_room(j, i, pvs, n, &room, &free_ext)))
+	if (l->fit && !j->fitted && !(r = fit_room(j, i, pvs, n, &room, &free_ext))) {
+		/* What a mirror may use is what each of its disks has. */
+		j->free_before[i] = free_ext;
 		r = fit_sizes(j, i, room, free_ext);
+	}
 	if (!r)
 		r = legs_fit(j, l, j->extents[i], pvs, n);
 	return r ? r : ivg_lv_create_raid1(j->ctx, j->vg, l->name, j->extents[i],

@@ -71,7 +71,8 @@ struct ivg_create_opts {
 /* What ivg_create() made, for the caller to report. */
 struct ivg_create_made {
 	uint64_t bootlv_size, bosfs_size, oppfs_size;   /* bytes */
-	uint64_t free_after_bootlv;  /* bytes free once bootlv was placed */
+	uint64_t free_after_bootlv;  /* bytes free once bootlv was placed (on
+				      * each image disk: mirrored images) */
 	bool scaled;                 /* a default size was scaled down */
 };
 

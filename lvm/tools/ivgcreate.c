@@ -148,7 +148,7 @@ static void print_scaled(const struct ivg_create_opts *co,
 		 (unsigned long long)(IVG_DEFAULT_BOSFS >> 20));
 	snprintf(opp, sizeof(opp), co->oppfs_size ? "as given" : "default %llu MiB",
 		 (unsigned long long)(IVG_DEFAULT_OPPFS >> 20));
-	printf("  The disks have %llu MiB free after bootlv, too little for the defaults: bosfs %llu MiB (%s), oppfs %llu MiB (%s).\n",
+	printf("  The image disks have %llu MiB free each after bootlv, too little for the defaults: bosfs %llu MiB (%s), oppfs %llu MiB (%s), mirrored on each.\n",
 	       (unsigned long long)(m->free_after_bootlv >> 20),
 	       (unsigned long long)(m->bosfs_size >> 20), bos,
 	       (unsigned long long)(m->oppfs_size >> 20), opp);
