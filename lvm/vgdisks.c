@@ -412,13 +412,8 @@ struct orphan {
 
 static int orphan_pv(struct ivg_ctx *ctx, struct orphan *o)
 {
-	struct ivg_label label;
-	int r = ivg_pv_write(ctx, o->dev, &o->pv, &label);
+	int r = ivg_pv_write_orphan(ctx, o->dev, &o->pv);
 
-	if (!r) {
-		label.ext_flags &= ~IVG_PV_EXT_USED;
-		r = ivg_label_write(ctx, o->dev, &label);
-	}
 	return r ? r : ivg_dev_sync(ctx, o->dev);
 }
 
@@ -466,4 +461,45 @@ int ivg_reduce(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		r = renumber_all(ctx, vg);
 	free(orph);
 	return r;
+}
+
+/* Is the scanned device the disk 'path' names, an outdated PV of vg? */
+static bool outdated_of(const struct ivg_scan_pv *sp, const struct ivg_vg *vg,
+			const char *path)
+{
+	if (strcmp(sp->path, path) && (!sp->dev || strcmp(sp->dev->path, path)))
+		return false;
+	if (!sp->has_label || ivg_vg_pv_by_id(vg, sp->label.pv_uuid))
+		return false;
+	for (size_t m = 0; m < sp->mda_count; m++)
+		if (!sp->mda[m].err && !strcmp(sp->mda[m].vgid, vg->id) &&
+		    sp->mda[m].seqno < vg->seqno)
+			return true;
+	return false;
+}
+
+int ivg_reduce_outdated(struct ivg_ctx *ctx, struct ivg_vgh *h, const char *path)
+{
+	for (size_t d = 0; d < h->scan->count; d++) {
+		const struct ivg_scan_pv *sp = &h->scan->pvs[d];
+		struct orphan o = { 0 };
+		int r;
+
+		if (!outdated_of(sp, h->vg, path))
+			continue;
+		memcpy(o.pv.id, sp->label.pv_uuid, sizeof(o.pv.id));
+		o.pv.dev_size = sp->label.dev_size / 512;
+		o.pv.pe_start = sp->label.data.offset / 512;
+		if (o.pv.pe_start * 512 != IVG_PE_START)
+			return ivg_err(ctx, EINVAL, "%s: an outdated PV of volume group \"%s\" without ivg's layout: left as it is (vgck --updatemetadata clears it)",
+				       path, h->vg->name);
+		r = ivg_dev_open(ctx, sp->path, IVG_DEV_RDWR, &o.dev);
+		if (!r)
+			r = ivg_dev_set_window(ctx, o.dev, sp->dev->base, sp->dev->size);
+		if (!r)
+			r = orphan_pv(ctx, &o);
+		ivg_dev_close(o.dev);
+		return r ? r : renumber_all(ctx, h->vg);
+	}
+	return -ENOENT;
 }

@@ -75,6 +75,16 @@ int ivg_extend_finish(struct ivg_ctx *ctx, struct ivg_vg *vg,
 int ivg_reduce(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	       struct ivg_pv *const *pvs, size_t n);
 
+/*
+ * A disk that a reduce cut short dropped from the VG (committed) but did
+ * not yet make an orphan: a PV outside VG whose metadata is an older copy
+ * of VG (lvm2's "outdated PV"). Made an orphan PV, and the other legs'
+ * superblocks renumbered, as ivg_reduce finishes. -ENOENT, with no
+ * message, if the disk 'path' is no such PV. h's PVs open read-write.
+ */
+struct ivg_vgh;
+int ivg_reduce_outdated(struct ivg_ctx *ctx, struct ivg_vgh *h, const char *path);
+
 /* The raid1 LVs and legs a PV holds, for messages: "bootlv leg 2, ...". */
 void ivg_pv_legs_text(const struct ivg_vg *vg, const struct ivg_pv *pv,
 		      char *buf, size_t len);

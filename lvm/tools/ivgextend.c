@@ -27,10 +27,16 @@ static int members(struct cmd_run *r, struct ivg_pv ***pvs)
 
 static int finish(struct cmd_run *r, struct ivg_pv **pvs, struct cmd_progress *bar)
 {
-	size_t n;
-	int e = ivg_extend_finish(r->ctx, r->s.h->vg, pvs, r->n_operands - 1,
-				  bar->fn, bar->arg, &n);
+	size_t n = 0;
+	int e = vgdisks_copies_current(r);
 
+	if (!e)
+		e = ivg_extend_finish(r->ctx, r->s.h->vg, pvs, r->n_operands - 1,
+				      bar->fn, bar->arg, &n);
+
+	/* The boot records too: a crash may have come before they were. */
+	if (!e)
+		e = rewrite_boot_records(r->ctx, r->s.h->vg, "ivgextend");
 	if (!e)
 		printf("  Volume group \"%s\": %zu leg(s) on %zu disk(s) already in it filled\n",
 		       r->vg, n, r->n_operands - 1);

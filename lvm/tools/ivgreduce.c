@@ -27,24 +27,31 @@ static int check(struct cmd_run *r)
 	return 0;
 }
 
-/* The PVs to drop: those named, or every missing one. */
-static int pick(struct cmd_run *r, struct ivg_pv **pvs, size_t *n)
+/*
+ * The PVs to drop: those named, or every missing one. A disk named that is
+ * no PV of the VG but an outdated one (a reduce cut short after its
+ * commit) goes to outdated[], to be finished.
+ */
+static int pick(struct cmd_run *r, struct ivg_pv **pvs, size_t *n,
+		const char **outdated, size_t *n_out)
 {
 	struct ivg_vg *vg = r->s.h->vg;
+	struct ivg_ctx quiet;
 	int e = 0;
 
-	*n = 0;
+	*n = *n_out = 0;
 	if (cmd_given(r, OPT_REMOVEMISSING)) {
 		for (size_t i = 0; i < vg->pv_count; i++)
 			if (!vg->pvs[i]->dev)
 				pvs[(*n)++] = vg->pvs[i];
-		if (!*n)
-			return ivg_err(r->ctx, ENOENT, "Volume group \"%s\" has no missing PV: nothing to drop",
-				       vg->name);
 		return 0;
 	}
+	ivg_ctx_init(&quiet);
 	for (size_t i = 1; !e && i < r->n_operands; i++) {
-		e = pv_from_arg(r->ctx, vg, r->operands[i], &pvs[*n]);
+		if (pv_from_arg(&quiet, vg, r->operands[i], &pvs[*n])) {
+			outdated[(*n_out)++] = r->operands[i];
+			continue;
+		}
 		for (size_t k = 0; !e && k < *n; k++)
 			if (pvs[k] == pvs[*n])
 				e = ivg_err(r->ctx, EINVAL, "%s: given twice", r->operands[i]);
@@ -59,31 +66,58 @@ static int pick(struct cmd_run *r, struct ivg_pv **pvs, size_t *n)
 	return e;
 }
 
+/* The disks named that a cut-short reduce dropped: made orphans. */
+static int finish_outdated(struct cmd_run *r, const char **outdated, size_t n)
+{
+	struct ivg_pv *none;
+	int e = 0;
+
+	for (size_t i = 0; !e && i < n; i++) {
+		e = ivg_reduce_outdated(r->ctx, r->s.h, outdated[i]);
+		if (e == -ENOENT)   /* says it is no PV of the VG */
+			return pv_from_arg(r->ctx, r->s.h->vg, outdated[i], &none);
+		if (!e)
+			printf("  \"%s\": dropped from volume group \"%s\" before; made an orphan PV now\n",
+			       outdated[i], r->vg);
+	}
+	return e;
+}
+
 static int run(struct cmd_run *r)
 {
 	struct ivg_vg *vg = r->s.h->vg;
-	struct ivg_pv **pvs = calloc(vg->pv_count + 1, sizeof(*pvs));
+	struct ivg_pv **pvs = calloc(vg->pv_count + r->n_operands + 1, sizeof(*pvs));
+	const char **outdated = calloc(r->n_operands + 1, sizeof(*outdated));
 	char names[4096] = "";
-	size_t n = 0, used = 0;
-	int e = pvs ? 0 : ivg_err(r->ctx, ENOMEM, "out of memory");
+	size_t n = 0, n_out = 0, used = 0;
+	int e = pvs && outdated ? 0 : ivg_err(r->ctx, ENOMEM, "out of memory");
 
 	if (!e)
-		e = vgdisks_may_write(r, cmd_given(r, OPT_REMOVEMISSING));
+		e = pick(r, pvs, &n, outdated, &n_out);
 	if (!e)
-		e = pick(r, pvs, &n);
+		e = vgdisks_may_write(r, cmd_given(r, OPT_REMOVEMISSING));
+	if (!e && !n)   /* nothing to drop: a reduce cut short is finished */
+		e = vgdisks_copies_current(r);
+	if (!e)
+		e = finish_outdated(r, outdated, n_out);
 	for (size_t i = 0; !e && i < n && used < sizeof(names); i++)
 		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
 					 i ? ", " : "",
 					 pvs[i]->dev ? pvs[i]->dev->path :
 					 pvs[i]->device ? pvs[i]->device : pvs[i]->name);
-	if (!e)
+	if (!e && n)
 		e = ivg_reduce(r->ctx, vg, pvs, n);
+	/* Also after a reduce cut short: the records may be the old ones. */
 	if (!e)
 		e = rewrite_boot_records(r->ctx, vg, "ivgreduce");
 	free(pvs);
+	free(outdated);
 	if (e)
 		return e;
-	printf("  Removed \"%s\" from volume group \"%s\"\n", names, r->vg);
+	if (n)
+		printf("  Removed \"%s\" from volume group \"%s\"\n", names, r->vg);
+	else if (cmd_given(r, OPT_REMOVEMISSING))
+		printf("  Volume group \"%s\" is already consistent.\n", r->vg);
 	return 0;
 }
 
@@ -102,7 +136,10 @@ const struct cmd_def cmd_ivgreduce_def = {
 "its last leg in sync. One metadata commit; a dropped disk that is there\n"
 "becomes an orphan PV. Afterwards the GRUB images of the other boot disks\n"
 "are written again. Once the missing PVs are dropped the VG is complete\n"
-"again and every command that writes works.\n",
+"again and every command that writes works. Run again after a crash, it\n"
+"finishes: a disk named that the VG no longer lists but whose metadata\n"
+"is an older copy of it (lvm2's outdated PV) is made an orphan PV, and\n"
+"--removemissing with nothing missing says the VG is already consistent.\n",
 	.common = CO(CO_DEVICES),
 	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
 	.min_operands = 1, .max_operands = SIZE_MAX,

@@ -47,6 +47,10 @@ static int order_put(struct ivg_ctx *ctx, struct ivg_vg *vg, const struct order 
 	for (size_t i = 0; !e && i < o->n; i++) {
 		const char *id = strcmp(o->id[i], from) ? o->id[i] : to;
 
+		/* A rerun: NEW is in the order already; it takes OLD's place. */
+		if (!strcmp(o->id[i], to))
+			continue;
+
 		for (size_t k = 0; k < nd; k++)
 			if (d[k].pv && !strcmp(d[k].pv->id, id))
 				legs[n++] = d[k].leg;
@@ -69,8 +73,8 @@ static int check_missing(struct cmd_run *r, const struct ivg_pv *old)
 	return 0;
 }
 
-static int replace(struct cmd_run *r, struct ivg_pv *old, struct ivg_extension **ext,
-		   struct cmd_progress *bar)
+static int replace(struct cmd_run *r, struct ivg_pv *old, struct ivg_pv *new,
+		   struct ivg_extension **ext, struct cmd_progress *bar)
 {
 	struct ivg_vg *vg = r->s.h->vg;
 	struct ivg_extend_opts o = {
@@ -79,8 +83,8 @@ static int replace(struct cmd_run *r, struct ivg_pv *old, struct ivg_extension *
 		.progress = bar->fn, .progress_arg = bar->arg,
 	};
 	char old_id[IVG_UUID_LEN + 1];
-	struct ivg_pv *new = NULL;
 	struct order ord;
+	size_t filled;
 	int e = order_get(r->ctx, vg, &ord);
 
 	memcpy(old_id, old->id, sizeof(old_id));
@@ -88,9 +92,12 @@ static int replace(struct cmd_run *r, struct ivg_pv *old, struct ivg_extension *
 	 * a lost one goes first, so that the VG is whole to be written. */
 	if (!e && !old->dev)
 		e = ivg_reduce(r->ctx, vg, &old, 1);
-	if (!e)
+	/* NEW in the VG already: a replace cut short; its legs are filled. */
+	if (!e && new)
+		e = ivg_extend_finish(r->ctx, vg, &new, 1, bar->fn, bar->arg, &filled);
+	else if (!e)
 		e = ivg_extend(r->ctx, vg, &o, ext);
-	if (!e && (e = pv_from_arg(r->ctx, vg, r->operands[2], &new)))
+	if (!e && !new && (e = pv_from_arg(r->ctx, vg, r->operands[2], &new)))
 		return e;
 	if (!e && ivg_vg_pv_by_id(vg, old_id))
 		e = ivg_reduce(r->ctx, vg, &old, 1);
@@ -99,26 +106,62 @@ static int replace(struct cmd_run *r, struct ivg_pv *old, struct ivg_extension *
 	return e;
 }
 
+/*
+ * OLD no PV of the VG any more and NEW one: a replace cut short after
+ * OLD left. NEW's legs still to be filled are filled.
+ */
+static int resume(struct cmd_run *r, struct ivg_pv *new, struct cmd_progress *bar)
+{
+	size_t filled;
+	int e = vgdisks_may_write(r, false);
+
+	if (!e)
+		e = vgdisks_copies_current(r);
+	if (!e)
+		e = ivg_extend_finish(r->ctx, r->s.h->vg, &new, 1, bar->fn, bar->arg, &filled);
+	if (!e)
+		e = rewrite_boot_records(r->ctx, r->s.h->vg, "ivgreplace");
+	if (!e)
+		printf("  \"%s\" is no PV of volume group \"%s\" any more; \"%s\" is: %zu leg(s) on it filled\n",
+		       r->operands[1], r->vg, r->operands[2], filled);
+	return e;
+}
+
 static int run(struct cmd_run *r)
 {
 	struct ivg_extension *ext = NULL;
 	struct cmd_progress bar;
-	struct ivg_pv *old;
-	int e = pv_from_arg(r->ctx, r->s.h->vg, r->operands[1], &old);
+	struct ivg_pv *old = NULL, *new = NULL;
+	struct ivg_ctx quiet;
+	int e;
 
+	ivg_ctx_init(&quiet);
 	cmd_progress_init(r, &bar, "Copying onto the new disk");
+	if (pv_from_arg(&quiet, r->s.h->vg, r->operands[2], &new))
+		new = NULL;
+	if (new && pv_from_arg(&quiet, r->s.h->vg, r->operands[1], &old))
+		return resume(r, new, &bar);
+	e = pv_from_arg(r->ctx, r->s.h->vg, r->operands[1], &old);
+	if (!e && old == new)
+		e = ivg_err(r->ctx, EINVAL, "%s and %s are the same PV", r->operands[1],
+			    r->operands[2]);
+	if (!e && !new && !old->dev)
+		ivg_info(r->ctx, "%s is missing: it leaves the VG first", r->operands[1]);
 	if (!e)
 		e = check_missing(r, old);
 	if (!e)
 		e = vgdisks_may_write(r, true);
 	if (!e)
-		e = replace(r, old, &ext, &bar);
+		e = replace(r, old, new, &ext, &bar);
 	if (!e)
 		e = rewrite_boot_records(r->ctx, r->s.h->vg, "ivgreplace");
 	ivg_extension_free(ext);
 	if (!e)
 		printf("  Replaced \"%s\" by \"%s\" in volume group \"%s\"\n",
 		       r->operands[1], r->operands[2], r->vg);
+	if (e == -ENOENT && !new && !old)
+		e = ivg_err(r->ctx, ENOENT, "%s: no PV of volume group \"%s\" (if an ivgreplace was cut short after the lost disk left, ivgextend %s %s adds the new disk)",
+				   r->operands[1], r->vg, r->vg, r->operands[2]);
 	return e;
 }
 
@@ -133,7 +176,8 @@ const struct cmd_def cmd_ivgreplace_def = {
 "legs in sync, with a progress bar on a terminal), OLD leaves as\n"
 "ivgreduce drops one (a lost OLD leaves first, so that the VG is whole\n"
 "again before anything is copied), and NEW takes OLD's place in the boot\n"
-"order. Then the GRUB images of every boot disk are written again.\n",
+"order. Then the GRUB images of every boot disk are written again.\n"
+"Run again after a crash it goes on where it stopped.\n",
 	.common = CO(CO_DEVICES) | CO(CO_YES) | CO(CO_FORCE),
 	.common_help = {
 		[CO_FORCE] = "take a NEW that is a PV of another VG",

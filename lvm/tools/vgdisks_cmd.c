@@ -9,6 +9,8 @@
 #include "cmd.h"
 #include "dev.h"
 #include "ivgvg.h"
+#include "scan.h"
+#include "vgio.h"
 #include "sysid.h"
 #include "vgdisks_cmd.h"
 
@@ -71,4 +73,24 @@ int rewrite_boot_records(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *wha
 bool vgdisks_confirm(void *arg, const char *question)
 {
 	return cmd_confirm(arg, question);
+}
+
+int vgdisks_copies_current(struct cmd_run *r)
+{
+	const struct ivg_vgh *h = r->s.h;
+	bool stale = false;
+
+	for (size_t d = 0; d < h->scan->count; d++) {
+		const struct ivg_scan_pv *sp = &h->scan->pvs[d];
+		const struct ivg_pv *pv = sp->has_label ?
+			ivg_vg_pv_by_id(h->vg, sp->label.pv_uuid) : NULL;
+
+		for (size_t k = 0; pv && pv->dev == sp->dev && k < sp->mda_count; k++)
+			stale = stale || sp->mda[k].err || sp->mda[k].seqno != h->vg->seqno;
+	}
+	if (!stale)
+		return 0;
+	ivg_info(r->ctx, "Volume group \"%s\": writing the metadata copies that are not current",
+		 r->vg);
+	return ivg_vg_commit(r->ctx, h->vg);
 }

@@ -31,4 +31,11 @@ int rewrite_boot_records(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *wha
 /* ivg_extend_opts.confirm over cmd_confirm (arg: the struct cmd_run). */
 bool vgdisks_confirm(void *arg, const char *question);
 
+/*
+ * After a commit cut short some metadata copies hold the older seqno (or
+ * are damaged): a command that goes on from there without a commit of its
+ * own writes them all current first. VG open read-write.
+ */
+int vgdisks_copies_current(struct cmd_run *r);
+
 #endif
