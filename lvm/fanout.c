@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aio.h"
 #include "dev.h"
@@ -53,8 +54,9 @@ void ivg_fanout_free(struct ivg_fanout *f)
 /* One request in flight: what it was, for the message if it fails. */
 struct slot {
 	struct ivg_dev *dev;
-	uint64_t off;               /* absolute, for messages */
+	uint64_t off;               /* absolute */
 	size_t len;                 /* 0: a sync */
+	const char *buf;
 };
 
 struct batch {
@@ -75,6 +77,26 @@ static int fail_slot(struct batch *b, const struct slot *s, int res)
 			       res < 0 ? strerror(e) : "short write");
 	return ivg_err(b->ctx, e, "%s: sync failed: %s", s->dev->path,
 		       strerror(e));
+}
+
+/*
+ * A write that completed short (a file on a full filesystem writes what
+ * fits): the rest with pwrite, as a write loop goes on, so that the error
+ * is the one the rest meets (ENOSPC), not "short write".
+ */
+static int finish_short(struct batch *b, const struct slot *s, size_t done)
+{
+	while (done < s->len) {
+		ssize_t n = pwrite(s->dev->fd, s->buf + done, s->len - done,
+				   (off_t)(s->off + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return fail_slot(b, s, n < 0 ? -errno : 0);
+		done += (size_t)n;
+	}
+	return 0;
 }
 
 /* Submit what is queued and wait for every request in flight. */
@@ -106,9 +128,13 @@ static void drain(struct batch *b)
 			break;
 		}
 		s = io_uring_cqe_get_data(cqe);
-		if ((cqe->res < 0 || (s->len && (size_t)cqe->res != s->len)) &&
-		    !b->err)
+		if (cqe->res < 0 && !b->err)
 			b->err = fail_slot(b, s, cqe->res);
+		else if (s->len && cqe->res >= 0 && (size_t)cqe->res < s->len) {
+			r = finish_short(b, s, (size_t)cqe->res);
+			if (!b->err)
+				b->err = r;
+		}
 		io_uring_cqe_seen(&b->f->ring, cqe);
 		b->inflight--;
 	}
@@ -189,7 +215,7 @@ static int queue_write(struct batch *b, const struct ivg_fanout_req *q,
 	sqe = next_sqe(b, &s);
 	if (!sqe)
 		return ivg_err(b->ctx, EBUSY, "no room for a write in the ring");
-	*s = (struct slot){ q->dev, at, len };
+	*s = (struct slot){ q->dev, at, len, q->buf };
 	io_uring_prep_write(sqe, q->dev->fd, q->buf, (unsigned)len, at);
 	if (len >= ASYNC_MIN)
 		io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
@@ -255,7 +281,7 @@ int ivg_fanout_sync(struct ivg_ctx *ctx, struct ivg_fanout *f,
 			r = ivg_err(ctx, EBUSY, "no room for a sync in the ring");
 			break;
 		}
-		*s = (struct slot){ devs[i], 0, 0 };
+		*s = (struct slot){ .dev = devs[i] };
 		io_uring_prep_fsync(sqe, devs[i]->fd, 0);
 		io_uring_sqe_set_data(sqe, s);
 		b.queued++;

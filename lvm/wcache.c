@@ -119,12 +119,17 @@ int ivg_wcache_flush(struct ivg_ctx *ctx, struct ivg_wcache *w,
 			k++;
 		}
 		r = ivg_lvio_pwrite(ctx, io, w->run, k * w->bs, first * w->bs);
-		/* What failed to be written stays dirty: a later flush retries. */
 		for (size_t j = 0; !r && j < k; j++)
 			w->dirty[order[i + j]] = 0;
 		i += k;
 	}
 	free(order);
+	/* A failed write is reported once, as the kernel reports a writeback
+	 * error: the blocks not written are dropped (reads see the disk
+	 * again), so that a later flush (closing the filesystem) neither
+	 * fails again over the message nor writes them out of order. */
+	if (r)
+		empty(w);
 	return r;
 }
 

@@ -32,8 +32,9 @@ struct ivg_wcache *ivg_wcache_new(unsigned bs, size_t bytes);
 void ivg_wcache_free(struct ivg_wcache *w);
 unsigned ivg_wcache_bs(const struct ivg_wcache *w);
 
-/* Write every cached block to the LV (contiguous ones together), then
- * empty the cache. */
+/* Write every dirty block to the LV (contiguous ones together). After a
+ * failed write the cache is emptied, the blocks not yet written dropped:
+ * the error is reported once. */
 int ivg_wcache_flush(struct ivg_ctx *ctx, struct ivg_wcache *w,
 		     struct ivg_lvio *io);
 
