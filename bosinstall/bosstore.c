@@ -544,21 +544,29 @@ static int add_tar(struct ivg_ctx *ctx, struct bos_store *st,
 	return opp_fs_sync(ctx, st->fs);
 }
 
+/*
+ * Two buffers: the next chunk is read (and hashed) while the legs write
+ * the last one.
+ */
 static int copy_to_lv(struct ivg_ctx *ctx, struct ivg_lvio *io,
 		      struct opp_src *src, uint64_t size)
 {
-	char *buf = malloc(CHUNK);
+	char *buf[2] = { malloc(CHUNK), malloc(CHUNK) };
 	uint64_t off = 0;
 	size_t got = CHUNK;
-	int r = buf ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+	int w, r = buf[0] && buf[1] ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
 
-	while (!r && got == CHUNK && off < size) {
-		r = opp_src_read(ctx, src, buf, CHUNK, &got);
+	for (unsigned i = 0; !r && got == CHUNK && off < size; i ^= 1) {
+		r = opp_src_read(ctx, src, buf[i], CHUNK, &got);
 		if (!r && got)
-			r = ivg_lvio_pwrite(ctx, io, buf, got, off);
+			r = ivg_lvio_pwrite_nowait(ctx, io, buf[i], got, off);
 		off += got;
 	}
-	free(buf);
+	/* Nothing may still be writing from the buffers. */
+	w = ivg_lvio_wait(ctx, io);
+	r = r ? r : w;
+	free(buf[0]);
+	free(buf[1]);
 	if (!r && off != size)
 		r = ivg_err(ctx, EAGAIN, "%s: the file changed size while it was added", src->what);
 	return r;

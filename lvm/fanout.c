@@ -19,8 +19,26 @@ enum {
 	ASYNC_MIN = 64 << 10,
 };
 
+/* One request in flight: what it was, for the message if it fails. */
+struct slot {
+	struct ivg_dev *dev;
+	uint64_t off;               /* absolute */
+	size_t len;                 /* 0: a sync */
+	const char *buf;
+};
+
+struct batch {
+	struct ivg_ctx *ctx;
+	struct ivg_fanout *f;
+	struct slot slot[DEPTH];
+	size_t queued, inflight;
+	int err;                    /* the first failure */
+};
+
+/* The ring, and the batch in flight (ivg_fanout_submit) or being built. */
 struct ivg_fanout {
 	struct io_uring ring;
+	struct batch b;
 };
 
 struct ivg_fanout *ivg_fanout_new(struct ivg_ctx *ctx)
@@ -42,30 +60,6 @@ struct ivg_fanout *ivg_fanout_new(struct ivg_ctx *ctx)
 	}
 	return f;
 }
-
-void ivg_fanout_free(struct ivg_fanout *f)
-{
-	if (!f)
-		return;
-	io_uring_queue_exit(&f->ring);
-	free(f);
-}
-
-/* One request in flight: what it was, for the message if it fails. */
-struct slot {
-	struct ivg_dev *dev;
-	uint64_t off;               /* absolute */
-	size_t len;                 /* 0: a sync */
-	const char *buf;
-};
-
-struct batch {
-	struct ivg_ctx *ctx;
-	struct ivg_fanout *f;
-	struct slot slot[DEPTH];
-	size_t queued, inflight;
-	int err;                    /* the first failure */
-};
 
 static int fail_slot(struct batch *b, const struct slot *s, int res)
 {
@@ -224,47 +218,117 @@ static int queue_write(struct batch *b, const struct ivg_fanout_req *q,
 	return 0;
 }
 
-int ivg_fanout_write(struct ivg_ctx *ctx, struct ivg_fanout *f,
-		     const struct ivg_fanout_req *reqs, size_t n)
+/* The fanout's batch, for this call's context. */
+static struct batch *batch_of(struct ivg_ctx *ctx, struct ivg_fanout *f)
 {
-	struct batch b = { .ctx = ctx, .f = f };
+	f->b.ctx = ctx;
+	f->b.f = f;
+	return &f->b;
+}
+
+int ivg_fanout_wait(struct ivg_ctx *ctx, struct ivg_fanout *f)
+{
+	struct batch *b;
+	int r;
+
+	if (!f)
+		return 0;
+	b = batch_of(ctx, f);
+	drain(b);
+	r = b->err;
+	b->err = 0;
+	return r;
+}
+
+void ivg_fanout_free(struct ivg_fanout *f)
+{
+	struct ivg_ctx scratch;
+
+	if (!f)
+		return;
+	/* Nothing may complete into buffers that are gone. */
+	ivg_ctx_init(&scratch);
+	ivg_fanout_wait(&scratch, f);
+	io_uring_queue_exit(&f->ring);
+	free(f);
+}
+
+static int check_reqs(struct ivg_ctx *ctx, const struct ivg_fanout_req *reqs,
+		      size_t n)
+{
 	int r = 0;
 
 	for (size_t i = 0; !r && i < n; i++)
 		if ((r = check_req(ctx, &reqs[i])) || reqs[i].len > UINT32_MAX)
 			return r ? r : ivg_err(ctx, EINVAL, "%s: a write of %zu bytes is too large",
 					       reqs[i].dev->path, reqs[i].len);
+	return 0;
+}
+
+int ivg_fanout_submit(struct ivg_ctx *ctx, struct ivg_fanout *f,
+		      const struct ivg_fanout_req *reqs, size_t n)
+{
+	struct batch *b;
+	int r = check_reqs(ctx, reqs, n);
+
+	if (r)
+		return r;
 	if (!f)
 		return write_seq(ctx, reqs, n);
+	/* What an earlier submit issued completes first, as one stream. */
+	if ((r = ivg_fanout_wait(ctx, f)))
+		return r;
+	b = batch_of(ctx, f);
 	for (size_t i = 0; !r && i < n; i++) {
 		bool torn = false;
 
-		r = queue_write(&b, &reqs[i], &torn);
+		r = queue_write(b, &reqs[i], &torn);
 		if (!r && torn)
 			r = ivg_err(ctx, EIO, "%s: injected torn write at %llu",
 				    reqs[i].dev->path,
 				    (unsigned long long)(reqs[i].dev->base + reqs[i].off));
 	}
-	/* What was issued completes, as it would when a disk fails. */
-	drain(&b);
 	if (r) {
-		/* The injected error is the one to report. */
+		/* What was issued completes, as it would when a disk fails;
+		 * the injected error is the one to report. */
+		ivg_fanout_wait(ctx, f);
 		return r;
 	}
-	return b.err;
+	if (b->queued) {
+		int q = io_uring_submit(&f->ring);
+
+		if (q < 0)
+			b->err = ivg_err(ctx, -q, "submitting writes failed: %s",
+					 strerror(-q));
+		b->inflight += q > 0 ? (size_t)q : 0;
+		b->queued = 0;
+	}
+	return 0;
+}
+
+int ivg_fanout_write(struct ivg_ctx *ctx, struct ivg_fanout *f,
+		     const struct ivg_fanout_req *reqs, size_t n)
+{
+	int r = ivg_fanout_submit(ctx, f, reqs, n);
+	int w = r ? 0 : ivg_fanout_wait(ctx, f);
+
+	return r ? r : w;
 }
 
 int ivg_fanout_sync(struct ivg_ctx *ctx, struct ivg_fanout *f,
 		    struct ivg_dev *const *devs, size_t n)
 {
-	struct batch b = { .ctx = ctx, .f = f };
-	int r = 0;
+	struct batch *b;
+	int r = 0, w;
 
 	if (!f) {
 		for (size_t i = 0; !r && i < n; i++)
 			r = ivg_dev_sync(ctx, devs[i]);
 		return r;
 	}
+	if ((r = ivg_fanout_wait(ctx, f)))
+		return r;
+	b = batch_of(ctx, f);
 	for (size_t i = 0; !r && i < n; i++) {
 		struct io_uring_sqe *sqe;
 		struct slot *s;
@@ -272,11 +336,11 @@ int ivg_fanout_sync(struct ivg_ctx *ctx, struct ivg_fanout *f,
 		if (!devs[i]->rdwr)
 			continue;
 		if (crash_next(devs[i]))
-			drain(&b);
+			drain(b);
 		r = ivg_dev_fault_write(ctx, devs[i], "a sync", NULL, 0);
 		if (r)
 			break;
-		sqe = next_sqe(&b, &s);
+		sqe = next_sqe(b, &s);
 		if (!sqe) {
 			r = ivg_err(ctx, EBUSY, "no room for a sync in the ring");
 			break;
@@ -284,8 +348,8 @@ int ivg_fanout_sync(struct ivg_ctx *ctx, struct ivg_fanout *f,
 		*s = (struct slot){ .dev = devs[i] };
 		io_uring_prep_fsync(sqe, devs[i]->fd, 0);
 		io_uring_sqe_set_data(sqe, s);
-		b.queued++;
+		b->queued++;
 	}
-	drain(&b);
-	return r ? r : b.err;
+	w = ivg_fanout_wait(ctx, f);
+	return r ? r : w;
 }

@@ -46,6 +46,19 @@ void ivg_fanout_free(struct ivg_fanout *f);
 int ivg_fanout_write(struct ivg_ctx *ctx, struct ivg_fanout *f,
 		     const struct ivg_fanout_req *reqs, size_t n);
 
+/*
+ * The same, without waiting: the requests are issued (their fault points
+ * taken, in order, as ivg_fanout_write takes them) and the call returns;
+ * the buffers must stay as they are until ivg_fanout_wait, which the next
+ * submit, write or sync, and ivg_fanout_free, call first. A failure of
+ * the writes in flight is returned by that call. Without io_uring the
+ * writes are done before it returns. For a producer that fills the next
+ * buffer while the legs take the last one.
+ */
+int ivg_fanout_submit(struct ivg_ctx *ctx, struct ivg_fanout *f,
+		      const struct ivg_fanout_req *reqs, size_t n);
+int ivg_fanout_wait(struct ivg_ctx *ctx, struct ivg_fanout *f);
+
 /* fsync every device (read-only ones are skipped, as ivg_dev_sync). */
 int ivg_fanout_sync(struct ivg_ctx *ctx, struct ivg_fanout *f,
 		    struct ivg_dev *const *devs, size_t n);

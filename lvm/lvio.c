@@ -203,6 +203,7 @@ struct xfer {
 	struct ivg_vg *vg;
 	char *buf;
 	bool write;
+	bool nowait;            /* a raid1 write may still be in flight */
 	int leg;                /* for the top-level raid1 LV only */
 	bool map;               /* resolve only: fill the fields below */
 	struct ivg_dev *mdev;
@@ -386,6 +387,18 @@ static int mark_legs(struct xfer *x)
 	return r;
 }
 
+/* The raid1 writes still in flight complete (ivg_lvio_pwrite_nowait). */
+static int wait_writes(struct ivg_ctx *ctx, struct ivg_lvio *io)
+{
+	int r = ivg_fanout_wait(ctx, io->fanout);
+
+	if (r) {
+		io->write_failed = true;
+		ivg_err_prefix(ctx, r, "LV %s: ", io->name);
+	}
+	return r;
+}
+
 /* The top-level raid1 write: every leg's pieces, issued together. */
 static int fanout_write(struct xfer *x, const struct ivg_lv *lv,
 			const struct ivg_seg *seg, uint64_t sub_off,
@@ -411,12 +424,12 @@ static int fanout_write(struct xfer *x, const struct ivg_lv *lv,
 		io->fanout = ivg_fanout_new(x->ctx);
 		io->fanout_tried = true;
 	}
-	r = ivg_fanout_write(x->ctx, io->fanout, x->reqs, x->nreq);
+	r = ivg_fanout_submit(x->ctx, io->fanout, x->reqs, x->nreq);
 	if (r) {
 		io->write_failed = true;
 		ivg_err_prefix(x->ctx, r, "LV %s/%s: ", x->vg->name, lv->name);
 	}
-	return r;
+	return r || x->nowait ? r : wait_writes(x->ctx, io);
 }
 
 static int mirror_write(struct xfer *x, const struct ivg_lv *lv,
@@ -515,20 +528,40 @@ int ivg_lvio_pread(struct ivg_ctx *ctx, struct ivg_lvio *io, void *buf,
 			  .leg = io->leg };
 	int r = check_io(ctx, io, len, off);
 
+	/* Reads see this handle's writes. */
+	if (!r)
+		r = wait_writes(ctx, io);
 	return r ? r : lv_xfer(&x, io->lv, off, len, buf, 0);
 }
 
-int ivg_lvio_pwrite(struct ivg_ctx *ctx, struct ivg_lvio *io,
-		    const void *buf, size_t len, uint64_t off)
+static int pwrite_how(struct ivg_ctx *ctx, struct ivg_lvio *io,
+		      const void *buf, size_t len, uint64_t off, bool nowait)
 {
 	struct xfer x = { .ctx = ctx, .io = io, .vg = io->vg, .buf = (char *)buf,
-			  .write = true, .leg = -1 };
+			  .write = true, .nowait = nowait, .leg = -1 };
 	int r = check_io(ctx, io, len, off);
 
 	if (!r)
 		r = lv_xfer(&x, io->lv, off, len, (char *)buf, 0);
 	free(x.reqs);
 	return r;
+}
+
+int ivg_lvio_pwrite(struct ivg_ctx *ctx, struct ivg_lvio *io,
+		    const void *buf, size_t len, uint64_t off)
+{
+	return pwrite_how(ctx, io, buf, len, off, false);
+}
+
+int ivg_lvio_wait(struct ivg_ctx *ctx, struct ivg_lvio *io)
+{
+	return wait_writes(ctx, io);
+}
+
+int ivg_lvio_pwrite_nowait(struct ivg_ctx *ctx, struct ivg_lvio *io,
+			   const void *buf, size_t len, uint64_t off)
+{
+	return pwrite_how(ctx, io, buf, len, off, true);
 }
 
 int ivg_lvio_map(struct ivg_ctx *ctx, struct ivg_lvio *io, uint64_t off,
@@ -559,6 +592,10 @@ int ivg_lvio_sync(struct ivg_ctx *ctx, struct ivg_lvio *io)
 
 	if (!devs)
 		return ivg_err(ctx, ENOMEM, "out of memory");
+	if ((r = wait_writes(ctx, io))) {
+		free(devs);
+		return r;
+	}
 	/* Every present PV, all at once: cheap for untouched ones. */
 	for (size_t i = 0; i < io->vg->pv_count; i++)
 		if (io->vg->pvs[i]->dev && io->vg->pvs[i]->dev->rdwr)

@@ -33,6 +33,18 @@ int ivg_lvio_pread(struct ivg_ctx *ctx, struct ivg_lvio *io, void *buf,
 int ivg_lvio_pwrite(struct ivg_ctx *ctx, struct ivg_lvio *io,
 		    const void *buf, size_t len, uint64_t off);
 /*
+ * The same, but a raid1 LV's leg writes may still be in flight when it
+ * returns (fanout.h: ivg_fanout_submit), so that the caller fills its
+ * next buffer meanwhile. buf must stay as it is until the handle's next
+ * read, write, sync or close, which wait for them first; a failure of
+ * those writes is returned by that call (ivg_lvio_close drops it: the
+ * legs stay marked out of sync).
+ */
+int ivg_lvio_pwrite_nowait(struct ivg_ctx *ctx, struct ivg_lvio *io,
+			   const void *buf, size_t len, uint64_t off);
+/* Wait for those writes: 0, or the first failure. */
+int ivg_lvio_wait(struct ivg_ctx *ctx, struct ivg_lvio *io);
+/*
  * Where [off, off+len) of the LV (for raid1: of the chosen leg, or the
  * first present one) lies: its PV's device and the offset in that
  * device's window. -ERANGE if the range is not contiguous on one PV.
