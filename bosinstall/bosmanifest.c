@@ -11,6 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "sha256.h"
+#include "version.h"
+#include "bossan.h"
+
 const char *bos_format_name(enum bos_format f)
 {
 	return f == BOS_FMT_RAW ? "raw" : f == BOS_FMT_TAR ? "tar" : "auto";
@@ -65,6 +69,36 @@ static void put_str(struct json_object *o, const char *key, const char *v)
 	json_object_object_add(o, key, json_object_new_string(v));
 }
 
+/* What the BOS holds for a SAN boot, by name (bossan.h). */
+static struct json_object *san_tools_json(int bits)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned b = 1; b < (1u << BOS_SAN_TOOLS); b <<= 1)
+		if ((unsigned)bits & b)
+			json_object_array_add(a, json_object_new_string(bos_san_tool_name(b)));
+	return a;
+}
+
+/* The same back: -1 when missing (an older manifest); names not known
+ * (a newer ivg's) are left out. */
+static int get_san_tools(struct json_object *o)
+{
+	struct json_object *v;
+	int bits = 0;
+
+	if (!json_object_object_get_ex(o, "san_tools", &v) ||
+	    !json_object_is_type(v, json_type_array))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+
+		if (json_object_is_type(e, json_type_string))
+			bits |= (int)bos_san_tool_by_name(json_object_get_string(e));
+	}
+	return bits;
+}
+
 int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
 			char **text, size_t *len)
 {
@@ -94,6 +128,8 @@ int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
 			json_object_object_add(o, "vmlinuz", json_object_new_boolean(m->vmlinuz));
 		if (m->initrd >= 0)
 			json_object_object_add(o, "initrd", json_object_new_boolean(m->initrd));
+		if (m->san_tools >= 0)
+			json_object_object_add(o, "san_tools", san_tools_json(m->san_tools));
 	}
 	put_str(o, "ivg_version", IVG_VERSION);
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
@@ -159,16 +195,6 @@ static int get_flag(struct json_object *o, const char *key)
 	return json_object_get_boolean(v) ? 1 : 0;
 }
 
-static bool sha_ok(const char *s)
-{
-	if (strlen(s) != 64)
-		return false;
-	for (; *s; s++)
-		if (!strchr("0123456789abcdef", *s))
-			return false;
-	return true;
-}
-
 int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 		       const char *text, size_t len, struct bos_manifest *m)
 {
@@ -193,7 +219,7 @@ int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 		 json_object_get_int64(v) < 0)
 		bad = "\"size\"";
 	else if (!get_str(o, "sha256", m->sha256, sizeof(m->sha256)) ||
-		 !sha_ok(m->sha256))
+		 !ivg_sha256_hex_ok(m->sha256))
 		bad = "\"sha256\"";
 	else if (!get_str(o, "kernel", m->kernel, sizeof(m->kernel)))
 		bad = "\"kernel\"";
@@ -211,6 +237,7 @@ int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 		m->files = get_count(o, "files");
 		m->vmlinuz = get_flag(o, "vmlinuz");
 		m->initrd = get_flag(o, "initrd");
+		m->san_tools = get_san_tools(o);
 	}
 	if (o)
 		json_object_put(o);

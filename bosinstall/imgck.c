@@ -15,6 +15,7 @@
 #include "manifest.h"
 #include "repo.h"
 #include "resync.h"
+#include "sha256.h"
 
 const char *ivg_legs_text(uint64_t legs, char *buf, size_t len)
 {
@@ -117,7 +118,7 @@ static int cat_boot(struct ivg_ctx *ctx, struct ivg_vg *vg, struct catalog *c)
 	struct ivg_manifest m = { 0 };
 	struct ivg_lvio *io = NULL;
 	ext2_filsys fs = NULL;
-	char *text = NULL, hex[65];
+	char *text = NULL, hex[IVG_SHA256_HEX];
 	size_t len;
 	int r = ivg_lvio_open(ctx, vg, IVG_BOOTLV, -1, &io);
 
@@ -131,7 +132,7 @@ static int cat_boot(struct ivg_ctx *ctx, struct ivg_vg *vg, struct catalog *c)
 	if (!r)
 		r = ivg_manifest_parse(ctx, "bootlv", text, len, &m);
 	for (size_t i = 0; !r && i < m.n; i++) {
-		ivg_sha256_hex(m.v[i].sha, hex);
+		ivg_sha256_to_hex(m.v[i].sha, hex);
 		r = cat_add(ctx, c, m.v[i].name, UINT64_MAX, hex);
 	}
 out:
@@ -150,7 +151,7 @@ static int catalog_of(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		return cat_boot(ctx, vg, c);
 	if (!strcmp(lv->name, IVG_OPPFS))
 		return cat_opp(ctx, vg, c);
-	if (!strcmp(lv->name, IVG_BOSFS) || ivg_strlist_has(&lv->tags, BOS_LV_TAG))
+	if (!strcmp(lv->name, IVG_BOSFS) || ivg_strvec_has(&lv->tags, BOS_LV_TAG))
 		return cat_bos(ctx, vg, lv->name, c);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bossan.h"
 #include "dev.h"
 #include "e2fs.h"
 #include "ivgvg.h"
@@ -19,6 +20,7 @@
 #include "record.h"
 #include "rootadd.h"
 #include "rootboot.h"
+#include "sha256.h"
 
 struct run {
 	struct ivg_ctx *ctx;
@@ -30,12 +32,9 @@ struct run {
 	struct bos_target *t;
 	struct ivg_rootboot_opts rbo;
 	struct ivg_rootboot *rb;
+	struct bos_san san;        /* the targets' SAN boot (bossan.h) */
+	char append[1024];         /* the kernel arguments, with the SAN's */
 };
-
-static bool is_hex64(const char *s)
-{
-	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
 
 static int check_bos(struct run *x)
 {
@@ -48,7 +47,7 @@ static int check_bos(struct run *x)
 	if (r)
 		return r;
 	if ((m->format != BOS_FMT_TAR && m->format != BOS_FMT_RAW) ||
-	    !m->size || !is_hex64(m->sha256) || !m->data[0])
+	    !m->size || !ivg_sha256_hex_ok(m->sha256) || !m->data[0])
 		return ivg_err(x->ctx, EINVAL,
 			       "BOS %s of volume group \"%s\": its manifest is not usable (format, size, SHA-256 or data missing); add the image again with bosadd",
 			       x->o->bos, x->o->ivg->name);
@@ -103,6 +102,24 @@ static uint64_t root_size(const struct bos_manifest *m, uint64_t opps)
 	return m->size + opps;
 }
 
+/* What a raw BOS holds for a SAN boot, looked up in its root. */
+static int raw_san_tools(struct run *x)
+{
+	struct ivg_lvio *io = NULL;
+	ext2_filsys fs = NULL;
+	int tools = -1;
+
+	if (x->bos.format != BOS_FMT_RAW)
+		return -1;
+	if (!ivg_lvio_open(x->ctx, x->o->ivg, x->bos.data, -1, &io) &&
+	    !ivg_e2fs_open(x->ctx, io, 0, &fs))
+		tools = (int)bos_san_tools_in_fs(fs);
+	if (fs)
+		ext2fs_close_free(&fs);
+	ivg_lvio_close(io);
+	return tools;
+}
+
 static int check_all(struct run *x)
 {
 	struct bos_target_opts *to = &x->o->target;
@@ -117,7 +134,11 @@ static int check_all(struct run *x)
 		return r;
 	to->ivg = x->o->ivg;
 	to->root_min = root_size(&x->bos, bos_opps_bytes(&x->opps));
-	return bos_target_plan(x->ctx, to, &x->t);
+	r = bos_target_plan(x->ctx, to, &x->t);
+	if (!r)
+		r = bos_san_plan(x->ctx, "/sys", to->disks, to->n_disks, &x->bos, raw_san_tools(x),
+				 &x->san);
+	return r;
 }
 
 /*
@@ -189,7 +210,12 @@ static int prepare_boot(struct run *x)
 
 	ivg_info(x->ctx, "%s: building the boot image from the kernel in %s",
 		 bos_target_vg(x->t)->name, BOS_ROOTLV);
-	x->rbo.append = x->o->append;
+	snprintf(x->append, sizeof(x->append), "%s%s%s", x->o->append ? x->o->append : "",
+		 x->o->append && x->san.kernel_args[0] ? " " : "", x->san.kernel_args);
+	x->rbo.append = x->append[0] ? x->append : NULL;
+	if (x->san.iscsi)
+		ivg_info(x->ctx, "the installed system logs in to its iSCSI root from the iBFT (%s)",
+			 x->san.kernel_args);
 	r = ivg_rootboot_prepare(x->ctx, bos_target_vg(x->t), &x->rbo, &x->rb);
 	if (r)
 		return r;
@@ -256,6 +282,8 @@ static int add_files(struct run *x)
 		r = bos_rootadd_new(x->ctx, &add);
 	if (!r)
 		r = bos_record_add(x->ctx, &rec, add);
+	if (!r)
+		r = bos_san_files(x->ctx, &x->san, add);
 	if (!r)
 		r = apply(x, add, what);
 	bos_rootadd_free(add);

@@ -125,7 +125,7 @@ static int add_plain(struct ivg_ctx *ctx, struct bos_opps *o,
 static int add_image(struct ivg_ctx *ctx, struct bos_opps *o,
 		     const struct bos_opp *p, struct bos_rootadd *add)
 {
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 	struct opp_file *f;
 	struct opp_src src;
 	uint64_t size;
@@ -165,7 +165,7 @@ static int add_apt_index(struct ivg_ctx *ctx, struct bos_opps *o,
 		"# To install them: uncomment the line below, then\n"
 		"#   apt-get update && apt-get install PACKAGE...\n"
 		"# deb [trusted=yes] file:/" BOS_OPP_DIR " ./\n";
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 	int r = 0;
 
 	for (size_t i = 0; i < o->n; i++) {
@@ -189,7 +189,7 @@ static int add_apt_index(struct ivg_ctx *ctx, struct bos_opps *o,
 	if (!r && b.p)
 		r = bos_rootadd_buf(ctx, add, BOS_OPP_APT_LIST, 0644, list,
 				    sizeof(list) - 1);
-	ivg_cfg_buf_free(&b);
+	ivg_buf_free(&b);
 	return r;
 }
 
@@ -244,32 +244,18 @@ static bool have_dpkg(void)
 /* dpkg --root=DIR -i DIR/var/lib/ivg/opp/X.deb ... for every left .deb. */
 static int run_dpkg(struct ivg_ctx *ctx, struct bos_opps *o, const char *dir)
 {
-	char **argv = calloc(o->n + 4, sizeof(*argv)), root[PATH_MAX + 8];
-	size_t n = 0;
-	int r = 0;
+	struct ivg_strvec argv = { 0 };
+	int r = ivg_strvec_add(&argv, "dpkg") ||
+		ivg_strvec_addf(&argv, "--root=%s", dir) ||
+		ivg_strvec_add(&argv, "-i");
 
-	if (!argv)
-		return ivg_err(ctx, ENOMEM, "out of memory");
-	snprintf(root, sizeof(root), "--root=%s", dir);
-	argv[n++] = "dpkg";
-	argv[n++] = root;
-	argv[n++] = "-i";
-	for (size_t i = 0; !r && i < o->n; i++) {
-		size_t len = strlen(dir) + strlen(o->v[i].where) + 2;
-
-		if (o->v[i].how != BOS_OPP_LOCAL_APT)
-			continue;
-		if (!(argv[n] = malloc(len)))
-			r = ivg_err(ctx, ENOMEM, "out of memory");
-		else
-			snprintf(argv[n++], len, "%s/%s", dir, o->v[i].where);
-	}
-	if (!r)
-		r = ivg_spawn(ctx, "installing the Debian OPPs into the root", argv,
-			      NULL, ctx->verbose ? 2 : -1);
-	for (size_t i = 3; i < n; i++)
-		free(argv[i]);
-	free(argv);
+	for (size_t i = 0; !r && i < o->n; i++)
+		if (o->v[i].how == BOS_OPP_LOCAL_APT)
+			r = ivg_strvec_addf(&argv, "%s/%s", dir, o->v[i].where);
+	r = r ? ivg_err(ctx, ENOMEM, "out of memory") :
+		ivg_spawn(ctx, "installing the Debian OPPs into the root", argv.v,
+			  NULL, ctx->verbose ? 2 : -1);
+	ivg_strvec_free(&argv);
 	for (size_t i = 0; !r && i < o->n; i++)
 		if (o->v[i].how == BOS_OPP_LOCAL_APT)
 			o->v[i].how = BOS_OPP_DPKG;

@@ -2,6 +2,7 @@
 /* devlist.c - lists of devices to scan: --devices and /sys/block. */
 #define _GNU_SOURCE
 #include "devlist.h"
+#include "mpath.h"
 #include "sysfs.h"
 
 #include <ctype.h>
@@ -14,49 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 /* lvm2's devices/pv_min_size default: smaller devices are never PVs. */
 #define PV_MIN_BYTES (2048ULL * 1024)
-
-struct devlist {
-	char **v;
-	size_t n, cap;
-};
-
-void ivg_devices_free(char **paths, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
-}
-
-static int list_add(struct devlist *l, const char *s, size_t len)
-{
-	char *copy;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		char **v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	copy = strndup(s, len);
-	if (!copy)
-		return -ENOMEM;
-	l->v[l->n++] = copy;
-	return 0;
-}
-
-static bool list_has(char **v, size_t n, const char *s, size_t len)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(v[i]) == len && memcmp(v[i], s, len) == 0)
-			return true;
-	return false;
-}
 
 /* ---- --devices ---------------------------------------------------------- */
 
@@ -71,8 +33,8 @@ static void trim(const char **s, size_t *len)
 		(*len)--;
 }
 
-static int parse_into(struct ivg_ctx *ctx, const char *arg, char **old,
-		      size_t nold, struct devlist *l)
+static int parse_into(struct ivg_ctx *ctx, const char *arg,
+		      struct ivg_strvec *paths)
 {
 	const char *p = arg;
 	size_t item = 0;
@@ -85,12 +47,10 @@ static int parse_into(struct ivg_ctx *ctx, const char *arg, char **old,
 		item++;
 		trim(&name, &len);
 		if (!len)
-			return ivg_err(ctx, EINVAL,
-				       "\"%s\": device name %zu is empty",
+			return ivg_err(ctx, EINVAL, "\"%s\": device name %zu is empty",
 				       arg, item);
-		if (!list_has(old, nold, name, len) &&
-		    !list_has(l->v, l->n, name, len) &&
-		    list_add(l, name, len))
+		if (!ivg_strvec_hasn(paths, name, len) &&
+		    ivg_strvec_addn(paths, name, len))
 			return ivg_err(ctx, ENOMEM, "out of memory");
 		if (!comma)
 			return 0;
@@ -98,29 +58,17 @@ static int parse_into(struct ivg_ctx *ctx, const char *arg, char **old,
 	}
 }
 
-int ivg_devices_parse(struct ivg_ctx *ctx, const char *arg, char ***paths,
-		      size_t *n)
+int ivg_devices_parse(struct ivg_ctx *ctx, const char *arg,
+		      struct ivg_strvec *paths)
 {
-	struct devlist l = { 0 };
-	char **v;
+	size_t was = paths->n;
 	int rc;
 
 	if (!arg)
 		return ivg_err(ctx, EINVAL, "no device names given");
-	rc = parse_into(ctx, arg, *paths, *n, &l);
-	if (!rc && l.n) {
-		v = realloc(*paths, (*n + l.n) * sizeof(*v));
-		if (!v) {
-			rc = ivg_err(ctx, ENOMEM, "out of memory");
-		} else {
-			memcpy(v + *n, l.v, l.n * sizeof(*v));
-			*paths = v;
-			*n += l.n;
-			free(l.v);
-			return 0;
-		}
-	}
-	ivg_devices_free(l.v, l.n);
+	rc = parse_into(ctx, arg, paths);
+	if (rc)
+		ivg_strvec_truncate(paths, was);
 	return rc;
 }
 
@@ -156,7 +104,7 @@ struct sysscan {
 	struct ivg_ctx *ctx;
 	const char *root;
 	signed char type_of[MAX_MAJOR];   /* index into lvm_types or NO_TYPE */
-	struct devlist out;
+	struct ivg_strvec out;
 };
 
 static int lvm_type_index(const char *name)
@@ -229,10 +177,26 @@ static bool is_lvm_lv(const char *dir)
 	       strncmp(buf, "LVM-", 4) == 0;
 }
 
+/*
+ * A device-mapper device by its /dev/mapper name, as lvm2 shows it, when
+ * that node is this device.
+ */
+static bool mapper_name(struct sysscan *s, const char *sysdir, const struct stat *st,
+			char *path, size_t len)
+{
+	char dmname[256];
+	struct stat m;
+
+	if (ivg_sysfs_read(sysdir, "dm/name", dmname, sizeof(dmname)) || !dmname[0] ||
+	    strchr(dmname, '/') || !join(path, len, s->root, "dev/mapper/", dmname))
+		return false;
+	return stat(path, &m) == 0 && S_ISBLK(m.st_mode) && m.st_rdev == st->st_rdev;
+}
+
 /* Add /dev/NAME if it is big enough and its node is a block device. */
 static int add_node(struct sysscan *s, const char *sysdir, const char *name)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], mapper[PATH_MAX];
 	struct stat st;
 	char *p;
 
@@ -243,11 +207,13 @@ static int add_node(struct sysscan *s, const char *sysdir, const char *name)
 	for (p = path + strlen(s->root); *p; p++)
 		if (*p == '!')
 			*p = '/';
+	if (!strncmp(name, "dm-", 3) && !stat(path, &st) && mapper_name(s, sysdir, &st, mapper, sizeof(mapper)))
+		memcpy(path, mapper, sizeof(path));
 	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode)) {
 		ivg_debug(s->ctx, "%s: no block device node, not scanned", path);
 		return 0;
 	}
-	if (list_add(&s->out, path, strlen(path)))
+	if (ivg_strvec_add(&s->out, path))
 		return ivg_err(s->ctx, ENOMEM, "out of memory listing devices");
 	return 0;
 }
@@ -290,6 +256,30 @@ static int add_parts(struct sysscan *s, const char *diskdir,
 	return rc;
 }
 
+/*
+ * lvm2's multipath component detection: a path of a multipath device is
+ * skipped (the map is scanned), and so is a map that kpartx partitioned
+ * (its partitions are scanned, as a partitioned disk's are).
+ */
+static bool is_mpath_path(struct sysscan *s, const char *name)
+{
+	char sysblock[PATH_MAX], wwids[PATH_MAX], alias[256];
+
+	if (!join(sysblock, sizeof(sysblock), s->root, "sys/block", "") ||
+	    !join(wwids, sizeof(wwids), s->root, "etc/multipath/wwids", ""))
+		return false;
+	if (ivg_mpath_component(sysblock, wwids, name, alias, sizeof(alias))) {
+		ivg_debug(s->ctx, "%s: a path of multipath device %s, not scanned", name,
+			  alias[0] ? alias : "(in the wwids file)");
+		return true;
+	}
+	if (!strncmp(name, "dm-", 3) && ivg_mpath_has_dm_parts(sysblock, name)) {
+		ivg_debug(s->ctx, "%s: partitioned (kpartx), its partitions are scanned", name);
+		return true;
+	}
+	return false;
+}
+
 static int scan_disk(struct sysscan *s, const char *name)
 {
 	char dir[PATH_MAX];
@@ -303,6 +293,8 @@ static int scan_disk(struct sysscan *s, const char *name)
 		ivg_debug(s->ctx, "%s: not a device type lvm2 scans", name);
 		return 0;
 	}
+	if (is_mpath_path(s, name))
+		return 0;
 	nparts = list_parts(dir, &parts);
 	if (nparts < 0)
 		return 0;               /* vanished meanwhile */
@@ -317,7 +309,7 @@ static int scan_disk(struct sysscan *s, const char *name)
 }
 
 int ivg_devices_system_at(struct ivg_ctx *ctx, const char *root,
-			  char ***paths, size_t *n)
+			  struct ivg_strvec *paths)
 {
 	struct sysscan *s = calloc(1, sizeof(*s));
 	struct dirent **disks = NULL;
@@ -340,17 +332,55 @@ int ivg_devices_system_at(struct ivg_ctx *ctx, const char *root,
 		free(disks[i]);
 	}
 	free(disks);
-	if (rc) {
-		ivg_devices_free(s->out.v, s->out.n);
-	} else {
-		*paths = s->out.v;
-		*n = s->out.n;
-	}
+	if (rc)
+		ivg_strvec_free(&s->out);
+	else
+		*paths = s->out;
 	free(s);
 	return rc;
 }
 
-int ivg_devices_system(struct ivg_ctx *ctx, char ***paths, size_t *n)
+int ivg_devices_system(struct ivg_ctx *ctx, struct ivg_strvec *paths)
 {
-	return ivg_devices_system_at(ctx, "", paths, n);
+	return ivg_devices_system_at(ctx, "", paths);
+}
+
+/* ---- devices named by hand ----------------------------------------------- */
+
+/* The kernel name of the whole disk under block device st ("sdb" for sdb3). */
+static bool disk_kname(const struct stat *st, char *name, size_t len)
+{
+	char link[64], real[PATH_MAX], part[16];
+	char *slash;
+
+	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(st->st_rdev), minor(st->st_rdev));
+	if (!realpath(link, real))
+		return false;
+	if (!ivg_sysfs_read(real, "partition", part, sizeof(part)) && (slash = strrchr(real, '/')))
+		*slash = 0;
+	if (!(slash = strrchr(real, '/')))
+		return false;
+	snprintf(name, len, "%s", slash + 1);
+	return true;
+}
+
+int ivg_devices_check_mpath(struct ivg_ctx *ctx, char *const *paths, size_t n)
+{
+	char kname[IVG_KNAME_MAX], alias[256];
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++) {
+		if (stat(paths[i], &st) || !S_ISBLK(st.st_mode) ||
+		    !disk_kname(&st, kname, sizeof(kname)) ||
+		    !ivg_mpath_component("/sys/class/block", IVG_MPATH_WWIDS, kname, alias, sizeof(alias)))
+			continue;
+		if (alias[0])
+			return ivg_err(ctx, EBUSY,
+				       "%s is one path of multipath device /dev/mapper/%s: name that (or its partition) instead",
+				       paths[i], alias);
+		return ivg_err(ctx, EBUSY,
+			       "%s is a path of a multipath device (its WWID is in %s) whose map is not set up: run multipath, then name /dev/mapper's device",
+			       paths[i], IVG_MPATH_WWIDS);
+	}
+	return 0;
 }

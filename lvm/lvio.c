@@ -111,7 +111,7 @@ static bool avoided(const struct ivg_vg *vg, const char *lv, size_t k)
 	if (!vg->avoid.n)
 		return false;
 	snprintf(key, sizeof(key), "%s:%zu", lv, k);
-	return ivg_strlist_has(&vg->avoid, key);
+	return ivg_strvec_has(&vg->avoid, key);
 }
 
 /* The legs' sync state, read once; NULL (message set) if it cannot be. */
@@ -168,7 +168,7 @@ int ivg_lv_avoid_leg(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
 	char key[IVG_NAME_MAX + 16];
 
 	snprintf(key, sizeof(key), "%s:%d", name, leg);
-	if (ivg_strlist_add(&vg->avoid, key))
+	if (ivg_strvec_add_once(&vg->avoid, key))
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	return ivg_lv_reading_leg(ctx, vg, name);
 }

@@ -139,7 +139,7 @@ int ivg_rmeta_read(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		const struct ivg_lv *img = ivg_vg_lv(vg, a->name);
 		const struct ivg_lv *meta = a->meta ? ivg_vg_lv(vg, a->meta) : NULL;
 
-		l->rebuild = img && ivg_strlist_has(&img->status, "REBUILD");
+		l->rebuild = img && ivg_strvec_has(&img->status, "REBUILD");
 		if (!img || !ivg_lv_present(vg, img, -1) ||
 		    (a->meta && (!meta || !ivg_lv_present(vg, meta, -1)))) {
 			l->kind = IVG_RMETA_MISSING;
@@ -320,12 +320,12 @@ int ivg_rmeta_set_rebuild(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		struct ivg_lv *img = ivg_vg_lv(vg, lv->segs[0].areas[k].name);
 
 		if (!(which >> k & 1) || !img ||
-		    ivg_strlist_has(&img->status, "REBUILD") == on)
+		    ivg_strvec_has(&img->status, "REBUILD") == on)
 			continue;
-		if (on && ivg_strlist_add(&img->status, "REBUILD"))
+		if (on && ivg_strvec_add_once(&img->status, "REBUILD"))
 			return ivg_err(ctx, ENOMEM, "out of memory");
 		if (!on)
-			ivg_strlist_del(&img->status, "REBUILD");
+			ivg_strvec_del(&img->status, "REBUILD");
 		changed = true;
 	}
 	return changed ? ivg_vg_commit(ctx, vg) : 0;

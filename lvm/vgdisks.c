@@ -73,7 +73,7 @@ static bool grows(const struct ivg_vg *vg, const struct ivg_lv *lv)
 		return true;
 	return ivg_image_pvs(vg, img) > 0 &&
 	       (!strcmp(lv->name, IVG_BOSFS) || !strcmp(lv->name, IVG_OPPFS) ||
-		ivg_strlist_has(&lv->tags, "ivg_bos"));
+		ivg_strvec_has(&lv->tags, "ivg_bos"));
 }
 
 /* ---- filling legs -------------------------------------------------------- */
@@ -175,8 +175,8 @@ static int copy_pv(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	struct ivg_pv *pv = ivg_vg_add_pv(vg);
 
 	if (!pv || !(pv->device = from->device ? strdup(from->device) : NULL) ||
-	    ivg_strlist_copy(&pv->status, &from->status) ||
-	    ivg_strlist_copy(&pv->tags, &from->tags))
+	    ivg_strvec_add_all(&pv->status, &from->status) ||
+	    ivg_strvec_add_all(&pv->tags, &from->tags))
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	memcpy(pv->id, from->id, sizeof(pv->id));
 	pv->dev_size = from->dev_size;

@@ -18,48 +18,35 @@
 #include "rootboot.h"
 #include "vgio.h"
 
-void ivg_recover_names_free(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* Open each VG of the scan in turn; keep the names 'want' accepts. */
 static int filter_vgs(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		      bool (*want)(const struct ivg_vg *vg), char ***names,
-		      size_t *n)
+		      bool (*want)(const struct ivg_vg *vg),
+		      struct ivg_strvec *names)
 {
-	char **all = NULL;
-	size_t na = 0, k = 0;
-	int r = ivg_scan_vgnames(ctx, scan, &all, &na);
+	int r = ivg_scan_vgnames(ctx, scan, names);
+	size_t k = 0;
 
-	*names = NULL;
-	*n = 0;
-	if (r)
-		return r;
-	for (size_t i = 0; i < na; i++) {
+	for (size_t i = 0; !r && i < names->n; i++) {
 		struct ivg_vgh *h = NULL;
 		struct ivg_ctx quiet;
-		char *name = all[i];
+		char *name = names->v[i];
 
 		ivg_ctx_init(&quiet);
-		all[i] = NULL;
+		names->v[i] = NULL;
 		if (!ivg_vg_open(&quiet, (struct ivg_scan *)scan, name, &h) &&
 		    want(h->vg))
-			all[k++] = name;
+			names->v[k++] = name;
 		else
 			free(name);
 		ivg_vg_close(h);
 	}
-	*names = all;
-	*n = k;
-	return 0;
+	ivg_strvec_truncate(names, k);
+	return r;
 }
 
 static bool is_rootvg(const struct ivg_vg *vg)
 {
-	return ivg_strlist_has(&vg->tags, IVG_ROOTVG_TAG) && !ivg_vg_is_ivg(vg);
+	return ivg_strvec_has(&vg->tags, IVG_ROOTVG_TAG) && !ivg_vg_is_ivg(vg);
 }
 
 static bool is_ivg(const struct ivg_vg *vg)
@@ -68,20 +55,21 @@ static bool is_ivg(const struct ivg_vg *vg)
 }
 
 int ivg_recover_tagged(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		       char ***names, size_t *n)
+		       struct ivg_strvec *names)
 {
-	return filter_vgs(ctx, scan, is_rootvg, names, n);
+	return filter_vgs(ctx, scan, is_rootvg, names);
 }
 
 /* "a, b, c" or "none" into buf. */
-static void join(char **v, size_t n, char *buf, size_t sz)
+static void join(const struct ivg_strvec *names, char *buf, size_t sz)
 {
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < n && o < sz; i++)
-		o += (size_t)snprintf(buf + o, sz - o, "%s%s", i ? ", " : "", v[i]);
-	if (!n)
+	for (size_t i = 0; i < names->n && o < sz; i++)
+		o += (size_t)snprintf(buf + o, sz - o, "%s%s", i ? ", " : "",
+				      names->v[i]);
+	if (!names->n)
 		snprintf(buf, sz, "none");
 }
 
@@ -89,13 +77,13 @@ static int pick_named(struct ivg_ctx *ctx, const struct ivg_scan *scan,
 		      const char *name, char **out)
 {
 	struct ivg_vgh *h = NULL;
-	char **all = NULL, seen[512];
-	size_t na = 0;
+	struct ivg_strvec all;
+	char seen[512];
 	int r = ivg_vg_open(ctx, (struct ivg_scan *)scan, name, &h);
 
-	if (r == -ENOENT && !ivg_scan_vgnames(ctx, scan, &all, &na)) {
-		join(all, na, seen, sizeof(seen));
-		ivg_recover_names_free(all, na);
+	if (r == -ENOENT && !ivg_scan_vgnames(ctx, scan, &all)) {
+		join(&all, seen, sizeof(seen));
+		ivg_strvec_free(&all);
 		r = ivg_err(ctx, ENOENT, "Volume group \"%s\" not found (volume groups seen: %s)",
 			    name, seen);
 	}
@@ -111,33 +99,32 @@ static int pick_named(struct ivg_ctx *ctx, const struct ivg_scan *scan,
 int ivg_recover_pick(struct ivg_ctx *ctx, const struct ivg_scan *scan,
 		     const char *name, char **out)
 {
-	char **v = NULL, list[512];
-	size_t n = 0;
+	struct ivg_strvec v;
+	char list[512];
 	int r;
 
 	*out = NULL;
 	if (name)
 		return pick_named(ctx, scan, name, out);
-	if ((r = ivg_recover_tagged(ctx, scan, &v, &n)))
+	if ((r = ivg_recover_tagged(ctx, scan, &v)))
 		return r;
-	if (n == 1) {
-		*out = v[0];
-		v[0] = NULL;
-	} else if (n > 1) {
-		join(v, n, list, sizeof(list));
+	if (v.n == 1) {
+		*out = v.v[0];
+		v.v[0] = NULL;
+		v.n = 0;
+	} else if (v.n > 1) {
+		join(&v, list, sizeof(list));
 		r = ivg_err(ctx, EEXIST, "%zu volume groups are tagged %s: %s; name the one to recover",
-			    n, IVG_ROOTVG_TAG, list);
+			    v.n, IVG_ROOTVG_TAG, list);
 	} else {
-		ivg_recover_names_free(v, n);
-		v = NULL;
-		n = 0;
-		if (!(r = ivg_scan_vgnames(ctx, scan, &v, &n))) {
-			join(v, n, list, sizeof(list));
+		ivg_strvec_free(&v);
+		if (!(r = ivg_scan_vgnames(ctx, scan, &v))) {
+			join(&v, list, sizeof(list));
 			r = ivg_err(ctx, ENOENT, "No root volume group found: no volume group is tagged %s (volume groups seen: %s)",
 				    IVG_ROOTVG_TAG, list);
 		}
 	}
-	ivg_recover_names_free(v, n);
+	ivg_strvec_free(&v);
 	return r;
 }
 
@@ -169,25 +156,25 @@ void ivg_recover_booted_from(const char *cmdline, char ivg[IVG_NAME_MAX + 1],
 static int pick_ivg(struct ivg_ctx *ctx, const struct ivg_scan *scan,
 		    const char *ivg, char *out, size_t outsz)
 {
-	char **v = NULL, list[512];
-	size_t n = 0;
+	struct ivg_strvec v;
+	char list[512];
 	int r;
 
 	if (ivg && *ivg) {
 		snprintf(out, outsz, "%s", ivg);
 		return 0;
 	}
-	if ((r = filter_vgs(ctx, scan, is_ivg, &v, &n)))
+	if ((r = filter_vgs(ctx, scan, is_ivg, &v)))
 		return r;
-	join(v, n, list, sizeof(list));
-	if (n == 1)
-		snprintf(out, outsz, "%s", v[0]);
+	join(&v, list, sizeof(list));
+	if (v.n == 1)
+		snprintf(out, outsz, "%s", v.v[0]);
 	else
-		r = ivg_err(ctx, n ? EEXIST : ENOENT,
-			    n ? "several install volume groups (%s): cannot tell which one holds the generic boot image"
-			      : "no install volume group found for the generic boot image (%s)",
+		r = ivg_err(ctx, v.n ? EEXIST : ENOENT,
+			    v.n ? "several install volume groups (%s): cannot tell which one holds the generic boot image"
+				: "no install volume group found for the generic boot image (%s)",
 			    list);
-	ivg_recover_names_free(v, n);
+	ivg_strvec_free(&v);
 	return r;
 }
 

@@ -21,12 +21,11 @@
 #include "scan.h"
 
 /*
- * The VGs of the scan tagged ivg_rootvg (sorted; caller frees with
- * ivg_recover_names_free). Unreadable VGs are skipped.
+ * The VGs of the scan tagged ivg_rootvg, sorted, into an empty vector
+ * (the caller frees it). Unreadable VGs are skipped.
  */
 int ivg_recover_tagged(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		       char ***names, size_t *n);
-void ivg_recover_names_free(char **names, size_t n);
+		       struct ivg_strvec *names);
 
 /*
  * Choose the root VG: 'name' when given (it must be a VG of the scan and

@@ -125,7 +125,10 @@ int vio_wwn_from_wwid(const char *wwid, char out[VIO_WWN_MAX])
 	case '2':
 		if (!all_hex(lower))
 			return -EINVAL;
-		snprintf(out, VIO_WWN_MAX, "%s%s", wwid[0] == '3' ? "naa." : "eui.", lower);
+		/* A WWN cut short would name another LUN. */
+		if ((size_t)snprintf(out, VIO_WWN_MAX, "%s%s", wwid[0] == '3' ? "naa." : "eui.",
+				     lower) >= VIO_WWN_MAX)
+			return -EINVAL;
 		return 0;
 	case '1':
 		text((const uint8_t *)rest, strlen(rest), "t10.", out);
@@ -135,21 +138,6 @@ int vio_wwn_from_wwid(const char *wwid, char out[VIO_WWN_MAX])
 		return 0;
 	}
 	return -EINVAL;
-}
-
-int vio_wwn_to_wwid(const char *wwn, char *out, size_t len)
-{
-	if (!strncmp(wwn, "naa.", 4))
-		snprintf(out, len, "3%s", wwn + 4);
-	else if (!strncmp(wwn, "eui.", 4))
-		snprintf(out, len, "2%s", wwn + 4);
-	else if (!strncmp(wwn, "t10.", 4))
-		snprintf(out, len, "1%s", wwn + 4);
-	else if (wwn[0])
-		snprintf(out, len, "8%s", wwn);
-	else
-		return -EINVAL;
-	return 0;
 }
 
 int vio_sg_inquiry_vpd83(struct ivg_ctx *ctx, int fd, const char *path,

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bosinstall.c - install a BOS from an install VG onto target disks. */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "devlist.h"
 #include "install.h"
+#include "sanfind.h"
 #include "cmd.h"
 
 enum { OPT_IVG, OPT_BOS, OPT_OPP, OPT_ROOTVG, O_BOOTLV_SIZE, O_SWAP_SIZE,
@@ -104,7 +107,7 @@ static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 		.disks = targets, .n_disks = n, .bootlv_size = c->bootlv_size,
 		.swap_size = c->swap_size, .force = c->r->o.force,
 		.confirm = ask, .confirm_arg = c->r,
-		.others = s->paths, .n_others = s->n_paths,
+		.others = s->paths.v, .n_others = s->paths.n,
 	};
 	cmd_progress_init(c->r, &bar, "Restoring the BOS");
 	io.progress = bar.fn;
@@ -116,17 +119,47 @@ static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 	return r;
 }
 
+/*
+ * Targets named the SAN's way (wwn-0x..., iscsi://...) become the block
+ * devices that are those LUNs here (the multipath map when there is
+ * one), in names[] (PATH_MAX each); a path of a multipath device named
+ * by hand is refused.
+ */
+static int resolve_targets(struct cmd_run *r, char **targets, char (*names)[PATH_MAX])
+{
+	int e;
+
+	for (size_t i = 0; i < r->n_operands; i++) {
+		targets[i] = r->operands[i];
+		if (!ivg_san_name(r->operands[i]))
+			continue;
+		if ((e = ivg_san_find(r->ctx, "/sys", r->operands[i], names[i], PATH_MAX)))
+			return e;
+		ivg_info(r->ctx, "%s is %s", r->operands[i], names[i]);
+		targets[i] = names[i];
+	}
+	return ivg_devices_check_mpath(r->ctx, targets, r->n_operands);
+}
+
 static int run(struct cmd_run *r)
 {
 	struct cmdline c = {
 		.r = r, .ivg = r->own[OPT_IVG].str, .bos = r->own[OPT_BOS].str,
 		.rootvg = r->own[OPT_ROOTVG].str, .append = r->own[OPT_APPEND].str,
-		.opps = r->own[OPT_OPP].list, .n_opps = r->own[OPT_OPP].n,
+		.opps = r->own[OPT_OPP].list.v, .n_opps = r->own[OPT_OPP].list.n,
 		.bootlv_size = r->own[O_BOOTLV_SIZE].size,
 		.swap_size = r->own[O_SWAP_SIZE].size,
 	};
+	char **targets = calloc(r->n_operands, sizeof(*targets));
+	char (*names)[PATH_MAX] = calloc(r->n_operands, sizeof(*names));
+	int e = targets && names ? resolve_targets(r, targets, names) :
+		ivg_err(r->ctx, ENOMEM, "out of memory");
 
-	return install(r->ctx, &c, r->operands, r->n_operands);
+	if (!e)
+		e = install(r->ctx, &c, targets, r->n_operands);
+	free(names);
+	free(targets);
+	return e;
 }
 
 const struct cmd_def cmd_bosinstall_def = {
@@ -135,7 +168,9 @@ const struct cmd_def cmd_bosinstall_def = {
 	.usage = "--ivg VG --bos NAME TARGET...",
 	.about =
 "Install the base operating system image NAME of the install VG VG onto\n"
-"the target disks (block devices or image files). Every target gets the\n"
+"the target disks (block devices or image files; a SAN LUN also by its\n"
+"WWN, wwn-0xHEX, or as iscsi://HOST[:PORT]/IQN/LUN of a session this\n"
+"machine has logged in to). Every target gets the\n"
 "IVG disk layout (BIOS boot partition, EFI system partition, the PV),\n"
 "and together they hold a new LVM2 VG (rootvg, tagged ivg_rootvg) with\n"
 "the linear LVs bootlv (kernel, initramfs, grub.cfg; on the first\n"

@@ -9,6 +9,7 @@
 #include "dev.h"
 #include "ivgvg.h"
 #include "rmeta.h"
+#include "sanaddr.h"
 #include "scrub.h"
 #include "cmd.h"
 
@@ -87,10 +88,10 @@ static char vg_attr(const struct ivg_vg *vg, int i)
 	switch (i) {
 	case 0:
 		/* A held VG's WRITE is lvm2's flag WRITE_LOCKED. */
-		return ivg_strlist_has(&vg->status, "WRITE") ||
-		       ivg_strlist_has(&vg->flags, "WRITE_LOCKED") ? 'w' : 'r';
+		return ivg_strvec_has(&vg->status, "WRITE") ||
+		       ivg_strvec_has(&vg->flags, "WRITE_LOCKED") ? 'w' : 'r';
 	case 1:
-		return ivg_strlist_has(&vg->status, "RESIZEABLE") ? 'z' : '-';
+		return ivg_strvec_has(&vg->status, "RESIZEABLE") ? 'z' : '-';
 	case 2:
 		return ivg_vg_exported(vg) ? 'x' : '-';
 	default:
@@ -149,6 +150,48 @@ static void report_vg(struct report *rp, struct ivg_vgh *h)
 	       holder ? holder : "(none: no host holds it)");
 }
 
+/*
+ * Where a PV's disk is on the SAN: its WWN, and its path, or the
+ * multipath map and every path of it (lvm2 and ivg use only the map).
+ */
+static void report_san(struct report *rp, const struct ivg_pv *pv, json_object *o)
+{
+	struct ivg_san_disk d;
+	char line[700];
+	json_object *paths;
+
+	if (!pv->dev || ivg_san_disk(pv->dev->path, &d) || !ivg_san_disk_known(&d))
+		return;
+	if (rp->json) {
+		report_set(o, "pv_wwn", d.wwn);
+		report_set(o, "pv_mpath", d.mpath);
+		paths = json_object_new_array();
+		for (size_t i = 0; i < d.n_paths && i < IVG_SAN_PATHS_MAX; i++) {
+			json_object *p = json_object_new_object();
+
+			ivg_san_path_format(&d.paths[i], line, sizeof(line));
+			report_set(p, "path", d.paths[i].kname);
+			report_set(p, "address", line);
+			report_set(p, "state", d.paths[i].state);
+			json_object_array_add(paths, p);
+		}
+		json_object_object_add(o, "pv_paths", paths);
+		return;
+	}
+	printf("      WWN %s", d.wwn[0] ? d.wwn : "(none)");
+	if (!d.mpath[0]) {
+		ivg_san_path_format(&d.paths[0], line, sizeof(line));
+		printf(", %s: %s\n", d.paths[0].kname, line);
+		return;
+	}
+	printf(", multipath %s, %zu path%s:\n", d.mpath, d.n_paths, d.n_paths == 1 ? "" : "s");
+	for (size_t i = 0; i < d.n_paths && i < IVG_SAN_PATHS_MAX; i++) {
+		ivg_san_path_format(&d.paths[i], line, sizeof(line));
+		printf("        %-8s %s%s%s\n", d.paths[i].kname, line,
+		       d.paths[i].state[0] ? "  " : "", d.paths[i].state);
+	}
+}
+
 static void report_pvs(struct report *rp, struct ivg_vgh *h)
 {
 	struct ivg_vg *vg = h->vg;
@@ -188,11 +231,13 @@ static void report_pvs(struct report *rp, struct ivg_vgh *h)
 			jsetu(o, "dev_size", pv->dev_size * 512);
 			report_set(o, "pv_missing", pv->dev ? "" : "missing");
 			report_set(o, "pv_boot_leg", st);
+			report_san(rp, pv, o);
 			json_object_array_add(rp->pvs, o);
 			continue;
 		}
 		human(pv->pe_count * eb, hs, sizeof(hs));
 		printf("    %-24s %-38s %10s  %s\n", pv_path(pv), uuid, hs, st);
+		report_san(rp, pv, NULL);
 	}
 	free(legs);
 }
@@ -367,8 +412,7 @@ static int run(struct cmd_run *r)
 	struct ivg_ctx *ctx = r->ctx;
 	struct session *s = &r->s;
 	struct shown sh = { 0 };
-	char **names = NULL;
-	size_t n = 0;
+	struct ivg_strvec names = { 0 };
 	int rc = 0;
 
 	if (session_scan_read(ctx, &r->o, r->operands, r->n_operands, s))
@@ -380,9 +424,9 @@ static int run(struct cmd_run *r)
 		for (size_t i = 0; i < r->n_operands; i++)
 			if (open_name(ctx, s, r->operands[i], true, &sh))
 				rc = fail(ctx);
-	} else if (!ivg_scan_vgnames(ctx, s->scan, &names, &n)) {
-		for (size_t i = 0; i < n; i++)
-			if (open_name(ctx, s, names[i], false, &sh))
+	} else if (!ivg_scan_vgnames(ctx, s->scan, &names)) {
+		for (size_t i = 0; i < names.n; i++)
+			if (open_name(ctx, s, names.v[i], false, &sh))
 				rc = fail(ctx);
 	} else {
 		rc = fail(ctx);
@@ -393,9 +437,7 @@ static int run(struct cmd_run *r)
 		report_one(&rp, sh.v[i]);
 	if (rp.json)
 		print_json(&rp);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	ivg_strvec_free(&names);
 	for (size_t i = 0; i < sh.n; i++)
 		ivg_vg_close(sh.v[i]);
 	free(sh.v);

@@ -81,10 +81,10 @@ static int run(struct cmd_run *r)
 		e = opp_repo_require_consistent(r->ctx, &c.repo);
 	if (!e) {
 		/* Sorted as the TOC is written. */
-		struct ivg_cfg_buf b = { 0 };
+		struct ivg_buf b = { 0 };
 
 		opp_toc_format(r->ctx, &c.repo.toc, &b);
-		ivg_cfg_buf_free(&b);
+		ivg_buf_free(&b);
 		if (r->o.json)
 			print_json(&c.repo);
 		else

@@ -87,6 +87,13 @@ expect_fail 5 'Volume group "nosuchivg" not found' inst --ivg nosuchivg --bos te
 expect_fail 3 'no target disk' inst --bos testbos
 expect_fail 3 '--ivg VG and --bos NAME are needed' bosinstall t.img
 expect_fail 3 'invalid VG name' inst --bos testbos --rootvg 'a b' t.img
+# SAN LUNs by their WWN or iSCSI address: none on this host, and bosinstall
+# never logs in by itself.
+expect_fail 5 'wwn-0x600a0b800000ffff: no disk with that WWN on this machine' inst --bos testbos wwn-0x600a0b800000ffff
+expect_fail 5 '"wwn-0xzz": not a WWN' inst --bos testbos wwn-0xzz
+expect_fail 5 'this machine has no iSCSI session to iqn.2026-12.org.example:none at 192.0.2.1:3260: log in first \(iscsiadm' \
+	inst --bos testbos iscsi://192.0.2.1/iqn.2026-12.org.example:none/1
+expect_fail 5 'no target IQN, or no LUN after it' inst --bos testbos iscsi://192.0.2.1/iqn.2026-12.org.example:none
 sums -c --quiet before.sum || die "a refused bosinstall wrote something"
 ok "bad input refused, nothing written"
 

@@ -28,47 +28,45 @@
 static void test_parse_basic(void **state)
 {
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_parse(&ctx, "/dev/sda", &v, &n), 0);
-	assert_int_equal(n, 1);
-	assert_string_equal(v[0], "/dev/sda");
+	assert_int_equal(ivg_devices_parse(&ctx, "/dev/sda", &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "/dev/sda");
 	/* Trimmed, comma separated, appended on a repeated option. */
 	assert_int_equal(ivg_devices_parse(&ctx, " pv1.img ,\t/dev/loop3,x ",
-					   &v, &n), 0);
-	assert_int_equal(n, 4);
-	assert_string_equal(v[1], "pv1.img");
-	assert_string_equal(v[2], "/dev/loop3");
-	assert_string_equal(v[3], "x");
+					   &l), 0);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.v[1], "pv1.img");
+	assert_string_equal(l.v[2], "/dev/loop3");
+	assert_string_equal(l.v[3], "x");
 	/* Names already given are not added twice. */
-	assert_int_equal(ivg_devices_parse(&ctx, "x,/dev/sda,y,y", &v, &n), 0);
-	assert_int_equal(n, 5);
-	assert_string_equal(v[4], "y");
+	assert_int_equal(ivg_devices_parse(&ctx, "x,/dev/sda,y,y", &l), 0);
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.v[4], "y");
 	/* Inner spaces belong to the name (image files may have them). */
-	assert_int_equal(ivg_devices_parse(&ctx, "my disk.img", &v, &n), 0);
-	assert_int_equal(n, 6);
-	assert_string_equal(v[5], "my disk.img");
-	ivg_devices_free(v, n);
+	assert_int_equal(ivg_devices_parse(&ctx, "my disk.img", &l), 0);
+	assert_int_equal(l.n, 6);
+	assert_string_equal(l.v[5], "my disk.img");
+	ivg_strvec_free(&l);
 }
 
 static void expect_error(const char *arg)
 {
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_parse(&ctx, "keep", &v, &n), 0);
-	assert_int_equal(ivg_devices_parse(&ctx, arg, &v, &n), -EINVAL);
+	assert_int_equal(ivg_devices_parse(&ctx, "keep", &l), 0);
+	assert_int_equal(ivg_devices_parse(&ctx, arg, &l), -EINVAL);
 	/* The list is as it was. */
-	assert_int_equal(n, 1);
-	assert_string_equal(v[0], "keep");
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "keep");
 	/* The caller names the option: the message does not. */
 	assert_null(strstr(ivg_errmsg(&ctx), "--devices"));
 	assert_non_null(strstr(ivg_errmsg(&ctx), arg ? "empty" : "no device names"));
-	ivg_devices_free(v, n);
+	ivg_strvec_free(&l);
 }
 
 static void test_parse_errors(void **state)
@@ -85,13 +83,12 @@ static void test_parse_errors(void **state)
 static void test_parse_error_message(void **state)
 {
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_parse(&ctx, "a,,b", &v, &n), -EINVAL);
-	assert_null(v);
-	assert_int_equal(n, 0);
+	assert_int_equal(ivg_devices_parse(&ctx, "a,,b", &l), -EINVAL);
+	assert_null(l.v);
+	assert_int_equal(l.n, 0);
 	assert_string_equal(ivg_errmsg(&ctx),
 			    "\"a,,b\": device name 2 is empty");
 }
@@ -154,6 +151,20 @@ static void node(struct tree *t, const char *name, unsigned maj, unsigned min)
 
 	snprintf(path, sizeof(path), "%s/dev/%s", t->root, name);
 	assert_int_equal(mknod(path, S_IFBLK | 0600, makedev(maj, min)), 0);
+}
+
+/* A SCSI disk sdX (major 8) with its WWN and its node. */
+static void scsi_disk(struct tree *t, const char *name, unsigned min, const char *wwn)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "sys/block/%s", name);
+	sysdev(t, p, 8, min, 2097152);
+	snprintf(p, sizeof(p), "sys/block/%s/device", name);
+	dir(t, p);
+	snprintf(p, sizeof(p), "sys/block/%s/device/wwid", name);
+	put(t, p, wwn);
+	node(t, name, 8, min);
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag,
@@ -239,6 +250,36 @@ static void build_tree(struct tree *t)
 	/* '!' in a sysfs name is '/' under /dev. */
 	sysdev(t, "sys/block/cciss!c0d0", 104, 0, 1048576);
 	node(t, "cciss/c0d0", 104, 0);
+	/* sdc and sdd: two paths of multipath map dm-2 (mpatha), which
+	 * kpartx partitioned (dm-3): only the map's partition is scanned. */
+	dir(t, "dev/mapper");
+	dir(t, "etc");
+	dir(t, "etc/multipath");
+	scsi_disk(t, "sdc", 32, "naa.600a0b8000000001\n");
+	scsi_disk(t, "sdd", 48, "naa.600a0b8000000001\n");
+	dir(t, "sys/block/sdc/holders");
+	dir(t, "sys/block/sdc/holders/dm-2");
+	dir(t, "sys/block/sdd/holders");
+	dir(t, "sys/block/sdd/holders/dm-2");
+	sysdev(t, "sys/block/dm-2", 253, 2, 2097152);
+	dir(t, "sys/block/dm-2/dm");
+	put(t, "sys/block/dm-2/dm/uuid", "mpath-3600a0b8000000001\n");
+	put(t, "sys/block/dm-2/dm/name", "mpatha\n");
+	dir(t, "sys/block/dm-2/holders");
+	dir(t, "sys/block/dm-2/holders/dm-3");
+	node(t, "dm-2", 253, 2);
+	node(t, "mapper/mpatha", 253, 2);
+	sysdev(t, "sys/block/dm-3", 253, 3, 2000000);
+	dir(t, "sys/block/dm-3/dm");
+	put(t, "sys/block/dm-3/dm/uuid", "part3-mpath-3600a0b8000000001\n");
+	put(t, "sys/block/dm-3/dm/name", "mpatha-part3\n");
+	node(t, "dm-3", 253, 3);
+	node(t, "mapper/mpatha-part3", 253, 3);
+	/* sde: no map, but multipath recorded its WWID: a path all the
+	 * same; sdf: a WWN multipath does not know. */
+	scsi_disk(t, "sde", 64, "naa.600a0b8000000002\n");
+	scsi_disk(t, "sdf", 80, "naa.600a0b8000000003\n");
+	put(t, "etc/multipath/wwids", "/3600a0b8000000001/\n/3600a0b8000000002/\n");
 	/* A whole disk without a node. */
 	sysdev(t, "sys/block/vdb", 254, 16, 1048576);
 	sysdev(t, "sys/block/vda", 254, 0, 1048576);
@@ -249,44 +290,43 @@ static void test_system_rules(void **state)
 {
 	struct tree *t = *state;
 	const char *want[] = {
-		"/dev/cciss/c0d0", "/dev/dm-1", "/dev/loop4", "/dev/loop10",
-		"/dev/sda1", "/dev/vda",
+		"/dev/cciss/c0d0", "/dev/dm-1", "/dev/mapper/mpatha-part3",
+		"/dev/loop4", "/dev/loop10", "/dev/sda1", "/dev/sdf", "/dev/vda",
 	};
 	struct ivg_ctx ctx;
-	char **v = NULL, buf[512];
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
+	char buf[512];
 
 	if (!t->can_mknod)
 		skip();                 /* needs CAP_MKNOD for fake nodes */
 	build_tree(t);
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_system_at(&ctx, t->root, &v, &n), 0);
-	for (size_t i = 0; i < n; i++)
-		print_message("listed %s\n", v[i]);
-	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
-	for (size_t i = 0; i < n; i++) {
+	assert_int_equal(ivg_devices_system_at(&ctx, t->root, &l), 0);
+	for (size_t i = 0; i < l.n; i++)
+		print_message("listed %s\n", l.v[i]);
+	assert_int_equal(l.n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < l.n; i++) {
 		snprintf(buf, sizeof(buf), "%s%s", t->root, want[i]);
-		assert_string_equal(v[i], buf);
+		assert_string_equal(l.v[i], buf);
 	}
-	ivg_devices_free(v, n);
+	ivg_strvec_free(&l);
 }
 
 static void test_system_missing_sysfs(void **state)
 {
 	struct tree *t = *state;
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 
 	ivg_ctx_init(&ctx);
-	assert_true(ivg_devices_system_at(&ctx, t->root, &v, &n) < 0);
+	assert_true(ivg_devices_system_at(&ctx, t->root, &l) < 0);
 	assert_non_null(strstr(ivg_errmsg(&ctx), "/proc/devices"));
 	dir(t, "proc");
 	put(t, "proc/devices", "Block devices:\n  7 loop\n");
-	assert_int_equal(ivg_devices_system_at(&ctx, t->root, &v, &n), -ENOENT);
+	assert_int_equal(ivg_devices_system_at(&ctx, t->root, &l), -ENOENT);
 	assert_non_null(strstr(ivg_errmsg(&ctx), "/sys/block"));
-	assert_null(v);
-	assert_int_equal(n, 0);
+	assert_null(l.v);
+	assert_int_equal(l.n, 0);
 }
 
 /* ---- this machine ------------------------------------------------------ */
@@ -294,21 +334,20 @@ static void test_system_missing_sysfs(void **state)
 static void test_system_real(void **state)
 {
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 	struct stat st;
 
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_system(&ctx, &v, &n), 0);
-	for (size_t i = 0; i < n; i++) {
-		print_message("listed %s\n", v[i]);
-		assert_int_equal(strncmp(v[i], "/dev/", 5), 0);
-		assert_int_equal(stat(v[i], &st), 0);
+	assert_int_equal(ivg_devices_system(&ctx, &l), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		print_message("listed %s\n", l.v[i]);
+		assert_int_equal(strncmp(l.v[i], "/dev/", 5), 0);
+		assert_int_equal(stat(l.v[i], &st), 0);
 		assert_true(S_ISBLK(st.st_mode));
 		for (size_t j = 0; j < i; j++)
-			assert_string_not_equal(v[i], v[j]);
+			assert_string_not_equal(l.v[i], l.v[j]);
 	}
-	ivg_devices_free(v, n);
+	ivg_strvec_free(&l);
 }
 
 /* A loop device we attach is listed; detached again in teardown. */
@@ -369,19 +408,18 @@ static int loop_teardown(void **state)
 
 static void test_system_sees_new_loop(void **state)
 {
-	struct loopfx *l = *state;
+	struct loopfx *lf = *state;
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 	bool seen = false;
 
-	if (!l->loop[0])
+	if (!lf->loop[0])
 		skip();                 /* not root, or no loop devices */
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_system(&ctx, &v, &n), 0);
-	for (size_t i = 0; i < n; i++)
-		seen |= strcmp(v[i], l->loop) == 0;
-	ivg_devices_free(v, n);
+	assert_int_equal(ivg_devices_system(&ctx, &l), 0);
+	for (size_t i = 0; i < l.n; i++)
+		seen |= strcmp(l.v[i], lf->loop) == 0;
+	ivg_strvec_free(&l);
 	assert_true(seen);
 }
 

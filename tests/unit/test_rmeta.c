@@ -113,7 +113,7 @@ static void dmraid_states(void **state)
 	assert_true(m.leg[2].in_sync);
 
 	/* REBUILD on an rimage: out of sync whatever the rmeta says. */
-	ivg_strlist_add(&ivg_vg_lv(f.vg, "r_rimage_2")->status, "REBUILD");
+	ivg_strvec_add_once(&ivg_vg_lv(f.vg, "r_rimage_2")->status, "REBUILD");
 	assert_int_equal(ivg_rmeta_read(&f.ctx, f.vg, lv, &m), 0);
 	assert_false(m.leg[2].in_sync);
 	assert_string_equal(ivg_rmeta_state(&m.leg[2]), "rebuild");
