@@ -11,7 +11,7 @@
 vm_harness_or_skip
 export TMPDIR=$T
 cd "$T"
-ivgcreate -y --no-boot-image --devices d0.img,d1.img --size 128m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img,d1.img --size 160m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
 	tvg d0.img d1.img >/dev/null
 ivgexport --devices d0.img,d1.img tvg >/dev/null
 

@@ -23,14 +23,25 @@ head -c 2M /dev/urandom >src/etc/blob2 && tar czf b.tgz -C src .
 bosadd --devices $D tvg first a.tgz >/dev/null || die "bosadd"
 bosadd --devices $D tvg third a.tgz >/dev/null || die "bosadd"
 
-# bosadd of a second image, stopped at a write point between the marks
-# and their clearing: its 6th, leg 1's share of its first write, after
-# the two marks and their syncs and leg 0's share.
-set +e
-IVG_TEST_FAULT=6:exit bosadd --devices $D tvg second b.tgz >crash.out 2>&1
-rc=$?
-set -e
-[ $rc = 99 ] || die "bosadd did not stop at the injected crash: $rc $(cat crash.out)"
+# bosadd of a second image, stopped between the marks and their clearing
+# at leg 1's share of its first write that changes bosfs: the first write
+# point that leaves leg 0 (never marked) with new bytes. Earlier points
+# write bytes the legs already hold, so the point is found by crashing at
+# each in turn on copies of the disks.
+for i in 0 1 2; do cp --sparse=always d$i.img s$i.img; done
+n=0
+while :; do
+	n=$((n + 1))
+	[ $n -le 300 ] || die "no crash point of bosadd changed leg 0 of bosfs"
+	for i in 0 1 2; do cp --sparse=always s$i.img d$i.img; done
+	set +e
+	IVG_TEST_FAULT=$n:exit bosadd --devices $D tvg second b.tgz >crash.out 2>&1
+	rc=$?
+	set -e
+	[ $rc = 99 ] || die "bosadd did not stop at the injected crash at point $n: $rc $(cat crash.out)"
+	cmp -s d0.img s0.img || break
+done
+rm -f s0.img s1.img s2.img
 states() { ivgs --devices $D --reportformat json tvg 2>/dev/null | jq -r ".report[0].lv[] | select(.lv_name == \"$1\") | .leg_states"; }
 [ "$(states bosfs)" = "in-sync,resyncing,resyncing" ] || die "after the crash, bosfs legs: $(states bosfs)"
 ok "a crashed bosadd leaves bosfs's legs 1 and 2 marked out of sync (ivg's mark: no dm-raid superblock yet)"
@@ -74,7 +85,7 @@ echo "LVM2-SYNCED $(st bosfs) $(sums bosfs)"
 vgchange -an tvg >/dev/null
 echo "STATES $(legs bootlv) $(legs bosfs) $(legs oppfs)"
 # 2. dm-raid's superblocks now; bosrm stops between its marks and their
-# clearing (its 6th write point: leg 1's share of its first write).
+# clearing (its 6th write point: after the marks of legs 1 and 2).
 set +e
 IVG_TEST_FAULT=6:exit bosrm tvg first >/dev/null 2>&1
 echo "BOSRM-EXIT $?"
