@@ -61,6 +61,27 @@ static int order_put(struct ivg_ctx *ctx, struct ivg_vg *vg, const struct order 
 	return e ? e : ivg_vg_commit(ctx, vg);
 }
 
+/*
+ * While NEW joins, the VG carries the tag ivg_replace_<OLD's UUID>
+ * (committed with NEW's joining, gone with the next commit once NEW's
+ * legs are full): a rerun that finds NEW in the VG next to OLD knows the
+ * replace was cut short, and tells it from a disk that was a member all
+ * along, which is not taken for NEW.
+ */
+static void replace_tag(const char *old_id, char *tag, size_t len)
+{
+	snprintf(tag, len, "ivg_replace_%s", old_id);
+}
+
+/* Was an ivgreplace of OLD cut short while NEW joined? */
+static bool replacing(const struct ivg_vg *vg, const struct ivg_pv *old)
+{
+	char tag[IVG_UUID_LEN + 16];
+
+	replace_tag(old->id, tag, sizeof(tag));
+	return ivg_strvec_has(&vg->tags, tag);
+}
+
 /* Only the disk to replace may be missing. */
 static int check_missing(struct cmd_run *r, const struct ivg_pv *old)
 {
@@ -82,12 +103,13 @@ static int replace(struct cmd_run *r, struct ivg_pv *old, struct ivg_pv *new,
 		.force = r->o.force, .confirm = vgdisks_confirm, .confirm_arg = r,
 		.progress = bar->fn, .progress_arg = bar->arg,
 	};
-	char old_id[IVG_UUID_LEN + 1];
+	char old_id[IVG_UUID_LEN + 1], tag[IVG_UUID_LEN + 16];
 	struct order ord;
 	size_t filled;
 	int e = order_get(r->ctx, vg, &ord);
 
 	memcpy(old_id, old->id, sizeof(old_id));
+	replace_tag(old_id, tag, sizeof(tag));
 	/* A disk that is there keeps its legs until the new ones are full;
 	 * a lost one goes first, so that the VG is whole to be written. */
 	if (!e && !old->dev)
@@ -95,8 +117,13 @@ static int replace(struct cmd_run *r, struct ivg_pv *old, struct ivg_pv *new,
 	/* NEW in the VG already: a replace cut short; its legs are filled. */
 	if (!e && new)
 		e = ivg_extend_finish(r->ctx, vg, &new, 1, bar->fn, bar->arg, &filled);
-	else if (!e)
+	else if (!e && !(e = ivg_strvec_add_once(&vg->tags, tag)))
 		e = ivg_extend(r->ctx, vg, &o, ext);
+	else if (!e)
+		e = ivg_err(r->ctx, ENOMEM, "out of memory");
+	/* NEW's legs are full: the next commit drops the tag. */
+	if (!e)
+		ivg_strvec_del(&vg->tags, tag);
 	if (!e && !new && (e = pv_from_arg(r->ctx, vg, r->operands[2], &new)))
 		return e;
 	if (!e && ivg_vg_pv_by_id(vg, old_id))
@@ -145,6 +172,10 @@ static int run(struct cmd_run *r)
 	if (!e && old == new)
 		e = ivg_err(r->ctx, EINVAL, "%s and %s are the same PV", r->operands[1],
 			    r->operands[2]);
+	if (!e && new && !replacing(r->s.h->vg, old))
+		e = ivg_err(r->ctx, EEXIST, "%s: is PV %s of volume group \"%s\" already, not a new disk (ivgreduce %s %s drops %s)",
+			    r->operands[2], new->name, r->vg, r->vg, r->operands[1],
+			    r->operands[1]);
 	if (!e && !new && !old->dev)
 		ivg_info(r->ctx, "%s is missing: it leaves the VG first", r->operands[1]);
 	if (!e)
