@@ -134,6 +134,24 @@ static int replace(struct cmd_run *r, struct ivg_pv *old, struct ivg_pv *new,
 }
 
 /*
+ * OLD, if it is there with the VG's older metadata (a crash between the
+ * commit dropping it and its orphaning), is made an orphan PV, as
+ * ivgreduce finishes such a disk. A lost OLD, or one already an orphan,
+ * has nothing to finish.
+ */
+static int orphan_old(struct cmd_run *r)
+{
+	struct ivg_ctx quiet;
+	int e;
+
+	ivg_ctx_init(&quiet);
+	e = ivg_reduce_outdated(&quiet, r->s.h, r->operands[1]);
+	if (e == -ENOENT)
+		return 0;
+	return e ? ivg_err(r->ctx, -e, "%s", ivg_errmsg(&quiet)) : 0;
+}
+
+/*
  * OLD no PV of the VG any more and NEW one: a replace cut short after
  * OLD left. NEW's legs still to be filled are filled.
  */
@@ -144,6 +162,8 @@ static int resume(struct cmd_run *r, struct ivg_pv *new, struct cmd_progress *ba
 
 	if (!e)
 		e = vgdisks_copies_current(r);
+	if (!e)
+		e = orphan_old(r);
 	if (!e)
 		e = ivg_extend_finish(r->ctx, r->s.h->vg, &new, 1, bar->fn, bar->arg, &filled);
 	if (!e)

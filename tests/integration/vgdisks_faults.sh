@@ -256,6 +256,6 @@ else
 	walk extend exit 1 end-40 end-12 end-6 end-2
 	walk reduce exit end-10 end-4 end-1
 	walk removemissing exit end-4
-	walk replace exit end-30 end-8
+	walk replace exit end-30 end-23 end-8
 	walk replace-lost exit 10 end-20
 fi
