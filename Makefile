@@ -58,7 +58,7 @@ src_inc = $(INC_$(patsubst %/,%,$(dir $(1))))
 LDLIBS = $(PKG_LIBS) -laio -pthread
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SAN)
 
-COMMANDS = ivgcreate ivgimport ivgexport ivgs ivgchange
+COMMANDS = ivgcreate ivgimport ivgexport ivgs ivgchange ivgextend ivgreduce ivgreplace
 # The OPP repository (opp/): library in libivg, commands in the binary.
 COMMANDS += oppadd opplist oppck opprm opptoc
 # The maintenance boot image and boot records (boot/).

@@ -18,6 +18,7 @@
 #include "grubimg.h"
 #include "ivgvg.h"
 #include "manifest.h"
+#include "rmeta.h"
 #include "toolrun.h"
 
 #define MAX_BOOT_FILE (1ULL << 30)
@@ -346,6 +347,7 @@ static int repair_legs(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *dir,
 {
 	struct ivg_boot_leg *legs = NULL, *bad = NULL;
 	char image[PATH_MAX + 32];
+	uint64_t writing = 0, marked = 0;
 	size_t n = 0, nbad = 0;
 	int good = -1, r;
 
@@ -372,8 +374,16 @@ static int repair_legs(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *dir,
 	ivg_info(ctx, "copying bootlv leg %d onto %zu damaged leg(s)", good, nbad);
 	if (!r)
 		r = save_leg(ctx, vg, good, image);
+	/* The legs written are marked meanwhile (rmeta.h). */
+	for (size_t i = 0; i < nbad; i++)
+		writing |= 1ULL << bad[i].leg;
+	if (!r)
+		r = ivg_rmeta_begin_write(ctx, vg, ivg_vg_lv(vg, IVG_BOOTLV), writing,
+					  &marked);
 	if (!r)
 		r = ivg_boot_legs_write(ctx, bad, nbad, image, progress, arg);
+	if (!r)
+		r = ivg_rmeta_end_write(ctx, vg, ivg_vg_lv(vg, IVG_BOOTLV), marked);
 	unlink(image);
 	free(bad);
 	free(legs);

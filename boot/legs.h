@@ -35,9 +35,6 @@ struct ivg_boot_leg {
 int ivg_boot_legs_list(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		       struct ivg_boot_leg **legs, size_t *n);
 
-/* Called after each chunk with the bytes done and the total. */
-typedef void (*ivg_progress_fn)(void *arg, uint64_t done, uint64_t total);
-
 int ivg_boot_legs_write(struct ivg_ctx *ctx, const struct ivg_boot_leg *legs,
 			size_t n, const char *image, ivg_progress_fn progress,
 			void *arg);

@@ -19,6 +19,8 @@
 #include "gpt.h"
 #include "pathf.h"
 #include "grubimg.h"
+#include "ivgvg.h"
+#include "rmeta.h"
 #include "toolrun.h"
 
 struct ivg_mkboot {
@@ -338,9 +340,18 @@ int ivg_mkboot_vg(struct ivg_ctx *ctx, struct ivg_mkboot *w,
 	if (!r)
 		r = build_image(w, vg->name, uuid, image, legs[0].size);
 	if (!r) {
+		const struct ivg_lv *boot = ivg_vg_lv(vg, IVG_BOOTLV);
+		uint64_t marked = 0;
+
 		ivg_info(ctx, "writing the boot image onto %zu legs of %s/bootlv", n, vg->name);
-		r = ivg_boot_legs_write(ctx, legs, n, image, o->progress,
-					o->progress_arg);
+		/* Every leg but the first in sync marked while they are
+		 * written (rmeta.h), as lvio marks its writes. */
+		r = ivg_rmeta_begin_write(ctx, vg, boot, ~0ULL, &marked);
+		if (!r)
+			r = ivg_boot_legs_write(ctx, legs, n, image, o->progress,
+						o->progress_arg);
+		if (!r)
+			r = ivg_rmeta_end_write(ctx, vg, boot, marked);
 	}
 	unlink(image);
 	for (size_t k = 0; !r && !o->no_records && k < n; k++) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "imagelv.h"
 #include "ivgvg.h"
 #include "lvio.h"
 #include "oppfs.h"
@@ -305,7 +306,7 @@ static int remove_lvs(struct ivg_ctx *ctx, struct bos_store *st,
 	if (landed)
 		*landed = false;
 	for (size_t i = 0; i < n; i++)
-		if (ivg_vg_remove_lv(st->vg, lvs[i]))
+		if (ivg_lv_remove(st->vg, lvs[i]))
 			return ivg_err(ctx, ENOENT, "LV %s/%s is gone", st->vg->name, lvs[i]);
 	return n ? ivg_vg_commit_landed(ctx, st->vg, landed ? landed : &any) : 0;
 }
@@ -432,13 +433,14 @@ static int check_with_lv(struct ivg_ctx *ctx, struct bos_store *st,
 			 const char *name, uint64_t extents)
 {
 	struct ivg_lv *lv;
-	int r = ivg_lv_create_linear(ctx, st->vg, name, extents, NULL, 0, &lv);
+	/* An image LV: raid1 with a leg on each image PV (imagelv.h). */
+	int r = ivg_image_lv_plan(ctx, st->vg, name, extents, &lv);
 
 	if (!r) {
 		r = ivg_strvec_add_once(&lv->tags, BOS_LV_TAG) ?
 			ivg_err(ctx, ENOMEM, "out of memory") :
 			ivg_vg_commit_check(ctx, st->vg);
-		ivg_vg_remove_lv(st->vg, name);
+		ivg_lv_remove(st->vg, name);
 	}
 	return r;
 }
@@ -537,21 +539,29 @@ static int add_tar(struct ivg_ctx *ctx, struct bos_store *st,
 	return opp_fs_sync(ctx, st->fs);
 }
 
+/*
+ * Two buffers: the next chunk is read (and hashed) while the legs write
+ * the last one.
+ */
 static int copy_to_lv(struct ivg_ctx *ctx, struct ivg_lvio *io,
 		      struct opp_src *src, uint64_t size)
 {
-	char *buf = malloc(CHUNK);
+	char *buf[2] = { malloc(CHUNK), malloc(CHUNK) };
 	uint64_t off = 0;
 	size_t got = CHUNK;
-	int r = buf ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+	int w, r = buf[0] && buf[1] ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
 
-	while (!r && got == CHUNK && off < size) {
-		r = opp_src_read(ctx, src, buf, CHUNK, &got);
+	for (unsigned i = 0; !r && got == CHUNK && off < size; i ^= 1) {
+		r = opp_src_read(ctx, src, buf[i], CHUNK, &got);
 		if (!r && got)
-			r = ivg_lvio_pwrite(ctx, io, buf, got, off);
+			r = ivg_lvio_pwrite_nowait(ctx, io, buf[i], got, off);
 		off += got;
 	}
-	free(buf);
+	/* Nothing may still be writing from the buffers. */
+	w = ivg_lvio_wait(ctx, io);
+	r = r ? r : w;
+	free(buf[0]);
+	free(buf[1]);
 	if (!r && off != size)
 		r = ivg_err(ctx, EAGAIN, "%s: the file changed size while it was added", src->what);
 	return r;
@@ -563,7 +573,7 @@ static void undo_raw(struct bos_store *st, const struct bos_manifest *m)
 	struct ivg_ctx scratch;
 
 	ivg_ctx_init(&scratch);
-	if (!ivg_vg_remove_lv(st->vg, m->data))
+	if (!ivg_lv_remove(st->vg, m->data))
 		ivg_vg_commit(&scratch, st->vg);
 }
 
@@ -574,14 +584,14 @@ static int add_raw(struct ivg_ctx *ctx, struct bos_store *st,
 	struct ivg_lvio *io = NULL;
 	struct ivg_lv *lv;
 	char sha[IVG_SHA256_HEX];
-	int r = ivg_lv_create_linear(ctx, st->vg, m->data,
-				     extents_for(st->vg, img->size), NULL, 0, &lv);
+	int r = ivg_image_lv_create(ctx, st->vg, m->data,
+				    extents_for(st->vg, img->size), &lv);
 
 	if (r)
 		return r;
 	if ((r = ivg_strvec_add_once(&lv->tags, BOS_LV_TAG)) ||
 	    (r = ivg_vg_commit(ctx, st->vg))) {
-		ivg_vg_remove_lv(st->vg, m->data);
+		ivg_lv_remove(st->vg, m->data);
 		return r ? r : ivg_err(ctx, ENOMEM, "out of memory");
 	}
 	r = ivg_lvio_open(ctx, st->vg, m->data, -1, &io);

@@ -10,7 +10,10 @@
 #include <unistd.h>
 
 #include "bossan.h"
+#include "dev.h"
 #include "e2fs.h"
+#include "ivgvg.h"
+#include "lvio.h"
 #include "grubimg.h"
 #include "toolrun.h"
 #include "opps.h"
@@ -138,7 +141,33 @@ static int check_all(struct run *x)
 	return r;
 }
 
-static int restore(struct run *x)
+/*
+ * Checked reads: what was read through leg 'leg' of the IVG's LV 'lv'
+ * failed its SHA-256 (-EBADMSG). The leg is named in the report and
+ * avoided (lvio.h); true when another leg in sync is left to read from.
+ */
+static bool other_leg(struct run *x, const char *lv, int leg)
+{
+	const struct ivg_pv *pv = ivg_lv_leg_pv(x->o->ivg, lv, leg);
+	char msg[IVG_ERRMSG_MAX], *bad = x->rep->bad_legs;
+	size_t used = strlen(bad);
+	int next;
+
+	if (leg < 0)
+		return false;
+	snprintf(msg, sizeof(msg), "%s", ivg_errmsg(x->ctx));
+	snprintf(bad + used, sizeof(x->rep->bad_legs) - used, "%sleg %d of %s/%s (PV %s, %s)",
+		 used ? "; " : "", leg, x->o->ivg->name, lv, pv ? pv->name : "?",
+		 pv && pv->dev ? pv->dev->path : "missing");
+	next = ivg_lv_avoid_leg(x->ctx, x->o->ivg, lv, leg);
+	ivg_err(x->ctx, EBADMSG, "%s", msg);
+	if (next >= 0)
+		ivg_info(x->ctx, "leg %d of %s/%s does not match its SHA-256: reading it through leg %d",
+			 leg, x->o->ivg->name, lv, next);
+	return next >= 0;
+}
+
+static int restore_once(struct run *x)
 {
 	struct ivg_vg *vg = bos_target_vg(x->t);
 	struct bos_restore_opts ro = {
@@ -157,6 +186,20 @@ static int restore(struct run *x)
 	if (!r)
 		r = ivg_lvio_sync(x->ctx, io);
 	ivg_lvio_close(io);
+	return r;
+}
+
+/* The restore again (rootlv made anew) as long as a leg with the image's
+ * bytes is left. */
+static int restore(struct run *x)
+{
+	const char *lv = x->bos.format == BOS_FMT_RAW ? x->bos.data : IVG_BOSFS;
+	int leg, r;
+
+	do {
+		leg = ivg_lv_reading_leg(x->ctx, x->o->ivg, lv);
+		r = restore_once(x);
+	} while (r == -EBADMSG && other_leg(x, lv, leg));
 	return r;
 }
 
@@ -221,8 +264,13 @@ static int add_files(struct run *x)
 
 	snprintf(what, sizeof(what), "%s/%s", vg->name, BOS_ROOTLV);
 	ivg_info(x->ctx, "%s: adding %zu OPPs", what, x->opps.n);
-	if (!r)
-		r = bos_opps_add(x->ctx, &x->opps, add);
+	while (!r && (r = bos_opps_add(x->ctx, &x->opps, add)) == -EBADMSG &&
+	       other_leg(x, IVG_OPPFS, ivg_lv_reading_leg(x->ctx, x->o->ivg, IVG_OPPFS))) {
+		/* What was read of the OPPs so far goes: all again. */
+		bos_rootadd_free(add);
+		add = NULL;
+		r = bos_rootadd_new(x->ctx, &add);
+	}
 	if (!r && x->opps.n)
 		r = apply(x, add, what);
 	bos_rootadd_free(add);

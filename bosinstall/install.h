@@ -19,7 +19,9 @@
  *      record.h);
  *   5. the PV labels and the root VG's metadata (commit);
  *   6. bootlv's image, then the boot records of every target.
- * A crash before 6 leaves targets without boot records: they do not boot
+ * A BOS or OPP image whose SHA-256 fails is read again through another
+ * leg of its raid1 LV (lvio.h's checked reads), the bad leg named in the
+ * report. A crash before 6 leaves targets without boot records: they do not boot
  * (no half-installed system comes up); a crash in 6 is rec's order. A
  * rerun with force (the targets hold a PV or a partition table by then)
  * does the whole install again.
@@ -46,6 +48,9 @@ struct bos_install_report {
 	struct bos_restore_report restore;
 	char kernel[128];           /* the version booted */
 	char note[1024];            /* left to do on the installed system */
+	/* The IVG's legs whose BOS or OPP bytes failed their SHA-256 and were
+	 * read again through another leg ("" if none): ivgck --repair. */
+	char bad_legs[1024];
 };
 
 int bos_install(struct ivg_ctx *ctx, struct bos_install_opts *o,

@@ -520,6 +520,50 @@ static int raid1_top(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	return 0;
 }
 
+/* The names of a raid LV's sub-LVs (removing the LV frees its own). */
+static char **sub_lv_names(const struct ivg_lv *lv, size_t *n)
+{
+	size_t max = 0;
+	char **v;
+
+	*n = 0;
+	for (size_t s = 0; s < lv->seg_count; s++)
+		if (ivg_seg_class_raid(ivg_seg_class(lv->segs[s].type)))
+			max += 2 * lv->segs[s].area_count;
+	v = calloc(max + 1, sizeof(*v));
+	for (size_t s = 0; v && s < lv->seg_count; s++) {
+		const struct ivg_seg *seg = &lv->segs[s];
+
+		for (size_t a = 0; ivg_seg_class_raid(ivg_seg_class(seg->type)) &&
+				   a < seg->area_count; a++) {
+			if (seg->areas[a].name && (v[*n] = strdup(seg->areas[a].name)))
+				(*n)++;
+			if (seg->areas[a].meta && (v[*n] = strdup(seg->areas[a].meta)))
+				(*n)++;
+		}
+	}
+	return v;
+}
+
+int ivg_lv_remove(struct ivg_vg *vg, const char *name)
+{
+	struct ivg_lv *lv = ivg_vg_lv(vg, name);
+	char **subs;
+	size_t n;
+
+	if (!lv)
+		return -ENOENT;
+	if (!(subs = sub_lv_names(lv, &n)))
+		return -ENOMEM;
+	ivg_vg_remove_lv(vg, name);
+	for (size_t i = 0; i < n; i++) {
+		ivg_vg_remove_lv(vg, subs[i]);
+		free(subs[i]);
+	}
+	free(subs);
+	return 0;
+}
+
 static void remove_raid1(struct ivg_vg *vg, const char *name, size_t n_legs)
 {
 	char sub[IVG_NAME_MAX + 32];
@@ -579,9 +623,10 @@ int ivg_lv_create_raid1(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		}
 		if (placed) {
 			r = ivg_err(ctx, ENOSPC,
-				    "VG %s: PV %s has no free run of %llu extents for leg %zu of %s",
-				    vg->name, legs[k]->name,
-				    (unsigned long long)extents + 1, k, name);
+				    "VG %s: not enough free space for %s: PV %s (%s) has no free run of %llu extents for leg %zu",
+				    vg->name, name, legs[k]->name,
+				    legs[k]->device ? legs[k]->device : "?",
+				    (unsigned long long)extents + 1, k);
 			break;
 		}
 		snprintf(sub, sizeof(sub), "%s_rmeta_%zu", name, k);
@@ -597,5 +642,139 @@ int ivg_lv_create_raid1(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	}
 	if (out)
 		*out = lv;
+	return 0;
+}
+
+static bool leg_on_pv(const struct ivg_vg *vg, const struct ivg_seg *seg,
+		      const struct ivg_pv *pv)
+{
+	for (size_t k = 0; k < seg->area_count; k++) {
+		const struct ivg_lv *img = ivg_vg_lv(vg, seg->areas[k].name);
+
+		for (size_t s = 0; img && s < img->seg_count; s++)
+			for (size_t a = 0; a < img->segs[s].area_count; a++)
+				if (img->segs[s].areas[a].type == IVG_AREA_PV &&
+				    !strcmp(img->segs[s].areas[a].name, pv->name))
+					return true;
+	}
+	return false;
+}
+
+static int grow_areas(struct ivg_seg *seg)
+{
+	struct ivg_area *a = realloc(seg->areas, (seg->area_count + 1) * sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	seg->areas = a;
+	memset(&a[seg->area_count], 0, sizeof(*a));
+	return 0;
+}
+
+int ivg_lv_raid1_add_leg(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			 struct ivg_lv *lv, struct ivg_pv *pv, bool rebuild,
+			 size_t *leg)
+{
+	struct ivg_seg *seg = lv->seg_count == 1 ? &lv->segs[0] : NULL;
+	char meta[IVG_NAME_MAX + 32], image[IVG_NAME_MAX + 32];
+	struct ivg_freemap *m = NULL;
+	struct run rm, ri;
+	ssize_t p = pv_index(vg, pv->name);
+	size_t k;
+	int r;
+
+	if (!seg || strcmp(seg->type, "raid1"))
+		return ivg_err(ctx, EINVAL, "LV %s/%s is not a raid1 LV", vg->name, lv->name);
+	k = seg->area_count;
+	if (k >= IVG_MAX_LEGS || p < 0)
+		return ivg_err(ctx, EINVAL, "LV %s/%s: %s", vg->name, lv->name,
+			       p < 0 ? "no such PV" : "it has 64 legs already");
+	if (leg_on_pv(vg, seg, pv))
+		return ivg_err(ctx, EINVAL, "LV %s/%s has a leg on PV %s already",
+			       vg->name, lv->name, pv->name);
+	snprintf(meta, sizeof(meta), "%s_rmeta_%zu", lv->name, k);
+	snprintf(image, sizeof(image), "%s_rimage_%zu", lv->name, k);
+	r = ivg_freemap_build(ctx, vg, &m);
+	if (!r && (r = place_leg(m, (size_t)p, seg->extent_count, &rm, &ri)))
+		r = r == -ENOMEM ? ivg_err(ctx, ENOMEM, "out of memory") :
+		    ivg_err(ctx, ENOSPC, "VG %s: not enough free space for %s: PV %s (%s) has no free run of %llu extents for leg %zu",
+			    vg->name, lv->name, pv->name, pv->device ? pv->device : "?",
+			    (unsigned long long)seg->extent_count + 1, k);
+	ivg_freemap_free(m);
+	if (!r)
+		r = sub_lv(ctx, vg, meta, rm);
+	if (!r && (r = sub_lv(ctx, vg, image, ri)))
+		ivg_vg_remove_lv(vg, meta);
+	if (!r && (grow_areas(seg) ||
+		   (rebuild && ivg_strvec_add_once(&ivg_vg_lv(vg, image)->status, "REBUILD")) ||
+		   !(seg->areas[k].name = strdup(image)) ||
+		   !(seg->areas[k].meta = strdup(meta)))) {
+		free(seg->areas[k].name);
+		ivg_vg_remove_lv(vg, meta);
+		ivg_vg_remove_lv(vg, image);
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	if (r)
+		return r;
+	seg->areas[k].type = IVG_AREA_RAID;
+	seg->area_count++;
+	seg->device_count = (uint32_t)seg->area_count;
+	if (leg)
+		*leg = k;
+	return 0;
+}
+
+/* Rename leg 'from''s sub-LVs and area to index 'to'. */
+static int rename_leg(struct ivg_vg *vg, struct ivg_lv *lv, struct ivg_area *a,
+		      size_t to)
+{
+	char meta[IVG_NAME_MAX + 32], image[IVG_NAME_MAX + 32];
+	char *m, *i;
+
+	snprintf(meta, sizeof(meta), "%s_rmeta_%zu", lv->name, to);
+	snprintf(image, sizeof(image), "%s_rimage_%zu", lv->name, to);
+	if (!(m = strdup(meta)) || !(i = strdup(image))) {
+		free(m);
+		return -ENOMEM;
+	}
+	if ((a->meta && ivg_vg_rename_lv(vg, a->meta, meta)) ||
+	    ivg_vg_rename_lv(vg, a->name, image)) {
+		free(m);
+		free(i);
+		return -EEXIST;
+	}
+	free(a->meta);
+	free(a->name);
+	a->meta = m;
+	a->name = i;
+	return 0;
+}
+
+int ivg_lv_raid1_remove_leg(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			    struct ivg_lv *lv, size_t leg)
+{
+	struct ivg_seg *seg = lv->seg_count == 1 ? &lv->segs[0] : NULL;
+	struct ivg_area gone;
+
+	if (!seg || strcmp(seg->type, "raid1") || leg >= seg->area_count)
+		return ivg_err(ctx, EINVAL, "LV %s/%s has no raid1 leg %zu",
+			       vg->name, lv->name, leg);
+	if (seg->area_count == 1)
+		return ivg_err(ctx, EINVAL, "LV %s/%s: leg %zu is its last one, not removed",
+			       vg->name, lv->name, leg);
+	gone = seg->areas[leg];
+	if (gone.meta)
+		ivg_vg_remove_lv(vg, gone.meta);
+	ivg_vg_remove_lv(vg, gone.name);
+	free(gone.meta);
+	free(gone.name);
+	memmove(&seg->areas[leg], &seg->areas[leg + 1],
+		(seg->area_count - leg - 1) * sizeof(*seg->areas));
+	seg->area_count--;
+	seg->device_count = (uint32_t)seg->area_count;
+	for (size_t k = leg; k < seg->area_count; k++)
+		if (rename_leg(vg, lv, &seg->areas[k], k))
+			return ivg_err(ctx, ENOMEM, "LV %s/%s: cannot rename leg %zu",
+				       vg->name, lv->name, k + 1);
 	return 0;
 }

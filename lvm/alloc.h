@@ -34,10 +34,34 @@ int ivg_lv_create_linear(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			 struct ivg_pv *const *allowed, size_t n_allowed,
 			 struct ivg_lv **out);
 
+/* Remove an LV and, for a raid LV, its image and metadata sub-LVs (in
+ * memory). -ENOENT if there is no such LV. */
+int ivg_lv_remove(struct ivg_vg *vg, const char *name);
+
 /* Create a raid1 LV with one leg on each given PV (1..64 legs). */
 int ivg_lv_create_raid1(struct ivg_ctx *ctx, struct ivg_vg *vg,
 			const char *name, uint64_t extents,
 			struct ivg_pv *const *legs, size_t n_legs,
 			struct ivg_lv **out);
+
+/*
+ * A new last leg K (= the leg count) of the raid1 LV on 'pv': its rmeta
+ * and rimage placed as ivg_lv_create_raid1 places them, the segment's
+ * device_count grown. With 'rebuild', the rimage gets lvm2's REBUILD
+ * (a leg to be filled: lvm2 activates it with "rebuild K"). -ENOSPC,
+ * -EINVAL (a leg on that PV already, or 64 legs); the VG is then unchanged.
+ */
+int ivg_lv_raid1_add_leg(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			 struct ivg_lv *lv, struct ivg_pv *pv, bool rebuild,
+			 size_t *leg);
+
+/*
+ * Remove leg K of the raid1 LV (its rmeta and rimage), as lvm2 removes
+ * images: the legs after it move down one place and are renamed so that
+ * the names stay LV_rimage_0..N-1. -EINVAL for the last leg (a raid1 LV
+ * keeps one at least, as vgreduce refuses to drop it).
+ */
+int ivg_lv_raid1_remove_leg(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			    struct ivg_lv *lv, size_t leg);
 
 #endif

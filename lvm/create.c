@@ -43,6 +43,7 @@ struct disk {
 	bool create;
 	bool made;                 /* create, and the file now exists */
 	bool boot;
+	bool image;                /* a leg of each image LV */
 	struct ivg_dev *dev;
 	struct ivg_layout layout;
 	struct ivg_pv *pv;
@@ -123,6 +124,18 @@ static int check_args(struct ivg_newvg *j)
 			return ivg_err(j->ctx, EINVAL,
 				       "%s: boot PV is not one of the VG's disks",
 				       o->boot_disks[i]);
+	for (size_t i = 0; o->image_disks && i < o->n_image; i++)
+		if (!(o->boot_disks ? listed(o->boot_disks, o->n_boot, o->image_disks[i])
+				    : listed(o->disks, o->n_disks, o->image_disks[i])))
+			return ivg_err(j->ctx, EINVAL,
+				       "%s: image PV is not one of the VG's boot disks",
+				       o->image_disks[i]);
+	if (o->image_disks && !o->n_image)
+		return ivg_err(j->ctx, EINVAL, "no image PVs given");
+	if (o->copies > nboot)
+		return ivg_err(j->ctx, EINVAL,
+			       "%zu copies of the images asked for, but only %zu boot PVs",
+			       o->copies, nboot);
 	j->extent = o->extent_size ? o->extent_size : IVG_DEFAULT_EXTENT;
 	if (j->extent < 4096 || (j->extent & (j->extent - 1)) ||
 	    j->extent > (1ULL << 40))
@@ -140,6 +153,8 @@ static int resolve_disk(struct ivg_newvg *j, size_t i)
 	d->path = j->o->disks[i];
 	d->boot = !j->o->boot_disks ||
 		  listed(j->o->boot_disks, j->o->n_boot, d->path);
+	d->image = j->o->image_disks ?
+		   listed(j->o->image_disks, j->o->n_image, d->path) : d->boot;
 	if (canon_path(d->path, d->canon))
 		return ivg_err(j->ctx, errno, "%s: %s", d->path, strerror(errno));
 	for (size_t k = 0; k < i; k++)
@@ -445,7 +460,8 @@ static void placed_before(const struct ivg_newvg *j, size_t i, char *out,
  * room for them all (and for the sized linear LVs after them); otherwise
  * what is free, shared in proportion to their sizes.
  */
-static int fit_sizes(struct ivg_newvg *j, size_t i, uint64_t free_ext)
+static int fit_sizes(struct ivg_newvg *j, size_t i, uint64_t free_ext,
+		     uint64_t shown)
 {
 	const struct ivg_newvg_opts *o = j->o;
 	uint64_t want = 0, avail = free_ext, min_ext = extents_for(MIN_FIT_BYTES, j->extent);
@@ -468,31 +484,54 @@ static int fit_sizes(struct ivg_newvg *j, size_t i, uint64_t free_ext)
 		if (j->extents[k] < min_ext || !j->extents[k])
 			return ivg_err(j->ctx, ENOSPC,
 				       "VG %s: the disks have %llu MiB (%llu extents) free%s: too little for %s (at least %llu MiB); give larger disks or a smaller --bootlv-size",
-				       o->vgname, (unsigned long long)mib(j, free_ext),
-				       (unsigned long long)free_ext, placed, o->lvs[k].name,
+				       o->vgname, (unsigned long long)mib(j, shown),
+				       (unsigned long long)shown, placed, o->lvs[k].name,
 				       (unsigned long long)(MIN_FIT_BYTES >> 20));
 	}
 	j->scaled = true;
 	return 0;
 }
 
-/* A raid1 LV's legs, each with its rmeta extent, on every boot disk. */
-static int legs_fit(struct ivg_newvg *j, const struct ivg_newlv *l, uint64_t ext)
+/* Where the legs of raid1 LVs go: every boot disk, or the image disks. */
+struct legs {
+	struct ivg_pv *boot[IVG_MAX_LEGS], *image[IVG_MAX_LEGS];
+	size_t nboot, nimage;
+};
+
+/* The fewest free extents on any of the PVs (a leg goes on each). */
+static int min_free(struct ivg_newvg *j, struct ivg_pv *const *pvs, size_t n,
+		    uint64_t *out)
 {
-	for (size_t k = 0; k < j->o->n_disks; k++) {
-		struct disk *d = &j->disks[k];
+	int r = 0;
+
+	*out = UINT64_MAX;
+	for (size_t k = 0; !r && k < n; k++) {
+		uint64_t f;
+
+		if (!(r = free_extents(j, &pvs[k], 1, &f)) && f < *out)
+			*out = f;
+	}
+	if (!n)
+		*out = 0;
+	return r;
+}
+
+/* A raid1 LV's legs, each with its rmeta extent, on each of the PVs. */
+static int legs_fit(struct ivg_newvg *j, const struct ivg_newlv *l, uint64_t ext,
+		    struct ivg_pv *const *pvs, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
 		uint64_t free_ext;
 		int r;
 
-		if (!d->boot)
-			continue;
-		if ((r = free_extents(j, &d->pv, 1, &free_ext)))
+		if ((r = free_extents(j, &pvs[k], 1, &free_ext)))
 			return r;
 		if (free_ext < ext + 1)
 			return ivg_err(j->ctx, ENOSPC,
 				       "VG %s: %s of %llu MiB does not fit: its leg on %s needs %llu extents with its metadata, the disk has %llu MiB (%llu extents) free; give larger disks or a smaller --%s-size",
 				       j->vg->name, l->name,
-				       (unsigned long long)mib(j, ext), d->path,
+				       (unsigned long long)mib(j, ext),
+				       pvs[k]->device ? pvs[k]->device : pvs[k]->name,
 				       (unsigned long long)ext + 1,
 				       (unsigned long long)mib(j, free_ext),
 				       (unsigned long long)free_ext, l->name);
@@ -500,8 +539,48 @@ static int legs_fit(struct ivg_newvg *j, const struct ivg_newlv *l, uint64_t ext
 	return 0;
 }
 
+/*
+ * The free extents the mirrored fit LVs from lvs[i] on share (*out): the
+ * fewest free on the disks their legs go to (*free_ext), less an rmeta
+ * extent for each mirror to come and the legs of those of a given size.
+ */
+static int fit_room(struct ivg_newvg *j, size_t i, struct ivg_pv *const *pvs,
+		    size_t n, uint64_t *out, uint64_t *free_ext)
+{
+	const struct ivg_newvg_opts *o = j->o;
+	uint64_t held = 0;
+	int r = min_free(j, pvs, n, free_ext);
+
+	/* The rmeta of each mirror to come, and the legs of those whose
+	 * size is given. */
+	for (size_t k = i; k < o->n_lvs; k++)
+		if (o->lvs[k].raid1)
+			held += 1 + (o->lvs[k].fit ? 0 : j->extents[k]);
+	*out = *free_ext > held ? *free_ext - held : 0;
+	return r;
+}
+
+static int allocate_raid1(struct ivg_newvg *j, size_t i, const struct legs *legs)
+{
+	const struct ivg_newlv *l = &j->o->lvs[i];
+	struct ivg_pv *const *pvs = l->image ? legs->image : legs->boot;
+	size_t n = l->image ? legs->nimage : legs->nboot;
+	uint64_t room, free_ext;
+	int r = 0;
+
+	if (l->fit && !j->fitted && !(r = fit_room(j, i, pvs, n, &room, &free_ext))) {
+		/* What a mirror may use is what each of its disks has. */
+		j->free_before[i] = free_ext;
+		r = fit_sizes(j, i, room, free_ext);
+	}
+	if (!r)
+		r = legs_fit(j, l, j->extents[i], pvs, n);
+	return r ? r : ivg_lv_create_raid1(j->ctx, j->vg, l->name, j->extents[i],
+					   pvs, n, NULL);
+}
+
 static int allocate_lv(struct ivg_newvg *j, size_t i, struct ivg_pv **all,
-		       struct ivg_pv **legs, size_t nlegs)
+		       const struct legs *legs)
 {
 	const struct ivg_newlv *l = &j->o->lvs[i];
 	bool one = l->disk >= 0 && (size_t)l->disk < j->o->n_disks;
@@ -516,10 +595,8 @@ static int allocate_lv(struct ivg_newvg *j, size_t i, struct ivg_pv **all,
 	if (r)
 		return r;
 	if (l->raid1)
-		return (r = legs_fit(j, l, j->extents[i])) ? r :
-			ivg_lv_create_raid1(j->ctx, j->vg, l->name, j->extents[i],
-					    legs, nlegs, NULL);
-	if (l->fit && !j->fitted && (r = fit_sizes(j, i, free_ext)))
+		return allocate_raid1(j, i, legs);
+	if (l->fit && !j->fitted && (r = fit_sizes(j, i, free_ext, free_ext)))
 		return r;
 	if (!l->size)
 		j->extents[i] = free_ext;
@@ -542,8 +619,9 @@ static int allocate_lv(struct ivg_newvg *j, size_t i, struct ivg_pv **all,
 
 static int allocate_lvs(struct ivg_newvg *j)
 {
-	struct ivg_pv *legs[IVG_MAX_LEGS], **all;
-	size_t nlegs = 0, n = j->o->n_disks;
+	struct legs legs = { .nboot = 0 };
+	struct ivg_pv **all;
+	size_t n = j->o->n_disks;
 	int r = 0;
 
 	all = calloc(n + 1, sizeof(*all));
@@ -555,13 +633,17 @@ static int allocate_lvs(struct ivg_newvg *j)
 	}
 	for (size_t i = 0; i < n; i++) {
 		all[i] = j->disks[i].pv;
-		if (j->disks[i].boot && nlegs < IVG_MAX_LEGS)
-			legs[nlegs++] = j->disks[i].pv;
+		if (j->disks[i].boot && legs.nboot < IVG_MAX_LEGS)
+			legs.boot[legs.nboot++] = j->disks[i].pv;
+		/* --copies N: the first N boot disks. */
+		if (j->disks[i].boot && j->disks[i].image &&
+		    legs.nimage < (j->o->copies ? j->o->copies : IVG_MAX_LEGS))
+			legs.image[legs.nimage++] = j->disks[i].pv;
 	}
 	for (size_t i = 0; i < j->o->n_lvs; i++)
 		j->extents[i] = extents_for(j->o->lvs[i].size, j->extent);
 	for (size_t i = 0; !r && i < j->o->n_lvs; i++)
-		r = allocate_lv(j, i, all, legs, nlegs);
+		r = allocate_lv(j, i, all, &legs);
 	free(all);
 	return r;
 }
@@ -690,6 +772,12 @@ int ivg_newvg_write(struct ivg_ctx *ctx, struct ivg_newvg *j)
 	for (size_t i = 0; !r && i < j->o->n_lvs; i++)
 		r = make_fs(j, &j->o->lvs[i]);
 	return r;
+}
+
+int ivg_newvg_write_labels(struct ivg_ctx *ctx, struct ivg_newvg *j)
+{
+	j->ctx = ctx;
+	return write_pvs(j);
 }
 
 int ivg_newvg_commit(struct ivg_ctx *ctx, struct ivg_newvg *j)
@@ -828,17 +916,19 @@ int ivg_create(struct ivg_ctx *ctx, const struct ivg_create_opts *o,
 	/* bootlv first: the fit defaults share what it leaves. */
 	const struct ivg_newlv lvs[] = {
 		{ IVG_BOOTLV, o->bootlv_size ? o->bootlv_size : IVG_DEFAULT_BOOTLV,
-		  true, -1, IVG_NEWLV_EXT2, "ivg-boot", false },
+		  true, false, -1, IVG_NEWLV_EXT2, "ivg-boot", false },
 		{ IVG_BOSFS, o->bosfs_size ? o->bosfs_size : IVG_DEFAULT_BOSFS,
-		  false, -1, IVG_NEWLV_EXT4, "ivg-bos", !o->bosfs_size },
+		  true, true, -1, IVG_NEWLV_EXT4, "ivg-bos", !o->bosfs_size },
 		{ IVG_OPPFS, o->oppfs_size ? o->oppfs_size : IVG_DEFAULT_OPPFS,
-		  false, -1, IVG_NEWLV_EXT4, "ivg-opp", !o->oppfs_size },
+		  true, true, -1, IVG_NEWLV_EXT4, "ivg-opp", !o->oppfs_size },
 	};
 	const struct ivg_newvg_opts no = {
 		.vgname = o->vgname, .vg_tag = IVG_VG_TAG,
 		.boot_tag = IVG_BOOT_TAG, .disks = o->disks,
 		.n_disks = o->n_disks, .boot_disks = o->boot_disks,
-		.n_boot = o->n_boot, .extent_size = o->extent_size,
+		.n_boot = o->n_boot, .image_disks = o->image_disks,
+		.n_image = o->n_image, .copies = o->copies,
+		.extent_size = o->extent_size,
 		.create_size = o->create_size, .lvs = lvs,
 		.n_lvs = sizeof(lvs) / sizeof(lvs[0]), .force = o->force,
 		.system_id = o->system_id, .confirm = o->confirm,

@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define IVG_ERRMSG_MAX 1024
 
@@ -29,6 +30,10 @@ struct ivg_ctx {
 };
 
 void ivg_ctx_init(struct ivg_ctx *ctx);
+
+/* Long copies call this after each chunk with the bytes done and the
+ * total (a command's progress bar). */
+typedef void (*ivg_progress_fn)(void *arg, uint64_t done, uint64_t total);
 
 /* Record a message and return -abs(err) (or -EIO when err is 0). */
 int ivg_err(struct ivg_ctx *ctx, int err, const char *fmt, ...)

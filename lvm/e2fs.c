@@ -10,13 +10,19 @@
 #include <time.h>
 #include <uuid/uuid.h>
 
+#include "wcache.h"
+
 struct chan {
 	struct ivg_ctx *ctx;
 	struct ivg_lvio *io;
 	const uint8_t *cache;      /* optional: LV bytes already read */
 	uint64_t cache_off;
 	size_t cache_len;
+	struct ivg_wcache *wc;     /* read-write: blocks written back later */
 };
+
+/* Enough to gather a few MiB of a file's blocks into each leg write. */
+enum { WCACHE_BYTES = 4 << 20, WCACHE_DIRECT = 1 << 20 };
 
 /* The channel name carries the LV: "ivg-lv:<address of struct chan>". */
 static errcode_t name_to_chan(const char *name, struct chan **out)
@@ -54,20 +60,71 @@ static errcode_t lv_open(const char *name, int flags, io_channel *channel)
 	return 0;
 }
 
+/* Write the cached blocks out (before a sync, a write around the cache). */
+static errcode_t wc_flush(io_channel ch)
+{
+	struct chan *c = ch->private_data;
+
+	if (c->wc && ivg_wcache_flush(c->ctx, c->wc, c->io))
+		return EXT2_ET_SHORT_WRITE;
+	return 0;
+}
+
+/* Bytes [off, off+len) written around the cache: its copies, written out
+ * first, go (they would read as the bytes before). */
+static errcode_t wc_around(io_channel ch, uint64_t off, uint64_t len)
+{
+	struct chan *c = ch->private_data;
+	uint64_t bs = (uint64_t)ch->block_size;
+	errcode_t e = wc_flush(ch);
+
+	if (!e && c->wc && ivg_wcache_bs(c->wc) == bs && len)
+		ivg_wcache_drop(c->wc, off / bs, (size_t)((off + len + bs - 1) / bs - off / bs));
+	else if (!e && c->wc && len) {
+		ivg_wcache_free(c->wc);
+		c->wc = NULL;
+	}
+	return e;
+}
+
+/* The cache in blocks of the channel's size, once it is read-write. */
+static errcode_t wc_ready(io_channel ch)
+{
+	struct chan *c = ch->private_data;
+	errcode_t e;
+
+	if (!(ch->flags & IO_FLAG_RW))
+		return 0;
+	if (c->wc && ivg_wcache_bs(c->wc) == (unsigned)ch->block_size)
+		return 0;
+	if ((e = wc_flush(ch)))
+		return e;
+	ivg_wcache_free(c->wc);
+	c->wc = ivg_wcache_new((unsigned)ch->block_size, WCACHE_BYTES);
+	return c->wc ? 0 : EXT2_ET_NO_MEMORY;
+}
+
 static errcode_t lv_close(io_channel ch)
 {
+	struct chan *c = ch->private_data;
+	errcode_t e;
+
 	if (--ch->refcount > 0)
 		return 0;
+	e = wc_flush(ch);
+	ivg_wcache_free(c->wc);
 	free(ch->private_data);
 	free(ch->name);
 	free(ch);
-	return 0;
+	return e;
 }
 
 static errcode_t lv_set_blksize(io_channel ch, int blksize)
 {
+	errcode_t e = wc_flush(ch);
+
 	ch->block_size = blksize;
-	return 0;
+	return e;
 }
 
 static size_t byte_count(io_channel ch, int count)
@@ -87,7 +144,20 @@ static errcode_t lv_read64(io_channel ch, unsigned long long block,
 		memcpy(data, c->cache + (off - c->cache_off), len);
 		return 0;
 	}
+	bool cached = c->wc && count > 0 &&
+		      ivg_wcache_bs(c->wc) == (unsigned)ch->block_size;
+
+	if (cached && ivg_wcache_read(c->wc, block, (size_t)count, data))
+		return 0;
 	if (ivg_lvio_pread(c->ctx, c->io, data, len, off))
+		return EXT2_ET_SHORT_READ;
+	if (!cached)
+		return 0;
+	/* The blocks written since the last flush are the ones to read;
+	 * small reads (metadata, read again and again) are kept. */
+	ivg_wcache_overlay(c->wc, block, (size_t)count, data);
+	if (len < WCACHE_DIRECT &&
+	    ivg_wcache_fill(c->ctx, c->wc, c->io, block, (size_t)count, data))
 		return EXT2_ET_SHORT_READ;
 	return 0;
 }
@@ -105,8 +175,16 @@ static errcode_t lv_write64(io_channel ch, unsigned long long block,
 {
 	struct chan *c = ch->private_data;
 	size_t len = byte_count(ch, count);
+	errcode_t e;
 
 	drop_cache(ch);
+	/* Whole blocks, not too many: into the write-back cache. */
+	if (count > 0 && len < WCACHE_DIRECT && !(e = wc_ready(ch)) && c->wc)
+		return ivg_wcache_write(c->ctx, c->wc, c->io, block, (size_t)count, data) ?
+		       EXT2_ET_SHORT_WRITE : 0;
+	/* Around the cache: its copies of these blocks go. */
+	if ((e = wc_around(ch, block * ch->block_size, len)))
+		return e;
 	if (ivg_lvio_pwrite(c->ctx, c->io, data, len, block * ch->block_size))
 		return EXT2_ET_SHORT_WRITE;
 	return 0;
@@ -130,7 +208,8 @@ static errcode_t lv_write_byte(io_channel ch, unsigned long offset,
 	struct chan *c = ch->private_data;
 
 	drop_cache(ch);
-	if (ivg_lvio_pwrite(c->ctx, c->io, data, (size_t)count, offset))
+	if (wc_around(ch, offset, (uint64_t)count) ||
+	    ivg_lvio_pwrite(c->ctx, c->io, data, (size_t)count, offset))
 		return EXT2_ET_SHORT_WRITE;
 	return 0;
 }
@@ -139,6 +218,8 @@ static errcode_t lv_flush(io_channel ch)
 {
 	struct chan *c = ch->private_data;
 
+	if (wc_flush(ch))
+		return EXT2_ET_SHORT_WRITE;
 	if ((ch->flags & IO_FLAG_RW) && ivg_lvio_sync(c->ctx, c->io))
 		return EXT2_ET_SHORT_WRITE;
 	return 0;
@@ -158,7 +239,7 @@ static errcode_t lv_zeroout(io_channel ch, unsigned long long block,
 	uint64_t off = block * ch->block_size;
 	uint64_t left = count * ch->block_size;
 	char *buf = malloc(CHUNK), *zero = calloc(1, CHUNK);
-	errcode_t err = 0;
+	errcode_t err = wc_around(ch, off, left);
 
 	drop_cache(ch);
 	if (!buf || !zero)
@@ -395,7 +476,7 @@ int ivg_e2fs_open_cached(struct ivg_ctx *ctx, struct ivg_lvio *io, int flags,
 			 size_t cache_len, ext2_filsys *fs)
 {
 	/* The name must outlive the channel's open(): the channel copies it. */
-	struct chan c = { ctx, io, cache, cache_off, cache_len };
+	struct chan c = { ctx, io, cache, cache_off, cache_len, NULL };
 	char name[64];
 	errcode_t e;
 

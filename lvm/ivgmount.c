@@ -45,8 +45,8 @@ static void undo_loops(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 
 /* Which selected LVs can be loops; the first error of those that cannot. */
 static int loops_check(struct ivg_ctx *ctx, const struct ivg_vg *vg,
-		       const char *const *only, enum loop_state *st,
-		       char *msg, size_t len)
+		       const char *const *only, bool readonly,
+		       enum loop_state *st, char *msg, size_t len)
 {
 	int first = 0;
 
@@ -58,7 +58,7 @@ static int loops_check(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 
 		if (!ivg_lv_visible(lv) || !ivg_lv_selected(only, lv->name))
 			continue;
-		e = ivg_lv_linear_span(ctx, vg, lv, &pv, &off, &size);
+		e = ivg_lv_loop_span(ctx, vg, lv, readonly, &pv, &off, &size);
 		if (!e)
 			continue;
 		st[i] = LOOP_CANNOT;
@@ -84,7 +84,7 @@ static int loops_up(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
 
 	if (!st)
 		return ivg_err(ctx, ENOMEM, "out of memory");
-	cannot = loops_check(ctx, vg, only, st, msg, sizeof(msg));
+	cannot = loops_check(ctx, vg, only, readonly, st, msg, sizeof(msg));
 	r = only ? cannot : 0;
 	for (size_t i = 0; !r && i < vg->lv_count; i++) {
 		const struct ivg_lv *lv = vg->lvs[i];

@@ -7,6 +7,12 @@
  * lvm2 operation), boot PVs tagged "ivg_boot", a raid1 LV "bootlv" with
  * one leg per boot PV, and the ext4 LVs "bosfs" and "oppfs". Every IVG
  * disk has the GPT layout of gpt.h; the PV is its third partition.
+ *
+ * The image LVs (bosfs, oppfs and each raw BOS LV) are raid1 with one leg
+ * on each image PV: every boot PV by default, fewer when ivgcreate was
+ * told so (--copies, --image-pvs). The image PVs are the PVs of bosfs's
+ * legs; an IVG made before images were mirrored has linear ones, and its
+ * raw BOS LVs stay linear too.
  */
 #ifndef IVG_IVGVG_H
 #define IVG_IVGVG_H
@@ -35,6 +41,11 @@ struct ivg_create_opts {
 	size_t n_disks;
 	char *const *boot_disks;   /* NULL: every disk is a boot disk */
 	size_t n_boot;
+	/* The image disks (boot disks, a leg of each image LV on each); NULL:
+	 * the first 'copies' boot disks, or every boot disk when 0. */
+	char *const *image_disks;
+	size_t n_image;
+	size_t copies;
 	uint64_t extent_size;      /* bytes; 0: 4 MiB */
 	uint64_t create_size;      /* bytes; 0: disks must exist */
 	/* Bytes; 0: the default. bosfs and oppfs defaults that the disks have
@@ -60,7 +71,8 @@ struct ivg_create_opts {
 /* What ivg_create() made, for the caller to report. */
 struct ivg_create_made {
 	uint64_t bootlv_size, bosfs_size, oppfs_size;   /* bytes */
-	uint64_t free_after_bootlv;  /* bytes free once bootlv was placed */
+	uint64_t free_after_bootlv;  /* bytes free once bootlv was placed (on
+				      * each image disk: mirrored images) */
 	bool scaled;                 /* a default size was scaled down */
 };
 
@@ -89,11 +101,13 @@ struct ivg_newlv {
 	const char *name;
 	uint64_t size;             /* bytes (whole extents); 0: all that is
 				    * left where it may go (the last LV) */
-	bool raid1;                /* a leg on each boot disk; else linear */
+	bool raid1;                /* a leg on each boot disk (image: on each
+				    * image disk); else linear */
+	bool image;
 	int disk;                  /* linear: -1 any disk in order, K: disks[K] */
 	enum ivg_newlv_fs fs;
 	const char *fs_label;      /* may be NULL */
-	bool fit;                  /* linear, size a default: where the disks
+	bool fit;                  /* size a default: where the disks
 				    * lack room, the fit LVs shrink in
 				    * proportion to their sizes to what the
 				    * LVs before them leave free */
@@ -107,6 +121,9 @@ struct ivg_newvg_opts {
 	size_t n_disks;
 	char *const *boot_disks;   /* NULL: every disk is a boot disk */
 	size_t n_boot;
+	char *const *image_disks;  /* as in ivg_create_opts */
+	size_t n_image;
+	size_t copies;
 	uint64_t extent_size;      /* bytes; 0: 4 MiB */
 	uint64_t create_size;      /* bytes; 0: disks must exist */
 	const struct ivg_newlv *lvs;
@@ -131,6 +148,9 @@ bool ivg_newvg_scaled(const struct ivg_newvg *n);
 uint64_t ivg_newvg_free_before(const struct ivg_newvg *n, size_t i);
 int ivg_newvg_write(struct ivg_ctx *ctx, struct ivg_newvg *n);
 int ivg_newvg_commit(struct ivg_ctx *ctx, struct ivg_newvg *n);
+/* The PV labels alone (orphan PVs: empty metadata areas), for disks
+ * planned to join another VG (vgdisks.h); then the PVs' labels are set. */
+int ivg_newvg_write_labels(struct ivg_ctx *ctx, struct ivg_newvg *n);
 void ivg_newvg_free(struct ivg_newvg *n);
 
 bool ivg_vg_is_ivg(const struct ivg_vg *vg);

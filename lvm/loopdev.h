@@ -4,8 +4,12 @@
  *
  * A single-segment linear LV is one run of bytes on one PV, so a loop
  * device over the PV's disk or image file, with that offset and size
- * limit, shows exactly the LV. Other LVs (raid1, several segments) need
- * device-mapper and get -ENOTSUP naming the LV and why. Loops keep no
+ * limit, shows exactly the LV. A raid1 LV shows as the loop over one leg,
+ * the first in sync (rmeta.h). Read-write, its other legs are marked out
+ * of sync while the loop is bound, and detaching the loop copies the leg
+ * over them (resync.h) when the PVs are open read-write. Other LVs
+ * (several segments) need device-mapper and get -ENOTSUP naming the LV
+ * and why. Loops keep no
  * state of ours: they are found again through sysfs by their backing
  * device or file, offset and size limit.
  */
@@ -22,6 +26,12 @@
 int ivg_lv_linear_span(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		       const struct ivg_lv *lv, const struct ivg_pv **pv,
 		       uint64_t *offset, uint64_t *size);
+
+/* Where a loop showing the LV lies (a raid1 LV: its first in-sync leg);
+ * -ENOTSUP naming the LV when it cannot be a loop, read-only or not. */
+int ivg_lv_loop_span(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		     const struct ivg_lv *lv, bool readonly,
+		     const struct ivg_pv **pv, uint64_t *offset, uint64_t *size);
 
 /* The loop device now showing the LV: 0 and its path, or -ENOENT. */
 int ivg_loop_find(const struct ivg_vg *vg, const struct ivg_lv *lv,

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "dev.h"
+#include "fanout.h"
+#include "rmeta.h"
 
 struct ivg_lvio {
 	struct ivg_vg *vg;
@@ -15,6 +17,14 @@ struct ivg_lvio {
 	int leg;
 	uint64_t size;
 	char name[2 * IVG_NAME_MAX + 2];
+	/* A raid1 LV: its legs' sync state (read on first need), the legs
+	 * this handle marked out of sync (cleared by ivg_lvio_sync), and the
+	 * parallel writer. */
+	struct ivg_rmeta *rm;
+	uint64_t marked;
+	bool write_failed;         /* some leg may lack a write: keep marks */
+	struct ivg_fanout *fanout;
+	bool fanout_tried;
 };
 
 enum { MAX_DEPTH = 4 };   /* raid1 -> image -> striped; room to spare */
@@ -87,7 +97,94 @@ int ivg_lvio_open(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
 
 void ivg_lvio_close(struct ivg_lvio *io)
 {
+	if (!io)
+		return;
+	ivg_fanout_free(io->fanout);
+	free(io->rm);
 	free(io);
+}
+
+static bool avoided(const struct ivg_vg *vg, const char *lv, size_t k)
+{
+	char key[IVG_NAME_MAX + 16];
+
+	if (!vg->avoid.n)
+		return false;
+	snprintf(key, sizeof(key), "%s:%zu", lv, k);
+	return ivg_strvec_has(&vg->avoid, key);
+}
+
+/* The legs' sync state, read once; NULL (message set) if it cannot be. */
+static struct ivg_rmeta *leg_state(struct ivg_ctx *ctx, struct ivg_lvio *io)
+{
+	if (io->rm)
+		return io->rm;
+	io->rm = malloc(sizeof(*io->rm));
+	if (!io->rm) {
+		ivg_err(ctx, ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (ivg_rmeta_read(ctx, io->vg, io->lv, io->rm)) {
+		free(io->rm);
+		io->rm = NULL;
+	}
+	return io->rm;
+}
+
+const struct ivg_rmeta *ivg_lvio_legs(struct ivg_ctx *ctx, struct ivg_lvio *io)
+{
+	return ivg_lv_is_raid1(io->lv) ? leg_state(ctx, io) : NULL;
+}
+
+int ivg_lvio_read_leg(struct ivg_ctx *ctx, struct ivg_lvio *io)
+{
+	const struct ivg_rmeta *m;
+
+	if (io->leg >= 0 || !ivg_lv_is_raid1(io->lv))
+		return io->leg;
+	m = leg_state(ctx, io);
+	for (size_t k = 0; m && k < m->n; k++)
+		if (m->leg[k].in_sync && !avoided(io->vg, io->lv->name, k) &&
+		    ivg_lv_present(io->vg, ivg_vg_lv(io->vg, io->lv->segs[0].areas[k].name), -1))
+			return (int)k;
+	return -1;
+}
+
+int ivg_lv_reading_leg(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name)
+{
+	struct ivg_lvio *io;
+	int leg;
+
+	if (ivg_lvio_open(ctx, vg, name, -1, &io))
+		return -1;
+	leg = ivg_lvio_read_leg(ctx, io);
+	ivg_lvio_close(io);
+	return leg;
+}
+
+int ivg_lv_avoid_leg(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
+		     int leg)
+{
+	char key[IVG_NAME_MAX + 16];
+
+	snprintf(key, sizeof(key), "%s:%d", name, leg);
+	if (ivg_strvec_add_once(&vg->avoid, key))
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	return ivg_lv_reading_leg(ctx, vg, name);
+}
+
+const struct ivg_pv *ivg_lv_leg_pv(const struct ivg_vg *vg, const char *name,
+				   int leg)
+{
+	const struct ivg_lv *lv = ivg_vg_lv(vg, name), *img;
+
+	if (!ivg_lv_is_raid1(lv) || leg < 0 || (size_t)leg >= lv->segs[0].area_count)
+		return NULL;
+	img = ivg_vg_lv(vg, lv->segs[0].areas[leg].name);
+	if (!img || !img->seg_count || !img->segs[0].area_count ||
+	    img->segs[0].areas[0].type != IVG_AREA_PV)
+		return NULL;
+	return ivg_vg_pv_by_name(vg, img->segs[0].areas[0].name);
 }
 
 uint64_t ivg_lvio_size(const struct ivg_lvio *io)
@@ -102,14 +199,36 @@ const char *ivg_lvio_name(const struct ivg_lvio *io)
 
 struct xfer {
 	struct ivg_ctx *ctx;
+	struct ivg_lvio *io;
 	struct ivg_vg *vg;
 	char *buf;
 	bool write;
+	bool nowait;            /* a raid1 write may still be in flight */
 	int leg;                /* for the top-level raid1 LV only */
 	bool map;               /* resolve only: fill the fields below */
 	struct ivg_dev *mdev;
 	uint64_t moff, mlen;
+	/* Collect the pieces of a write instead of writing them. */
+	bool collect;
+	struct ivg_fanout_req *reqs;
+	size_t nreq, capreq;
 };
+
+static int collect_piece(struct xfer *x, struct ivg_dev *dev, uint64_t off,
+			 size_t len, const char *buf)
+{
+	if (x->nreq == x->capreq) {
+		size_t cap = x->capreq ? 2 * x->capreq : 8;
+		struct ivg_fanout_req *v = realloc(x->reqs, cap * sizeof(*v));
+
+		if (!v)
+			return ivg_err(x->ctx, ENOMEM, "out of memory");
+		x->reqs = v;
+		x->capreq = cap;
+	}
+	x->reqs[x->nreq++] = (struct ivg_fanout_req){ dev, off, len, buf };
+	return 0;
+}
 
 static int lv_xfer(struct xfer *x, const struct ivg_lv *lv, uint64_t off,
 		   size_t len, char *buf, int depth);
@@ -149,6 +268,8 @@ static int pv_xfer(struct xfer *x, const struct ivg_lv *lv,
 		x->mlen = len;
 		return 0;
 	}
+	if (x->collect)
+		return collect_piece(x, pv->dev, pv_off, len, buf);
 	return x->write ? ivg_dev_pwrite(x->ctx, pv->dev, buf, len, pv_off)
 			: ivg_dev_pread(x->ctx, pv->dev, buf, len, pv_off);
 }
@@ -180,11 +301,29 @@ static int striped_xfer(struct xfer *x, const struct ivg_lv *lv,
 		       x->vg->name, lv->name);
 }
 
+/*
+ * May leg k of the top-level raid1 LV be read when no leg was chosen?
+ * Only when it is in sync (rmeta.h); without a readable sync state
+ * (another segment type, or no rmeta), any present leg.
+ */
+static bool leg_readable(struct xfer *x, int depth, size_t k)
+{
+	const struct ivg_rmeta *m;
+
+	if (depth || !x->io || !ivg_lv_is_raid1(x->io->lv))
+		return true;
+	if (avoided(x->vg, x->io->lv->name, k))
+		return false;
+	m = leg_state(x->ctx, x->io);
+	return !m || m->leg[k].in_sync;
+}
+
 static int mirror_read(struct xfer *x, const struct ivg_lv *lv,
 		       const struct ivg_seg *seg, uint64_t sub_off,
 		       size_t len, char *buf, int depth, int leg)
 {
 	int r = -ENODEV;
+	bool skipped = false;
 
 	for (size_t k = 0; k < seg->area_count; k++) {
 		const struct ivg_area *a = &seg->areas[k];
@@ -192,6 +331,10 @@ static int mirror_read(struct xfer *x, const struct ivg_lv *lv,
 
 		if (leg >= 0 && (size_t)leg != k)
 			continue;
+		if (leg < 0 && !leg_readable(x, depth, k)) {
+			skipped = true;
+			continue;
+		}
 		img = ivg_vg_lv(x->vg, a->name);
 		if (!img || !ivg_lv_present(x->vg, img, -1))
 			continue;
@@ -204,10 +347,89 @@ static int mirror_read(struct xfer *x, const struct ivg_lv *lv,
 	if (r == -ENODEV && leg >= 0)
 		return ivg_err(x->ctx, ENODEV, "LV %s/%s: leg %d is missing",
 			       x->vg->name, lv->name, leg);
+	if (r == -ENODEV && skipped)
+		return ivg_err(x->ctx, ENODEV, "LV %s/%s: no leg that is present is in sync",
+			       x->vg->name, lv->name);
 	if (r == -ENODEV)
 		return ivg_err(x->ctx, ENODEV, "LV %s/%s: no leg is present",
 			       x->vg->name, lv->name);
 	return r;
+}
+
+/*
+ * Before the first write of a raid1 LV through this handle: every in-sync
+ * leg but the authority is marked out of sync (rmeta.h).
+ */
+static int mark_legs(struct xfer *x)
+{
+	struct ivg_lvio *io = x->io;
+	struct ivg_rmeta *m;
+	uint64_t which = 0;
+	int a, r;
+
+	if (io->marked || !(m = leg_state(x->ctx, io)))
+		return io->marked ? 0 : -EIO;
+	a = ivg_rmeta_authority(m);
+	if (a < 0)
+		return ivg_err(x->ctx, EIO, "LV %s: no leg is in sync; not writing (ivgck --repair)",
+			       io->name);
+	for (size_t k = 0; k < m->n; k++)
+		if ((int)k != a && m->leg[k].in_sync)
+			which |= 1ULL << k;
+	if (!which)
+		return 0;
+	r = ivg_rmeta_mark(x->ctx, x->vg, m, which);
+	/* Marked legs stay marked until the sync clears them, even when a
+	 * later one failed. */
+	for (size_t k = 0; k < m->n; k++)
+		if ((which >> k & 1) && !m->leg[k].in_sync)
+			io->marked |= 1ULL << k;
+	return r;
+}
+
+/* The raid1 writes still in flight complete (ivg_lvio_pwrite_nowait). */
+static int wait_writes(struct ivg_ctx *ctx, struct ivg_lvio *io)
+{
+	int r = ivg_fanout_wait(ctx, io->fanout);
+
+	if (r) {
+		io->write_failed = true;
+		ivg_err_prefix(ctx, r, "LV %s: ", io->name);
+	}
+	return r;
+}
+
+/* The top-level raid1 write: every leg's pieces, issued together. */
+static int fanout_write(struct xfer *x, const struct ivg_lv *lv,
+			const struct ivg_seg *seg, uint64_t sub_off,
+			size_t len, char *buf)
+{
+	struct ivg_lvio *io = x->io;
+	int r = mark_legs(x);
+
+	x->collect = true;
+	x->nreq = 0;
+	for (size_t k = 0; !r && k < seg->area_count; k++) {
+		const struct ivg_area *a = &seg->areas[k];
+
+		r = lv_xfer(x, ivg_vg_lv(x->vg, a->name),
+			    sub_off + a->start * extent_bytes(x->vg) *
+				      (a->type == IVG_AREA_LV),
+			    len, buf, 1);
+	}
+	x->collect = false;
+	if (r)
+		return r;
+	if (!io->fanout_tried) {
+		io->fanout = ivg_fanout_new(x->ctx);
+		io->fanout_tried = true;
+	}
+	r = ivg_fanout_submit(x->ctx, io->fanout, x->reqs, x->nreq);
+	if (r) {
+		io->write_failed = true;
+		ivg_err_prefix(x->ctx, r, "LV %s/%s: ", x->vg->name, lv->name);
+	}
+	return r || x->nowait ? r : wait_writes(x->ctx, io);
 }
 
 static int mirror_write(struct xfer *x, const struct ivg_lv *lv,
@@ -223,6 +445,8 @@ static int mirror_write(struct xfer *x, const struct ivg_lv *lv,
 				       x->vg->name, lv->name, k,
 				       seg->areas[k].name);
 	}
+	if (depth == 0 && x->io && ivg_lv_is_raid1(lv))
+		return fanout_write(x, lv, seg, sub_off, len, buf);
 	for (size_t k = 0; k < seg->area_count; k++) {
 		const struct ivg_area *a = &seg->areas[k];
 		int r = lv_xfer(x, ivg_vg_lv(x->vg, a->name),
@@ -300,26 +524,51 @@ static int check_io(struct ivg_ctx *ctx, struct ivg_lvio *io, size_t len,
 int ivg_lvio_pread(struct ivg_ctx *ctx, struct ivg_lvio *io, void *buf,
 		   size_t len, uint64_t off)
 {
-	struct xfer x = { .ctx = ctx, .vg = io->vg, .buf = buf, .leg = io->leg };
+	struct xfer x = { .ctx = ctx, .io = io, .vg = io->vg, .buf = buf,
+			  .leg = io->leg };
 	int r = check_io(ctx, io, len, off);
 
+	/* Reads see this handle's writes. */
+	if (!r)
+		r = wait_writes(ctx, io);
 	return r ? r : lv_xfer(&x, io->lv, off, len, buf, 0);
+}
+
+static int pwrite_how(struct ivg_ctx *ctx, struct ivg_lvio *io,
+		      const void *buf, size_t len, uint64_t off, bool nowait)
+{
+	struct xfer x = { .ctx = ctx, .io = io, .vg = io->vg, .buf = (char *)buf,
+			  .write = true, .nowait = nowait, .leg = -1 };
+	int r = check_io(ctx, io, len, off);
+
+	if (!r)
+		r = lv_xfer(&x, io->lv, off, len, (char *)buf, 0);
+	free(x.reqs);
+	return r;
 }
 
 int ivg_lvio_pwrite(struct ivg_ctx *ctx, struct ivg_lvio *io,
 		    const void *buf, size_t len, uint64_t off)
 {
-	struct xfer x = { .ctx = ctx, .vg = io->vg, .buf = (char *)buf,
-			  .write = true, .leg = -1 };
-	int r = check_io(ctx, io, len, off);
+	return pwrite_how(ctx, io, buf, len, off, false);
+}
 
-	return r ? r : lv_xfer(&x, io->lv, off, len, (char *)buf, 0);
+int ivg_lvio_wait(struct ivg_ctx *ctx, struct ivg_lvio *io)
+{
+	return wait_writes(ctx, io);
+}
+
+int ivg_lvio_pwrite_nowait(struct ivg_ctx *ctx, struct ivg_lvio *io,
+			   const void *buf, size_t len, uint64_t off)
+{
+	return pwrite_how(ctx, io, buf, len, off, true);
 }
 
 int ivg_lvio_map(struct ivg_ctx *ctx, struct ivg_lvio *io, uint64_t off,
 		 uint64_t len, struct ivg_dev **dev, uint64_t *dev_off)
 {
-	struct xfer x = { .ctx = ctx, .vg = io->vg, .leg = io->leg, .map = true };
+	struct xfer x = { .ctx = ctx, .vg = io->vg, .map = true,
+			  .leg = ivg_lvio_read_leg(ctx, io) };
 	int r = check_io(ctx, io, (size_t)len, off);
 
 	if (!r)
@@ -337,14 +586,28 @@ int ivg_lvio_map(struct ivg_ctx *ctx, struct ivg_lvio *io, uint64_t off,
 
 int ivg_lvio_sync(struct ivg_ctx *ctx, struct ivg_lvio *io)
 {
-	/* Sync every present PV: cheap for untouched files, and simple. */
-	for (size_t i = 0; i < io->vg->pv_count; i++) {
-		struct ivg_pv *pv = io->vg->pvs[i];
-		int r;
+	struct ivg_dev **devs = calloc(io->vg->pv_count + 1, sizeof(*devs));
+	size_t n = 0;
+	int r;
 
-		if (pv->dev && pv->dev->rdwr &&
-		    (r = ivg_dev_sync(ctx, pv->dev)))
-			return r;
+	if (!devs)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	if ((r = wait_writes(ctx, io))) {
+		free(devs);
+		return r;
 	}
-	return 0;
+	/* Every present PV, all at once: cheap for untouched ones. */
+	for (size_t i = 0; i < io->vg->pv_count; i++)
+		if (io->vg->pvs[i]->dev && io->vg->pvs[i]->dev->rdwr)
+			devs[n++] = io->vg->pvs[i]->dev;
+	r = ivg_fanout_sync(ctx, io->fanout, devs, n);
+	free(devs);
+	/* Every leg's data is on disk: the marks go (rmeta.h). Not after a
+	 * failed write: some leg may lack it, a resync brings it back. */
+	if (!r && io->marked && io->rm && !io->write_failed) {
+		r = ivg_rmeta_clear(ctx, io->vg, io->rm, io->marked);
+		if (!r)
+			io->marked = 0;
+	}
+	return r;
 }

@@ -26,11 +26,8 @@ int ivg_pv_plan(struct ivg_ctx *ctx, const char *devname, uint64_t bytes,
 	return 0;
 }
 
-int ivg_pv_write(struct ivg_ctx *ctx, struct ivg_dev *dev,
-		 const struct ivg_pv *pv, struct ivg_label *label)
+static void label_for(const struct ivg_pv *pv, struct ivg_label *label)
 {
-	int r;
-
 	memset(label, 0, sizeof(*label));
 	label->sector = IVG_LABEL_SECTOR;
 	memcpy(label->pv_uuid, pv->id, IVG_UUID_LEN);
@@ -42,8 +39,30 @@ int ivg_pv_write(struct ivg_ctx *ctx, struct ivg_dev *dev,
 	label->mda[0].size = IVG_MDA_SIZE;
 	label->ext_version = IVG_PV_EXT_VERSION;
 	label->ext_flags = IVG_PV_EXT_USED;
+}
+
+int ivg_pv_write(struct ivg_ctx *ctx, struct ivg_dev *dev,
+		 const struct ivg_pv *pv, struct ivg_label *label)
+{
+	int r;
+
+	label_for(pv, label);
 	r = ivg_mda_init(ctx, dev, IVG_MDA_START, IVG_MDA_SIZE);
 	if (!r)
 		r = ivg_label_write(ctx, dev, label);
+	return r;
+}
+
+int ivg_pv_write_orphan(struct ivg_ctx *ctx, struct ivg_dev *dev,
+			const struct ivg_pv *pv)
+{
+	struct ivg_label label;
+	int r;
+
+	label_for(pv, &label);
+	label.ext_flags &= ~IVG_PV_EXT_USED;
+	r = ivg_label_write(ctx, dev, &label);
+	if (!r)
+		r = ivg_mda_init(ctx, dev, IVG_MDA_START, IVG_MDA_SIZE);
 	return r;
 }

@@ -24,4 +24,14 @@ int ivg_pv_plan(struct ivg_ctx *ctx, const char *devname, uint64_t bytes,
 int ivg_pv_write(struct ivg_ctx *ctx, struct ivg_dev *dev,
 		 const struct ivg_pv *pv, struct ivg_label *label);
 
+/*
+ * Make pv an orphan PV, as vgreduce leaves a dropped disk: first its
+ * label "not in use" (one sector; the metadata area stays where it is),
+ * then the metadata area emptied. In between lvm2 sees an outdated PV
+ * (an older copy of a VG that no longer lists it), never a PV "marked in
+ * use" without a VG.
+ */
+int ivg_pv_write_orphan(struct ivg_ctx *ctx, struct ivg_dev *dev,
+			const struct ivg_pv *pv);
+
 #endif

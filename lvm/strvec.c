@@ -64,6 +64,18 @@ int ivg_strvec_add_once(struct ivg_strvec *sv, const char *s)
 	return ivg_strvec_has(sv, s) ? 0 : ivg_strvec_add(sv, s);
 }
 
+int ivg_strvec_add_all(struct ivg_strvec *sv, const struct ivg_strvec *src)
+{
+	size_t n = sv->n;
+
+	for (size_t i = 0; i < src->n; i++)
+		if (ivg_strvec_add(sv, src->v[i])) {
+			ivg_strvec_truncate(sv, n);
+			return -ENOMEM;
+		}
+	return 0;
+}
+
 bool ivg_strvec_has(const struct ivg_strvec *sv, const char *s)
 {
 	for (size_t i = 0; i < sv->n; i++)

@@ -29,6 +29,8 @@ int ivg_strvec_vaddf(struct ivg_strvec *sv, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* Append a copy of s unless it is there already: the vector as a set. */
 int ivg_strvec_add_once(struct ivg_strvec *sv, const char *s);
+/* Append a copy of each of src's strings; on failure sv is as it was. */
+int ivg_strvec_add_all(struct ivg_strvec *sv, const struct ivg_strvec *src);
 
 bool ivg_strvec_has(const struct ivg_strvec *sv, const char *s);
 /* The same for the first len bytes of s. */

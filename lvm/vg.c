@@ -203,6 +203,7 @@ void ivg_vg_free(struct ivg_vg *vg)
 	ivg_strvec_free(&vg->status);
 	ivg_strvec_free(&vg->flags);
 	ivg_strvec_free(&vg->tags);
+	ivg_strvec_free(&vg->avoid);
 	ivg_cfg_free(vg->extra);
 	free(vg->description);
 	free(vg->creation_host);
@@ -399,6 +400,37 @@ int ivg_vg_remove_lv(struct ivg_vg *vg, const char *name)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int ivg_vg_remove_pv(struct ivg_vg *vg, const char *name)
+{
+	for (size_t i = 0; i < vg->pv_count; i++) {
+		if (strcmp(vg->pvs[i]->name, name))
+			continue;
+		pv_free(vg->pvs[i]);
+		memmove(&vg->pvs[i], &vg->pvs[i + 1],
+			(vg->pv_count - i - 1) * sizeof(*vg->pvs));
+		vg->pv_count--;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int ivg_vg_rename_lv(struct ivg_vg *vg, const char *name, const char *to)
+{
+	struct ivg_lv *lv = ivg_vg_lv(vg, name);
+	char *copy;
+
+	if (!lv)
+		return -ENOENT;
+	if (ivg_vg_lv(vg, to))
+		return -EEXIST;
+	if (!(copy = strdup(to)))
+		return -ENOMEM;
+	free(lv->name);
+	lv->name = copy;
+	vg->lv_index_valid = false;
+	return 0;
 }
 
 /* ---- UUIDs and names ------------------------------------------------ */

@@ -131,6 +131,9 @@ struct ivg_vg {
 	/* ivg_vg_lv's index, built on demand by vg.c: the LVs by name. */
 	struct ivg_lv **lv_index;
 	bool lv_index_valid;
+	/* Runtime: raid1 legs that reads skip, "LV:K" (a checksum of what
+	 * was read through them failed; lvio.h). Not part of the text. */
+	struct ivg_strvec avoid;
 
 	/* The text's header, outside the VG section. */
 	char *description;
@@ -161,6 +164,11 @@ struct ivg_lv *ivg_vg_add_lv(struct ivg_vg *vg, const char *name);
 struct ivg_seg *ivg_lv_add_seg(struct ivg_lv *lv, const char *type,
 			       size_t area_count);
 int ivg_vg_remove_lv(struct ivg_vg *vg, const char *name);
+/* Remove and free a PV (no LV may use it any more); -ENOENT. */
+int ivg_vg_remove_pv(struct ivg_vg *vg, const char *name);
+/* Rename an LV (the index is rebuilt); -ENOENT, -EEXIST, -ENOMEM. The
+ * areas that name it are the caller's to change. */
+int ivg_vg_rename_lv(struct ivg_vg *vg, const char *name, const char *to);
 void ivg_vg_free(struct ivg_vg *vg);
 
 /* UUIDs: random 32 chars of [0-9A-Za-z]; printed 6-4-4-4-4-4-6. */

@@ -336,7 +336,7 @@ static int check_writable(struct ivg_ctx *ctx, const struct ivg_vg *vg)
 	return 0;
 }
 
-int ivg_vg_reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h)
+static int reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h, bool partial)
 {
 	/* Which copy is the PV? Writing one would leave the other stale. */
 	if (h->duplicates)
@@ -347,8 +347,11 @@ int ivg_vg_reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h)
 	for (size_t i = 0; i < h->vg->pv_count; i++) {
 		char msg[512];
 
-		if (!h->vg->pvs[i]->dev || !h->vg->pvs[i]->label)
+		if (!h->vg->pvs[i]->dev || !h->vg->pvs[i]->label) {
+			if (partial)
+				continue;
 			return missing_pv(ctx, h->vg, h->vg->pvs[i]);
+		}
 		if (mda_in_extents(h->vg, h->vg->pvs[i], msg, sizeof(msg)))
 			return ivg_err(ctx, EILSEQ,
 				       "Cannot update volume group \"%s\": %s; a commit would overwrite LV data",
@@ -375,6 +378,16 @@ int ivg_vg_reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h)
 		sp->dev = pv->dev = rw;
 	}
 	return 0;
+}
+
+int ivg_vg_reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h)
+{
+	return reopen_rw(ctx, h, false);
+}
+
+int ivg_vg_reopen_rw_present(struct ivg_ctx *ctx, struct ivg_vgh *h)
+{
+	return reopen_rw(ctx, h, true);
 }
 
 void ivg_vg_close(struct ivg_vgh *h)

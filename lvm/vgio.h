@@ -47,6 +47,9 @@ int ivg_vg_open_id(struct ivg_ctx *ctx, struct ivg_scan *scan,
  * -EEXIST if a PV was found on two devices (lvm2 refuses that too).
  */
 int ivg_vg_reopen_rw(struct ivg_ctx *ctx, struct ivg_vgh *h);
+/* The same for the present PVs of a partial VG, whose missing PVs are to
+ * be dropped before a commit (vgreduce --removemissing). */
+int ivg_vg_reopen_rw_present(struct ivg_ctx *ctx, struct ivg_vgh *h);
 void ivg_vg_close(struct ivg_vgh *h);
 
 /* Write vg to all its PVs' metadata areas (precommit, sync, commit, sync). */

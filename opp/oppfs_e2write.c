@@ -110,6 +110,10 @@ int e2_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
 		err = copy_in(ctx, src, f, &rerr);
 	if (f && (cerr = ext2fs_file_close(f)) && !err)
 		err = cerr;
+	/* The LV's write cache (lvm/wcache.h) holds the file's blocks: a
+	 * write that fails (ENOSPC under an image file) fails here, named. */
+	if (!err && !rerr)
+		err = io_channel_flush(e->fs->io);
 	if (!err && !rerr)
 		rerr = opp_src_finish(ctx, src, sha);
 	/* The caller syncs (data and bitmaps) before it publishes. */

@@ -76,6 +76,9 @@ static void report(const struct cmdline *c, const struct bos_install_opts *io,
 		printf("  OPP %s added.\n", c->opps[i]);
 	if (rep->note[0])
 		printf("  NOTE: %s\n", rep->note);
+	if (rep->bad_legs[0])
+		fprintf(stderr, "  WARNING: read again through other legs: the bytes read through %s did not match their SHA-256; ivgck --repair %s repairs them.\n",
+			rep->bad_legs, io->ivg->name);
 }
 
 static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,

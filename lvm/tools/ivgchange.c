@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "activate.h"
+#include "vgio.h"
 #include "cmd.h"
 #include "ivgmount.h"
 #include "ivgvg.h"
@@ -49,6 +50,14 @@ static int run(struct cmd_run *r)
 
 	if (activate && !r->readonly && (e = may_write(r->ctx, vg)))
 		return e;
+	/*
+	 * Without device-mapper a mirrored LV is a loop over one leg, its
+	 * other legs marked out of sync while it is up read-write and copied
+	 * back when it goes down (loopdev.h): that writes the PVs.
+	 */
+	if (!r->readonly && !r->s.h->missing && !ivg_dm_present() &&
+	    ivg_vg_reopen_rw(r->ctx, r->s.h) && activate)
+		return -1;
 	if ((e = activate ? ivg_lvs_up(r->ctx, vg, r->readonly, NULL)
 			  : ivg_lvs_down(r->ctx, vg)))
 		return e;

@@ -11,8 +11,8 @@
 #include "cmd.h"
 #include "sysid.h"
 
-enum { O_EXTENT, O_SIZE, O_BOOT_PVS, O_BOOTLV, O_BOSFS, O_OPPFS, O_KERNEL,
-       O_INITRD, O_NO_BOOT_IMAGE };
+enum { O_EXTENT, O_SIZE, O_BOOT_PVS, O_COPIES, O_IMAGE_PVS, O_BOOTLV, O_BOSFS,
+       O_OPPFS, O_KERNEL, O_INITRD, O_NO_BOOT_IMAGE };
 
 static const struct cmd_opt opts[] = {
 	[O_EXTENT] = { "physicalextentsize", 's', ARG_SIZE, "SIZE",
@@ -21,6 +21,12 @@ static const struct cmd_opt opts[] = {
 		     "create missing image files of SIZE, sparse" },
 	[O_BOOT_PVS] = { "boot-pvs", 0, ARG_LIST, "DISK,...",
 			 "boot disks (default: every disk; at most 64)" },
+	[O_COPIES] = { "copies", 0, ARG_STRING, "N",
+		       "copies of the images: a leg of bosfs, oppfs and\n"
+		       "every raw BOS LV on each of the first N boot disks\n"
+		       "(default: every boot disk)" },
+	[O_IMAGE_PVS] = { "image-pvs", 0, ARG_LIST, "DISK,...",
+			  "the boot disks that carry the images" },
 	[O_BOOTLV] = { "bootlv-size", 0, ARG_SIZE, "SIZE",
 		       "size of bootlv (default 256m)" },
 	[O_BOSFS] = { "bosfs-size", 0, ARG_SIZE, "SIZE",
@@ -55,6 +61,41 @@ static bool same_path(const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
+static bool listed(const char *path, char *const *list, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (same_path(path, list[k]))
+			return true;
+	return false;
+}
+
+/* --copies N (a whole number, 1 to 64) and --image-pvs (boot disks). */
+static int check_copies(struct cmd_run *r, size_t nboot)
+{
+	const struct cmd_value *img = &r->own[O_IMAGE_PVS], *boot = &r->own[O_BOOT_PVS];
+	const char *c = r->own[O_COPIES].str;
+	char *end;
+	unsigned long v;
+
+	for (size_t i = 0; i < img->list.n; i++)
+		if (!(boot->list.n ? listed(img->list.v[i], boot->list.v, boot->list.n)
+				   : listed(img->list.v[i], r->operands + 1, r->n_operands - 1)))
+			return cmd_usage_error(r, "--image-pvs: %s is not one of the boot disks",
+					       img->list.v[i]);
+	if (!c)
+		return 0;
+	if (img->list.n)
+		return cmd_usage_error(r, "--copies and --image-pvs do not go together");
+	errno = 0;
+	v = strtoul(c, &end, 10);
+	if (errno || end == c || *end || v < 1 || v > IVG_MAX_LEGS)
+		return cmd_usage_error(r, "--copies \"%s\": a number from 1 to %d is needed",
+				       c, IVG_MAX_LEGS);
+	if (v > nboot)
+		return cmd_usage_error(r, "--copies %lu: there are only %zu boot disks", v, nboot);
+	return 0;
+}
+
 /* What the command line alone shows to be wrong: exit 3, as lvm2. */
 static int check(struct cmd_run *r)
 {
@@ -85,7 +126,7 @@ static int check(struct cmd_run *r)
 	if (nboot > IVG_MAX_LEGS)
 		return cmd_usage_error(r, "%zu boot PVs: at most %d (use --boot-pvs)",
 				       nboot, IVG_MAX_LEGS);
-	return 0;
+	return check_copies(r, nboot);
 }
 
 /* No kernel in /boot: say what the user can do about it here. */
@@ -107,7 +148,7 @@ static void print_scaled(const struct ivg_create_opts *co,
 		 (unsigned long long)(IVG_DEFAULT_BOSFS >> 20));
 	snprintf(opp, sizeof(opp), co->oppfs_size ? "as given" : "default %llu MiB",
 		 (unsigned long long)(IVG_DEFAULT_OPPFS >> 20));
-	printf("  The disks have %llu MiB free after bootlv, too little for the defaults: bosfs %llu MiB (%s), oppfs %llu MiB (%s).\n",
+	printf("  The image disks have %llu MiB free each after bootlv, too little for the defaults: bosfs %llu MiB (%s), oppfs %llu MiB (%s), mirrored on each.\n",
 	       (unsigned long long)(m->free_after_bootlv >> 20),
 	       (unsigned long long)(m->bosfs_size >> 20), bos,
 	       (unsigned long long)(m->oppfs_size >> 20), opp);
@@ -123,6 +164,9 @@ static int run(struct cmd_run *r)
 		.n_disks = r->n_operands - 1,
 		.boot_disks = r->own[O_BOOT_PVS].list.v,
 		.n_boot = r->own[O_BOOT_PVS].list.n,
+		.image_disks = r->own[O_IMAGE_PVS].list.v,
+		.n_image = r->own[O_IMAGE_PVS].list.n,
+		.copies = r->own[O_COPIES].str ? strtoul(r->own[O_COPIES].str, NULL, 10) : 0,
 		.extent_size = r->own[O_EXTENT].size,
 		.create_size = r->own[O_SIZE].size,
 		.bootlv_size = r->own[O_BOOTLV].size,
@@ -182,7 +226,10 @@ const struct cmd_def cmd_ivgcreate_def = {
 "Create the install volume group VG on the given disks (block devices or\n"
 "image files). Every disk gets a GPT with a BIOS boot partition, an EFI\n"
 "system partition and an LVM partition holding the PV; the VG gets the\n"
-"raid1 LV bootlv (one leg per boot PV) and the ext4 LVs bosfs and oppfs.\n"
+"raid1 LV bootlv (one leg per boot PV) and the raid1 ext4 LVs bosfs and\n"
+"oppfs for the BOS and OPP images (one leg per image PV: every boot PV\n"
+"unless --copies or --image-pvs says fewer), so that each of those disks\n"
+"alone boots, lists the images and installs.\n"
 "This host holds the new VG read-write: its system ID (lvmsystemid(7))\n"
 "is recorded in the VG until ivgexport.\n",
 	.notes = "Sizes take LVM's units: b s k m g t p e (default m).\n",

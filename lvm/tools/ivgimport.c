@@ -146,6 +146,10 @@ static int run(struct cmd_run *r)
 		       holder ? ", held by " : "", holder ? holder : "");
 	else if (take_in(r->ctx, &r->s, r->vg, r->o.force))
 		return -1;
+	/* Read-write without device-mapper, a mirrored LV's loop marks its
+	 * other legs out of sync (loopdev.h): the PVs are written. */
+	if ((activate || dir) && !r->readonly && ivg_vg_reopen_rw(r->ctx, r->s.h))
+		return -1;
 	if ((activate || dir) && bring_up(r->ctx, vg, r->readonly, activate, dir))
 		return -1;
 	return 0;

@@ -8,18 +8,23 @@
 #include "alloc.h"
 #include "dev.h"
 #include "ivgvg.h"
+#include "rmeta.h"
 #include "sanaddr.h"
+#include "scrub.h"
 #include "cmd.h"
 
-enum { OPT_ALL };
+enum { OPT_ALL, OPT_CHECK };
 
 static const struct cmd_opt opts[] = {
 	[OPT_ALL] = { "all", 'a', ARG_NONE, NULL, "also hidden LVs (raid legs)" },
+	[OPT_CHECK] = { "check", 0, ARG_NONE, NULL,
+			"compare the legs of every raid1 LV block for\n"
+			"block (reads them all; ivgck judges them)" },
 };
 
 struct report {
 	struct ivg_ctx *ctx;
-	bool json, all;
+	bool json, all, check;
 	size_t reported;
 	json_object *vgs, *pvs, *lvs;
 };
@@ -237,17 +242,52 @@ static void report_pvs(struct report *rp, struct ivg_vgh *h)
 	free(legs);
 }
 
+/*
+ * A raid1 LV's copies and each leg's state, "in-sync,resyncing,..." in
+ * leg order (rmeta.h); with --check, in-sync legs whose bytes differ from
+ * the first in-sync leg's are "mismatched" (scrub.h). "" for other LVs.
+ */
+static void leg_states(struct report *rp, struct ivg_vg *vg,
+		       const struct ivg_lv *lv, char *out, size_t len)
+{
+	struct ivg_scrub *s = calloc(1, sizeof(*s));
+	uint64_t differ = 0;
+	size_t used = 0;
+
+	out[0] = 0;
+	if (!s || !ivg_lv_is_raid1(lv) || ivg_rmeta_read(rp->ctx, vg, lv, &s->rm)) {
+		free(s);
+		return;
+	}
+	if (rp->check && !ivg_scrub_compare(rp->ctx, vg, lv, s, NULL, NULL))
+		for (size_t r = 0; r < s->n; r++)
+			differ |= s->v[r].differ;
+	for (size_t k = 0; k < s->rm.n; k++) {
+		const struct ivg_rmeta_leg *l = &s->rm.leg[k];
+		const char *st = l->kind == IVG_RMETA_MISSING ? "missing" :
+				 l->kind == IVG_RMETA_UNREADABLE ? "unreadable" :
+				 !l->in_sync ? "resyncing" :
+				 differ >> k & 1 ? "mismatched" : "in-sync";
+
+		used += (size_t)snprintf(out + used, used < len ? len - used : 0,
+					 "%s%s", k ? "," : "", st);
+	}
+	ivg_scrub_free(s);
+	free(s);
+}
+
 static void report_lvs(struct report *rp, struct ivg_vgh *h)
 {
 	struct ivg_vg *vg = h->vg;
 	uint64_t eb = (uint64_t)vg->extent_size * 512;
 
 	if (!rp->json)
-		printf("\n    %-24s %10s %-8s %s\n", "LV", "LSize", "Type",
-		       "Devices");
+		printf("\n    %-24s %10s %-8s %6s %-30s %s\n", "LV", "LSize", "Type",
+		       "Copies", "Legs", "Devices");
 	for (size_t i = 0; i < vg->lv_count; i++) {
 		const struct ivg_lv *lv = vg->lvs[i];
 		char uuid[IVG_UUID_LEN + 7], hs[32], devs[4096], name[300];
+		char legs[IVG_MAX_LEGS * 12], copies[16] = "";
 
 		if (!ivg_lv_visible(lv) && !rp->all)
 			continue;
@@ -255,6 +295,9 @@ static void report_lvs(struct report *rp, struct ivg_vgh *h)
 		lv_devices(vg, lv, devs, sizeof(devs));
 		snprintf(name, sizeof(name), ivg_lv_visible(lv) ? "%s" : "[%s]",
 			 lv->name);
+		leg_states(rp, vg, lv, legs, sizeof(legs));
+		if (ivg_lv_is_raid1(lv))
+			snprintf(copies, sizeof(copies), "%zu", lv->segs[0].area_count);
 		if (rp->json) {
 			json_object *o = json_object_new_object();
 
@@ -263,12 +306,15 @@ static void report_lvs(struct report *rp, struct ivg_vgh *h)
 			report_set(o, "lv_uuid", uuid);
 			jsetu(o, "lv_size", ivg_lv_extents(lv) * eb);
 			report_set(o, "segtype", lv_segtype(lv));
+			report_set(o, "copies", copies);
+			report_set(o, "leg_states", legs);
 			report_set(o, "devices", devs);
 			json_object_array_add(rp->lvs, o);
 			continue;
 		}
 		human(ivg_lv_extents(lv) * eb, hs, sizeof(hs));
-		printf("    %-24s %10s %-8s %s\n", name, hs, lv_segtype(lv), devs);
+		printf("    %-24s %10s %-8s %6s %-30s %s\n", name, hs, lv_segtype(lv),
+		       copies, legs, devs);
 	}
 }
 
@@ -361,7 +407,8 @@ static void print_json(struct report *rp)
 static int run(struct cmd_run *r)
 {
 	struct report rp = { .ctx = r->ctx, .json = r->o.json,
-			     .all = cmd_given(r, OPT_ALL) };
+			     .all = cmd_given(r, OPT_ALL),
+			     .check = cmd_given(r, OPT_CHECK) };
 	struct ivg_ctx *ctx = r->ctx;
 	struct session *s = &r->s;
 	struct shown sh = { 0 };
@@ -408,7 +455,10 @@ const struct cmd_def cmd_ivgs_def = {
 	.about =
 "Report install volume groups: name, UUID, attributes, size, free space\n"
 "and export state; each PV with its UUID, size and bootlv leg state; each\n"
-"LV with its size, segment type and devices. Without VG names, every\n"
+"LV with its size, segment type, copies (raid1 legs), the state of each\n"
+"leg (in-sync; resyncing: left behind by a crash or being rebuilt, as its\n"
+"rmeta says; missing; with --check also mismatched: in sync, yet its\n"
+"bytes differ from the first leg's) and devices. Without VG names, every\n"
 "install VG found is reported.\n",
 	.common = CO(CO_DEVICES) | CO(CO_REPORTFORMAT),
 	.common_help = { [CO_REPORTFORMAT] = "json: as lvm2's, sizes in bytes" },

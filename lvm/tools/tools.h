@@ -29,6 +29,10 @@ extern const struct cmd_def cmd_ivgimport_def;
 extern const struct cmd_def cmd_ivgexport_def;
 extern const struct cmd_def cmd_ivgs_def;
 extern const struct cmd_def cmd_ivgchange_def;
+/* Disks joining and leaving (vgdisks.h). */
+extern const struct cmd_def cmd_ivgextend_def;
+extern const struct cmd_def cmd_ivgreduce_def;
+extern const struct cmd_def cmd_ivgreplace_def;
 /* The OPP repository (opp/tools/). */
 extern const struct cmd_def cmd_oppadd_def;
 extern const struct cmd_def cmd_opplist_def;

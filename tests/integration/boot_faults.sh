@@ -31,7 +31,7 @@ mkboot() { # VERSION [FAULT]: ivgmkboot writing version A or B
 	IVG_TEST_FAULT=${2:-} timeout 300 ivgmkboot $D --kernel "kernel$1" --modules /tmp \
 		--initrd "initrd$1" tvg
 }
-ivgcreate -y --no-boot-image --devices d0.img -s 4m --size 100m --bootlv-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img -s 4m --size 120m --bootlv-size 16m \
 	--bosfs-size 4m --oppfs-size 4m tvg $IMGS >/dev/null || die "ivgcreate"
 mkboot A >/dev/null || die "ivgmkboot A"
 mkdir -p base
@@ -116,6 +116,13 @@ ck_judge() {
 		*) die "$WHAT: leg $k: ivgck says '$st': $(cat ck.json)" ;;
 		esac
 	done
+	# A leg 1 no longer A's bytes, unless it is a whole image, is marked
+	# out of sync in its rmeta (lvm/rmeta.h): dm-raid would rebuild it.
+	if [ "$(leg_sum 1)" != "$A_SUM" ] && [ "$(leg_sum 1)" != "$(leg_sum 0)" ]; then
+		[ "$(jq -r '.report[0].mirror[] | select(.lv_name == "bootlv") | .legs_out_of_sync' ck.json)" = 1 ] ||
+			die "$WHAT: leg 1 differs from leg 0 but is not marked out of sync: $(jq -c .report[0].mirror ck.json)"
+		MARKED=$((MARKED + 1))
+	fi
 }
 
 # After the rerun: everything healthy, both legs holding image B, and
@@ -178,7 +185,7 @@ crash_mkboot() {
 	COVERED=$((COVERED + 1))
 }
 
-COVERED=0 PARTS=0 WHOLES=0 OLDS=0
+COVERED=0 PARTS=0 WHOLES=0 OLDS=0 MARKED=0
 start=$(date +%s)
 mid=$((LEGPTS / 2))
 if [ -n "${IVG_SLOW:-}" ]; then
@@ -189,16 +196,18 @@ if [ -n "${IVG_SLOW:-}" ]; then
 	reset
 	mkboot B "$((TOTAL + 1)):exit" >crash.out 2>&1 || die "point $((TOTAL + 1)): $(cat crash.out)"
 else
-	# The first leg write; a torn write in the middle of the copy; a
-	# failed fsync of the last leg (its data written, unsynced); the
-	# last point (the boot records).
+	# The first point (leg 1's out-of-sync mark, lvm/rmeta.h); a torn
+	# write in the middle of the copy; a failed fsync of the last leg
+	# (its data written, unsynced: the last two points of the legs clear
+	# the mark); the mark's clearing; the last point (the boot records).
 	crash_mkboot exit 1
 	crash_mkboot tear "$mid" "injected torn write"
-	crash_mkboot fail "$LEGPTS" "injected failure of syncing"
+	crash_mkboot fail "$((LEGPTS - 2))" "injected failure of syncing"
+	crash_mkboot fail "$LEGPTS" "injected sync failure"
 	crash_mkboot exit "$TOTAL"
 fi
 [ $PARTS -gt 0 ] || die "no crash left a leg written partly: the walk tests nothing"
-ok "ivgmkboot: $COVERED crashes of $TOTAL points ($LEGPTS on the legs) in $(($(date +%s) - start)) s; $PARTS partly written legs all found damaged, $WHOLES written whole, $OLDS still A's files; each completed by running again"
+ok "ivgmkboot: $COVERED crashes of $TOTAL points ($LEGPTS on the legs) in $(($(date +%s) - start)) s; $PARTS partly written legs all found damaged, $WHOLES written whole, $OLDS still A's files, $MARKED times leg 1 left behind and marked out of sync; each completed by running again"
 MK_COVERED=$COVERED MK_TOTAL=$TOTAL
 
 # ---- ivgck --repair ------------------------------------------------------------

@@ -13,14 +13,14 @@ ls /boot/vmlinuz-* >/dev/null 2>&1 || { echo "no kernel in /boot"; exit 77; }
 
 D="--devices d0.img,d1.img,d2.img"
 # The protective MBR as ivgcreate writes it, to compare with.
-ivgcreate -y --no-boot-image --devices m.img --size 200m --bootlv-size 96m --bosfs-size 16m \
+ivgcreate -y --no-boot-image --devices m.img --size 240m --bootlv-size 96m --bosfs-size 16m \
 	--oppfs-size 16m mvg m.img >/dev/null
 expect_fail 5 "bootlv of 16 MiB is too small for the boot image" \
 	ivgcreate -y --devices d0.img --size 200m --bootlv-size 16m tvg d0.img d1.img d2.img
 [ ! -e d0.img ] || die "a refused ivgcreate created d0.img"
 
 t0=$SECONDS
-ivgcreate -y --devices d0.img --size 200m --bootlv-size 96m --bosfs-size 16m --oppfs-size 16m \
+ivgcreate -y --devices d0.img --size 240m --bootlv-size 96m --bosfs-size 16m --oppfs-size 16m \
 	tvg d0.img d1.img d2.img >/dev/null || die "ivgcreate"
 ok "ivgcreate wrote the boot image and the boot records by default ($((SECONDS - t0)) s)"
 

@@ -20,7 +20,7 @@ command -v grub-mkimage >/dev/null || { echo "no grub-mkimage"; exit 77; }
 ls /boot/vmlinuz-* >/dev/null 2>&1 || { echo "no kernel in /boot"; exit 77; }
 TMO=${IVG_BOOT_TIMEOUT:-180}
 
-ivgcreate -y --no-boot-image --devices d0.img --size 200m --bootlv-size 96m --bosfs-size 16m --oppfs-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img --size 240m --bootlv-size 96m --bosfs-size 16m --oppfs-size 16m \
 	tvg d0.img d1.img >/dev/null
 # An OPP, so that the maintenance environment has a TOC to check.
 mkdir opp && printf 'Package: mytool\nVersion: 1.2\nArchitecture: amd64\nDescription: a plain OPP\n' >opp/opp.control
@@ -56,10 +56,10 @@ leg_offset() {
 }
 
 boot bios-disk1-alone bios 1 d1.img
-# oppfs lies on disk 0: alone, disk 1 says it cannot check the TOC.
-grep -aq 'IVG-MAINT-TOC rc=5: .*PV pv0 (d0.img) is missing' bios-disk1-alone.log ||
+# oppfs has a leg on each disk: disk 1 alone checks the TOC from its own.
+grep -aq 'IVG-MAINT-TOC rc=0: TOC of volume group "tvg" is consistent' bios-disk1-alone.log ||
 	die "disk 1 alone: the OPP TOC check: $(grep -a IVG-MAINT bios-disk1-alone.log)"
-ok "disk 1 alone: the maintenance environment says the OPP TOC cannot be checked (oppfs is on disk 0)"
+ok "disk 1 alone: the maintenance environment checks the OPP TOC from oppfs's leg on disk 1"
 if [ -n "${IVG_SLOW:-}" ]; then
 	boot bios-disk0-alone bios 0 d0.img
 	boot uefi-disk0-alone uefi 0 d0.img

@@ -4,6 +4,10 @@
 # sync (IVG_TEST_FAULT="N:exit|fail", the tests-only hook of the ivg
 # binary) and judge what is left:
 # - stock lvm2 vgck passes with no WARNING;
+# - no leg of a raid1 LV (bosfs, the raw BOS's LV: mirrored on the two
+#   disks) that its rmeta calls in sync differs from the others
+#   (ivgs --check: a leg a crash left behind is marked, never
+#   "mismatched");
 # - boslist lists the old images or the new ones, each with the SHA-256
 #   of the file it was added from, never a mix and never a manifest for
 #   data that is not all there: every BOS it lists restores (bos_tool)
@@ -32,32 +36,39 @@ mkdir -p src/raw && echo raw >src/raw/file
 mke2fs -q -F -t ext4 -d src/raw raw.img 8M
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 mkdir base
-(cd base && ivgcreate -y --no-boot-image --devices d0.img --size 120m --bootlv-size 8m --bosfs-size 16m \
-	--oppfs-size 8m bvg d0.img >/dev/null && bosadd --devices d0.img bvg old ../one.tgz >/dev/null) ||
+(cd base && ivgcreate -y --no-boot-image --devices d0.img --size 140m --bootlv-size 8m --bosfs-size 16m \
+	--oppfs-size 8m bvg d0.img d1.img >/dev/null && bosadd --devices d0.img,d1.img bvg old ../one.tgz >/dev/null) ||
 	die "base IVG"
 scratch_vg tgt.img 24M tgtvg root
-D=d0.img
+D=d0.img,d1.img
 
-restore_base() { cp --sparse=always base/d0.img .; }
+restore_base() { cp --sparse=always base/d0.img base/d1.img .; }
 points() {   # how many write/sync points the command has
 	restore_base
 	IVG_TEST_FAULT=1000000:fail "$@" 2>&1 >/dev/null | sed -n 's/^IVG_TEST_FAULT: \([0-9]*\) points$/\1/p'
 }
 lvm2_ok() {
 	local l
-	l=$(loop_pv d0.img)
-	lvm_filter "$l"
+	local l0 l1 legs
+	l0=$(loop_pv d0.img)
+	l1=$(loop_pv d1.img)
+	lvm_filter "$l0" "$l1"
 	lvmq vgck bvg >vgck.out 2>&1 || die "lvm2 vgck after a crash: $(cat vgck.out)"
 	grep -v "Activation disabled" vgck.out | grep -q WARNING && die "lvm2 vgck warns after a crash: $(cat vgck.out)"
-	losetup -d "$l"
+	losetup -d "$l0" "$l1"
+	legs=$(ivgs --devices $D --check --reportformat json bvg 2>/dev/null |
+		jq -r '[.report[0].lv[] | select(.copies != "") | .lv_name + "=" + .leg_states] | join(" ")')
+	[ -n "$legs" ] && [[ $legs != *mismatched* ]] ||
+		die "after a crash a leg in sync differs from the others (or ivgs failed): '$legs'"
 }
 # Where bosfs lies in d0.img (it never moves).
 restore_base
 l=$(loop_pv d0.img)
-lvm_filter "$l"
+l1=$(loop_pv d1.img)
+lvm_filter "$l" "$l1"
 BOSFS_OFF=$(( $(part_offset d0.img 3) + $(lvmq pvs --noheadings --units b --nosuffix -o pe_start "$l" 2>/dev/null | tr -d ' ') +
-	$(lvmq lvs --noheadings -o seg_pe_ranges bvg/bosfs 2>/dev/null | sed 's/.*:\([0-9]*\)-.*/\1/') * 4194304 ))
-losetup -d "$l"
+	$(lvmq lvs -a --noheadings -o seg_pe_ranges bvg/bosfs_rimage_0 2>/dev/null | sed 's/.*:\([0-9]*\)-.*/\1/') * 4194304 ))
+losetup -d "$l" "$l1"
 
 listing() {   # "name=sha ..." as boslist sees it
 	boslist --devices $D --reportformat json bvg 2>/dev/null |

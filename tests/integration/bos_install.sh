@@ -27,7 +27,7 @@ cd "$T"
 TMO=${IVG_BOOT_TIMEOUT:-240}
 
 "$HERE/vm/mkbos.sh" bos >/dev/null 2>bos.err || die "mkbos.sh: $(cat bos.err)"
-ivgcreate -y --no-boot-image --devices d0.img --size 176m --bootlv-size 8m \
+ivgcreate -y --no-boot-image --devices d0.img --size 196m --bootlv-size 8m \
 	--bosfs-size 64m --oppfs-size 16m ivg0 d0.img >/dev/null || die "ivgcreate"
 bosadd --devices d0.img ivg0 testbos bos/bos.tar.gz >/dev/null || die "bosadd"
 bos_sha=$(sha256sum bos/bos.tar.gz | cut -d' ' -f1)

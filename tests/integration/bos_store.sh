@@ -19,7 +19,7 @@ for t in mke2fs e2fsck python3 jq; do
 	command -v $t >/dev/null || { echo "needs $t"; exit 77; }
 done
 bos_tool_build "$T/bos_tool" || die "cannot build bos_tool"
-ivgcreate -y --no-boot-image --devices d0.img --size 200m --bootlv-size 16m --bosfs-size 48m --oppfs-size 8m \
+ivgcreate -y --no-boot-image --devices d0.img --size 220m --bootlv-size 16m --bosfs-size 48m --oppfs-size 8m \
 	bvg d0.img >/dev/null || die "ivgcreate"
 D=d0.img
 
@@ -70,13 +70,14 @@ lvm2_ok() {
 pe_start=$(lvmb pvs --noheadings --units b --nosuffix -o pe_start "$L0" 2>/dev/null | tr -d ' ')
 lv_bytes_at() {   # LV: its first extent's byte offset in d0.img
 	local r pe
-	r=$(lvmb lvs --noheadings -o seg_pe_ranges "bvg/$1" 2>/dev/null | tr -d ' ')
+	r=$(lvmb lvs -a --noheadings -o seg_pe_ranges "bvg/$1" 2>/dev/null | tr -d ' ')
 	[ -n "$r" ] || die "lvs does not see bvg/$1"
 	pe=${r#*:}; pe=${pe%-*}
 	echo $(( $(part_offset d0.img 3) + pe_start + pe * 4194304 ))
 }
-# bosfs never moves (and lvs refuses an exported VG): found once.
-BOSFS_OFF=$(lv_bytes_at bosfs)
+# bosfs never moves (and lvs refuses an exported VG): found once. Its
+# legs are alike; leg 0 is on d0.
+BOSFS_OFF=$(lv_bytes_at bosfs_rimage_0)
 fsck_bosfs() {
 	local l
 	l=$(loop_file -r -o "$BOSFS_OFF" --sizelimit $((48 << 20)) d0.img)
@@ -113,7 +114,7 @@ lvm2_ok
 [ "$(lvmb lvs --noheadings --units b --nosuffix -o lv_size "bvg/$rawlv" 2>/dev/null | tr -d ' ')" = $((24 << 20)) ] ||
 	die "raw LV size"
 fsck_bosfs
-l=$(loop_file -r -o "$(lv_bytes_at "$rawlv")" --sizelimit $((24 << 20)) d0.img)
+l=$(loop_file -r -o "$(lv_bytes_at "${rawlv}_rimage_0")" --sizelimit $((24 << 20)) d0.img)
 cmp -n $((24 << 20)) "$l" raw.img || die "the raw LV does not hold the image"
 losetup -d "$l"
 ok "lvm2 vgck clean, the raw image's LV ($rawlv, tagged ivg_bos) holds the image byte for byte; e2fsck -fn of bosfs clean"
@@ -146,8 +147,9 @@ boslist --devices $D bvg >/dev/null && boslist --devices $D --reportformat json 
 sums d0.img | cmp -s - before.ro || die "a restore or boslist wrote to the IVG"
 ok "raw BOS restored: $(tail -1 cmp.out); e2fsck -fn clean; restores and boslist left the IVG byte-identical"
 
-# A damaged image is found by its SHA-256 while it streams.
-l=$(loop_file -o "$(lv_bytes_at "$rawlv")" d0.img)
+# A damaged image is found by its SHA-256 while it streams (the VG has one
+# disk: its one leg).
+l=$(loop_file -o "$(lv_bytes_at "${rawlv}_rimage_0")" d0.img)
 printf 'X' | dd of="$l" bs=1 seek=$((20 << 20)) conv=notrunc status=none
 losetup -d "$l"
 expect_fail 5 "BOS \"raw-1\" of volume group \"bvg\" is damaged: its manifest records SHA-256" \

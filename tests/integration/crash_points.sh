@@ -198,10 +198,11 @@ ivg_view() {
 	[ "$ISTATE" = none ] || ILEGS=${v#*|}
 }
 
-# e2fsck -fn on bosfs and oppfs, read from the images through lvm2's map.
+# e2fsck -fn on bosfs and oppfs, read from the images through lvm2's map:
+# their leg 0, the one a crash never leaves behind (lvm/rmeta.h).
 check_fs() {
 	for lv in bosfs oppfs; do
-		segs=$(lvmq lvs --noheadings --separator : -o devices,seg_size --units b --nosuffix $VG/$lv 2>/dev/null | tr -d ' ')
+		segs=$(lvmq lvs -a --noheadings --separator : -o devices,seg_size --units b --nosuffix $VG/${lv}_rimage_0 2>/dev/null | tr -d ' ')
 		[ "$(echo "$segs" | wc -l)" = 1 ] || die "$WHAT: $lv has several segments: $segs"
 		dev=${segs%%:*} size=${segs##*:}
 		pv=${dev%%(*} pe=${dev##*(}

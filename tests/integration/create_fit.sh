@@ -3,9 +3,10 @@
 # fast
 # ivgcreate on disks, and a machine, that do not fit its defaults:
 # - disks too small for the default bosfs (2 GiB) and oppfs (1 GiB): both
-#   shrink, 2:1, to what bootlv leaves free, and ivgcreate prints the
-#   sizes; stock lvm2 finds exactly those sizes and no extent left over
-#   (but rounding); with oppfs given, bosfs takes the rest;
+#   shrink, 2:1, to what bootlv leaves free on each disk (they are
+#   mirrored: a leg, and its rmeta extent, on every disk), and ivgcreate
+#   prints the sizes; stock lvm2 finds exactly those sizes and no extent
+#   left over (but rounding); with oppfs given, bosfs takes the rest;
 # - an explicit size that does not fit is refused naming the space that
 #   is really free (lvm2's pv_free of the same disks made with fitting
 #   sizes), and the image files are not left behind;
@@ -36,18 +37,19 @@ mib() { awk -v v="$1" 'BEGIN { printf "%d", v }'; }
 ivgcreate -y --no-boot-image --devices a0.img --size 1g tvg a0.img a1.img >out.txt 2>&1 ||
 	die "ivgcreate on two 1 GiB disks: $(cat out.txt)"
 line=$(grep 'too little for the defaults' out.txt) || die "no sizes printed: $(cat out.txt)"
-read -r free bos opp < <(echo "$line" | sed -E 's/.* have ([0-9]+) MiB free after bootlv.* bosfs ([0-9]+) MiB .* oppfs ([0-9]+) MiB .*/\1 \2 \3/')
+read -r free bos opp < <(echo "$line" | sed -E 's/.* have ([0-9]+) MiB free each after bootlv.* bosfs ([0-9]+) MiB .* oppfs ([0-9]+) MiB .*/\1 \2 \3/')
 lvm2_view a0.img a1.img >view.txt
 [ "$(mib "$(awk '$1 == "bosfs" {print $2}' view.txt)")" = "$bos" ] &&
 	[ "$(mib "$(awk '$1 == "oppfs" {print $2}' view.txt)")" = "$opp" ] ||
 	die "printed bosfs $bos, oppfs $opp MiB; lvm2 sees $(cat view.txt)"
 ext=$(mib "$(awk '$1 == "extent" {print $2}' view.txt)")
-left=$(mib "$(awk '$1 == "free" {print $2}' view.txt)")
-[ $((bos + opp + left)) = "$free" ] && [ "$left" -lt $((2 * ext)) ] ||
-	die "bosfs $bos + oppfs $opp + $left MiB left over is not the $free MiB free after bootlv"
+# Per disk: a leg of each and its rmeta extent, and what is left over.
+left=$(( $(mib "$(awk '$1 == "free" {print $2}' view.txt)") / 2 ))
+[ $((bos + opp + 2 * ext + left)) = "$free" ] && [ "$left" -lt $((2 * ext)) ] ||
+	die "bosfs $bos + oppfs $opp + 2 rmeta extents + $left MiB left over is not the $free MiB free on each disk after bootlv"
 [ $((bos - 2 * opp)) -le $((2 * ext)) ] && [ $((2 * opp - bos)) -le $((2 * ext)) ] ||
 	die "bosfs $bos MiB and oppfs $opp MiB are not 2:1"
-ok "two 1 GiB disks: $free MiB free after bootlv, bosfs $bos MiB and oppfs $opp MiB (2:1), as lvm2 sees them"
+ok "two 1 GiB disks: $free MiB free on each after bootlv, bosfs $bos MiB and oppfs $opp MiB (2:1) mirrored on both, as lvm2 sees them"
 
 ivgcreate -y --no-boot-image --devices b0.img --size 1g --oppfs-size 100m tvg b0.img >out.txt 2>&1 ||
 	die "ivgcreate --oppfs-size 100m: $(cat out.txt)"
@@ -66,14 +68,15 @@ lvm2_view c0.img >view.txt
 ok "a 4 GiB disk keeps the defaults, and says nothing about them"
 
 # ---- explicit sizes that do not fit: the real free space -------------------------
-# The same two disks with sizes that fit: lvm2's free space, less bosfs's.
+# The same two disks with sizes that fit: lvm2's free space on each disk,
+# with the legs of bosfs and oppfs (and their rmeta extents) back.
 ivgcreate -y --no-boot-image --devices r0.img --size 1g --bosfs-size 16m --oppfs-size 16m \
 	tvg r0.img r1.img >/dev/null || die "ivgcreate with small sizes"
 lvm2_view r0.img r1.img >view.txt
-real=$(( $(mib "$(awk '$1 == "free" {print $2}' view.txt)") + 32 ))
-expect_fail 5 "VG tvg: bosfs of 10240 MiB \\(2560 extents\\) does not fit: the disks have $real MiB \\($((real / ext)) extents\\) free once bootlv is placed" \
+real=$(( $(mib "$(awk '$1 == "free" {print $2}' view.txt)") / 2 + 2 * (16 + ext) ))
+expect_fail 5 "VG tvg: bosfs of 10240 MiB does not fit: its leg on n0.img needs 2561 extents with its metadata, the disk has $real MiB \\($((real / ext)) extents\\) free" \
 	ivgcreate -y --no-boot-image --devices n0.img --size 1g --bosfs-size 10g tvg n0.img n1.img
-expect_fail 5 "VG tvg: oppfs of 10240 MiB .* the disks have $((real - 16)) MiB .* free once bootlv and bosfs are placed" \
+expect_fail 5 "VG tvg: oppfs of 10240 MiB does not fit: its leg on n0.img .* the disk has $((real - 16 - ext)) MiB .* free" \
 	ivgcreate -y --no-boot-image --devices n0.img --size 1g --bosfs-size 16m --oppfs-size 10g tvg n0.img n1.img
 [ ! -e n0.img ] && [ ! -e n1.img ] || die "a refused ivgcreate left its image files"
 ok "explicit sizes that do not fit: refused with lvm2's free space ($real MiB), no files left"

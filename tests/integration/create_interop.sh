@@ -40,9 +40,16 @@ for k in 0 1 2; do
 	echo "$lvs" | grep -q "^\[bootlv_rmeta_$k\]:linear:$l(0):4.00$" || die "rmeta_$k not at extent 0 of $l"
 	echo "$lvs" | grep -q "^\[bootlv_rimage_$k\]:linear:$l(1):16.00$" || die "rimage_$k not right after rmeta on $l"
 done
-echo "$lvs" | grep -q "^bosfs:linear:.*:40.00$" || die "bosfs"
-echo "$lvs" | grep -q "^oppfs:linear:.*:24.00$" || die "oppfs"
-ok "lvs shows raid1 bootlv with one leg per PV, bosfs and oppfs"
+for lv in bosfs:40 oppfs:24; do
+	n=${lv%:*} s=${lv#*:}
+	echo "$lvs" | grep -q "^$n:raid1:${n}_rimage_0(0),${n}_rimage_1(0),${n}_rimage_2(0):$s.00$" || die "$n layout"
+	for k in 0 1 2; do
+		l=$(eval echo \$L$k)
+		echo "$lvs" | grep -q "^\[${n}_rmeta_$k\]:linear:$l([0-9]*):4.00$" || die "${n}_rmeta_$k not on $l"
+		echo "$lvs" | grep -q "^\[${n}_rimage_$k\]:linear:$l([0-9]*):$s.00$" || die "${n}_rimage_$k not on $l"
+	done
+done
+ok "lvs shows raid1 bootlv, bosfs and oppfs, each with one leg per PV"
 
 vgs=$(lvmq vgs --noheadings -o vg_tags tvg 2>/dev/null | tr -d ' ')
 [ "$vgs" = "ivg" ] || die "VG tag: $vgs"
@@ -58,15 +65,18 @@ ok "GRUB reads every leg, and bootlv, from each single disk"
 
 # e2fsck on bosfs and oppfs through loops at their PV offsets.
 for lv in bosfs oppfs; do
-	dev=$(echo "$lvs" | grep "^$lv:" | cut -d: -f3)
-	pv=${dev%%(*}; pe=${dev##*(}; pe=${pe%)}
-	[ "$(echo "$dev" | tr -cd ',' | wc -c)" = 0 ] || die "$lv has several segments"
-	l=$(loop_file -o $((1048576 + pe * 4194304)) --sizelimit "$(lvmq lvs --noheadings --units b --nosuffix -o lv_size tvg/$lv 2>/dev/null | tr -d ' ')" "$pv")
-	e2fsck -fn "$l" >"$T/fsck.out" 2>&1 || { cat "$T/fsck.out"; die "e2fsck $lv"; }
-	dumpe2fs -h "$l" 2>/dev/null | grep -q "has_journal.*extent\|extent.*has_journal" ||
+	for k in 0 1 2; do
+		dev=$(echo "$lvs" | grep "^\[${lv}_rimage_$k\]:" | cut -d: -f3)
+		pv=${dev%%(*}; pe=${dev##*(}; pe=${pe%)}
+		[ "$(echo "$dev" | tr -cd ',' | wc -c)" = 0 ] || die "${lv}_rimage_$k has several segments"
+		l=$(loop_file -o $((1048576 + pe * 4194304)) --sizelimit "$(lvmq lvs --noheadings --units b --nosuffix -o lv_size tvg/$lv 2>/dev/null | tr -d ' ')" "$pv")
+		e2fsck -fn "$l" >"$T/fsck.out" 2>&1 || { cat "$T/fsck.out"; die "e2fsck $lv leg $k"; }
 		dumpe2fs -h "$l" 2>/dev/null | grep "features" | grep -q extent || die "$lv is not ext4"
+		sha256sum <"$l" | cut -d' ' -f1 >>"$T/$lv.legs"
+	done
+	[ "$(sort -u "$T/$lv.legs" | wc -l)" = 1 ] || die "the legs of $lv differ"
 done
-ok "e2fsck -fn passes on bosfs and oppfs (ext4)"
+ok "e2fsck -fn passes on every leg of bosfs and oppfs (ext4); the legs are byte-identical"
 
 ivgs --devices d0.img,d1.img,d2.img
 ivgs --devices d0.img,d1.img,d2.img --reportformat json | jq -e '.report[0].vg[0].vg_name == "tvg" and (.report[0].pv | length) == 3' >/dev/null ||

@@ -88,6 +88,10 @@ need d2.img "BOOTX64.EFI (ESP) *damaged"
 need d0.img "BOOTX64.EFI (ESP) *damaged"
 need d0.img "bootlv leg *ok"
 need d2.img "core.img (BIOS boot partition) *ok"
+# The same damage seen as a mirror: leg 1 differs, and its vmlinuz does
+# not verify where the other legs' copies do.
+grep -q "mismatch at [0-9]* (+[0-9]* bytes) in .*vmlinuz.*: leg(s) 1 bad, leg(s) 0 2 verify" ck.txt ||
+	die "ivgck did not judge the mirror of bootlv: $(cat ck.txt)"
 [ "$(sums $IMGS)" = "$before" ] || die "ivgck without --repair wrote to the disks"
 set +e
 ivgck $D --reportformat json tvg >ck.json
@@ -99,7 +103,10 @@ st() { jq -r ".report[0].bootcheck[] | select(.leg_number == \"$1\") | .$2" ck.j
 	[ "$(st 1 core_img)" = damaged ] && [ "$(st 2 bootx64_efi)" = damaged ] &&
 	[ "$(st 0 bootx64_efi)" = damaged ] && [ "$(st 2 sector0)" = ok ] ||
 	die "JSON report: $(cat ck.json)"
-[ "$(jq -r .problems ck.json)" = 5 ] || die "JSON problems: $(jq -r .problems ck.json)"
+# Five boot problems and bootlv's mismatched region.
+[ "$(jq -r .problems ck.json)" = 6 ] || die "JSON problems: $(jq -r .problems ck.json)"
+[ "$(jq -r '.report[0].mirror[] | select(.lv_name == "bootlv") | .legs_bad' ck.json)" = 1 ] ||
+	die "JSON mirror report: $(jq -c .report[0].mirror ck.json)"
 ok "ivgck exits 5 naming each damage (text and JSON), and writes nothing"
 
 # --repair without -y and without a terminal: refused, saying how.

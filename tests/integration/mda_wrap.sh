@@ -21,7 +21,7 @@ def uid():
     u = ''.join(random.choice(a) for _ in range(32))
     return '-'.join([u[0:6], u[6:10], u[10:14], u[14:18], u[18:22], u[22:26], u[26:32]])
 def lv(i):
-    pv, pe = ("pv1", 40 + i) if i < 200 else ("pv0", 100 + i - 200)
+    pv, pe = ("pv1", 100 + i) if i < 200 else ("pv0", 100 + i - 200)
     return ('lv%03d {\nid = "%s"\nstatus = ["READ", "WRITE", "VISIBLE"]\nflags = []\n'
             'segment_count = 1\nsegment1 {\nstart_extent = 0\nextent_count = 1\n'
             'type = "striped"\nstripe_count = 1\nstripes = [\n"%s", %d\n]\n}\n}\n') % (i, uid(), pv, pe)
@@ -29,7 +29,7 @@ i = s.index('logical_volumes {') + len('logical_volumes {\n')
 open(p, 'w').write(s[:i] + ''.join(lv(i) for i in range(400)) + s[i:])
 PY
 lvmq vgcfgrestore -f "$T/vg.txt" tvg >/dev/null 2>&1 || die "vgcfgrestore"
-NLV=407
+NLV=415    # 400 and bootlv, bosfs, oppfs with two legs each (rimage, rmeta)
 AREA=1044480
 
 # Committed copy of the first PV: offset and size.

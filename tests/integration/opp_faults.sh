@@ -4,6 +4,9 @@
 # (IVG_TEST_FAULT="N:exit|fail", the tests-only hook of the ivg binary),
 # and kill oppadd with SIGKILL at random moments, then judge what is left,
 # as readers on other machines would see it:
+# - no leg of a raid1 LV that its rmeta calls in sync differs from the
+#   others (ivgs --check: a leg a crash left behind is marked, never
+#   "mismatched");
 # - opplist either lists the old repository or the new one, each with the
 #   generation the VG metadata records, or (after a crash) says the TOC is
 #   stale or torn; it never lists a TOC that does not match the metadata;
@@ -35,7 +38,8 @@ mkdeb delta 1
 mkdir base
 (cd base && ivgcreate -y --no-boot-image --devices d0.img --size 160m --bootlv-size 16m --bosfs-size 16m \
 	--oppfs-size 16m optvg d0.img d1.img >/dev/null && oppadd --devices $D optvg ../alpha.deb >/dev/null)
-pe=$(ivgs --devices base/d0.img,base/d1.img --reportformat json | jq -r '.report[0].lv[] | select(.lv_name == "oppfs") | .devices' | sed 's/.*(\(.*\))/\1/')
+# oppfs's leg 0 (on d0.img), the leg a crash never leaves behind.
+pe=$(ivgs -a --devices base/d0.img,base/d1.img --reportformat json | jq -r '.report[0].lv[] | select(.lv_name == "[oppfs_rimage_0]") | .devices' | sed 's/.*(\(.*\))/\1/')
 OFF=$(( $(part_offset base/d0.img 3) + 1048576 + pe * 4194304 ))
 
 restore() { cp --sparse=always base/d0.img base/d1.img .; }
@@ -46,7 +50,11 @@ points() {   # how many write/sync points the command has
 
 # The state after a crash, as a reader sees it: "old", "new" or "stale".
 judge() {   # OLDLIST NEWLIST
-	local out rc list
+	local out rc list legs
+	legs=$(ivgs --devices $D --check --reportformat json optvg 2>/dev/null |
+		jq -r '[.report[0].lv[] | select(.copies != "") | .lv_name + "=" + .leg_states] | join(" ")')
+	[ -n "$legs" ] && [[ $legs != *mismatched* ]] ||
+		die "after a crash a leg in sync differs from the others (or ivgs failed): '$legs'"
 	set +e
 	out=$(opplist --devices $D --reportformat json optvg 2>judge.err)
 	rc=$?

@@ -64,8 +64,8 @@ L0=$(loop_pv d0.img); L1=$(loop_pv d1.img)
 lvm_filter "$L0" "$L1"
 pe_start=$(lvmq pvs --noheadings --units b --nosuffix -o pe_start "$L0" 2>/dev/null | tr -d ' ')
 # Where lvm2 places oppfs (lvs refuses an exported VG: found once here).
-r=$(lvmq lvs --noheadings -o seg_pe_ranges optvg/oppfs 2>/dev/null | tr -d ' ')
-[ "${r%%:*}" = "$L0" ] || die "oppfs not on d0: $r"
+r=$(lvmq lvs -a --noheadings -o seg_pe_ranges optvg/oppfs_rimage_0 2>/dev/null | tr -d ' ')
+[ "${r%%:*}" = "$L0" ] || die "oppfs's leg 0 not on d0: $r"
 pe=${r#*:}; pe=${pe%-*}
 OPPFS_OFF=$(( $(part_offset d0.img 3) + pe_start + pe * 4194304 ))
 oppfs_loop() {   # a loop device over oppfs, read-only

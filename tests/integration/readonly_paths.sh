@@ -8,7 +8,7 @@
 # writes nothing either.
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
-ivgcreate -y --no-boot-image --devices d0.img,d1.img --size 128m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img,d1.img --size 160m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
 	tvg d0.img d1.img >/dev/null
 # Some content, so that the mounts below have files to read.
 ivgimport -m "$T/m" --devices d0.img,d1.img tvg >/dev/null

@@ -85,14 +85,16 @@ vg_state() {   # VG IMAGES...
 	grep WARNING vgck.out | grep -vq "Activation disabled" && die "vgck $vg warns: $(cat vgck.out)"
 	lvmq vgs --noheadings -o vg_name,seqno,lv_count,pv_count "$vg" 2>/dev/null | tr -s ' '
 	# The VG as its metadata has it: an interrupted ivgmkboot leaves its
-	# legs half written, which ivgs's boot-leg state shows (ivgck judges).
-	ivgs --devices "$(IFS=,; echo "$*")" --reportformat json -a "$vg" | jq -c 'del(.report[].pv[].pv_boot_leg)'
+	# legs half written, which ivgs's boot-leg state shows (ivgck judges),
+	# and those written marked out of sync (the legs' states).
+	ivgs --devices "$(IFS=,; echo "$*")" --reportformat json -a "$vg" |
+		jq -c 'del(.report[].pv[].pv_boot_leg, .report[].lv[].leg_states)'
 	for l in "${loops[@]}"; do losetup -d "$l"; done
 }
-# oppfs of optvg (on d0.img, right after the extents before it) passes e2fsck.
+# oppfs of optvg (its leg 0, on d0.img) passes e2fsck.
 fsck_oppfs() {
 	local pe off
-	pe=$(ivgs --devices $D --reportformat json | jq -r '.report[0].lv[] | select(.lv_name == "oppfs") | .devices' |
+	pe=$(ivgs -a --devices $D --reportformat json | jq -r '.report[0].lv[] | select(.lv_name == "[oppfs_rimage_0]") | .devices' |
 		sed 's/.*(\(.*\))/\1/')
 	off=$(($(part_offset d0.img 3) + 1048576 + pe * 4194304))
 	e2fsck -fn "d0.img?offset=$off" >fsck.out 2>&1 || die "oppfs after $1: $(cat fsck.out)"

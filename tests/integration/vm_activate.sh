@@ -3,14 +3,15 @@
 # Activation judged by stock lvm2 and device-mapper in a QEMU guest: the
 # host makes an IVG and releases it; in the guest ivg activates it with
 # lvm2's names, dm UUIDs and tables (lvm2 activates the same VG into the
-# same devices), lvm2's lvs sees ivg's activation, the raid1 bootlv gets
-# in sync, each tool deactivates what the other activated, read-only
-# activation is read-only, and ivgexport deactivates.
+# same devices), lvm2's lvs sees ivg's activation, the raid1 LVs
+# (bootlv, bosfs, oppfs) get in sync, each tool deactivates what the
+# other activated, read-only activation is read-only, and ivgexport
+# deactivates.
 . "$(dirname "$0")/../lib.sh"
 vm_harness_or_skip
 export TMPDIR=$T
 cd "$T"
-ivgcreate -y --no-boot-image --devices d0.img,d1.img --size 128m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
+ivgcreate -y --no-boot-image --devices d0.img,d1.img --size 160m --bootlv-size 16m --bosfs-size 32m --oppfs-size 16m \
 	tvg d0.img d1.img >/dev/null
 ivgexport --devices d0.img,d1.img tvg >/dev/null
 
@@ -27,11 +28,13 @@ dm_state() {
 }
 dm_count() { dmsetup ls | grep -c '^tvg-' || true; }
 wait_sync() {
-	i=0
-	until dmsetup status tvg-bootlv | grep -q 'raid1 2 AA'; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || { dmsetup status tvg-bootlv; exit 1; }
-		usleep 100000
+	for lv in bootlv bosfs oppfs; do
+		i=0
+		until dmsetup status tvg-$lv | grep -q 'raid1 2 AA'; do
+			i=$((i + 1))
+			[ $i -lt 300 ] || { dmsetup status tvg-$lv; exit 1; }
+			usleep 100000
+		done
 	done
 }
 
@@ -41,7 +44,9 @@ for lv in bootlv bosfs oppfs; do
 done
 echo "LVS $(lvs --noheadings -o lv_name,lv_active tvg | tr -s ' \n' '  ')"
 wait_sync
-echo "SYNC $(dmsetup status tvg-bootlv | awk '{print $4, $5, $6}')"
+for lv in bootlv bosfs oppfs; do
+	echo "SYNC $lv $(dmsetup status tvg-$lv | awk '{print $4, $5, $6}')"
+done
 dm_state >ivg.state
 cat ivg.state
 mkdir -p /mnt/b
@@ -65,7 +70,7 @@ vgchange -an tvg >/dev/null
 echo "LVM2-TOOK-DOWN-IVG $(dm_count)"
 
 ivgchange -a y --readonly tvg
-echo "RO $(blockdev --getro /dev/mapper/tvg-bosfs) $(blockdev --getro /dev/mapper/tvg-bootlv) $(dmsetup table tvg-bootlv | awk '{print $3}')"
+echo "RO $(blockdev --getro /dev/mapper/tvg-bosfs) $(blockdev --getro /dev/mapper/tvg-bootlv) $(dmsetup table tvg-bootlv | awk '{print $3}') $(dmsetup table tvg-bosfs | awk '{print $3}')"
 mount -t ext4 -o ro /dev/tvg/bosfs /mnt/b
 cat /mnt/b/hello
 umount /mnt/b
@@ -91,18 +96,20 @@ cat g.out
 grep -q "^LVS *bootlv *active bosfs *active oppfs *active" g.out ||
 	die "lvm2's lvs does not see ivg's activation"
 ok "ivgimport -a y: /dev/mapper/tvg-LV and /dev/tvg/LV; lvm2's lvs shows the LVs active"
-grep -q "^SYNC raid1 2 AA" g.out || die "bootlv not in sync"
-ok "dmsetup status: the raid1 bootlv is in sync (AA)"
+for lv in bootlv bosfs oppfs; do
+	grep -q "^SYNC $lv raid1 2 AA" g.out || die "$lv not in sync"
+done
+ok "dmsetup status: the raid1 LVs bootlv, bosfs and oppfs are in sync (AA)"
 grep -q "^SAME-AS-LVM2" g.out || die "lvm2 activates other names, UUIDs or tables than ivg"
 ok "lvm2's vgchange -ay makes the same devices as ivg: names, dm UUIDs, tables"
 grep -q "^IVG-DOWN 0 0" g.out || die "ivgchange -a n left devices"
-grep -q "^LVM2-DEVICES 7" g.out || die "lvm2 did not activate 7 devices (3 LVs, 4 legs)"
+grep -q "^LVM2-DEVICES 15" g.out || die "lvm2 did not activate 15 devices (3 raid1 LVs, 2 legs of 2 sub-LVs each)"
 grep -q "^IVG-TOOK-DOWN-LVM2 0" g.out || die "ivg did not deactivate what lvm2 activated"
 grep -q "^LVM2-TOOK-DOWN-IVG 0" g.out || die "lvm2 did not deactivate what ivg activated"
 ok "each deactivates what the other activated, legs included"
-grep -q "^RO 1 1 linear" g.out || die "read-only activation is not read-only"
+grep -q "^RO 1 1 linear linear" g.out || die "read-only activation is not read-only, or not over one leg"
 grep -q "^written in the guest" g.out || die "the file written read-write is not there read-only"
-ok "--readonly: read-only devices, bootlv one leg (no raid superblock written)"
+ok "--readonly: read-only devices, each raid1 LV one leg (no raid superblock written)"
 grep -q "^RW-OVER-RO 5 1" g.out || die "read-write activation over a read-only one was not refused"
 ok "read-write activation over a read-only one is refused: deactivate first"
 grep -q "^MOUNTED 2" g.out || die "ivgimport -m did not mount bosfs and oppfs read-write"

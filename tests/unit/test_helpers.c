@@ -68,6 +68,25 @@ static void as_a_set(void **state)
 	ivg_strvec_free(&sv);
 }
 
+static void copied(void **state)
+{
+	struct ivg_strvec src = { 0 }, sv = { 0 };
+
+	assert_int_equal(ivg_strvec_add_all(&sv, &src), 0);   /* nothing */
+	assert_int_equal(sv.n, 0);
+	assert_int_equal(ivg_strvec_add(&src, "ALLOCATABLE"), 0);
+	assert_int_equal(ivg_strvec_add(&src, "ivg_bootorder_1"), 0);
+	assert_int_equal(ivg_strvec_add(&sv, "READ"), 0);
+	assert_int_equal(ivg_strvec_add_all(&sv, &src), 0);
+	assert_int_equal(sv.n, 3);
+	assert_string_equal(sv.v[1], "ALLOCATABLE");
+	assert_string_equal(sv.v[2], "ivg_bootorder_1");
+	assert_ptr_not_equal(sv.v[1], src.v[0]);               /* copies */
+	assert_null(sv.v[3]);
+	ivg_strvec_free(&src);
+	ivg_strvec_free(&sv);
+}
+
 static void truncated(void **state)
 {
 	struct ivg_strvec sv = { 0 };
@@ -227,6 +246,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(append_and_free),
 		cmocka_unit_test(as_a_set),
+		cmocka_unit_test(copied),
 		cmocka_unit_test(truncated),
 		cmocka_unit_test(sorted),
 		cmocka_unit_test(text_and_bytes),

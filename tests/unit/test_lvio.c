@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "e2fs.h"
 #include "lvio.h"
+#include "rmeta.h"
 #include "vgfix.h"
 
 #define EXT (4ULL << 20)
@@ -113,6 +114,20 @@ static void raid1_legs(void **state)
 	assert_int_equal(ivg_lvio_open(&f.ctx, f.vg, "r", -1, &io), 0);
 	fill(buf, sizeof(buf), 1);
 	assert_int_equal(ivg_lvio_pwrite(&f.ctx, io, buf, sizeof(buf), 4096), 0);
+	/* Until the sync, legs 1 and 2 are marked out of sync (rmeta.h). */
+	{
+		struct ivg_rmeta m;
+
+		assert_int_equal(ivg_rmeta_read(&f.ctx, f.vg, ivg_vg_lv(f.vg, "r"), &m), 0);
+		assert_int_equal(m.leg[0].kind, IVG_RMETA_ZERO);
+		assert_int_equal(m.leg[1].kind, IVG_RMETA_IVG);
+		assert_int_equal(m.leg[2].kind, IVG_RMETA_IVG);
+		assert_int_equal(ivg_rmeta_authority(&m), 0);
+		assert_int_equal(ivg_lvio_sync(&f.ctx, io), 0);
+		assert_int_equal(ivg_rmeta_read(&f.ctx, f.vg, ivg_vg_lv(f.vg, "r"), &m), 0);
+		for (int k = 0; k < 3; k++)
+			assert_true(m.leg[k].kind == IVG_RMETA_ZERO && m.leg[k].in_sync);
+	}
 	for (int k = 0; k < 3; k++) {
 		assert_int_equal(ivg_lvio_open(&f.ctx, f.vg, "r", k, &leg), 0);
 		memset(back, 0, sizeof(back));
@@ -131,6 +146,50 @@ static void raid1_legs(void **state)
 	assert_non_null(strstr(ivg_errmsg(&f.ctx), "missing"));
 	f.vg->pvs[0]->dev = f.dev[0];
 	ivg_lvio_close(io);
+	vgfix_free(&f);
+}
+
+/*
+ * Writes left in flight (ivg_lvio_pwrite_nowait) from two buffers in
+ * turn: after the wait every leg holds every chunk, and a read through
+ * the same handle sees the last one.
+ */
+static void raid1_nowait(void **state)
+{
+	struct vgfix f;
+	struct ivg_pv *legs[3];
+	struct ivg_lvio *io, *leg;
+	size_t len = 256 << 10;
+	char *buf[2] = { malloc(len), malloc(len) };
+	char *want = malloc(4 * len), *back = malloc(4 * len);
+
+	assert_int_equal(vgfix_make(&f, 3, 40, 8192), 0);
+	for (int i = 0; i < 3; i++)
+		legs[i] = f.vg->pvs[i];
+	assert_int_equal(ivg_lv_create_raid1(&f.ctx, f.vg, "r", 2, legs, 3, NULL), 0);
+	assert_int_equal(ivg_lvio_open(&f.ctx, f.vg, "r", -1, &io), 0);
+	for (unsigned c = 0; c < 4; c++) {
+		char *b = buf[c & 1];
+
+		fill(b, len, 11 + c);
+		memcpy(want + c * len, b, len);
+		assert_int_equal(ivg_lvio_pwrite_nowait(&f.ctx, io, b, len, c * len), 0);
+	}
+	assert_int_equal(ivg_lvio_pread(&f.ctx, io, back, len, 3 * len), 0);
+	assert_memory_equal(back, want + 3 * len, len);
+	assert_int_equal(ivg_lvio_wait(&f.ctx, io), 0);
+	assert_int_equal(ivg_lvio_sync(&f.ctx, io), 0);
+	ivg_lvio_close(io);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(ivg_lvio_open(&f.ctx, f.vg, "r", k, &leg), 0);
+		assert_int_equal(ivg_lvio_pread(&f.ctx, leg, back, 4 * len, 0), 0);
+		assert_memory_equal(back, want, 4 * len);
+		ivg_lvio_close(leg);
+	}
+	free(buf[0]);
+	free(buf[1]);
+	free(want);
+	free(back);
 	vgfix_free(&f);
 }
 
@@ -170,6 +229,7 @@ int main(void)
 		cmocka_unit_test(linear_two_segments),
 		cmocka_unit_test(striped_mapping),
 		cmocka_unit_test(raid1_legs),
+		cmocka_unit_test(raid1_nowait),
 		cmocka_unit_test(mkfs_on_raid1),
 	};
 
