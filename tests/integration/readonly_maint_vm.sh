@@ -22,7 +22,7 @@ ls /boot/vmlinuz-* >/dev/null 2>&1 || { echo "no kernel in /boot"; exit 77; }
 TMO=${IVG_BOOT_TIMEOUT:-240}
 D=d0.img,d1.img
 
-ivgcreate -y --no-boot-image --devices $D --size 200m --bootlv-size 96m --bosfs-size 16m --oppfs-size 16m \
+ivgcreate -y --no-boot-image --devices $D --size 240m --bootlv-size 96m --bosfs-size 16m --oppfs-size 16m \
 	tvg d0.img d1.img >/dev/null
 # An OPP, so that the maintenance environment has a TOC to check.
 mkdir opp && printf 'Package: mytool\nVersion: 1.2\nArchitecture: amd64\nDescription: a plain OPP\n' >opp/opp.control
