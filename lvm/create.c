@@ -36,6 +36,7 @@
 #include "validate.h"
 #include "toolrun.h"
 #include "vgtext.h"
+#include "vgsel.h"
 
 struct disk {
 	const char *path;
@@ -345,10 +346,15 @@ static int check_name_free(struct ivg_newvg *j)
 	if (!r && s)
 		r = ivg_scan_vgnames(j->ctx, s, &names, &nn);
 	for (size_t i = 0; i < nn; i++) {
-		if (!r && !strcmp(names[i], j->o->vgname))
+		char which[2048];
+
+		if (!r && !strcmp(names[i], j->o->vgname)) {
+			/* Which: on a SAN every install's root VG is "rootvg". */
+			ivg_vgsel_describe(s, j->o->vgname, which, sizeof(which));
 			r = ivg_err(j->ctx, EEXIST,
-				    "A volume group called %s already exists.",
-				    j->o->vgname);
+				    "A volume group called %s already exists (%s); choose another name, or name the devices to look at with --devices",
+				    j->o->vgname, which);
+		}
 		free(names[i]);
 	}
 	free(names);

@@ -7,12 +7,14 @@
 #include "devlist.h"
 #include "install.h"
 #include "cmd.h"
+#include "vgsel.h"
 
 enum { OPT_IVG, OPT_BOS, OPT_OPP, OPT_ROOTVG, O_BOOTLV_SIZE, O_SWAP_SIZE,
-       OPT_APPEND };
+       OPT_APPEND, OPT_SELECT };
 
 static const struct cmd_opt opts[] = {
-	[OPT_IVG] = { "ivg", 0, ARG_VGNAME, "VG", "the install VG to install from" },
+	[OPT_IVG] = { "ivg", 0, ARG_VGNAME, "VG", "the install VG to install from (its name,\n"
+		      "or its UUID)" },
 	[OPT_BOS] = { "bos", 0, ARG_STRING, "NAME", "the BOS image (boslist shows them)" },
 	[OPT_OPP] = { "opp", 0, ARG_LIST, "NAME[=VER],...",
 		      "OPPs to add (opplist shows them)" },
@@ -24,11 +26,15 @@ static const struct cmd_opt opts[] = {
 			    "size of swaplv (default 256m)" },
 	[OPT_APPEND] = { "append", 0, ARG_STRING, "ARGS",
 			 "more kernel arguments for the installed system" },
+	[OPT_SELECT] = { "select", 'S', ARG_STRING, "vg_uuid=UUID",
+			 "the install VG with this UUID (when several VGs\n"
+			 "carry the name --ivg gives)" },
 };
 
 struct cmdline {
 	struct cmd_run *r;
 	const char *ivg, *bos, *rootvg, *append;
+	char ivgid[IVG_UUID_LEN + 1];   /* --select's, or "" */
 	char **opps;
 	size_t n_opps;
 	uint64_t bootlv_size, swap_size;
@@ -43,8 +49,14 @@ static int check(struct cmd_run *r)
 {
 	const char *rootvg = r->own[OPT_ROOTVG].str;
 
-	if (!cmd_given(r, OPT_IVG) || !cmd_given(r, OPT_BOS))
+	char id[IVG_UUID_LEN + 1];
+
+	if ((!cmd_given(r, OPT_IVG) && !cmd_given(r, OPT_SELECT)) ||
+	    !cmd_given(r, OPT_BOS))
 		return cmd_usage_error(r, "--ivg VG and --bos NAME are needed");
+	if (cmd_given(r, OPT_SELECT) &&
+	    ivg_vgsel_parse_select(r->ctx, r->own[OPT_SELECT].str, id))
+		return cmd_usage_error(r, "%s", ivg_errmsg(r->ctx));
 	if (!r->n_operands)
 		return cmd_usage_error(r, "no target disk given");
 	if (rootvg && strlen(rootvg) + strlen(BOS_ROOTLV) > 123)
@@ -92,7 +104,8 @@ static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 	 * read. lvm2's order: the global lock, then the VGs. */
 	r = session_lock_new_vg(ctx, rootvg, s);
 	if (!r)
-		r = session_open(ctx, &c->r->o, c->ivg, SESSION_READ, s);
+		r = session_open_sel(ctx, &c->r->o, c->ivg,
+				     c->ivgid[0] ? c->ivgid : NULL, SESSION_READ, s);
 	if (!r)
 		session_warn(s);
 	io.ivg = r ? NULL : s->h->vg;
@@ -122,7 +135,11 @@ static int run(struct cmd_run *r)
 		.bootlv_size = r->own[O_BOOTLV_SIZE].size,
 		.swap_size = r->own[O_SWAP_SIZE].size,
 	};
+	int e;
 
+	if (cmd_given(r, OPT_SELECT) &&
+	    (e = ivg_vgsel_parse_select(r->ctx, r->own[OPT_SELECT].str, c.ivgid)))
+		return e;
 	return install(r->ctx, &c, r->operands, r->n_operands);
 }
 

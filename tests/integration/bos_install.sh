@@ -82,11 +82,22 @@ expect_fail 5 'BOS "nosuch" not found in volume group "ivg0"' inst --bos nosuch 
 expect_fail 5 'nosuch\.img: No such file or directory' inst --bos testbos nosuch.img
 expect_fail 5 'OPP nosuch is not in install volume group "ivg0"' inst --bos testbos --opp mytool,nosuch t.img
 expect_fail 5 'OPP mytool=9 is not in' inst --bos testbos --opp mytool=9 t.img
-expect_fail 5 'A volume group called othervg already exists' inst --bos testbos --rootvg othervg t.img
+expect_fail 5 'A volume group called othervg already exists \(UUID [-A-Za-z0-9]{38} on other\.img\)' inst --bos testbos --rootvg othervg t.img
 expect_fail 5 'Volume group "nosuchivg" not found' inst --ivg nosuchivg --bos testbos t.img
 expect_fail 3 'no target disk' inst --bos testbos
 expect_fail 3 '--ivg VG and --bos NAME are needed' bosinstall t.img
 expect_fail 3 'invalid VG name' inst --bos testbos --rootvg 'a b' t.img
+# Two install VGs called ivg0: no guessing; the UUID or --select picks one.
+ivgcreate -y --no-boot-image --devices twin.img --size 160m --bootlv-size 32m --bosfs-size 8m --oppfs-size 8m \
+	ivg0 twin.img >/dev/null || die "ivgcreate twin"
+sums twin.img >>before.sum
+expect_fail 5 '2 VGs are called "ivg0" \(UUID .* on (d0|twin)\.img; UUID .* on (d0|twin)\.img\); not guessing' \
+	bosinstall --devices d0.img,twin.img --ivg ivg0 --bos testbos $SIZES t.img
+ivg0_uuid=$(ivgs --devices d0.img --reportformat json ivg0 | jq -r '.report[0].vg[0].vg_uuid')
+[ ${#ivg0_uuid} = 38 ] || die "ivgs gives no vg_uuid: $ivg0_uuid"
+expect_fail 5 "No volume group called \"ivg0\" with UUID $ivg0_uuid found" \
+	bosinstall --devices twin.img --ivg ivg0 --select "vg_uuid=$ivg0_uuid" --bos testbos $SIZES t.img
+expect_fail 3 'only vg_uuid=UUID is understood' bosinstall --devices d0.img --ivg ivg0 --select vg_name=x --bos testbos t.img
 sums -c --quiet before.sum || die "a refused bosinstall wrote something"
 ok "bad input refused, nothing written"
 
@@ -153,9 +164,12 @@ ok "GRUB reads bootlv: $(cat grub.out)"
 sums t.img >t.sum
 expect_fail 5 't\.img: is a PV of volume group "rootvg"; use -f' inst --bos testbos t.img
 sums -c --quiet t.sum || die "a refused reinstall wrote to the target"
-inst --bos testbos -f t.img >/dev/null 2>&1 || die "bosinstall -f over an installed target"
-sums -c --quiet <(grep ' d0.img$' before.sum) || die "the IVG's disk changed"
-ok "a second install needs -f and completes; the IVG is still byte-identical"
+bosinstall --devices d0.img,twin.img,other.img --select "vg_uuid=$ivg0_uuid" $SIZES --bos testbos -f t.img >/dev/null 2>&1 ||
+	die "bosinstall -f --select over an installed target"
+bosinstall --devices d0.img,twin.img,other.img --ivg "$ivg0_uuid" $SIZES --bos testbos -f t.img >/dev/null 2>&1 ||
+	die "bosinstall -f --ivg UUID over an installed target"
+sums -c --quiet <(grep -E ' (d0|twin).img$' before.sum) || die "the IVGs' disks changed"
+ok "a second install needs -f and completes, with the IVG chosen by --select vg_uuid= and by its UUID among two called ivg0; both IVGs byte-identical"
 
 # Crashes: bosinstall -f stopped at its Nth device write (IVG_TEST_FAULT,
 # tests/integration/crash_points.sh). A target with boot code in sector 0
