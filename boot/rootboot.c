@@ -200,9 +200,11 @@ static int root_grub_cfg(struct ivg_ctx *ctx, const char *vg,
  * GRUB's diskfilter name): every install calls its root VG "rootvg", and
  * a machine on a SAN sees other machines' root VGs, whose bootlv a name
  * would find as well. When bootlv's files do not match their manifest
- * (or the kernel does not boot), GRUB gives the machine back to the
- * firmware ("exit"), which tries its next boot device: an install VG
- * disk, whose maintenance environment offers recovery.
+ * (or the kernel does not boot), GRUB on UEFI gives the machine back to
+ * the firmware ("exit"), which tries its next boot device: an install VG
+ * disk, whose maintenance environment offers recovery. GRUB's i386-pc
+ * "exit" halts the machine (SeaBIOS, measured), so on BIOS the message
+ * stays on the console with GRUB's prompt.
  */
 static int root_early_script(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 			     char **text)
@@ -230,10 +232,13 @@ static int root_early_script(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		     "    configfile \"(${ivg_dev})/grub/grub.cfg\"\n"
 		     "  fi\n"
 		     "fi\n"
-		     "echo \"ivg: the boot LV of root VG %s is missing or damaged: returning to the firmware for its next boot device (boot an install VG disk to recover)\"\n"
-		     "exit\n",
+		     "if [ \"${grub_platform}\" = efi ]; then\n"
+		     "  echo \"ivg: the boot LV of root VG %s is missing or damaged: returning to the firmware, which boots its next device (an install VG disk recovers it)\"\n"
+		     "  exit\n"
+		     "fi\n"
+		     "echo \"ivg: the boot LV of root VG %s is missing or damaged: boot an install VG disk and run ivgrecover\"\n",
 		     vg->name, vgid, lvid, IVG_MANIFEST_NAME, vg->name,
-		     IVG_MANIFEST_NAME, vg->name) < 0)
+		     IVG_MANIFEST_NAME, vg->name, vg->name) < 0)
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	return 0;
 }
@@ -427,11 +432,11 @@ static int grub_images(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	int r = root_early_script(ctx, vg, &script);
 
 	if (!r)
-		r = ivg_grub_mkimage(ctx, IVG_GRUB_BIOS, NULL, script, rb->dir,
-				     rb->core);
+		r = ivg_grub_mkimage_with(ctx, IVG_GRUB_BIOS, NULL, script,
+					  IVG_GRUB_EXIT_MODULE, rb->dir, rb->core);
 	if (!r)
-		r = ivg_grub_mkimage(ctx, IVG_GRUB_EFI, NULL, script, rb->dir,
-				     rb->efi);
+		r = ivg_grub_mkimage_with(ctx, IVG_GRUB_EFI, NULL, script,
+					  IVG_GRUB_EXIT_MODULE, rb->dir, rb->efi);
 	free(script);
 	return r;
 }
