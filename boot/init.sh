@@ -130,17 +130,33 @@ free_disks() {
 	done
 }
 
+# bosinstall looks only at the IVG's own disks and the targets, and takes
+# the IVG by its UUID: other VGs of the same names (every install's
+# root VG is "rootvg") are not its business.
+bosinstall_here() { # TARGETS(blank-separated) BOSINSTALL-ARGS...
+	# shellcheck disable=SC2086,SC2116 # the targets, one word each
+	t=$(echo $1)
+	shift
+	set -- ${vguuid:+--select "vg_uuid=$vguuid"} "$@"
+	[ -z "$devs" ] || set -- --devices "$devs,$(echo "$t" | tr ' ' ',')" "$@"
+	# shellcheck disable=SC2086 # a list of disks
+	bosinstall --ivg "$vg" "$@" $t
+}
+
 install_bos() {
 	echo
-	boslist "$vg" || return
+	boslist ${devs:+--devices "$devs"} "$vg" || return
 	echo "Disks that are not in $vg:"
 	free_disks
 	printf 'BOS to install: '
 	read -r b || return
 	printf 'Target disks (e.g. /dev/sdb,/dev/sdc): '
 	read -r t || return
-	# shellcheck disable=SC2046 # a list of disks
-	bosinstall -v --ivg "$vg" --bos "$b" $(echo "$t" | tr ',' ' ')
+	echo "Optional program products (OPPs) in $vg:"
+	opplist ${devs:+--devices "$devs"} "$vg" || return
+	printf 'OPPs to install with it (e.g. app,tool=1.2; empty for none): '
+	read -r o || return
+	bosinstall_here "$(echo "$t" | tr ',' ' ')" -v --bos "$b" ${o:+--opp "$o"}
 }
 
 # ivg.target's disks: device paths, or scsi:T:L (SCSI target and LUN, as
@@ -203,8 +219,7 @@ test)
 install)
 	banner
 	targets=$(target_devs "$target")
-	# shellcheck disable=SC2086 # a list of disks
-	bosinstall -y -v --ivg "$vg" --bos "$bos" ${opp:+--opp "$opp"} $targets
+	bosinstall_here "$targets" -y -v --bos "$bos" ${opp:+--opp "$opp"}
 	echo "IVG-INSTALL rc=$?"
 	sync
 	poweroff -f
