@@ -72,8 +72,13 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-# The virtual I/O server (vio/): its own binary, vios, over libivg; it
-# shares the commands' option handling (lvm/tools/common.c).
+# The virtual I/O server (vio/): its own binary, vios, over libivg and
+# libvirt (libiscsi for iSCSI LUNs, libxml2 for domain XML); it shares the
+# commands' runner (lvm/tools/cmd.c, common.c).
+VIO_PKGS = libvirt libiscsi libxml-2.0
+VIO_CFLAGS := $(shell pkg-config --cflags $(VIO_PKGS) 2>/dev/null)
+VIO_LIBS := $(shell pkg-config --libs $(VIO_PKGS) 2>/dev/null)
+VIOS_TOOL_OBJ := $(addprefix $(B)/lvm/tools/,common.o cmd.o session.o)
 VIO_SRC := $(wildcard vio/*.c)
 VIO_OBJ := $(VIO_SRC:%.c=$(B)/%.o)
 VIOS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard vio/tools/*.c))
@@ -104,16 +109,16 @@ $(B)/lib/ivg/%: boot/%
 
 $(B)/vio/%.o: vio/%.c $(wildcard vio/*.h vio/tools/*.h lvm/*.h lvm/tools/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(call src_inc,$<) $(BASE_CFLAGS) -c -o $@ $<
+	$(CC) $(call src_inc,$<) $(BASE_CFLAGS) $(VIO_CFLAGS) -c -o $@ $<
 
-$(B)/bin/vios: $(VIOS_OBJ) $(VIO_OBJ) $(B)/lvm/tools/common.o $(B)/libivg.a
+$(B)/bin/vios: $(VIOS_OBJ) $(VIO_OBJ) $(VIOS_TOOL_OBJ) $(B)/libivg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(B)/libivg.a $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(B)/libivg.a $(LDLIBS) $(VIO_LIBS)
 
 $(B)/tests/test_vio%: tests/unit/test_vio%.c $(VIO_OBJ) $(B)/libivg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ivio $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(VIO_OBJ) \
-		$(B)/libivg.a $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(VIO_CFLAGS) -Ivio $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(VIO_OBJ) \
+		$(B)/libivg.a $(LDLIBS) $(VIO_LIBS) -lcmocka
 
 $(B)/tests/%: tests/unit/%.c $(B)/libivg.a
 	@mkdir -p $(dir $@)

@@ -14,7 +14,7 @@ set -e
 # packages (pkg-config names in the Makefile's PKGS).
 BUILD="build-essential clang libclang-rt-dev pkg-config libext2fs-dev comerr-dev libfdisk-dev
 libblkid-dev libaio-dev liburing-dev libarchive-dev libssl-dev libjson-c-dev
-uuid-dev zlib1g-dev libdevmapper-dev libcmocka-dev"
+uuid-dev zlib1g-dev libdevmapper-dev libcmocka-dev libiscsi-dev libxml2-dev"
 # What ivg runs, and what the tests judge its work with: lvm2, sfdisk and
 # libfdisk's fdisk, e2fsprogs, mtools and dosfstools (the ESPs), GRUB
 # (ivgmkboot's boot records; grub-fstest), the maintenance initramfs'

@@ -127,18 +127,6 @@ vm_harness_or_skip() {
 	fi
 }
 
-# Tests of vios: its partitions' QEMUs are daemons. Kill every one that a
-# state directory of this test ($T/host*) started, then clean up.
-vios_cleanup() {
-	rc=$?
-	set +e
-	for p in "$T"/host*/run/*.pid; do
-		[ -f "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
-	done
-	(exit $rc)
-	cleanup
-}
-
 # The committed metadata text of an IVG image's PV (partition 3, first
 # metadata area): "mda_text IMG get" prints it without its NUL; "mda_text
 # IMG put FILE" writes FILE in its place with the text and header CRCs

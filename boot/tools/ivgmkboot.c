@@ -106,8 +106,9 @@ static int check(struct cmd_run *r)
 	const char *output = r->own[O_OUTPUT].str;
 
 	r->vg = r->own[O_VG].str;
-	if (r->n_operands && r->vg)
-		return cmd_usage_error(r, "unexpected argument \"%s\"", r->operands[0]);
+	if (r->n_operands > (r->vg ? 0 : 1))
+		return cmd_usage_error(r, "unexpected argument \"%s\"",
+				       r->operands[r->vg ? 0 : 1]);
 	if (r->n_operands)
 		r->vg = r->operands[0];
 	if (!r->vg == !output)
@@ -201,8 +202,7 @@ const struct cmd_def cmd_ivgmkboot_def = {
 		[CO_YES] = "accepted for LVM compatibility",
 	},
 	.opts = opts, .n_opts = sizeof(opts) / sizeof(opts[0]),
-	.min_operands = 0, .max_operands = 1,
-	.operand_need = "at most one VG name",
+	.min_operands = 0, .max_operands = SIZE_MAX,
 	.flags = CMD_VG | CMD_WRITES_VG | CMD_INTERRUPTIBLE,
 	.check = check,
 	.run = run,

@@ -133,6 +133,16 @@ static int store(struct cmd_run *r, const struct cmd_opt *o,
 		v->list[v->n] = NULL;
 		free(list);     /* the strings moved into v->list */
 		return 0;
+	case ARG_STRINGS:
+		grown = realloc(v->list, (v->n + 2) * sizeof(*grown));
+		if (!grown || !(grown[v->n] = strdup(arg))) {
+			if (grown)
+				v->list = grown;
+			return cmd_usage_error(r, "out of memory");
+		}
+		v->list = grown;
+		v->list[++v->n] = NULL;
+		return 0;
 	}
 	return 0;
 }

@@ -37,6 +37,7 @@ enum cmd_arg {
 	ARG_STRING,         /* any text; the last one given counts */
 	ARG_SIZE,           /* LVM's units: b s k m g t p e (default m) */
 	ARG_LIST,           /* comma-separated; repeated options add up */
+	ARG_STRINGS,        /* repeatable; every value kept whole, in order */
 	ARG_VGNAME,         /* a VG name, checked */
 };
 
@@ -135,7 +136,7 @@ struct cmd_value {
 	unsigned count;             /* times given */
 	const char *str;            /* ARG_STRING, ARG_VGNAME; ARG_SIZE as given */
 	uint64_t size;              /* ARG_SIZE, in bytes */
-	char **list;                /* ARG_LIST */
+	char **list;                /* ARG_LIST, ARG_STRINGS */
 	size_t n;
 };
 

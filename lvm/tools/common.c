@@ -2,7 +2,6 @@
 /* common.c - option handling and messages shared by the commands. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,69 +17,6 @@
 #ifndef IVG_VERSION
 #define IVG_VERSION "0.0.0"
 #endif
-
-static int add_devices(struct ivg_ctx *ctx, struct opts *o, const char *arg)
-{
-	char **list = NULL, **grown;
-	size_t n = 0;
-	int r = ivg_devices_parse(ctx, arg, &list, &n);
-
-	if (r)
-		return r;
-	grown = realloc(o->devices, (o->n_devices + n + 1) * sizeof(*grown));
-	if (!grown) {
-		ivg_devices_free(list, n);
-		return ivg_err(ctx, ENOMEM, "out of memory");
-	}
-	o->devices = grown;
-	memcpy(o->devices + o->n_devices, list, n * sizeof(*list));
-	o->n_devices += n;
-	free(list);         /* the strings moved into o->devices */
-	return 0;
-}
-
-int common_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
-	       const char *cmd)
-{
-	switch (c) {
-	case 'v':
-		ctx->verbose = ++o->verbose;
-		return 1;
-	case 'y':
-		o->yes = true;
-		return 1;
-	case 'f':
-		o->force = true;
-		return 1;
-	case OPT_DEVICES:
-		if (add_devices(ctx, o, arg)) {
-			usage_error(cmd, "--devices: %s", ivg_errmsg(ctx));
-			return -1;
-		}
-		return 1;
-	case OPT_REPORTFORMAT:
-		if (!strcmp(arg, "json")) {
-			o->json = true;
-			return 1;
-		}
-		if (!strcmp(arg, "basic")) {
-			o->json = false;
-			return 1;
-		}
-		usage_error(cmd, "--reportformat: unknown format \"%s\" (basic or json)",
-			    arg);
-		return -1;
-	case '?':
-	case ':':
-		/* getopt said what is wrong; only point at the help. */
-		fprintf(stderr, "  Run `%s --help' for more information.\n", cmd);
-		return -1;
-	case OPT_VERSION:
-		printf("ivg version %s\n", IVG_VERSION);
-		exit(ECMD_OK);
-	}
-	return 0;
-}
 
 void opts_free(struct opts *o)
 {
@@ -134,7 +70,11 @@ int fail(struct ivg_ctx *ctx)
 	return ECMD_FAILED;
 }
 
-int usage_error(const char *cmd, const char *fmt, ...)
+/* "  CMD: MESSAGE", then where help is: as every command line error. */
+static int name_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int name_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -159,7 +99,7 @@ int check_vg_name(const char *cmd, const char *name)
 				      isprint(*c) && *c != '\\' ? "%c" : "\\%03o", *c);
 	if (strlen(name) > 64 && o + 4 < sizeof(shown))
 		strcpy(shown + o, "...");
-	return usage_error(cmd, "invalid VG name \"%s\" (%zu characters; letters, digits and + _ . - only, at most 128)",
+	return name_error(cmd, "invalid VG name \"%s\" (%zu characters; letters, digits and + _ . - only, at most 128)",
 			   shown, strlen(name));
 }
 

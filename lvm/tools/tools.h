@@ -57,21 +57,6 @@ int bootcmd_prepare(struct ivg_ctx *ctx, const struct cmd_run *run,
 int bootcmd_install(struct ivg_ctx *ctx, struct ivg_vg *vg, void *arg);
 void bootcmd_free(struct bootcmd *b);
 
-/* Long options every command takes; values >= 0x100. */
-enum {
-	OPT_DEVICES = 0x100,
-	OPT_REPORTFORMAT,
-	OPT_READONLY,
-	OPT_SIZE,
-	OPT_BOOT_PVS,
-	OPT_BOOTLV_SIZE,
-	OPT_BOSFS_SIZE,
-	OPT_OPPFS_SIZE,
-	OPT_HELP,
-	OPT_VERSION,
-	OPT_FIRST_COMMAND_SPECIFIC = 0x200,
-};
-
 /* Common state that the shared options fill in. */
 struct opts {
 	char **devices;            /* --devices, NULL: scan the machine */
@@ -81,9 +66,6 @@ struct opts {
 	int verbose;
 };
 
-/* Handle an option every command shares; 1 if handled, -1 on error. */
-int common_opt(struct ivg_ctx *ctx, struct opts *o, int c, const char *arg,
-	       const char *cmd);
 void opts_free(struct opts *o);
 
 /* Sizes in LVM style: number + unit b s k m g t p e; 'defunit' if none. */
@@ -91,10 +73,6 @@ int parse_size(const char *arg, char defunit, uint64_t *bytes);
 
 /* Print the context's error as lvm2 does, and return ECMD_FAILED. */
 int fail(struct ivg_ctx *ctx);
-/* Print a usage error and return EINVALID_CMD_LINE. */
-int usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /*
  * A VG name from the command line: 0, or a usage error (the name shown
  * with its unprintable bytes escaped) and EINVALID_CMD_LINE.

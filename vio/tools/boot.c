@@ -1,297 +1,246 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* boot.c - boot, shutdown, dumpxml: a partition as a QEMU machine. */
+/* boot.c - boot, shutdown, dumpxml. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "viodomxml.h"
-#include "vioident.h"
-#include "vioqmp.h"
-#include "viorules.h"
-
+#include "vioboot.h"
+#include "viodom.h"
 #include "vios.h"
 
-
-void run_path(const struct vio_host *h, const char *lpar, const char *ext,
-		     char *out, size_t len)
+/*
+ * Find every LUN of the partition by its identity and record where it is
+ * now (lp is updated; *moved counts the moves). A LUN that is nowhere
+ * stops the boot, unless it is in the non-essential list: then it is
+ * left out of this boot (dropped from 'once'), with a warning.
+ */
+static int find_luns(struct ivg_ctx *ctx, struct vio_lpar *lp, struct vio_lpar *once,
+		     size_t *moved)
 {
-	snprintf(out, len, "%s/run/%s.%s", h->state, lpar, ext);
-}
+	struct vio_lun *now = malloc(sizeof(*now));
+	int e = 0;
 
-/* The partition's disks as the machine gets them: found, boot-ordered. */
-void plan_free(struct plan *p)
-{
-	free(p->vs);
-	free(p->now);
-	free(p->disks);
-}
-
-int plan_disks(struct ivg_ctx *ctx, const struct vopts *o, const struct vio_host *h,
-		      const struct vio_lpar *lp, enum vio_boot_type mode, struct plan *p)
-{
-	size_t n;
-	int r;
-
-	memset(p, 0, sizeof(*p));
-	p->vs = calloc(h->nvtds + 1, sizeof(*p->vs));
-	p->now = calloc(h->nvtds + 1, sizeof(*p->now));
-	p->disks = calloc(h->nvtds + 1, sizeof(*p->disks));
-	if (!p->vs || !p->now || !p->disks)
+	*moved = 0;
+	if (!now)
 		return ivg_err(ctx, ENOMEM, "out of memory");
-	n = lpar_vtds(h, lp->name, p->vs);
-	p->norder = vio_boot_order(h, lp, mode, p->order);
-	for (size_t i = 0; i < n; i++) {
-		struct vio_qemu_disk *d = &p->disks[p->nd];
+	for (size_t i = 0; !e && i < lp->nvtds; i++) {
+		struct vio_vtd *vtd = &lp->vtds[i];
+		bool optional = false;
 
-		if ((r = locate(ctx, o, p->vs[i], &p->now[p->nd]))) {
-			if (vio_boot_nonessential(lp, p->vs[i]->name)) {
-				fprintf(stderr, "  WARNING: %s: %s; non-essential, booting without it.\n",
-					p->vs[i]->name, ivg_errmsg(ctx));
-				continue;
+		for (size_t k = 0; k < lp->nlist[VIO_LIST_NONESSENTIAL]; k++)
+			optional |= !strcmp(lp->list[VIO_LIST_NONESSENTIAL][k], vtd->name);
+		if ((e = vio_lun_find(ctx, &vtd->backing, now))) {
+			if (!optional) {
+				e = ivg_err_prefix(ctx, e, "cannot boot %s: %s: ", lp->name, vtd->name);
+				break;
 			}
-			return ivg_err_prefix(ctx, r, "%s: %s: ", lp->name, p->vs[i]->name);
+			fprintf(stderr, "  WARNING: %s: %s; non-essential, booting without it.\n",
+				vtd->name, ivg_errmsg(ctx));
+			vio_lpar_rm_vtd(once, vtd->name);
+			e = 0;
+			continue;
 		}
-		d->vtd = p->vs[i];
-		d->path = p->now[p->nd].path;
-		for (size_t k = 0; k < p->norder; k++)
-			if (p->order[k] == p->vs[i])
-				d->bootindex = (unsigned)k + 1;
-		p->nd++;
+		if (strcmp(now->source, vtd->backing.source)) {
+			printf("  %s: the LUN is at %s now (was %s).\n", vtd->name, now->source,
+			       vtd->backing.source);
+			vtd->backing = *now;
+			*vio_lpar_vtd(once, vtd->name) = *vtd;
+			(*moved)++;
+		}
 	}
-	return 0;
+	free(now);
+	return e;
 }
 
-int boot_locked(struct ivg_ctx *ctx, const struct vopts *o, struct txn *t,
-		       struct vio_lpar *lp, enum vio_boot_type mode)
+static void print_booted(const struct vio_lpar *lp, enum vio_boot_type mode)
 {
-	char qmp[PATH_MAX], pidf[PATH_MAX], con[PATH_MAX], info[PATH_MAX], log[PATH_MAX], dir[PATH_MAX];
-	struct plan p;
-	char **argv = NULL;
-	int r = 0, pid;
-	FILE *f;
+	size_t order[VIO_LIST_MAX], n = vio_boot_order(lp, mode, order);
 
-	memset(&p, 0, sizeof(p));
-	if (vio_run_alive(&lp->run)) {
-		r = ivg_err(ctx, EBUSY, "partition %s is already running (QEMU pid %d)", lp->name, lp->run.pid);
-		goto out;
-	}
-	if ((r = vio_rules_boot(ctx, &t->h, &t->others, lp)))
-		goto out;
-	if ((r = plan_disks(ctx, o, &t->h, lp, mode, &p))) {
-		r = ivg_err_prefix(ctx, r, "cannot boot ");
-		goto out;
-	}
-	snprintf(dir, sizeof(dir), "%s/run", t->h.state);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		r = ivg_err(ctx, errno, "%s: cannot create: %s", dir, strerror(errno));
-		goto out;
-	}
-	run_path(&t->h, lp->name, "qmp", qmp, sizeof(qmp));
-	run_path(&t->h, lp->name, "pid", pidf, sizeof(pidf));
-	run_path(&t->h, lp->name, "console", con, sizeof(con));
-	run_path(&t->h, lp->name, "bootinfo", info, sizeof(info));
-	run_path(&t->h, lp->name, "log", log, sizeof(log));
-	if (!(f = fopen(info, "we"))) {
-		r = ivg_err(ctx, errno, "%s: cannot create: %s", info, strerror(errno));
-		goto out;
-	}
-	vio_boot_info(&t->h, lp, mode, f);
-	fclose(f);
-	unlink(qmp);
-	{
-		struct vio_qemu q = {
-			.lpar = lp, .qmp = qmp, .pidfile = pidf, .console = con,
-			.bootinfo = info, .kernel = o->kernel, .initrd = o->initrd,
-			.append = o->append, .extra = o->qemu_arg, .nextra = o->nqemu,
-			.disks = p.disks, .ndisks = p.nd,
-		};
+	printf("  Partition %s booted (%s, %zu disk%s, boot order:", lp->name,
+	       vio_boot_type_name(mode), lp->nvtds, lp->nvtds == 1 ? "" : "s");
+	for (size_t k = 0; k < n; k++)
+		printf(" %s@%u:%u", lp->vtds[order[k]].name, lp->vtds[order[k]].scsi_id,
+		       lp->vtds[order[k]].lun);
+	printf("%s); console log %s\n", n ? "" : " firmware default",
+	       lp->console_log[0] ? lp->console_log : "(none)");
+}
 
-		if ((r = vio_qemu_argv(ctx, &q, &argv)))
-			goto out;
-	}
-	if (ctx->verbose)
-		for (char **p = argv; *p; p++)
-			fprintf(stderr, "%s%s", *p, p[1] ? " " : "\n");
-	if ((r = vio_qemu_start(ctx, argv, log, pidf, &pid))) {
-		r = ivg_err_prefix(ctx, r, "cannot boot %s: ", lp->name);
-		goto out;
-	}
-	if (vio_run_of_pid(pid, &lp->run)) {
-		r = ivg_err(ctx, ESRCH, "cannot boot %s: QEMU (pid %d) ended at once; see %s and %s",
-			    lp->name, pid, log, con);
-		memset(&lp->run, 0, sizeof(lp->run));
-		goto out;
-	}
-	snprintf(lp->run.mode, sizeof(lp->run.mode), "%s", vio_boot_type_name(mode));
-	/* Where each LUN is now, and what it holds now, for next time. */
-	for (size_t i = 0; i < p.nd; i++) {
-		struct vio_vtd *v = vio_host_vtd(&t->h, p.disks[i].vtd->name);
+/*
+ * Define the persistent partition (with where its LUNs are now), and
+ * start it: in its own boot type, or for one boot in 'mode' (defined for
+ * the start, then the persistent definition again).
+ */
+static int define_and_start(struct cmd_run *r, struct vios *v, struct vio_part *p,
+			    struct vio_lpar *once, enum vio_boot_type mode)
+{
+	const char *ls = vios_lockspace(v);
+	char *xml = NULL, *boot_xml = NULL;
+	bool special = mode != p->lp.boot_type || once->nvtds != p->lp.nvtds;
+	int e;
 
-		if (v)
-			v->ident = p.now[i];
-	}
-	if ((r = txn_commit(ctx, t)))
+	for (size_t i = 0; i < once->nvtds; i++)
+		if ((e = vios_lease(r->ctx, v, &once->vtds[i])))
+			return e;
+	if ((e = vio_dom_xml(r->ctx, p->xml, &p->lp, p->lp.boot_type, ls, &xml)) ||
+	    (e = vio_host_define(r->ctx, &v->host, xml, NULL)))
 		goto out;
-	printf("  Partition %s booted (%s, QEMU pid %d, %zu disk%s, boot order:", lp->name,
-	       vio_boot_type_name(mode), pid, p.nd, p.nd == 1 ? "" : "s");
-	for (size_t k = 0; k < p.norder; k++)
-		printf(" %s@%u:%u", p.order[k]->name, p.order[k]->scsi_id, p.order[k]->lun);
-	printf("%s); console %s\n", p.norder ? "" : " firmware default", con);
+	if (special && ((e = vio_dom_xml(r->ctx, xml, once, mode, ls, &boot_xml)) ||
+			(e = vio_host_define(r->ctx, &v->host, boot_xml, NULL))))
+		goto out;
+	if (virDomainCreate(p->dom) < 0)
+		e = vio_virt_err(r->ctx, EIO, "cannot boot partition %s on host %s", p->lp.name,
+				 v->host.uri);
+	if (special) {
+		int e2 = vio_host_define(r->ctx, &v->host, xml, NULL);
+
+		e = e ? e : e2;
+	}
 out:
-	vio_argv_free(argv);
-	plan_free(&p);
-	return r;
+	free(xml);
+	free(boot_xml);
+	return e;
 }
 
-int do_dumpxml(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv)
+static int boot_check(struct cmd_run *r)
 {
-	struct vio_lpar *lp = NULL;
-	const char *name = NULL;
-	char con[PATH_MAX];
-	struct plan p;
-	struct txn t;
-	int r;
+	enum vio_boot_type t;
 
-	if ((r = one_name("dumpxml", argc, argv, &name)))
-		return r;
-	memset(&p, 0, sizeof(p));
-	r = txn_begin(ctx, o, false, false, &t);
-	if (!r && !(lp = vio_host_lpar(&t.h, name)))
-		r = ivg_err(ctx, ENOENT, "partition %s does not exist", name);
-	if (!r)
-		r = plan_disks(ctx, o, &t.h, lp, o->have_mode ? o->mode : lp->boot_type, &p);
-	if (!r) {
-		struct vio_qemu q = {
-			.lpar = lp, .console = con, .kernel = o->kernel, .initrd = o->initrd,
-			.append = o->append, .disks = p.disks, .ndisks = p.nd,
-		};
-
-		run_path(&t.h, name, "console", con, sizeof(con));
-		vio_domain_xml(&q, stdout);
-	}
-	plan_free(&p);
-	txn_end(&t);
-	return r ? fail(ctx) : ECMD_OK;
+	return vboot_type(r, "mode", VIO_BOOT_NORMAL, &t);
 }
 
-/* Wait until the recorded QEMU is gone; timeout 0: forever. */
-static bool wait_gone(const struct vio_run *run, long timeout)
+static int boot_run(struct cmd_run *r)
 {
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
-	long ticks = timeout * 10;
+	struct vio_part p = { 0 };
+	struct vio_lpar once = { 0 };
+	enum vio_boot_type mode;
+	struct vios v;
+	size_t moved;
+	int e;
 
-	while (vio_run_alive(run)) {
-		if (timeout && ticks-- <= 0)
-			return false;
-		nanosleep(&ts, NULL);
+	if ((e = vios_open(r, &v, true)) || (e = vio_host_part(r->ctx, &v.host, r->operands[0], &p)))
+		goto out;
+	if (vio_part_active(&p)) {
+		e = ivg_err(r->ctx, EBUSY, "partition %s is running on host %s already", p.lp.name,
+			    v.host.uri);
+		goto out;
 	}
-	return true;
+	vboot_type(r, "mode", p.lp.boot_type, &mode);
+	if ((e = vio_lpar_copy(r->ctx, &once, &p.lp)) ||
+	    (e = find_luns(r->ctx, &p.lp, &once, &moved)) ||
+	    (e = define_and_start(r, &v, &p, &once, mode)))
+		goto out;
+	print_booted(&once, mode);
+out:
+	vio_lpar_free(&once);
+	vio_part_free(&p);
+	vios_close(&v);
+	return e;
 }
 
-/* Clear the run record if it is still 'run' (under the state lock). */
-static int clear_run(struct ivg_ctx *ctx, const struct vopts *o, const char *name,
-		     const struct vio_run *run)
+static const struct cmd_opt boot_opts[] = { VOPT_CONNECT, VOPT_MODE };
+
+const struct cmd_def vios_boot_def = {
+	.name = "vios boot",
+	.summary = "Boot a partition from its LUNs",
+	.usage = "NAME",
+	.about =
+"Find every LUN of partition NAME by its WWN (where it was, or where the\n"
+"SAN moved it; the definition follows it), and start the domain. The\n"
+"firmware boots the boot list of its boot type, or of --mode for this\n"
+"boot only. A LUN of the non-essential list that is missing is left out\n"
+"with a warning; any other stops the boot. libvirt's lock manager\n"
+"refuses the start while another domain, here or on a host sharing the\n"
+"lockspace, runs with one of its read-write LUNs.\n",
+	.opts = boot_opts, .n_opts = sizeof(boot_opts) / sizeof(boot_opts[0]),
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one partition name is needed",
+	.check = boot_check,
+	.run = boot_run,
+};
+
+/* ---- shutdown ------------------------------------------------------------ */
+
+static int shutdown_check(struct cmd_run *r)
 {
-	struct vio_lpar *lp = NULL;
-	struct txn t;
-	int r = txn_begin(ctx, o, true, true, &t);
+	long t;
 
-	if (!r && (lp = vio_host_lpar(&t.h, name)) && lp->run.pid == run->pid &&
-	    lp->run.start == run->start) {
-		memset(&lp->run, 0, sizeof(lp->run));
-		r = txn_commit(ctx, &t);
-	}
-	txn_end(&t);
-	return r;
+	return vnum(r, "timeout", 0, 86400, 60, &t);
 }
 
-int do_boot(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv)
+static int shutdown_run(struct cmd_run *r)
 {
-	struct vio_lpar *lp = NULL;
-	struct vio_run run = { 0 };
-	const char *name = NULL;
-	struct txn t;
-	int r;
+	struct vio_part p = { 0 };
+	struct vios v;
+	long timeout;
+	int e;
 
-	if ((r = one_name("boot", argc, argv, &name)))
-		return r;
-	if ((o->initrd || o->append) && !o->kernel)
-		return usage_error("boot", "--initrd and --append need --kernel");
-	r = txn_begin(ctx, o, true, true, &t);
-	if (!r && !(lp = vio_host_lpar(&t.h, name)))
-		r = ivg_err(ctx, ENOENT, "partition %s does not exist", name);
-	if (!r)
-		r = boot_locked(ctx, o, &t, lp, o->have_mode ? o->mode : lp->boot_type);
-	if (!r)
-		run = lp->run;
-	txn_end(&t);
-	if (r)
-		return fail(ctx);
-	if (!o->wait)
-		return ECMD_OK;
-	wait_gone(&run, 0);
-	if ((r = clear_run(ctx, o, name, &run)))
-		return fail(ctx);
-	printf("  Partition %s stopped.\n", name);
-	return ECMD_OK;
+	vnum(r, "timeout", 0, 86400, 60, &timeout);
+	if ((e = vios_open(r, &v, false)) || (e = vio_host_part(r->ctx, &v.host, r->operands[0], &p)))
+		goto out;
+	if (!vio_part_active(&p)) {
+		printf("  Partition %s is not running.\n", p.lp.name);
+		goto out;
+	}
+	if (!(e = vio_dom_stop(r->ctx, p.dom, p.lp.name, r->o.force ? 0 : timeout, r->o.force)))
+		printf("  Partition %s is down.\n", p.lp.name);
+out:
+	vio_part_free(&p);
+	vios_close(&v);
+	return e;
 }
 
-/* Stop a partition: ACPI power button (QMP), then QMP quit, then signals. */
-int stop_lpar(struct ivg_ctx *ctx, const struct vopts *o, const char *name,
-		     long timeout, bool force)
+static const struct cmd_opt shutdown_opts[] = { VOPT_CONNECT, VOPT_TIMEOUT };
+
+const struct cmd_def vios_shutdown_def = {
+	.name = "vios shutdown",
+	.summary = "Shut a partition down",
+	.usage = "NAME",
+	.about = "Press the partition's ACPI power button and wait for it to power down.\n"
+		 "--force stops it at once (virsh destroy).\n",
+	.common = CO(CO_FORCE),
+	.common_help = { [CO_FORCE] = "stop it at once" },
+	.opts = shutdown_opts, .n_opts = sizeof(shutdown_opts) / sizeof(shutdown_opts[0]),
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one partition name is needed",
+	.check = shutdown_check,
+	.run = shutdown_run,
+};
+
+/* ---- dumpxml ------------------------------------------------------------- */
+
+static int dumpxml_run(struct cmd_run *r)
 {
-	struct vio_lpar *lp = NULL;
-	struct vio_run run = { 0 };
-	char qmp[PATH_MAX];
-	struct txn t;
-	int r;
+	struct vio_part p = { 0 };
+	enum vio_boot_type mode;
+	char *xml = NULL;
+	struct vios v;
+	int e;
 
-	r = txn_begin(ctx, o, false, false, &t);
-	if (!r && !(lp = vio_host_lpar(&t.h, name)))
-		r = ivg_err(ctx, ENOENT, "partition %s does not exist", name);
-	if (!r) {
-		run = lp->run;
-		run_path(&t.h, name, "qmp", qmp, sizeof(qmp));
-	}
-	txn_end(&t);
-	if (r)
-		return r;
-	if (!vio_run_alive(&run)) {
-		printf("  Partition %s is not running.\n", name);
-		return run.pid ? clear_run(ctx, o, name, &run) : 0;
-	}
-	if (!force && !vio_qmp_execute(ctx, qmp, "system_powerdown") &&
-	    wait_gone(&run, timeout)) {
-		printf("  Partition %s shut down.\n", name);
-	} else {
-		if (!force)
-			fprintf(stderr, "  Partition %s did not power down in %lds; stopping it.\n",
-				name, timeout);
-		if (vio_qmp_execute(ctx, qmp, "quit") || !wait_gone(&run, 10)) {
-			kill(run.pid, SIGTERM);
-			if (!wait_gone(&run, 5) && (kill(run.pid, SIGKILL), !wait_gone(&run, 5)))
-				return ivg_err(ctx, EBUSY, "partition %s: QEMU pid %d does not stop",
-					       name, run.pid);
-		}
-		printf("  Partition %s stopped.\n", name);
-	}
-	return clear_run(ctx, o, name, &run);
+	if ((e = vios_open(r, &v, false)) || (e = vio_host_part(r->ctx, &v.host, r->operands[0], &p)))
+		goto out;
+	vboot_type(r, "mode", p.lp.boot_type, &mode);
+	if (!vgiven(r, "mode"))
+		fputs(p.xml, stdout);
+	else if (!(e = vio_dom_xml(r->ctx, p.xml, &p.lp, mode, vios_lockspace(&v), &xml)))
+		fputs(xml, stdout);
+out:
+	free(xml);
+	vio_part_free(&p);
+	vios_close(&v);
+	return e;
 }
 
-int do_shutdown(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv)
-{
-	const char *name = NULL;
-	int r;
-
-	if ((r = one_name("shutdown", argc, argv, &name)))
-		return r;
-	r = stop_lpar(ctx, o, name, given(o, O_TIMEOUT) ? o->timeout : 30, o->c.force);
-	return r ? fail(ctx) : ECMD_OK;
-}
+const struct cmd_def vios_dumpxml_def = {
+	.name = "vios dumpxml",
+	.summary = "Print a partition's libvirt domain XML",
+	.usage = "NAME",
+	.about = "Print partition NAME's persistent domain XML (as virsh dumpxml --inactive),\n"
+		 "or with --mode the XML it boots with in that boot type.\n",
+	.opts = boot_opts, .n_opts = sizeof(boot_opts) / sizeof(boot_opts[0]),
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one partition name is needed",
+	.check = boot_check,
+	.run = dumpxml_run,
+};

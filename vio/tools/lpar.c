@@ -1,194 +1,371 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* lpar.c - mklpar, rmlpar, chlpar, lslpar. */
+/* lpar.c - mklpar, rmlpar, chlpar, lslpar: partitions as libvirt domains. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "viodom.h"
 #include "vios.h"
 
+#define DEFAULT_MB 512
 
-int do_mklpar(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv)
+static int check_name(struct cmd_run *r)
 {
-	const char *name = NULL;
-	struct txn t;
-	int r;
-
-	if ((r = one_name("mklpar", argc, argv, &name)))
-		return r;
-	if (!vio_name_valid(name))
-		return usage_error("mklpar", "invalid partition name \"%s\" ([A-Za-z0-9._+-], at most %d)",
-				   name, VIO_NAME_MAX - 1);
-	r = txn_begin(ctx, o, true, true, &t);
-	if (!r)
-		r = vio_host_add_lpar(ctx, &t.h, name, o->memory_mb ? o->memory_mb : 512,
-				      o->cpus ? (unsigned)o->cpus : 1);
-	if (!r)
-		r = txn_commit(ctx, &t);
-	if (!r)
-		printf("  Partition %s created (ID %u, vhost%u).\n", name,
-		       vio_host_lpar(&t.h, name)->id, vio_host_lpar(&t.h, name)->adapter);
-	txn_end(&t);
-	return r ? fail(ctx) : ECMD_OK;
+	if (!vio_name_valid(r->operands[0]))
+		return cmd_usage_error(r, "invalid partition name \"%s\" ([A-Za-z0-9._+-], at most %d, no leading '-')",
+				       r->operands[0], VIO_NAME_MAX - 1);
+	return 0;
 }
 
-int do_rmlpar(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv)
+/* --memory, --cpus and --accel, where given. */
+static int check_shape(struct cmd_run *r)
 {
-	const char *name = NULL;
-	struct txn t;
-	int r;
+	const struct cmd_value *mem = vval(r, "memory");
+	enum vio_accel a;
+	long cpus;
+	int e;
 
-	if ((r = one_name("rmlpar", argc, argv, &name)))
-		return r;
-	r = txn_begin(ctx, o, true, true, &t);
-	if (!r)
-		r = vio_host_rm_lpar(ctx, &t.h, name);
-	if (!r)
-		r = txn_commit(ctx, &t);
-	if (!r)
-		printf("  Partition %s removed.\n", name);
-	txn_end(&t);
-	return r ? fail(ctx) : ECMD_OK;
+	if ((e = vnum(r, "cpus", 1, 255, 1, &cpus)))
+		return e;
+	if (mem->count && mem->size < (16 << 20))
+		return cmd_usage_error(r, "--memory: at least 16m");
+	if (vstr(r, "accel") && vio_accel_parse(vstr(r, "accel"), &a))
+		return cmd_usage_error(r, "--accel: auto, kvm or tcg, not \"%s\"", vstr(r, "accel"));
+	return 0;
 }
 
-/* "LIST=VTD,VTD" (an empty right side clears the list). */
-static int apply_list(struct ivg_ctx *ctx, struct vio_host *h, struct vio_lpar *lp,
-		      char *arg)
+/* KVM where asked, or (auto) where the host offers it. */
+static bool use_kvm(struct cmd_run *r, struct vios *v)
 {
-	char *eq = strchr(arg, '='), *names[VIO_LIST_MAX + 1], *save = NULL, *tok;
+	enum vio_accel a = v->conf.accel;
+
+	if (vstr(r, "accel"))
+		vio_accel_parse(vstr(r, "accel"), &a);
+	return a == VIO_ACCEL_KVM || (a == VIO_ACCEL_AUTO && vio_host_has_kvm(&v->host));
+}
+
+static int mklpar_check(struct cmd_run *r)
+{
+	int e = check_name(r);
+
+	return e ? e : check_shape(r);
+}
+
+static int mklpar_run(struct cmd_run *r)
+{
+	const struct cmd_value *mem = vval(r, "memory");
+	struct vio_part *ps = NULL;
+	struct vio_lpar lp;
+	virDomainPtr dom;
+	struct vios v;
+	char *xml = NULL;
+	size_t n = 0;
+	long cpus;
+	int e;
+
+	memset(&lp, 0, sizeof(lp));
+	if ((e = vios_open(r, &v, true)))
+		goto out;
+	if ((dom = virDomainLookupByName(v.host.conn, r->operands[0]))) {
+		virDomainFree(dom);
+		e = ivg_err(r->ctx, EEXIST, "host %s has a domain %s already", v.host.uri,
+			    r->operands[0]);
+		goto out;
+	}
+	if ((e = vio_host_parts(r->ctx, &v.host, &ps, &n)))
+		goto out;
+	snprintf(lp.name, sizeof(lp.name), "%s", r->operands[0]);
+	vio_parts_free_numbers(ps, n, &lp.id, &lp.adapter);
+	lp.memory_mb = mem->count ? mem->size >> 20 : DEFAULT_MB;
+	vnum(r, "cpus", 1, 255, 1, &cpus);
+	lp.cpus = (unsigned)cpus;
+	lp.kvm = use_kvm(r, &v);
+	if (!(e = vio_dom_xml(r->ctx, NULL, &lp, lp.boot_type, vios_lockspace(&v), &xml)) &&
+	    !(e = vio_host_define(r->ctx, &v.host, xml, NULL)))
+		printf("  Partition %s defined on host %s (ID %u, vhost%u, %s, %llu MiB, %u CPU%s).\n",
+		       lp.name, v.host.uri, lp.id, lp.adapter, lp.kvm ? "KVM" : "TCG",
+		       (unsigned long long)lp.memory_mb, lp.cpus, lp.cpus == 1 ? "" : "s");
+out:
+	free(xml);
+	vio_parts_free(ps, n);
+	vios_close(&v);
+	return e;
+}
+
+static const struct cmd_opt mklpar_opts[] = {
+	VOPT_CONNECT,
+	{ "memory", 0, ARG_SIZE, "SIZE", "memory (default 512m)" },
+	{ "cpus", 0, ARG_STRING, "N", "virtual CPUs (default 1)" },
+	{ "accel", 0, ARG_STRING, "auto|kvm|tcg",
+	  "KVM, or QEMU's TCG (default: accel in vios.conf,\nelse auto: KVM where the host offers it)" },
+};
+
+const struct cmd_def vios_mklpar_def = {
+	.name = "vios mklpar",
+	.summary = "Define a partition (a persistent libvirt domain)",
+	.usage = "NAME",
+	.about =
+"Define partition NAME on the libvirt host: a persistent domain with one\n"
+"virtio-scsi controller (its virtual SCSI adapter, shown as vhostN), a\n"
+"serial console logged to a file, and vios's metadata. It maps no LUN yet\n"
+"(mkvdev).\n",
+	.opts = mklpar_opts, .n_opts = sizeof(mklpar_opts) / sizeof(mklpar_opts[0]),
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one partition name is needed",
+	.check = mklpar_check,
+	.run = mklpar_run,
+};
+
+/* ---- rmlpar -------------------------------------------------------------- */
+
+static int rmlpar_run(struct cmd_run *r)
+{
+	struct vio_part p = { 0 };
+	struct vios v;
+	int e;
+
+	if ((e = vios_open(r, &v, true)) || (e = vio_host_part(r->ctx, &v.host, r->operands[0], &p)))
+		goto out;
+	if (vio_part_active(&p)) {
+		e = ivg_err(r->ctx, EBUSY, "partition %s is running on host %s: shut it down first",
+			    p.lp.name, v.host.uri);
+		goto out;
+	}
+	if (virDomainUndefineFlags(p.dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+				   VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+				   VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
+				   VIR_DOMAIN_UNDEFINE_NVRAM) < 0) {
+		e = vio_virt_err(r->ctx, EIO, "cannot undefine partition %s", p.lp.name);
+		goto out;
+	}
+	printf("  Partition %s removed from host %s.\n", p.lp.name, v.host.uri);
+out:
+	vio_part_free(&p);
+	vios_close(&v);
+	return e;
+}
+
+static const struct cmd_opt conn_opts[] = { VOPT_CONNECT };
+
+const struct cmd_def vios_rmlpar_def = {
+	.name = "vios rmlpar",
+	.summary = "Remove a partition and its mappings",
+	.usage = "NAME",
+	.about = "Undefine partition NAME and its mappings (the LUNs are not touched).\n"
+		 "Refused while it runs.\n",
+	.opts = conn_opts, .n_opts = 1,
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one partition name is needed",
+	.run = rmlpar_run,
+};
+
+/* ---- chlpar -------------------------------------------------------------- */
+
+/* "LIST=VTD,VTD" (nothing after '=' empties it); a VTD also by "ID[:LUN]". */
+static int apply_list(struct ivg_ctx *ctx, struct vio_lpar *lp, const char *arg)
+{
+	char *copy = strdup(arg), *eq, *names[VIO_LIST_MAX + 1], *save = NULL;
 	enum vio_list l;
 	size_t n = 0;
+	int e = 0;
 
-	if (!eq)
+	if (!copy)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	if (!(eq = strchr(copy, '='))) {
+		free(copy);
 		return ivg_err(ctx, EINVAL, "--list %s: want LIST=VTD[,VTD...]", arg);
+	}
 	*eq = 0;
-	if (vio_list_parse(arg, &l))
-		return ivg_err(ctx, EINVAL, "--list: unknown list \"%s\" (normal, install, maintenance, rootvg, primary, secondary, nonessential)",
-			       arg);
-	for (tok = strtok_r(eq + 1, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	if (vio_list_parse(copy, &l)) {
+		e = ivg_err(ctx, EINVAL, "--list: unknown list \"%s\" (normal, install, maintenance, rootvg, primary, secondary, nonessential)",
+			    copy);
+		free(copy);
+		return e;
+	}
+	for (char *t = strtok_r(eq + 1, ",", &save); t && !e; t = strtok_r(NULL, ",", &save)) {
 		unsigned id, lun = 0;
+		struct vio_vtd *at;
 		char end;
 
 		if (n > VIO_LIST_MAX)
 			break;
-		/* A device by its SCSI ID (and LUN): the partition's VTD there. */
-		if (sscanf(tok, "%u%c", &id, &end) == 1 ||
-		    sscanf(tok, "%u:%u%c", &id, &lun, &end) == 2) {
-			const char *found = NULL;
-
-			for (size_t i = 0; i < h->nvtds && !found; i++)
-				if (!strcmp(h->vtds[i].lpar, lp->name) && h->vtds[i].scsi_id == id &&
-				    h->vtds[i].lun == lun)
-					found = h->vtds[i].name;
-			if (!found)
-				return ivg_err(ctx, ENOENT, "partition %s has nothing at SCSI ID %u, LUN %u",
-					       lp->name, id, lun);
-			tok = (char *)found;
+		if (sscanf(t, "%u%c", &id, &end) == 1 || sscanf(t, "%u:%u%c", &id, &lun, &end) == 2) {
+			if (!(at = vio_lpar_vtd_at(lp, id, lun)))
+				e = ivg_err(ctx, ENOENT, "partition %s has nothing at SCSI ID %u, LUN %u",
+					    lp->name, id, lun);
+			else
+				t = at->name;
 		}
-		names[n++] = tok;
+		names[n++] = t;
 	}
-	return vio_host_set_list(ctx, h, lp, l, names, n);
+	if (!e)
+		e = vio_lpar_set_list(ctx, lp, l, names, n);
+	free(copy);
+	return e;
 }
 
-int do_chlpar(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv)
+static int chlpar_check(struct cmd_run *r)
 {
-	struct vio_lpar *lp = NULL;
-	const char *name = NULL;
-	struct txn t;
-	int r;
+	enum vio_boot_type t;
 
-	if ((r = one_name("chlpar", argc, argv, &name)))
-		return r;
-	r = txn_begin(ctx, o, true, true, &t);
-	if (!r && !(lp = vio_host_lpar(&t.h, name)))
-		r = ivg_err(ctx, ENOENT, "partition %s does not exist", name);
-	if (!r) {
-		if (o->memory_mb)
-			lp->memory_mb = o->memory_mb;
-		if (o->cpus)
-			lp->cpus = (unsigned)o->cpus;
-		if (o->have_boot_type)
-			lp->boot_type = o->boot_type;
-		for (size_t i = 0; !r && i < o->nlist; i++)
-			r = apply_list(ctx, &t.h, lp, o->list_arg[i]);
-	}
-	if (!r)
-		r = txn_commit(ctx, &t);
-	txn_end(&t);
-	return r ? fail(ctx) : ECMD_OK;
+	return check_shape(r) ? EINVALID_CMD_LINE : vboot_type(r, "boot-type", VIO_BOOT_NORMAL, &t);
 }
 
-const char *lpar_state(const struct vio_lpar *lp)
+static int chlpar_run(struct cmd_run *r)
 {
-	return vio_run_alive(&lp->run) ? "Running" : "Not Activated";
+	const struct cmd_value *mem = vval(r, "memory"), *lists = vval(r, "list");
+	struct vio_part p = { 0 };
+	struct vios v;
+	char *xml = NULL;
+	long cpus;
+	int e;
+
+	if ((e = vios_open(r, &v, true)) || (e = vio_host_part(r->ctx, &v.host, r->operands[0], &p)))
+		goto out;
+	if (mem->count)
+		p.lp.memory_mb = mem->size >> 20;
+	if (vgiven(r, "cpus") && !vnum(r, "cpus", 1, 255, 1, &cpus))
+		p.lp.cpus = (unsigned)cpus;
+	if (vgiven(r, "accel"))
+		p.lp.kvm = use_kvm(r, &v);
+	vboot_type(r, "boot-type", p.lp.boot_type, &p.lp.boot_type);
+	for (size_t i = 0; !e && i < lists->n; i++)
+		e = apply_list(r->ctx, &p.lp, lists->list[i]);
+	if (!e && !(e = vio_dom_xml(r->ctx, p.xml, &p.lp, p.lp.boot_type, vios_lockspace(&v), &xml)))
+		e = vio_host_define(r->ctx, &v.host, xml, NULL);
+	if (!e && vio_part_active(&p))
+		printf("  Partition %s changed; it runs on as it is until its next boot.\n", p.lp.name);
+out:
+	free(xml);
+	vio_part_free(&p);
+	vios_close(&v);
+	return e;
 }
 
-int do_lslpar(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv)
+static const struct cmd_opt chlpar_opts[] = {
+	VOPT_CONNECT,
+	{ "memory", 0, ARG_SIZE, "SIZE", "memory" },
+	{ "cpus", 0, ARG_STRING, "N", "virtual CPUs" },
+	{ "accel", 0, ARG_STRING, "auto|kvm|tcg", "KVM or TCG" },
+	{ "boot-type", 0, ARG_STRING, "TYPE", "normal, install or maintenance" },
+	{ "list", 0, ARG_STRINGS, "LIST=VTD,...",
+	  "set a device list (repeatable; LIST= empties it):\nnormal, install, maintenance, rootvg, primary,\nsecondary, nonessential; a VTD also as ID[:LUN]" },
+};
+
+const struct cmd_def vios_chlpar_def = {
+	.name = "vios chlpar",
+	.summary = "Change a partition: memory, CPUs, boot type, device lists",
+	.usage = "NAME",
+	.about =
+"Change partition NAME's definition. The boot type picks the boot list\n"
+"the firmware gets (<boot order=> of its disks); a normal boot with an\n"
+"empty normal list boots from the rootvg list. A running partition keeps\n"
+"running as it is; the change counts from its next boot.\n",
+	.opts = chlpar_opts, .n_opts = sizeof(chlpar_opts) / sizeof(chlpar_opts[0]),
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one partition name is needed",
+	.check = chlpar_check,
+	.run = chlpar_run,
+};
+
+/* ---- lslpar -------------------------------------------------------------- */
+
+static struct json_object *lpar_json(const struct vio_part *p)
 {
-	struct json_object *arr = NULL;
-	const char *only = NULL;
-	struct txn t;
-	int r;
+	struct json_object *e = json_object_new_object(), *ls = json_object_new_object();
+	const struct vio_lpar *lp = &p->lp;
+	char svsa[32];
 
-	if (argc - optind > 1)
-		return usage_error("lslpar", "want at most one partition name");
-	if (argc - optind == 1)
-		only = argv[optind];
-	if ((r = txn_begin(ctx, o, false, false, &t))) {
-		txn_end(&t);
-		return fail(ctx);
+	snprintf(svsa, sizeof(svsa), "vhost%u", lp->adapter);
+	json_object_object_add(e, "name", json_object_new_string(lp->name));
+	json_object_object_add(e, "id", json_object_new_int((int)lp->id));
+	json_object_object_add(e, "svsa", json_object_new_string(svsa));
+	json_object_object_add(e, "state", json_object_new_string(vio_state_name(p->state)));
+	json_object_object_add(e, "memory_mb", json_object_new_int64((int64_t)lp->memory_mb));
+	json_object_object_add(e, "cpus", json_object_new_int((int)lp->cpus));
+	json_object_object_add(e, "accel", json_object_new_string(lp->kvm ? "kvm" : "tcg"));
+	json_object_object_add(e, "boot_type", json_object_new_string(vio_boot_type_name(lp->boot_type)));
+	json_object_object_add(e, "console_log", json_object_new_string(lp->console_log));
+	for (unsigned l = 0; l < VIO_NLISTS; l++) {
+		struct json_object *a = json_object_new_array();
+
+		for (size_t k = 0; k < lp->nlist[l]; k++)
+			json_object_array_add(a, json_object_new_string(lp->list[l][k]));
+		json_object_object_add(ls, vio_list_name((enum vio_list)l), a);
 	}
-	if (only && !vio_host_lpar(&t.h, only)) {
-		ivg_err(ctx, ENOENT, "partition %s does not exist", only);
-		txn_end(&t);
-		return fail(ctx);
-	}
-	if (o->c.json)
-		arr = json_object_new_array();
-	for (size_t i = 0; i < t.h.nlpars; i++) {
-		const struct vio_lpar *lp = &t.h.lpars[i];
-		char svsa[32];
+	json_object_object_add(e, "lists", ls);
+	return e;
+}
 
-		if (only && strcmp(only, lp->name))
-			continue;
-		if (arr) {
-			struct json_object *e = json_object_new_object(), *ls = json_object_new_object();
+static void lpar_text(const struct vio_part *p, const char *uri)
+{
+	const struct vio_lpar *lp = &p->lp;
 
-			json_object_object_add(e, "name", json_object_new_string(lp->name));
-			json_object_object_add(e, "id", json_object_new_int((int)lp->id));
-			snprintf(svsa, sizeof(svsa), "vhost%u", lp->adapter);
-			json_object_object_add(e, "svsa", json_object_new_string(svsa));
-			json_object_object_add(e, "memory_mb", json_object_new_int64((int64_t)lp->memory_mb));
-			json_object_object_add(e, "cpus", json_object_new_int((int)lp->cpus));
-			json_object_object_add(e, "boot_type", json_object_new_string(vio_boot_type_name(lp->boot_type)));
-			json_object_object_add(e, "state", json_object_new_string(lpar_state(lp)));
-			for (unsigned l = 0; l < VIO_NLISTS; l++) {
-				struct json_object *a = json_object_new_array();
-
-				for (size_t k = 0; k < lp->nlist[l]; k++)
-					json_object_array_add(a, json_object_new_string(lp->list[l][k]));
-				json_object_object_add(ls, vio_list_name((enum vio_list)l), a);
-			}
-			json_object_object_add(e, "lists", ls);
-			json_object_array_add(arr, e);
-			continue;
-		}
-		printf("Partition             %s\nPartition ID          %u\nSVSA                  vhost%u\n"
-		       "State                 %s\nMemory                %llu MiB\nCPUs                  %u\n"
-		       "Boot type             %s\n",
-		       lp->name, lp->id, lp->adapter, lpar_state(lp),
-		       (unsigned long long)lp->memory_mb, lp->cpus, vio_boot_type_name(lp->boot_type));
-		for (unsigned l = 0; l < VIO_NLISTS; l++) {
-			printf("%-22s", vio_list_name((enum vio_list)l));
-			for (size_t k = 0; k < lp->nlist[l]; k++)
-				printf("%s%s", k ? "," : "", lp->list[l][k]);
-			printf("\n");
-		}
+	printf("Partition             %s\nHost                  %s\nPartition ID          %u\n"
+	       "SVSA                  vhost%u\nState                 %s\nMemory                %llu MiB\n"
+	       "CPUs                  %u\nAccelerator           %s\nBoot type             %s\n"
+	       "Console log           %s\n",
+	       lp->name, uri, lp->id, lp->adapter, vio_state_name(p->state),
+	       (unsigned long long)lp->memory_mb, lp->cpus, lp->kvm ? "KVM" : "TCG",
+	       vio_boot_type_name(lp->boot_type), lp->console_log[0] ? lp->console_log : "(none)");
+	for (unsigned l = 0; l < VIO_NLISTS; l++) {
+		printf("%-22s", vio_list_name((enum vio_list)l));
+		for (size_t k = 0; k < lp->nlist[l]; k++)
+			printf("%s%s", k ? "," : "", lp->list[l][k]);
 		printf("\n");
 	}
-	if (arr)
-		print_report("lslpar", arr);
-	txn_end(&t);
-	return ECMD_OK;
+	printf("\n");
 }
+
+static int lslpar_run(struct cmd_run *r)
+{
+	const char *only = r->n_operands ? r->operands[0] : NULL;
+	struct json_object *arr = r->o.json ? json_object_new_array() : NULL;
+	struct vio_part *ps = NULL;
+	size_t n = 0;
+	struct vios v;
+	int e;
+
+	if ((e = vios_open(r, &v, false)))
+		goto out;
+	if (only && (ps = calloc(1, sizeof(*ps))))
+		n = (e = vio_host_part(r->ctx, &v.host, only, ps)) ? 0 : 1;
+	else if (!only)
+		e = vio_host_parts(r->ctx, &v.host, &ps, &n);
+	else
+		e = ivg_err(r->ctx, ENOMEM, "out of memory");
+	if (e)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (arr)
+			json_object_array_add(arr, lpar_json(&ps[i]));
+		else
+			lpar_text(&ps[i], v.host.uri);
+	}
+	if (arr) {
+		print_json("lslpar", arr);
+		arr = NULL;
+	}
+out:
+	json_object_put(arr);
+	vio_parts_free(ps, n);
+	vios_close(&v);
+	return e;
+}
+
+const struct cmd_def vios_lslpar_def = {
+	.name = "vios lslpar",
+	.summary = "Show partitions",
+	.usage = "[NAME]",
+	.about =
+"Show the host's partitions (or NAME): ID, adapter, state, memory, CPUs,\n"
+"accelerator, boot type, device lists, and the file the serial console is\n"
+"logged to (a path on the libvirt host).\n",
+	.common = CO(CO_REPORTFORMAT),
+	.opts = conn_opts, .n_opts = 1,
+	.min_operands = 0, .max_operands = 1,
+	.operand_need = "at most one partition name",
+	.run = lslpar_run,
+};

@@ -1,290 +1,263 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vios.c - the virtual I/O server command: partitions (QEMU machines),
- * mappings of SAN LUNs to their virtual SCSI devices, boot, shutdown and
- * moving partitions; options and the subcommand table (vios.h).
- *
- * State: one JSON document under --state DIR (/var/lib/ivg/vios), changed
- * under its lock and replaced atomically (viostore.h); what the host maps
- * is published to the SAN registry (--san DIR, viosan.h) that the hosts
- * sharing the LUNs share.
+ * vios.c - the virtual I/O server command: partitions that are libvirt
+ * domains, SAN LUNs mapped to their virtual SCSI disks, boot, console,
+ * migration. "vios SUBCOMMAND ..." runs the subcommand's cmd_def.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <libvirt/virterror.h>
+
+#include "violease.h"
 #include "vios.h"
 
-static const struct option longopts[] = {
-	{ "state", required_argument, NULL, O_STATE },
-	{ "san", required_argument, NULL, O_SAN },
-	{ "help", no_argument, NULL, 'h' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "yes", no_argument, NULL, 'y' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "reportformat", required_argument, NULL, OPT_REPORTFORMAT },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ "memory", required_argument, NULL, O_MEMORY },
-	{ "cpus", required_argument, NULL, O_CPUS },
-	{ "lpar", required_argument, NULL, O_LPAR },
-	{ "vdev", required_argument, NULL, O_VDEV },
-	{ "scsi-id", required_argument, NULL, O_SCSI_ID },
-	{ "lun", required_argument, NULL, O_LUN },
-	{ "dev", required_argument, NULL, O_DEV },
-	{ "readonly", no_argument, NULL, OPT_READONLY },
-	{ "all", no_argument, NULL, O_ALL },
-	{ "vadapter", required_argument, NULL, O_VADAPTER },
-	{ "mode", required_argument, NULL, O_MODE },
-	{ "boot-type", required_argument, NULL, O_BOOT_TYPE },
-	{ "list", required_argument, NULL, O_LIST },
-	{ "search", required_argument, NULL, O_SEARCH },
-	{ "kernel", required_argument, NULL, O_KERNEL },
-	{ "initrd", required_argument, NULL, O_INITRD },
-	{ "append", required_argument, NULL, O_APPEND },
-	{ "qemu-arg", required_argument, NULL, O_QEMU_ARG },
-	{ "wait", no_argument, NULL, O_WAIT },
-	{ "timeout", required_argument, NULL, O_TIMEOUT },
-	{ "to", required_argument, NULL, O_TO },
-	{ "validate", no_argument, NULL, O_VALIDATE },
-	{ "no-boot", no_argument, NULL, O_NO_BOOT },
-	{ NULL, 0, NULL, 0 },
+#define VIOS_LOCK "/run/lock/ivg-vios.lock"
+
+static const struct cmd_def *const subcommands[] = {
+	&vios_mklpar_def, &vios_rmlpar_def, &vios_chlpar_def, &vios_lslpar_def,
+	&vios_mkvdev_def, &vios_rmvdev_def, &vios_lsmap_def, &vios_lsdev_def, &vios_boot_def,
+	&vios_shutdown_def, &vios_console_def, &vios_dumpxml_def, &vios_migrate_def,
 };
+#define NSUB (sizeof(subcommands) / sizeof(subcommands[0]))
 
-struct subcmd {
-	const char *name;
-	int (*fn)(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-	const char *options;      /* the long options it takes, " name name " */
-	const char *usage;
-};
+static const struct cmd_value no_value;
 
-static const char help_text[] =
-	"vios - virtual I/O server: map SAN LUNs to the virtual SCSI disks of\n"
-	"partitions (QEMU machines), boot them from their LUNs.\n"
-	"\n"
-	"  vios mklpar NAME [--memory M] [--cpus N]\n"
-	"  vios rmlpar NAME\n"
-	"  vios chlpar NAME [--memory M] [--cpus N] [--boot-type normal|install|maintenance]\n"
-	"                   [--list LIST=VTD[,VTD...]]...\n"
-	"  vios lslpar [NAME] [--reportformat json]\n"
-	"  vios mkvdev --lpar NAME --vdev DEVICE [--scsi-id N] [--lun L] [--dev VTD] [--readonly]\n"
-	"  vios rmvdev --dev VTD\n"
-	"  vios lsmap [--all|--lpar NAME|--vadapter vhostN] [--search DIR]... [--reportformat json]\n"
-	"  vios boot NAME [--mode normal|install|maintenance] [--search DIR]... [--wait]\n"
-	"            [--kernel FILE --initrd FILE --append ARGS] [--qemu-arg ARG]...\n"
-	"  vios shutdown NAME [--timeout SEC] [--force]\n"
-	"  vios dumpxml NAME [--mode M] [--search DIR]...\n"
-	"  vios migrate NAME --to STATE_DIR [--validate] [--no-boot] [--timeout SEC] [--force]\n"
-	"\n"
-	"Every command takes --state DIR (default " STATE_DEFAULT "), --san DIR\n"
-	"(the SAN registry the hosts sharing the LUNs share; recorded in the\n"
-	"state, default /var/lib/ivg/san), -v, --help. LIST is normal, install,\n"
-	"maintenance, rootvg, primary, secondary or nonessential. See vios(8).\n";
-
-static int opt_index(int c)
+const struct cmd_value *vval(const struct cmd_run *r, const char *name)
 {
-	for (int i = 0; longopts[i].name; i++)
-		if (longopts[i].val == c)
-			return i;
-	return -1;
+	for (size_t i = 0; i < r->def->n_opts; i++)
+		if (!strcmp(r->def->opts[i].name, name))
+			return &r->own[i];
+	return &no_value;
 }
 
-static int parse_num(const char *cmd, const char *opt, const char *arg,
-		     long lo, long hi, long *out)
+bool vgiven(const struct cmd_run *r, const char *name)
 {
+	return vval(r, name)->count > 0;
+}
+
+const char *vstr(const struct cmd_run *r, const char *name)
+{
+	return vval(r, name)->str;
+}
+
+int vnum(const struct cmd_run *r, const char *name, long lo, long hi, long def, long *out)
+{
+	const char *s = vstr(r, name);
 	char *end;
 	long v;
 
+	*out = def;
+	if (!s)
+		return 0;
 	errno = 0;
-	v = strtol(arg, &end, 0);
-	if (errno || !*arg || *end || v < lo || v > hi)
-		return usage_error(cmd, "--%s: want a number from %ld to %ld, not \"%s\"",
-				   opt, lo, hi, arg);
+	v = strtol(s, &end, 10);
+	if (errno || !*s || *end || v < lo || v > hi)
+		return cmd_usage_error(r, "--%s: want a number from %ld to %ld, not \"%s\"", name,
+				       lo, hi, s);
 	*out = v;
 	return 0;
 }
 
-static int parse_opts(struct ivg_ctx *ctx, const struct subcmd *sc,
-		      struct vopts *o, int argc, char **argv)
+int vboot_type(const struct cmd_run *r, const char *name, enum vio_boot_type def,
+	       enum vio_boot_type *out)
 {
-	const char *cmd = sc->name;
-	int c, r;
-	long n;
+	const char *s = vstr(r, name);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hvyf", longopts, NULL)) != -1) {
-		int i = opt_index(c);
-		char want[40];
+	*out = def;
+	if (s && vio_boot_type_parse(s, out))
+		return cmd_usage_error(r, "--%s: normal, install or maintenance, not \"%s\"", name, s);
+	return 0;
+}
 
-		if (c == '?')
-			return usage_error(cmd, "unknown option %s", argv[optind - 1]);
-		if (c == ':')
-			return usage_error(cmd, "%s wants a value", argv[optind - 1]);
-		if (c == 'h') {
-			printf("usage: %s\n\n%s", sc->usage, help_text);
-			exit(ECMD_OK);
-		}
-		snprintf(want, sizeof(want), " %s ", i >= 0 ? longopts[i].name : "");
-		if (i >= 0 && c >= O_STATE && c != O_STATE && c != O_SAN &&
-		    !strstr(sc->options, want))
-			return usage_error(cmd, "--%s does not apply to %s", longopts[i].name, cmd);
-		if ((c == OPT_REPORTFORMAT || c == OPT_READONLY) && !strstr(sc->options, want))
-			return usage_error(cmd, "--%s does not apply to %s", longopts[i].name, cmd);
-		if (i >= 0)
-			o->seen[i]++;
-		if ((r = common_opt(ctx, &o->c, c, optarg, cmd)) > 0)
-			continue;
-		if (r < 0)
-			return EINVALID_CMD_LINE;
-		switch (c) {
-		case O_STATE: o->state = optarg; break;
-		case O_SAN: o->san = optarg; break;
-		case O_MEMORY:
-			if (parse_size(optarg, 'm', &o->memory_mb) || o->memory_mb < (16 << 20))
-				return usage_error(cmd, "--memory: want a size of at least 16m, not \"%s\"", optarg);
-			o->memory_mb >>= 20;
-			break;
-		case O_CPUS:
-			if ((r = parse_num(cmd, "cpus", optarg, 1, 255, &o->cpus)))
-				return r;
-			break;
-		case O_SCSI_ID:
-			if ((r = parse_num(cmd, "scsi-id", optarg, 0, VIO_SCSI_ID_MAX, &o->scsi_id)))
-				return r;
-			break;
-		case O_LUN:
-			if ((r = parse_num(cmd, "lun", optarg, 0, VIO_LUN_MAX, &o->lun)))
-				return r;
-			break;
-		case O_TIMEOUT:
-			if ((r = parse_num(cmd, "timeout", optarg, 0, 86400, &o->timeout)))
-				return r;
-			break;
-		case O_LPAR: o->lpar = optarg; break;
-		case O_VDEV: o->vdev = optarg; break;
-		case O_DEV: o->dev = optarg; break;
-		case O_VADAPTER: o->vadapter = optarg; break;
-		case O_KERNEL: o->kernel = optarg; break;
-		case O_INITRD: o->initrd = optarg; break;
-		case O_APPEND: o->append = optarg; break;
-		case OPT_READONLY: o->readonly = true; break;
-		case O_ALL: o->all = true; break;
-		case O_WAIT: o->wait = true; break;
-		case O_TO: o->to = optarg; break;
-		case O_VALIDATE: o->validate = true; break;
-		case O_NO_BOOT: o->no_boot = true; break;
-		case O_MODE:
-		case O_BOOT_TYPE:
-			if (vio_boot_type_parse(optarg, c == O_MODE ? &o->mode : &o->boot_type))
-				return usage_error(cmd, "--%s: normal, install or maintenance, not \"%s\"",
-						   longopts[i].name, optarg);
-			if (c == O_MODE)
-				o->have_mode = true;
-			else
-				o->have_boot_type = true;
-			break;
-		case O_LIST:
-		case O_SEARCH:
-		case O_QEMU_ARG:
-			n = c == O_LIST ? (long)o->nlist : c == O_SEARCH ? (long)o->nsearch : (long)o->nqemu;
-			if (n >= MAX_MULTI)
-				return usage_error(cmd, "--%s: at most %d times", longopts[i].name, MAX_MULTI);
-			if (c == O_LIST)
-				o->list_arg[o->nlist++] = optarg;
-			else if (c == O_SEARCH)
-				o->search[o->nsearch++] = optarg;
-			else
-				o->qemu_arg[o->nqemu++] = optarg;
-			break;
-		default:
-			return usage_error(cmd, "unknown option %s", argv[optind - 1]);
-		}
+/* Writers on this machine, one at a time: read, check, define. */
+static int take_lock(struct ivg_ctx *ctx, struct vios *v)
+{
+	if (geteuid())
+		return 0;       /* only root's /run/lock; libvirt checks the rest */
+	v->lockfd = open(VIOS_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (v->lockfd < 0)
+		return ivg_err(ctx, errno, "%s: %s", VIOS_LOCK, strerror(errno));
+	while (flock(v->lockfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return ivg_err(ctx, errno, "%s: cannot lock: %s", VIOS_LOCK, strerror(errno));
+	return 0;
+}
+
+int vios_open(struct cmd_run *r, struct vios *v, bool write)
+{
+	int e;
+
+	memset(v, 0, sizeof(*v));
+	v->lockfd = -1;
+	if ((e = vio_conf_load(r->ctx, NULL, &v->conf)))
+		return e;
+	if (write && (e = take_lock(r->ctx, v)))
+		return e;
+	return vio_host_open(r->ctx, vstr(r, "connect"), &v->host);
+}
+
+void vios_close(struct vios *v)
+{
+	vio_host_close(&v->host);
+	if (v->lockfd >= 0)
+		close(v->lockfd);
+	v->lockfd = -1;
+}
+
+const char *vios_lockspace(const struct vios *v)
+{
+	return v->conf.lockspace[0] ? v->conf.lockspace : NULL;
+}
+
+int vios_lease(struct ivg_ctx *ctx, const struct vios *v, const struct vio_vtd *vtd)
+{
+	char key[VIO_WWN_MAX + 8];
+
+	vio_lease_key(&vtd->backing, key, sizeof(key));
+	if (vtd->ro || !key[0])
+		return 0;
+	if (!vios_lockspace(v))
+		return ivg_err(ctx, EINVAL, "%s: a read-write LUN needs a lease, and no lockspace is set (lockspace = DIR in %s, the file_lockspace_dir of every host's qemu-lockd.conf)",
+			       vtd->backing.source, v->conf.path);
+	return vio_lease_prepare(ctx, v->conf.lockspace, key);
+}
+
+/* Which host a URI names: 0 this one, i + 1 peer i, -1 none yet. */
+static int listed(const struct vios *v, const struct vios_world *w, const char *uri)
+{
+	if (!strcmp(uri, v->host.uri))
+		return 0;
+	for (size_t i = 0; i < w->npeers; i++)
+		if (!strcmp(uri, w->peers[i].uri))
+			return (int)i + 1;
+	return -1;
+}
+
+/* Connect to a peer once; *which as listed() says. */
+static int add_peer(struct cmd_run *r, struct vios *v, struct vios_world *w, const char *uri,
+		    int *which)
+{
+	struct vio_host *h = &w->peers[w->npeers];
+	int e;
+
+	if ((*which = listed(v, w, uri)) >= 0)
+		return 0;
+	if (w->npeers >= VIO_PEERS_MAX)
+		return ivg_err(r->ctx, E2BIG, "at most %d peers", VIO_PEERS_MAX);
+	if ((e = vio_host_open(r->ctx, uri, h)))
+		return e;
+	/* The same host under another spelling of its URI. */
+	if ((*which = listed(v, w, h->uri)) >= 0) {
+		vio_host_close(h);
+		return 0;
 	}
+	*which = (int)++w->npeers;
 	return 0;
 }
 
-bool given(const struct vopts *o, int c)
+static int place(struct ivg_ctx *ctx, struct vios_world *w, const char *uri,
+		 const struct vio_part *parts, size_t n)
 {
-	int i = opt_index(c);
+	struct vio_placed *grown = realloc(w->placed, (w->nplaced + n + 1) * sizeof(*grown));
 
-	return i >= 0 && o->seen[i];
-}
-
-int one_name(const char *cmd, int argc, char **argv, const char **name)
-{
-	if (argc - optind != 1)
-		return usage_error(cmd, "want one partition name");
-	*name = argv[optind];
+	if (!grown)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	w->placed = grown;
+	for (size_t i = 0; i < n; i++)
+		w->placed[w->nplaced++] = (struct vio_placed){ uri, &parts[i].lp };
 	return 0;
 }
 
-int no_args(const char *cmd, int argc, char **argv)
+int world_load(struct cmd_run *r, struct vios *v, const char *extra, struct vios_world *w)
 {
-	if (argc != optind)
-		return usage_error(cmd, "unexpected argument \"%s\"", argv[optind]);
-	return 0;
+	const struct cmd_value *peers = vval(r, "peer");
+	int e = 0, which;
+
+	memset(w, 0, sizeof(*w));
+	w->extra = -1;
+	for (size_t i = 0; !e && i < v->conf.npeers; i++)
+		e = add_peer(r, v, w, v->conf.peers[i], &which);
+	for (size_t i = 0; !e && i < peers->n; i++)
+		e = add_peer(r, v, w, peers->list[i], &which);
+	if (!e && extra && !(e = add_peer(r, v, w, extra, &which)))
+		w->extra = which;
+	if (!e)
+		e = vio_host_parts(r->ctx, &v->host, &w->parts[0], &w->nparts[0]);
+	if (!e)
+		e = place(r->ctx, w, v->host.uri, w->parts[0], w->nparts[0]);
+	for (size_t i = 0; !e && i < w->npeers; i++) {
+		e = vio_host_parts(r->ctx, &w->peers[i], &w->parts[i + 1], &w->nparts[i + 1]);
+		if (!e)
+			e = place(r->ctx, w, w->peers[i].uri, w->parts[i + 1], w->nparts[i + 1]);
+	}
+	return e;
 }
 
-void print_report(const char *key, struct json_object *arr)
+void world_free(struct vios_world *w)
+{
+	for (size_t i = 0; i <= w->npeers; i++)
+		vio_parts_free(w->parts[i], w->nparts[i]);
+	for (size_t i = 0; i < w->npeers; i++)
+		vio_host_close(&w->peers[i]);
+	free(w->placed);
+	memset(w, 0, sizeof(*w));
+}
+
+void print_json(const char *key, struct json_object *arr)
 {
 	struct json_object *top = json_object_new_object();
 
 	json_object_object_add(top, key, arr);
 	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_SPACED));
+						      JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(top);
 }
 
-static const struct subcmd subcmds[] = {
-	{ "mklpar", do_mklpar, " memory cpus ", "vios mklpar NAME [--memory M] [--cpus N]" },
-	{ "rmlpar", do_rmlpar, " ", "vios rmlpar NAME" },
-	{ "chlpar", do_chlpar, " memory cpus boot-type list ",
-	  "vios chlpar NAME [--memory M] [--cpus N] [--boot-type T] [--list LIST=VTD,...]..." },
-	{ "lslpar", do_lslpar, " reportformat ", "vios lslpar [NAME] [--reportformat json]" },
-	{ "mkvdev", do_mkvdev, " lpar vdev scsi-id lun dev readonly ",
-	  "vios mkvdev --lpar NAME --vdev DEVICE [--scsi-id N] [--lun L] [--dev VTD] [--readonly]" },
-	{ "rmvdev", do_rmvdev, " dev ", "vios rmvdev --dev VTD" },
-	{ "lsmap", do_lsmap, " all lpar vadapter search reportformat ",
-	  "vios lsmap [--all|--lpar NAME|--vadapter vhostN] [--search DIR]... [--reportformat json]" },
-	{ "boot", do_boot, " mode search kernel initrd append qemu-arg wait ",
-	  "vios boot NAME [--mode normal|install|maintenance] [--search DIR]... [--wait]" },
-	{ "shutdown", do_shutdown, " timeout ", "vios shutdown NAME [--timeout SEC] [--force]" },
-	{ "dumpxml", do_dumpxml, " mode search kernel initrd append ",
-	  "vios dumpxml NAME [--mode M] [--search DIR]... [--kernel F --initrd F --append A]" },
-	{ "migrate", do_migrate, " to validate no-boot timeout mode search kernel initrd append qemu-arg ",
-	  "vios migrate NAME --to STATE_DIR [--validate] [--no-boot] [--timeout SEC] [--force]" },
-};
+/* libvirt's errors reach the user through ivg_err, not its own printing. */
+static void quiet_libvirt(void *arg, virErrorPtr err)
+{
+	(void)arg;
+	(void)err;
+}
+
+static void help(FILE *f)
+{
+	fprintf(f, "vios - virtual I/O server: partitions that are libvirt domains, SAN LUNs\n"
+		"mapped to their virtual SCSI disks by WWN.\n\nUsage: vios SUBCOMMAND [options] ...\n\n");
+	for (size_t i = 0; i < NSUB; i++)
+		fprintf(f, "  %-16s %s\n", subcommands[i]->name + strlen("vios "),
+			subcommands[i]->summary);
+	fprintf(f, "\nEvery subcommand takes -c URI (the libvirt host) and --help. See vios(8).\n");
+}
 
 int main(int argc, char **argv)
 {
 	struct ivg_ctx ctx;
-	struct vopts o;
-	const struct subcmd *sc = NULL;
-	int r;
+	char name[64];
 
 	ivg_ctx_init(&ctx);
+	virSetErrorFunc(NULL, quiet_libvirt);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(help_text, argc < 2 ? stderr : stdout);
+		help(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EINVALID_CMD_LINE : ECMD_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("vios (ivg) version %s\n", IVG_VERSION);
 		return ECMD_OK;
 	}
-	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
-		if (!strcmp(argv[1], subcmds[i].name))
-			sc = &subcmds[i];
-	if (!sc)
-		return usage_error("vios", "unknown command \"%s\"", argv[1]);
-	memset(&o, 0, sizeof(o));
-	o.state = getenv("IVG_VIOS_STATE") ? getenv("IVG_VIOS_STATE") : STATE_DEFAULT;
-	o.san = getenv("IVG_VIOS_SAN");
-	if ((r = parse_opts(&ctx, sc, &o, argc - 1, argv + 1)))
-		return r;
-	r = sc->fn(&ctx, &o, argc - 1, argv + 1);
-	opts_free(&o.c);
-	return r;
+	snprintf(name, sizeof(name), "vios %s", argv[1]);
+	for (size_t i = 0; i < NSUB; i++)
+		if (!strcmp(subcommands[i]->name, name))
+			return cmd_main(&ctx, subcommands[i], argc - 1, argv + 1);
+	fprintf(stderr, "  vios: unknown subcommand \"%s\"\n  Run `vios --help' for more information.\n",
+		argv[1]);
+	return EINVALID_CMD_LINE;
 }

@@ -1,122 +1,86 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vios.h - the parts of the vios command: options (vios.c), the
- * transaction over a host's state and the SAN registry (txn.c), partitions
- * (lpar.c), mappings and lsmap (vdev.c), boot, shutdown and dumpxml
- * (boot.c), moving a partition (migrate.c).
+ * vios.h - the vios command: each subcommand is a struct cmd_def run by
+ * cmd_main (cmd.h), named "vios SUBCOMMAND"; vios.c dispatches.
+ * Partitions (lpar.c), mappings and lsmap (vdev.c), boot, shutdown and
+ * dumpxml (boot.c), the console (console.c), moving a partition
+ * (migrate.c). What they share is here.
  */
 #ifndef VIOS_H
 #define VIOS_H
 
-#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <unistd.h>       /* optind */
 
-#include "tools.h"
-#include "vioboot.h"
-#include "viohost.h"
-#include "vioqemu.h"
-#include "viosan.h"
-#include "viostore.h"
+#include <json-c/json.h>
 
-#define STATE_DEFAULT "/var/lib/ivg/vios"
-#define MAX_MULTI 32
+#include "cmd.h"
+#include "vioconf.h"
+#include "violpar.h"
+#include "viorules.h"
+#include "viovirt.h"
 
-enum {
-	O_STATE = OPT_FIRST_COMMAND_SPECIFIC, O_SAN, O_MEMORY, O_CPUS, O_LPAR,
-	O_VDEV, O_SCSI_ID, O_LUN, O_DEV, O_ALL, O_MODE, O_BOOT_TYPE, O_LIST,
-	O_SEARCH, O_KERNEL, O_INITRD, O_APPEND, O_QEMU_ARG, O_WAIT, O_TIMEOUT,
-	O_VADAPTER, O_TO, O_VALIDATE, O_NO_BOOT,
+/* Options several subcommands take; each lists its own in its table. */
+#define VOPT_CONNECT { "connect", 'c', ARG_STRING, "URI", \
+	"the libvirt host (default: libvirt's, as virsh:\n$LIBVIRT_DEFAULT_URI, uri_default, ...)" }
+#define VOPT_PEER { "peer", 0, ARG_STRINGS, "URI", \
+	"another libvirt host sharing the SAN (repeatable;\nalso peer = URI in vios.conf)" }
+#define VOPT_MODE { "mode", 0, ARG_STRING, "TYPE", \
+	"boot type for this boot: normal, install or maintenance" }
+#define VOPT_TIMEOUT { "timeout", 0, ARG_STRING, "SEC", \
+	"seconds to wait for the guest to power down (60)" }
+
+/* A subcommand's option by name: given at all, its value (NULL: none). */
+bool vgiven(const struct cmd_run *r, const char *name);
+const char *vstr(const struct cmd_run *r, const char *name);
+const struct cmd_value *vval(const struct cmd_run *r, const char *name);
+/* A number option within [lo, hi] (def when not given); usage error said. */
+int vnum(const struct cmd_run *r, const char *name, long lo, long hi, long def, long *out);
+/* A boot type option (def when not given); usage error said. */
+int vboot_type(const struct cmd_run *r, const char *name, enum vio_boot_type def,
+	       enum vio_boot_type *out);
+
+/* One run: the configuration, this host, and (writers) vios's lock. */
+struct vios {
+	struct vio_conf conf;
+	struct vio_host host;
+	int lockfd;
 };
 
-struct vopts {
-	struct opts c;
-	const char *state, *san;
-	const char *san_fallback;  /* a host without a recorded SAN: this one */
-	uint64_t memory_mb;
-	long cpus, scsi_id, lun, timeout;
-	const char *lpar, *vdev, *dev, *vadapter, *kernel, *initrd, *append, *to;
-	bool readonly, all, wait, have_mode, have_boot_type, validate, no_boot;
-	enum vio_boot_type mode, boot_type;
-	char *list_arg[MAX_MULTI];
-	size_t nlist;
-	const char *search[MAX_MULTI];
-	size_t nsearch;
-	char *qemu_arg[MAX_MULTI];
-	size_t nqemu;
-	unsigned seen[64];        /* options given, by index in longopts */
+/* Load vios.conf, connect to -c URI, and for a writer take the lock
+ * that keeps vios commands on this machine from interleaving. */
+int vios_open(struct cmd_run *r, struct vios *v, bool write);
+void vios_close(struct vios *v);
+
+/* The lockspace directory of vios.conf, or NULL. */
+const char *vios_lockspace(const struct vios *v);
+/* A read-write LUN's lease file (violease.h), when it takes one; a
+ * lockspace is needed then. */
+int vios_lease(struct ivg_ctx *ctx, const struct vios *v, const struct vio_vtd *vtd);
+
+/* Every partition vios knows: this host's and every peer's. */
+struct vios_world {
+	struct vio_host peers[VIO_PEERS_MAX];
+	size_t npeers;
+	struct vio_part *parts[1 + VIO_PEERS_MAX];
+	size_t nparts[1 + VIO_PEERS_MAX];
+	struct vio_placed *placed;
+	size_t nplaced;
+	int extra;                /* the 'extra' host: 0 this one, i + 1 peer i */
 };
 
-/* Was the option with this value given? */
-bool given(const struct vopts *o, int c);
+/* Load this host's partitions and those of the peers (--peer, vios.conf,
+ * and the host 'extra' when not NULL: w->extra says which it is); a host
+ * named twice counts once. */
+int world_load(struct cmd_run *r, struct vios *v, const char *extra, struct vios_world *w);
+void world_free(struct vios_world *w);
 
-/* ---- a transaction over the host state and the SAN registry ---- */
+/* Print {"key": arr} as vios's JSON report ('/' not escaped); takes arr. */
+void print_json(const char *key, struct json_object *arr);
 
-struct txn {
-	struct vio_store st, san;
-	struct json_object *doc, *sandoc;
-	struct vio_host h;
-	struct vio_san others;
-};
-
-/* Lock and load the state (write: exclusively), and with_san the SAN. */
-int txn_begin(struct ivg_ctx *ctx, const struct vopts *o, bool write,
-	      bool with_san, struct txn *t);
-/* Save the state, publish it to the SAN registry and save that. */
-int txn_commit(struct ivg_ctx *ctx, struct txn *t);
-void txn_end(struct txn *t);
-
-/* Print {"key": arr} as the report (--reportformat json); takes arr. */
-void print_report(const char *key, struct json_object *arr);
-
-/* Command-line helpers: exactly one NAME; no arguments. */
-int one_name(const char *cmd, int argc, char **argv, const char **name);
-int no_args(const char *cmd, int argc, char **argv);
-
-/* ---- shared by the subcommands ---- */
-
-const char *lpar_state(const struct vio_lpar *lp);
-/* Where a VTD's LUN is now (vio_ident_find with --search). */
-int locate(struct ivg_ctx *ctx, const struct vopts *o, const struct vio_vtd *v,
-	   struct vio_ident *now);
-/* The VTDs of a partition, by SCSI ID and LUN. */
-size_t lpar_vtds(const struct vio_host *h, const char *lpar,
-		 const struct vio_vtd **out);
-/* STATE/run/LPAR.EXT */
-void run_path(const struct vio_host *h, const char *lpar, const char *ext,
-	      char *out, size_t len);
-
-/* The partition's disks as the machine gets them: found, boot-ordered. */
-struct plan {
-	const struct vio_vtd **vs;
-	struct vio_ident *now;
-	struct vio_qemu_disk *disks;
-	size_t nd, norder;
-	const struct vio_vtd *order[VIO_LIST_MAX];
-};
-
-void plan_free(struct plan *p);
-int plan_disks(struct ivg_ctx *ctx, const struct vopts *o, const struct vio_host *h,
-	       const struct vio_lpar *lp, enum vio_boot_type mode, struct plan *p);
-/* Start partition lp of t's host (state locked) and record it. */
-int boot_locked(struct ivg_ctx *ctx, const struct vopts *o, struct txn *t,
-		struct vio_lpar *lp, enum vio_boot_type mode);
-/* Stop a partition: ACPI power button (QMP), then QMP quit, then signals. */
-int stop_lpar(struct ivg_ctx *ctx, const struct vopts *o, const char *name,
-	      long timeout, bool force);
-
-int do_mklpar(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_rmlpar(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_chlpar(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_lslpar(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_mkvdev(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_rmvdev(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_lsmap(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_boot(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_shutdown(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_dumpxml(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
-int do_migrate(struct ivg_ctx *ctx, struct vopts *o, int argc, char **argv);
+extern const struct cmd_def vios_mklpar_def, vios_rmlpar_def, vios_chlpar_def,
+	vios_lslpar_def, vios_mkvdev_def, vios_rmvdev_def, vios_lsmap_def, vios_lsdev_def,
+	vios_boot_def, vios_shutdown_def, vios_dumpxml_def, vios_console_def,
+	vios_migrate_def;
 
 #endif
