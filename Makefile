@@ -54,7 +54,7 @@ ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SAN)
 
 COMMANDS = ivgcreate ivgimport ivgexport ivgs ivgchange
 # The OPP repository (opp/): library in libivg, commands in the binary.
-COMMANDS += oppadd opplist oppck opprm opptoc
+COMMANDS += oppadd opplist oppck opprm opptoc oppinstall
 # The maintenance boot image and boot records (boot/).
 COMMANDS += ivgmkboot ivgbootlist ivgck
 # BOS install (bosinstall/).

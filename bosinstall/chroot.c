@@ -134,7 +134,7 @@ int bos_chroot_open(struct ivg_ctx *ctx, const char *root,
 		if (!r)
 			r = host_path(ctx, c, WORK_INSIDE, c->work_host,
 				      sizeof(c->work_host));
-		if (!r && mkdir(c->work_host, 0700))
+		if (!r && mkdir(c->work_host, 0755))
 			r = ivg_err(ctx, errno, "%s: %s", c->work_host, strerror(errno));
 	}
 	if (r) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pathf.h"
+#include "record.h"
 #include "stanza.h"
 #include "toc.h"
 
@@ -25,6 +26,7 @@ static const char *const dpkg_paths[] = { "usr/bin/dpkg", "bin/dpkg", NULL };
 static const char *const dnf_paths[] = { "usr/bin/dnf", "usr/bin/dnf5", NULL };
 static const char *const rpm_paths[] = { "usr/bin/rpm", "bin/rpm", NULL };
 static const char *const sh_paths[] = { "bin/sh", "usr/bin/sh", NULL };
+static const char *const tar_paths[] = { "usr/bin/tar", "bin/tar", NULL };
 
 /* The first of the root's tools that is there, or NULL (busybox's
  * applets of the same names do not count, but for the shell). */
@@ -463,5 +465,225 @@ int bos_oppinst_run(struct ivg_ctx *ctx, struct bos_chroot *c,
 		if (o->v[i].fmt == OPP_FMT_OPP && o->v[i].how == BOS_OPP_SCRIPT &&
 		    !o->v[i].dependency)
 			r = run_script(ctx, c, &o->v[i], passfd);
+	return r;
+}
+
+/* ---- a running system ------------------------------------------------- */
+
+/* The image in the mounted repository against its TOC entry's SHA-256. */
+static int check_image(struct ivg_ctx *ctx, const char *path,
+		       const struct bos_opp *p)
+{
+	char sha[OPP_SHA256_HEX], buf[65536];
+	struct opp_src src;
+	size_t got = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return ivg_err(ctx, errno, "OPP %s: %s: %s", p->name, path, strerror(errno));
+	r = opp_src_fd(ctx, &src, fd, path);
+	while (!r && got)
+		r = opp_src_read(ctx, &src, buf, sizeof(buf), &got);
+	if (!r)
+		r = opp_src_finish(ctx, &src, sha);
+	if (!r && strcmp(sha, p->sha256))
+		r = ivg_err(ctx, EBADMSG, "OPP %s: %s has SHA-256 %s, its TOC entry says %s: not installed",
+			    p->name, path, sha, p->sha256);
+	if (fd >= 0)
+		opp_src_free(&src);
+	close(fd);
+	return r;
+}
+
+/* The TOC entry of a plain OPP as /var/lib/ivg/opp/NAME.control. */
+static int keep_control(struct ivg_ctx *ctx, const struct bos_chroot *c,
+			const struct bos_opps *o, const struct bos_opp *p)
+{
+	long k = opp_toc_find(&o->repo.toc, p->name, p->version, p->arch);
+	struct ivg_cfg_buf b = { 0 };
+	char dir[PATH_MAX], path[PATH_MAX];
+	FILE *f;
+	int r = bos_chroot_path(ctx, c, BOS_OPP_DIR, dir, sizeof(dir));
+
+	if (!r)
+		r = ivg_pathf(ctx, path, sizeof(path), "%s/%s.control", dir, p->name);
+	if (r || k < 0)
+		return r;
+	if (opp_stanza_format(&b, &o->repo.toc.e[k]))
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	for (char *s = dir + strlen(dir) - strlen(BOS_OPP_DIR); !r && *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(dir, 0755) && errno != EEXIST)
+				r = ivg_err(ctx, errno, "%s: %s", dir, strerror(errno));
+			*s = '/';
+		}
+	if (!r && mkdir(dir, 0755) && errno != EEXIST)
+		r = ivg_err(ctx, errno, "%s: %s", dir, strerror(errno));
+	if (!r && (!(f = fopen(path, "we")) || fwrite(b.p, 1, b.len, f) != b.len ||
+		   fclose(f)))
+		r = ivg_err(ctx, errno, "%s: %s", path, strerror(errno));
+	ivg_cfg_buf_free(&b);
+	return r;
+}
+
+int bos_oppinst_unpack(struct ivg_ctx *ctx, struct bos_chroot *c,
+		       const char *repo, const char *repo_host,
+		       struct bos_opps *o, int passfd)
+{
+	int r = 0;
+
+	for (size_t i = 0; !r && i < o->n; i++) {
+		struct bos_opp *p = &o->v[i];
+		char host[PATH_MAX], what[300];
+		struct argv a = { 0 };
+
+		if (p->fmt != OPP_FMT_OPP)
+			continue;
+		r = ivg_pathf(ctx, host, sizeof(host), "%s/%s", repo_host, p->file);
+		if (!r)
+			r = check_image(ctx, host, p);
+		snprintf(what, sizeof(what), "unpacking OPP %s (tar)", p->name);
+		if (!r && !tool_of(c, tar_paths))
+			r = ivg_err(ctx, ENOENT, "OPP %s is a plain OPP and the system has no tar (/usr/bin/tar) to unpack it",
+				    p->name);
+		arg(&a, "/%s", tool_of(c, tar_paths) ? tool_of(c, tar_paths) : "usr/bin/tar");
+		arg(&a, "-x");
+		arg(&a, "-p");
+		arg(&a, "--numeric-owner");
+		arg(&a, "--no-overwrite-dir");
+		arg(&a, "--exclude=opp.control");
+		arg(&a, "--exclude=./opp.control");
+		arg(&a, "-C");
+		arg(&a, "/");
+		arg(&a, "-f");
+		arg(&a, "%s/%s", repo, p->file);
+		if (!r)
+			r = run(ctx, c, what, &a, NULL, passfd);
+		else
+			argv_free(&a);
+		if (!r)
+			r = keep_control(ctx, c, o, p);
+	}
+	return r;
+}
+
+void bos_oppinst_free_list(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* rpm's answer: "NAME\tVERSION" lines into a status list. */
+static int rpm_query(struct ivg_ctx *ctx, struct bos_chroot *c,
+		     struct status *out)
+{
+	const char *rpm = tool_of(c, rpm_paths);
+	char path[PATH_MAX], line[1024];
+	struct argv a = { 0 };
+	FILE *f;
+	int fd, r;
+
+	*out = (struct status){ 0 };
+	if (!rpm)
+		return 0;
+	r = ivg_pathf(ctx, path, sizeof(path), "%s/rpm-q", bos_chroot_work_host(c));
+	if (r)
+		return r;
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ivg_err(ctx, errno, "%s: %s", path, strerror(errno));
+	arg(&a, "/%s", rpm);
+	arg(&a, "-qa");
+	arg(&a, "--qf");
+	arg(&a, "%%{NAME}\\t%%|EPOCH?{%%{EPOCH}:}:{}|%%{VERSION}-%%{RELEASE}\\n");
+	r = run(ctx, c, "reading the RPM database (rpm -qa)", &a, NULL, fd);
+	f = r ? NULL : fdopen(fd, "r");
+	if (f)
+		rewind(f);
+	while (f && fgets(line, sizeof(line), f)) {
+		char *tab = strchr(line, '\t');
+		struct pkgver *g;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!tab)
+			continue;
+		*tab = '\0';
+		g = realloc(out->v, (out->n + 1) * sizeof(*g));
+		if (!g || !(g[out->n].name = strdup(line)) ||
+		    !(g[out->n].version = strdup(tab + 1))) {
+			if (g)
+				out->v = g;
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+			break;
+		}
+		out->v = g;
+		out->n++;
+	}
+	if (f)
+		fclose(f);
+	else
+		close(fd);
+	return r;
+}
+
+/* The plain OPPs the record lists: "name\tversion" pairs. */
+static int record_query(struct ivg_ctx *ctx, const struct bos_chroot *c,
+			struct status *out)
+{
+	char path[PATH_MAX];
+	int r = bos_chroot_path(ctx, c, "etc/ivg/installed.json", path, sizeof(path));
+
+	char **names = NULL, **versions = NULL;
+	size_t n = 0;
+
+	*out = (struct status){ 0 };
+	if (!r)
+		r = bos_record_list_opps(ctx, path, "opp", &names, &versions, &n);
+	if (!r && !(out->v = calloc(n + 1, sizeof(*out->v))))
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; !r && i < n; i++) {
+		out->v[i].name = names[i];
+		out->v[i].version = versions[i];
+		names[i] = versions[i] = NULL;
+		out->n++;
+	}
+	bos_oppinst_free_list(names, n);
+	bos_oppinst_free_list(versions, n);
+	return r;
+}
+
+int bos_oppinst_query(struct ivg_ctx *ctx, struct bos_chroot *c,
+		      const struct opp_toc *toc, char ***installed)
+{
+	struct status deb = { 0 }, rpm = { 0 }, plain = { 0 };
+	char **v = calloc(toc->n + 1, sizeof(*v));
+	int r = v ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+
+	if (!r)
+		r = status_read(ctx, c, &deb);
+	if (!r)
+		r = rpm_query(ctx, c, &rpm);
+	if (!r)
+		r = record_query(ctx, c, &plain);
+	for (size_t i = 0; !r && i < toc->n; i++) {
+		const char *fmt = opp_stanza_get(&toc->e[i], OPP_F_FORMAT);
+		const char *name = opp_stanza_get(&toc->e[i], "Package");
+		const struct status *s = !fmt ? NULL : !strcmp(fmt, "deb") ? &deb :
+					 !strcmp(fmt, "rpm") ? &rpm : &plain;
+		const char *have = s && name ? status_version(s, name) : NULL;
+
+		if (!(v[i] = strdup(have ? have : "")))
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	status_free(&deb);
+	status_free(&rpm);
+	status_free(&plain);
+	if (r) {
+		bos_oppinst_free_list(v, toc->n);
+		v = NULL;
+	}
+	*installed = v;
 	return r;
 }

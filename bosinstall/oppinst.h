@@ -38,4 +38,25 @@ int bos_oppinst_check(struct ivg_ctx *ctx, const struct bos_chroot *c,
 int bos_oppinst_run(struct ivg_ctx *ctx, struct bos_chroot *c,
 		    const char *repo, struct bos_opps *o, int passfd);
 
+/*
+ * For a running system (oppinstall), which libext2fs cannot write: the
+ * plain OPPs of 'o' unpacked with the system's tar from the repository
+ * ('repo' as the system sees it; 'repo_host' as this process does, where
+ * each image is checked against the SHA-256 of its TOC entry first), its
+ * TOC entry kept as /var/lib/ivg/opp/NAME.control.
+ */
+int bos_oppinst_unpack(struct ivg_ctx *ctx, struct bos_chroot *c,
+		       const char *repo, const char *repo_host,
+		       struct bos_opps *o, int passfd);
+
+/*
+ * What the system has of each TOC entry: installed[i] is the version
+ * installed of entry i's package ("" when none), from dpkg's status
+ * (.deb), rpm -q (.rpm, when the system has rpm) and the record at
+ * /etc/ivg/installed.json (plain OPPs). Free with bos_oppinst_free_list.
+ */
+int bos_oppinst_query(struct ivg_ctx *ctx, struct bos_chroot *c,
+		      const struct opp_toc *toc, char ***installed);
+void bos_oppinst_free_list(char **v, size_t n);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pathf.h"
@@ -201,6 +202,13 @@ int bos_record_add(struct ivg_ctx *ctx, const struct bos_record *rec,
 	return r;
 }
 
+static const char *member(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
 /* The record at 'path' (an object), or a new one when there is none. */
 static int record_read(struct ivg_ctx *ctx, const char *path,
 		       struct json_object **out)
@@ -229,8 +237,18 @@ static int replace_file(struct ivg_ctx *ctx, const char *path,
 	size_t len = strlen(text);
 	int fd, r = ivg_pathf(ctx, tmp, sizeof(tmp), "%s.ivg-new", path);
 
+	char dir[PATH_MAX], *slash;
+
 	if (r)
 		return r;
+	/* Its directory (/etc/ivg) made when missing. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return ivg_err(ctx, errno, "%s: %s", dir, strerror(errno));
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len ||
 	    write(fd, "\n", 1) != 1 || fsync(fd) || close(fd)) {
@@ -266,6 +284,15 @@ int bos_record_add_opps(struct ivg_ctx *ctx, const char *path,
 
 		if (o->v[i].how == BOS_OPP_PENDING)
 			continue;
+		/* Installed again (another version, say): one entry each. */
+		for (size_t k = json_object_array_length(a); k-- > 0;) {
+			struct json_object *old = json_object_array_get_idx(a, k);
+			const char *n = member(old, "name"), *f = member(old, "format");
+
+			if (n && f && !strcmp(n, o->v[i].name) &&
+			    !strcmp(f, opp_format_name(o->v[i].fmt)))
+				json_object_array_del_idx(a, k, 1);
+		}
 		e = opp_obj(&o->v[i]);
 		if (!e || json_object_array_add(a, e))
 			r = ivg_err(ctx, ENOMEM, "out of memory");
@@ -275,4 +302,70 @@ int bos_record_add_opps(struct ivg_ctx *ctx, const char *path,
 				 JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 	return r;
+}
+
+int bos_record_list_opps(struct ivg_ctx *ctx, const char *path,
+			 const char *fmt, char ***names, char ***versions,
+			 size_t *n)
+{
+	struct json_object *root = NULL, *a;
+	size_t len;
+	int r;
+
+	*names = *versions = NULL;
+	*n = 0;
+	if (access(path, F_OK) && errno == ENOENT)
+		return 0;
+	if ((r = record_read(ctx, path, &root)))
+		return r;
+	if (!json_object_object_get_ex(root, "opps", &a) ||
+	    !json_object_is_type(a, json_type_array)) {
+		json_object_put(root);
+		return 0;
+	}
+	len = json_object_array_length(a);
+	*names = calloc(len + 1, sizeof(**names));
+	*versions = calloc(len + 1, sizeof(**versions));
+	if (!*names || !*versions)
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; !r && i < len; i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		const char *f = member(o, "format"), *name = member(o, "name"),
+			   *ver = member(o, "version");
+
+		if (!f || strcmp(f, fmt) || !name)
+			continue;
+		(*names)[*n] = strdup(name);
+		(*versions)[*n] = strdup(ver ? ver : "");
+		if (!(*names)[*n] || !(*versions)[*n])
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+		(*n)++;
+	}
+	json_object_put(root);
+	return r;
+}
+
+int bos_record_ivg(struct ivg_ctx *ctx, const char *path,
+		   char vg[IVG_NAME_MAX + 1], char vgid[IVG_UUID_LEN + 1])
+{
+	struct json_object *root = NULL, *o;
+	const char *name, *uuid;
+	int r;
+
+	vg[0] = vgid[0] = '\0';
+	if (access(path, F_OK) && errno == ENOENT)
+		return 0;
+	if ((r = record_read(ctx, path, &root)))
+		return r;
+	if (json_object_object_get_ex(root, "ivg", &o) &&
+	    json_object_is_type(o, json_type_object)) {
+		name = member(o, "vg");
+		uuid = member(o, "uuid");
+		if (name && ivg_name_valid(name))
+			snprintf(vg, IVG_NAME_MAX + 1, "%s", name);
+		if (!uuid || ivg_uuid_parse(uuid, vgid))
+			vgid[0] = '\0';
+	}
+	json_object_put(root);
+	return 0;
 }

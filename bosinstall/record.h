@@ -58,5 +58,18 @@ int bos_record_add(struct ivg_ctx *ctx, const struct bos_record *rec,
  */
 int bos_record_add_opps(struct ivg_ctx *ctx, const char *path,
 			const struct bos_opps *o);
+/*
+ * The OPPs of format 'fmt' ("opp", "deb", "rpm") that the record at
+ * 'path' lists: their names and versions (malloc'ed, n of each). A
+ * missing record lists none.
+ */
+int bos_record_list_opps(struct ivg_ctx *ctx, const char *path,
+			 const char *fmt, char ***names, char ***versions,
+			 size_t *n);
+
+/* The IVG the record says the system came from: its name and UUID (no
+ * dashes), "" each when the record (or the field) is not there. */
+int bos_record_ivg(struct ivg_ctx *ctx, const char *path,
+		   char vg[IVG_NAME_MAX + 1], char vgid[IVG_UUID_LEN + 1]);
 
 #endif

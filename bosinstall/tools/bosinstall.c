@@ -54,9 +54,8 @@ static int check(struct cmd_run *r)
 	if ((!cmd_given(r, OPT_IVG) && !cmd_given(r, OPT_SELECT)) ||
 	    !cmd_given(r, OPT_BOS))
 		return cmd_usage_error(r, "--ivg VG and --bos NAME are needed");
-	if (cmd_given(r, OPT_SELECT) &&
-	    ivg_vgsel_parse_select(r->ctx, r->own[OPT_SELECT].str, id))
-		return cmd_usage_error(r, "%s", ivg_errmsg(r->ctx));
+	if (cmd_select_vgid(r, OPT_SELECT, id))
+		return EINVALID_CMD_LINE;
 	if (!r->n_operands)
 		return cmd_usage_error(r, "no target disk given");
 	if (rootvg && strlen(rootvg) + strlen(BOS_ROOTLV) > 123)
@@ -137,9 +136,8 @@ static int run(struct cmd_run *r)
 	};
 	int e;
 
-	if (cmd_given(r, OPT_SELECT) &&
-	    (e = ivg_vgsel_parse_select(r->ctx, r->own[OPT_SELECT].str, c.ivgid)))
-		return e;
+	if ((e = cmd_select_vgid(r, OPT_SELECT, c.ivgid)))
+		return CMD_EXIT(e);
 	return install(r->ctx, &c, r->operands, r->n_operands);
 }
 

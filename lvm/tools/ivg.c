@@ -28,6 +28,7 @@ const struct cmd_def *const cmd_table[] = {
 	&cmd_oppck_def,
 	&cmd_opprm_def,
 	&cmd_opptoc_def,
+	&cmd_oppinstall_def,
 	&cmd_ivgmkboot_def,
 	&cmd_bosadd_def,
 	&cmd_boslist_def,

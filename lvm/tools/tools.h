@@ -34,6 +34,7 @@ extern const struct cmd_def cmd_opplist_def;
 extern const struct cmd_def cmd_oppck_def;
 extern const struct cmd_def cmd_opprm_def;
 extern const struct cmd_def cmd_opptoc_def;
+extern const struct cmd_def cmd_oppinstall_def;
 /* The maintenance boot image (boot/tools/). */
 extern const struct cmd_def cmd_ivgmkboot_def;
 /* BOS install (bosinstall/tools/). */

@@ -242,10 +242,7 @@ static int check(struct cmd_run *r)
 {
 	char id[IVG_UUID_LEN + 1];
 
-	if (cmd_given(r, OPT_SELECT) &&
-	    ivg_vgsel_parse_select(r->ctx, r->own[OPT_SELECT].str, id))
-		return cmd_usage_error(r, "%s", ivg_errmsg(r->ctx));
-	return 0;
+	return cmd_select_vgid(r, OPT_SELECT, id);
 }
 
 static int run(struct cmd_run *r)
@@ -256,9 +253,8 @@ static int run(struct cmd_run *r)
 	struct cmd_progress bar;
 	int e;
 
-	if (cmd_given(r, OPT_SELECT) &&
-	    (e = ivg_vgsel_parse_select(r->ctx, r->own[OPT_SELECT].str, c.vgid)))
-		return e;
+	if ((e = cmd_select_vgid(r, OPT_SELECT, c.vgid)))
+		return CMD_EXIT(e);
 	cmd_progress_init(r, &bar, "Writing bootlv");
 	c.ro.tmpdir = getenv("TMPDIR");
 	c.ro.progress = bar.fn;

@@ -27,6 +27,7 @@
 # fast-part: the boot of the installed target under QEMU
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 . "$HERE/lib.sh"
+. "$HERE/integration/pkgopps.bash"
 cd "$T"
 TMO=${IVG_BOOT_TIMEOUT:-240}
 
@@ -230,35 +231,12 @@ nothing_left() { # IMG WHAT
 		--bosfs-size 96m --oppfs-size 24m pvg p0.img >/dev/null || die "ivgcreate pvg"
 	bosadd --devices p0.img pvg pkgbos pbos/bos.tar.gz >/dev/null || die "bosadd pkgbos"
 	bosadd --devices p0.img pvg testbos bos/bos.tar.gz >/dev/null || die "bosadd testbos"
-	mkdeb() { # NAME EXTRA-CONTROL [PREINST]
-		mkdir -p "$1/DEBIAN" "$1/usr/share/$1"
-		printf "Package: $1\nVersion: 1.0\nArchitecture: all\nMaintainer: ivg tests <t@example.org>\nDescription: test $1\n$2" >"$1/DEBIAN/control"
-		echo "$1" >"$1/usr/share/$1/file"
-		[ -z "${3:-}" ] || { printf '#!/bin/sh\n%s\n' "$3" >"$1/DEBIAN/preinst"; chmod 755 "$1/DEBIAN/preinst"; }
-		dpkg-deb --root-owner-group --build "$1" "$1.deb" >/dev/null || die "dpkg-deb $1"
-	}
 	mkdeb libopp ""
 	mkdeb appopp "Depends: libopp (>= 1.0)\n"
 	mkdeb badpre "" "exit 1"
-	mkdir -p rpm/SPECS && cat >rpm/SPECS/r.spec <<'SPEC'
-Name: rpmopp
-Version: 1.0
-Release: 1
-Summary: a test RPM
-License: GPL-2.0-or-later
-BuildArch: noarch
-%description
-A test RPM.
-%install
-mkdir -p %{buildroot}/opt/rpmopp && echo rpmopp >%{buildroot}/opt/rpmopp/file
-%files
-/opt/rpmopp/file
-SPEC
-	rpmbuild --define "_topdir $T/rpm" -bb rpm/SPECS/r.spec >/dev/null 2>&1 || die "rpmbuild"
-	mkdir -p scr/opt/scr && printf 'Package: scropp\nVersion: 2\nArchitecture: all\nDescription: a plain OPP with a script\nInstall-Script: opt/scr/install.sh\n' >scr/opp.control
-	printf '#!/bin/sh\necho "$OPP_NAME $OPP_VERSION ran in $(cat /etc/ivg-bos/name)" >/etc/scropp.done\n' >scr/opt/scr/install.sh
-	(cd scr && tar czf ../scropp.opp opp.control opt)
-	oppadd --devices p0.img pvg libopp.deb appopp.deb badpre.deb rpm/RPMS/noarch/rpmopp-1.0-1.noarch.rpm scropp.opp >/dev/null ||
+	mkrpm rpmopp
+	mkscriptopp scropp
+	oppadd --devices p0.img pvg libopp.deb appopp.deb badpre.deb rpmopp-1.0-1.noarch.rpm scropp.opp >/dev/null ||
 		die "oppadd pvg"
 	sums p0.img >pvg.sum
 	truncate -s 512m t2.img
