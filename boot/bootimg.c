@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <uuid/uuid.h>
+
+#include "e2fs.h"
+#include "e2tree.h"
 
 #define BLOCK 4096u
 
@@ -50,170 +52,80 @@ static void params(struct ext2_super_block *p, uint64_t size)
 	ext2fs_set_feature_dir_index(p);
 }
 
-/* The root, lost+found and the reserved inodes, as mke2fs leaves them. */
-static errcode_t skeleton(ext2_filsys fs)
-{
-	struct ext2_super_block *s = fs->super;
-	errcode_t e;
-
-	uuid_generate(s->s_uuid);
-	uuid_generate((unsigned char *)s->s_hash_seed);
-	s->s_def_hash_version = EXT2_HASH_HALF_MD4;
-	s->s_max_mnt_count = (__s16)-1;
-	s->s_mkfs_time = s->s_lastcheck = (uint32_t)time(NULL);
-	strncpy((char *)s->s_volume_name, IVG_BOOTIMG_LABEL,
-		sizeof(s->s_volume_name));
-	if ((e = ext2fs_allocate_tables(fs)) ||
-	    (e = ext2fs_mkdir(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, 0)) ||
-	    (e = ext2fs_mkdir(fs, EXT2_ROOT_INO, 0, "lost+found")))
-		return e;
-	ext2fs_mark_inode_bitmap2(fs->inode_map, EXT2_BAD_INO);
-	ext2fs_inode_alloc_stats2(fs, EXT2_BAD_INO, +1, 0);
-	for (ext2_ino_t i = EXT2_ROOT_INO + 1; i < EXT2_FIRST_INODE(s); i++)
-		ext2fs_inode_alloc_stats2(fs, i, +1, 0);
-	ext2fs_mark_ib_dirty(fs);
-	return ext2fs_update_bb_inode(fs, NULL);
-}
-
-/* The directory holding 'name' (made as needed); *base is its last part. */
-static errcode_t parent_dir(ext2_filsys fs, const char *name,
-			    ext2_ino_t *dir, const char **base)
-{
-	char part[256];
-	const char *p = name, *slash;
-	errcode_t e;
-
-	*dir = EXT2_ROOT_INO;
-	while ((slash = strchr(p, '/'))) {
-		ext2_ino_t ino;
-		size_t n = (size_t)(slash - p);
-
-		if (n == 0 || n >= sizeof(part))
-			return EXT2_ET_BAD_DEVICE_NAME;
-		memcpy(part, p, n);
-		part[n] = '\0';
-		e = ext2fs_lookup(fs, *dir, part, (int)n, NULL, &ino);
-		if (e == EXT2_ET_FILE_NOT_FOUND) {
-			e = ext2fs_mkdir(fs, *dir, 0, part);
-			if (e == EXT2_ET_DIR_NO_SPACE &&
-			    !(e = ext2fs_expand_dir(fs, *dir)))
-				e = ext2fs_mkdir(fs, *dir, 0, part);
-			if (!e)
-				e = ext2fs_lookup(fs, *dir, part, (int)n, NULL,
-						  &ino);
-		}
-		if (e)
-			return e;
-		*dir = ino;
-		p = slash + 1;
-	}
-	*base = p;
-	return 0;
-}
-
-static errcode_t new_file(ext2_filsys fs, const char *name, ext2_ino_t *out)
-{
-	struct ext2_inode inode;
-	const char *base;
-	ext2_ino_t dir, ino;
-	errcode_t e = parent_dir(fs, name, &dir, &base);
-
-	if (!e)
-		e = ext2fs_new_inode(fs, dir, LINUX_S_IFREG | 0644, NULL, &ino);
-	if (e)
-		return e;
-	e = ext2fs_link(fs, dir, base, ino, EXT2_FT_REG_FILE);
-	if (e == EXT2_ET_DIR_NO_SPACE && !(e = ext2fs_expand_dir(fs, dir)))
-		e = ext2fs_link(fs, dir, base, ino, EXT2_FT_REG_FILE);
-	if (e)
-		return e;
-	ext2fs_inode_alloc_stats2(fs, ino, +1, 0);
-	memset(&inode, 0, sizeof(inode));
-	inode.i_mode = LINUX_S_IFREG | 0644;
-	inode.i_links_count = 1;
-	inode.i_atime = inode.i_ctime = inode.i_mtime = fs->now ? fs->now :
-		(uint32_t)time(NULL);
-	*out = ino;
-	return ext2fs_write_new_inode(fs, ino, &inode);
-}
-
+/* A source of bytes: a host file, or bytes in memory. */
 struct src {
 	int fd;                 /* -1: bytes */
 	const uint8_t *data;
 	size_t len, pos;
 };
 
-/* Copy one file in, hashing what is written. */
-static int put_file(struct ivg_ctx *ctx, ext2_filsys fs, const char *img,
-		    const struct ivg_bootimg_file *f, uint8_t sha[32])
+/* The next piece of the source, at most chunk bytes (buf holds that
+ * many); *n 0 at its end. */
+static int next_piece(struct ivg_ctx *ctx, struct src *s, const char *name,
+		      uint8_t *buf, size_t chunk, const void **p, size_t *n)
+{
+	ssize_t got;
+
+	if (s->fd < 0) {
+		*n = s->len - s->pos > chunk ? chunk : s->len - s->pos;
+		*p = s->data + s->pos;
+		s->pos += *n;
+		return 0;
+	}
+	do
+		got = read(s->fd, buf, chunk);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return ivg_err(ctx, errno, "%s: read: %s", name, strerror(errno));
+	*n = (size_t)got;
+	*p = buf;
+	return 0;
+}
+
+/* Copy one file in (0644, root, the image's time), hashing exactly the
+ * bytes that go into the image. */
+static int put_file(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+		    const struct ivg_bootimg_file *f, uint8_t sha[IVG_SHA256_LEN])
 {
 	enum { CHUNK = 1 << 20 };
+	int64_t now = t->fs->now ? t->fs->now : time(NULL);
+	struct ivg_e2tree_attrs at = { .mode = S_IFREG | 0644, .atime = now,
+				       .mtime = now, .ctime = now };
 	struct src s = { .fd = -1, .data = f->data, .len = f->len };
-	ext2_file_t file = NULL;
-	ext2_ino_t ino;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned int shalen = IVG_SHA256_LEN;
-	uint8_t *buf = NULL;
-	errcode_t e;
-	int r = 0;
+	uint8_t *buf = f->src ? malloc(CHUNK) : NULL;
+	ext2_file_t file = NULL;
+	uint64_t off = 0;
+	ext2_ino_t ino;
+	int r = md && (buf || !f->src) ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
 
-	if (!md)
-		return ivg_err(ctx, ENOMEM, "out of memory");
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-
-	if (f->src && (s.fd = open(f->src, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (!r && f->src && (s.fd = open(f->src, O_RDONLY | O_CLOEXEC)) < 0)
 		r = ivg_err(ctx, errno, "%s: %s", f->src, strerror(errno));
-		goto out;
-	}
-	if ((e = new_file(fs, f->name, &ino)) ||
-	    (e = ext2fs_file_open(fs, ino, EXT2_FILE_WRITE, &file))) {
-		r = fserr(ctx, img, e, f->name);
-		goto out;
-	}
-	for (;;) {
-		const void *p;
-		ssize_t n;
-		unsigned int done;
+	if (!r && !(r = ivg_e2tree_create(ctx, t, f->name, &at, &ino)))
+		r = ivg_e2tree_file_open(ctx, t, f->name, ino, &file);
+	if (!r)
+		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	while (!r) {
+		const void *p = NULL;
+		size_t n = 0;
 
-		if (s.fd >= 0) {
-			if (!buf && !(buf = malloc(CHUNK))) {
-				r = ivg_err(ctx, ENOMEM, "out of memory");
-				goto out;
-			}
-			n = read(s.fd, buf, CHUNK);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				r = ivg_err(ctx, errno, "%s: read: %s", f->src,
-					    strerror(errno));
-				goto out;
-			}
-			p = buf;
-		} else {
-			n = (ssize_t)(s.len - s.pos > CHUNK ? CHUNK : s.len - s.pos);
-			p = s.data + s.pos;
-			s.pos += (size_t)n;
-		}
-		if (n == 0)
+		if ((r = next_piece(ctx, &s, f->src, buf, CHUNK, &p, &n)) || !n)
 			break;
-		/* Hash exactly the bytes that go into the image. */
-		EVP_DigestUpdate(md, p, (size_t)n);
-		if ((e = ext2fs_file_write(file, p, (unsigned)n, &done)) ||
-		    done != (unsigned)n) {
-			r = fserr(ctx, img, e ? e : EXT2_ET_SHORT_WRITE, f->name);
-			goto out;
-		}
+		EVP_DigestUpdate(md, p, n);
+		r = ivg_e2tree_file_write(ctx, t, file, f->name, p, n, off);
+		off += n;
 	}
-	if ((e = ext2fs_file_close(file))) {
-		file = NULL;
-		r = fserr(ctx, img, e, f->name);
-		goto out;
+	if (file) {
+		struct ivg_ctx scratch;  /* after a failure, keep its message */
+		int c;
+
+		ivg_ctx_init(&scratch);
+		c = ivg_e2tree_file_close(r ? &scratch : ctx, t, file, f->name, off);
+		r = r ? r : c;
 	}
-	file = NULL;
-	EVP_DigestFinal_ex(md, sha, &shalen);
-out:
-	if (file)
-		ext2fs_file_close(file);
+	if (!r)
+		EVP_DigestFinal_ex(md, sha, &shalen);
 	if (s.fd >= 0)
 		close(s.fd);
 	free(buf);
@@ -227,15 +139,17 @@ static int put_all(struct ivg_ctx *ctx, ext2_filsys fs, const char *path,
 {
 	struct ivg_bootimg_file mf = { .name = IVG_MANIFEST_NAME };
 	uint8_t sha[IVG_SHA256_LEN];
+	struct ivg_e2tree t;
 	char *text = NULL;
 	size_t len;
 	int r = 0;
 
+	ivg_e2tree_init(&t, fs, path);
 	for (size_t i = 0; !r && i < n; i++) {
 		if (!strcmp(files[i].name, IVG_MANIFEST_NAME))
 			return ivg_err(ctx, EINVAL, "%s: %s is the manifest's own name",
 				       path, files[i].name);
-		r = put_file(ctx, fs, path, &files[i], sha);
+		r = put_file(ctx, &t, &files[i], sha);
 		if (!r)
 			r = ivg_manifest_set(ctx, m, files[i].name, sha);
 	}
@@ -244,9 +158,10 @@ static int put_all(struct ivg_ctx *ctx, ext2_filsys fs, const char *path,
 	if (!r) {
 		mf.data = text;
 		mf.len = len;
-		r = put_file(ctx, fs, path, &mf, sha);
+		r = put_file(ctx, &t, &mf, sha);
 	}
 	free(text);
+	ivg_e2tree_free(&t);
 	return r;
 }
 
@@ -294,7 +209,8 @@ int ivg_bootimg_build(struct ivg_ctx *ctx, const char *path, uint64_t size,
 			      &fs);
 	if (e)
 		return fserr(ctx, path, e, "cannot create a filesystem");
-	if ((e = skeleton(fs))) {
+	if ((e = ivg_e2fs_build(fs, IVG_BOOTIMG_LABEL,
+				IVG_E2FS_ZEROED | IVG_E2FS_SMALL_LOST_FOUND))) {
 		ext2fs_free(fs);
 		return fserr(ctx, path, e, "cannot create a filesystem");
 	}

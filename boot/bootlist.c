@@ -154,7 +154,7 @@ static int clear_tags(struct ivg_pv *pv)
 {
 	for (size_t i = 0; i < pv->tags.n;)
 		if (!strncmp(pv->tags.v[i], IVG_BOOTORDER_TAG, strlen(IVG_BOOTORDER_TAG)))
-			ivg_strlist_del(&pv->tags, pv->tags.v[i]);
+			ivg_strvec_del(&pv->tags, pv->tags.v[i]);
 		else
 			i++;
 	return 0;
@@ -192,7 +192,7 @@ int ivg_bootlist_set(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		char tag[64];
 
 		snprintf(tag, sizeof(tag), IVG_BOOTORDER_TAG "%zu", i);
-		if ((r = ivg_strlist_add(&pvs[want[i]]->tags, tag)))
+		if ((r = ivg_strvec_add_once(&pvs[want[i]]->tags, tag)))
 			return ivg_err(ctx, -r, "out of memory");
 	}
 	return 0;

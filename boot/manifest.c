@@ -3,69 +3,11 @@
 #include "manifest.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-void ivg_sha256(const void *buf, size_t len, uint8_t out[IVG_SHA256_LEN])
-{
-	unsigned int n = IVG_SHA256_LEN;
-
-	EVP_Digest(buf, len, out, &n, EVP_sha256(), NULL);
-}
-
-int ivg_sha256_file(struct ivg_ctx *ctx, const char *path,
-		    uint8_t out[IVG_SHA256_LEN])
-{
-	enum { CHUNK = 1 << 20 };
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned int n = IVG_SHA256_LEN;
-	char *buf = malloc(CHUNK);
-	int fd = -1, r = 0;
-	ssize_t got;
-
-	if (!md || !buf) {
-		r = ivg_err(ctx, ENOMEM, "out of memory");
-		goto out;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = ivg_err(ctx, errno, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	while ((got = read(fd, buf, CHUNK)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			r = ivg_err(ctx, errno, "%s: read: %s", path,
-				    strerror(errno));
-			goto out;
-		}
-		EVP_DigestUpdate(md, buf, (size_t)got);
-	}
-	EVP_DigestFinal_ex(md, out, &n);
-out:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	EVP_MD_CTX_free(md);
-	return r;
-}
-
-void ivg_sha256_hex(const uint8_t sha[IVG_SHA256_LEN], char hex[65])
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = 0; i < IVG_SHA256_LEN; i++) {
-		hex[2 * i] = digits[sha[i] >> 4];
-		hex[2 * i + 1] = digits[sha[i] & 15];
-	}
-	hex[64] = '\0';
-}
+#include "buf.h"
 
 static int name_ok(const char *name)
 {
@@ -119,34 +61,21 @@ static int by_name(const void *a, const void *b)
 int ivg_manifest_format(struct ivg_ctx *ctx, struct ivg_manifest *m,
 			char **text, size_t *len)
 {
-	size_t cap = 1, off = 0;
-	char *t, hex[65];
+	struct ivg_buf b = { 0 };
+	char hex[IVG_SHA256_HEX];
 
 	qsort(m->v, m->n, sizeof(*m->v), by_name);
-	for (size_t i = 0; i < m->n; i++)
-		cap += 64 + 2 + strlen(m->v[i].name) + 1;
-	if (!(t = malloc(cap)))
-		return ivg_err(ctx, ENOMEM, "out of memory");
 	for (size_t i = 0; i < m->n; i++) {
-		ivg_sha256_hex(m->v[i].sha, hex);
-		off += (size_t)snprintf(t + off, cap - off, "%s  %s\n", hex,
-					m->v[i].name);
+		ivg_sha256_to_hex(m->v[i].sha, hex);
+		ivg_buf_printf(&b, "%s  %s\n", hex, m->v[i].name);
 	}
-	t[off] = '\0';
-	*text = t;
-	*len = off;
+	if (ivg_buf_reserve(&b, 0)) {
+		ivg_buf_free(&b);
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	*text = b.p;
+	*len = b.len;
 	return 0;
-}
-
-static int unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* One line "HEX  NAME" (no newline) into the manifest. */
@@ -160,14 +89,9 @@ static int parse_line(struct ivg_ctx *ctx, const char *what, unsigned lineno,
 	    (s[65] != ' ' && s[65] != '*'))
 		return ivg_err(ctx, EINVAL, "%s: line %u: not \"SHA256  NAME\"",
 			       what, lineno);
-	for (int i = 0; i < IVG_SHA256_LEN; i++) {
-		int hi = unhex(s[2 * i]), lo = unhex(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return ivg_err(ctx, EINVAL, "%s: line %u: bad hex digit",
-				       what, lineno);
-		sha[i] = (uint8_t)(hi << 4 | lo);
-	}
+	if (ivg_sha256_from_hex(s, sha))
+		return ivg_err(ctx, EINVAL, "%s: line %u: bad hex digit", what,
+			       lineno);
 	memcpy(name, s + 66, n - 66);
 	name[n - 66] = '\0';
 	if (ivg_manifest_find(m, name))

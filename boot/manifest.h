@@ -6,7 +6,7 @@
  * names relative to the filesystem root and sorted, so that GRUB's
  * "hashsum --hash sha256 --check MANIFEST --prefix (DISK)" and
  * "sha256sum -c" both check it as it is. The manifest itself is not
- * listed. Hashes come from OpenSSL's libcrypto.
+ * listed. Digests and their hex: sha256.h.
  */
 #ifndef IVG_MANIFEST_H
 #define IVG_MANIFEST_H
@@ -16,9 +16,9 @@
 
 #include "ctx.h"
 #include "ivgvg.h"
+#include "sha256.h"
 
 #define IVG_MANIFEST_NAME IVG_BOOT_MANIFEST
-#define IVG_SHA256_LEN 32
 
 struct ivg_manifest_ent {
 	char *name;
@@ -29,12 +29,6 @@ struct ivg_manifest {
 	size_t n;
 	struct ivg_manifest_ent *v;
 };
-
-/* SHA-256 of a buffer, or of a whole file (errors name the file). */
-void ivg_sha256(const void *buf, size_t len, uint8_t out[IVG_SHA256_LEN]);
-int ivg_sha256_file(struct ivg_ctx *ctx, const char *path,
-		    uint8_t out[IVG_SHA256_LEN]);
-void ivg_sha256_hex(const uint8_t sha[IVG_SHA256_LEN], char hex[65]);
 
 /* Add or replace the entry for name (no '/' first, no "..", no blanks). */
 int ivg_manifest_set(struct ivg_ctx *ctx, struct ivg_manifest *m,

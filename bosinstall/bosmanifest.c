@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "sha256.h"
+#include "version.h"
+
 const char *bos_format_name(enum bos_format f)
 {
 	return f == BOS_FMT_RAW ? "raw" : f == BOS_FMT_TAR ? "tar" : "auto";
@@ -159,16 +162,6 @@ static int get_flag(struct json_object *o, const char *key)
 	return json_object_get_boolean(v) ? 1 : 0;
 }
 
-static bool sha_ok(const char *s)
-{
-	if (strlen(s) != 64)
-		return false;
-	for (; *s; s++)
-		if (!strchr("0123456789abcdef", *s))
-			return false;
-	return true;
-}
-
 int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 		       const char *text, size_t len, struct bos_manifest *m)
 {
@@ -193,7 +186,7 @@ int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 		 json_object_get_int64(v) < 0)
 		bad = "\"size\"";
 	else if (!get_str(o, "sha256", m->sha256, sizeof(m->sha256)) ||
-		 !sha_ok(m->sha256))
+		 !ivg_sha256_hex_ok(m->sha256))
 		bad = "\"sha256\"";
 	else if (!get_str(o, "kernel", m->kernel, sizeof(m->kernel)))
 		bad = "\"kernel\"";

@@ -118,13 +118,13 @@ static int add_problem(struct bos_list *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int add_problem(struct bos_list *l, const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	r = ivg_strvec_vaddf(&l->problems, fmt, ap);
 	va_end(ap);
-	return opp_names_add(&l->problems, &l->n_problems, line, strlen(line));
+	return r;
 }
 
 static int by_name(const void *a, const void *b)
@@ -154,37 +154,35 @@ static bool data_present(struct bos_store *st, const struct bos_manifest *m)
 
 /* The manifests of manifests/, read one by one. */
 static int read_manifests(struct ivg_ctx *ctx, struct bos_store *st,
-			  struct bos_list *l, char ***badnames, size_t *n_bad,
-			  char ***strays, size_t *n_strays)
+			  struct bos_list *l, struct ivg_strvec *badnames,
+			  struct ivg_strvec *strays)
 {
-	char **files = NULL, name[BOS_NAME_MAX + 16];
-	size_t n = 0;
+	struct ivg_strvec files;
+	char name[BOS_NAME_MAX + 16];
 	int r = 0;
 
 	if (!opp_fs_exists(st->fs, BOS_MANIFEST_DIR))
 		return 0;
-	if ((r = opp_fs_list(ctx, st->fs, BOS_MANIFEST_DIR, &files, &n)))
+	if ((r = opp_fs_list(ctx, st->fs, BOS_MANIFEST_DIR, &files)))
 		return r;
-	l->v = calloc(n + 1, sizeof(*l->v));
+	l->v = calloc(files.n + 1, sizeof(*l->v));
 	if (!l->v)
 		r = ivg_err(ctx, ENOMEM, "out of memory");
-	for (size_t i = 0; !r && i < n; i++) {
+	for (size_t i = 0; !r && i < files.n; i++) {
 		struct ivg_ctx one;
 
 		ivg_ctx_init(&one);
-		if (!manifest_stem(files[i], name, sizeof(name))) {
+		if (!manifest_stem(files.v[i], name, sizeof(name))) {
 			/* A temporary name left by a crash (mounted bosfs). */
-			char path[600];
-
-			snprintf(path, sizeof(path), "%s/%s", BOS_MANIFEST_DIR, files[i]);
-			r = opp_names_add(strays, n_strays, path, strlen(path));
+			r = ivg_strvec_addf(strays, "%s/%s", BOS_MANIFEST_DIR,
+					    files.v[i]);
 			continue;
 		}
 		if (bos_store_get(&one, st, name, &l->v[l->n])) {
 			l->bad++;
 			r = add_problem(l, "%s", ivg_errmsg(&one));
 			if (!r)
-				r = opp_names_add(badnames, n_bad, name, strlen(name));
+				r = ivg_strvec_add(badnames, name);
 			continue;
 		}
 		if (!data_present(st, &l->v[l->n])) {
@@ -195,7 +193,7 @@ static int read_manifests(struct ivg_ctx *ctx, struct bos_store *st,
 		}
 		l->n++;
 	}
-	opp_names_free(files, n);
+	ivg_strvec_free(&files);
 	if (r)
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	qsort(l->v, l->n, sizeof(*l->v), by_name);
@@ -211,66 +209,65 @@ static bool named(const struct bos_list *l, const char *data)
 }
 
 /* Data of a manifest that could not be read is not an orphan. */
-static bool of_bad(char **bad, size_t n_bad, const char *file)
+static bool of_bad(const struct ivg_strvec *bad, const char *file)
 {
-	for (size_t i = 0; i < n_bad; i++) {
-		size_t len = strlen(bad[i]);
+	for (size_t i = 0; i < bad->n; i++) {
+		size_t len = strlen(bad->v[i]);
 
-		if (!strncmp(file, bad[i], len) && file[len] == '.')
+		if (!strncmp(file, bad->v[i], len) && file[len] == '.')
 			return true;
 	}
 	return false;
 }
 
 static int find_orphans(struct bos_store *st, struct bos_list *l,
-			char **bad, size_t n_bad, char ***files, size_t *nf,
-			char ***lvs, size_t *nl)
+			const struct ivg_strvec *bad, struct ivg_strvec *files,
+			struct ivg_strvec *lvs)
 {
 	struct ivg_ctx scratch;
-	char **names = NULL, path[512];
-	size_t n = 0;
+	struct ivg_strvec names;
+	char path[512];
 	int r = 0;
 
 	ivg_ctx_init(&scratch);
 	if (opp_fs_exists(st->fs, BOS_IMAGE_DIR) &&
-	    !opp_fs_list(&scratch, st->fs, BOS_IMAGE_DIR, &names, &n)) {
-		for (size_t i = 0; !r && i < n; i++) {
-			snprintf(path, sizeof(path), "%s/%s", BOS_IMAGE_DIR, names[i]);
-			if (!named(l, path) && !of_bad(bad, n_bad, names[i]))
-				r = opp_names_add(files, nf, path, strlen(path));
+	    !opp_fs_list(&scratch, st->fs, BOS_IMAGE_DIR, &names)) {
+		for (size_t i = 0; !r && i < names.n; i++) {
+			snprintf(path, sizeof(path), "%s/%s", BOS_IMAGE_DIR, names.v[i]);
+			if (!named(l, path) && !of_bad(bad, names.v[i]))
+				r = ivg_strvec_add(files, path);
 		}
-		opp_names_free(names, n);
+		ivg_strvec_free(&names);
 	}
 	for (size_t i = 0; !r && i < st->vg->lv_count; i++) {
 		const struct ivg_lv *lv = st->vg->lvs[i];
 
-		if (ivg_strlist_has(&lv->tags, BOS_LV_TAG) && !named(l, lv->name) &&
-		    !of_bad(bad, n_bad, lv->name + strlen(BOS_LV_PREFIX)))
-			r = opp_names_add(lvs, nl, lv->name, strlen(lv->name));
+		if (ivg_strvec_has(&lv->tags, BOS_LV_TAG) && !named(l, lv->name) &&
+		    !of_bad(bad, lv->name + strlen(BOS_LV_PREFIX)))
+			r = ivg_strvec_add(lvs, lv->name);
 	}
 	return r;
 }
 
 static int list_all(struct ivg_ctx *ctx, struct bos_store *st,
-		    struct bos_list *l, char ***files, size_t *nf,
-		    char ***lvs, size_t *nl)
+		    struct bos_list *l, struct ivg_strvec *files,
+		    struct ivg_strvec *lvs)
 {
-	char **bad = NULL;
-	size_t n_bad = 0;
+	struct ivg_strvec bad = { 0 };
 	int r;
 
 	*l = (struct bos_list){ 0 };
-	r = read_manifests(ctx, st, l, &bad, &n_bad, files, nf);
-	if (!r && find_orphans(st, l, bad, n_bad, files, nf, lvs, nl))
+	r = read_manifests(ctx, st, l, &bad, files);
+	if (!r && find_orphans(st, l, &bad, files, lvs))
 		r = ivg_err(ctx, ENOMEM, "out of memory");
-	for (size_t i = 0; !r && i < *nf; i++)
+	for (size_t i = 0; !r && i < files->n; i++)
 		r = add_problem(l, "%s: %s is named by no manifest (an orphan left by an interrupted command; the next bosadd or bosrm removes it)",
-				bos_store_where(st), (*files)[i]);
-	for (size_t i = 0; !r && i < *nl; i++)
+				bos_store_where(st), files->v[i]);
+	for (size_t i = 0; !r && i < lvs->n; i++)
 		r = add_problem(l, "LV %s/%s is named by no manifest (an orphan left by an interrupted command; the next bosadd or bosrm removes it)",
-				st->vg->name, (*lvs)[i]);
-	l->orphans += *nf + *nl;
-	opp_names_free(bad, n_bad);
+				st->vg->name, lvs->v[i]);
+	l->orphans += files->n + lvs->n;
+	ivg_strvec_free(&bad);
 	if (r) {
 		bos_list_free(l);
 		return r < 0 && r != -ENOMEM ? r : ivg_err(ctx, ENOMEM, "out of memory");
@@ -281,19 +278,18 @@ static int list_all(struct ivg_ctx *ctx, struct bos_store *st,
 int bos_store_list(struct ivg_ctx *ctx, struct bos_store *st,
 		   struct bos_list *l)
 {
-	char **files = NULL, **lvs = NULL;
-	size_t nf = 0, nl = 0;
-	int r = list_all(ctx, st, l, &files, &nf, &lvs, &nl);
+	struct ivg_strvec files = { 0 }, lvs = { 0 };
+	int r = list_all(ctx, st, l, &files, &lvs);
 
-	opp_names_free(files, nf);
-	opp_names_free(lvs, nl);
+	ivg_strvec_free(&files);
+	ivg_strvec_free(&lvs);
 	return r;
 }
 
 void bos_list_free(struct bos_list *l)
 {
 	free(l->v);
-	opp_names_free(l->problems, l->n_problems);
+	ivg_strvec_free(&l->problems);
 	*l = (struct bos_list){ 0 };
 }
 
@@ -318,27 +314,26 @@ int bos_store_cleanup(struct ivg_ctx *ctx, struct bos_store *st,
 		      size_t *removed)
 {
 	struct bos_list l;
-	char **files = NULL, **lvs = NULL;
-	size_t nf = 0, nl = 0;
-	int r = list_all(ctx, st, &l, &files, &nf, &lvs, &nl);
+	struct ivg_strvec files = { 0 }, lvs = { 0 };
+	int r = list_all(ctx, st, &l, &files, &lvs);
 
 	if (!r)
 		bos_list_free(&l);
-	for (size_t i = 0; !r && i < nf; i++) {
-		ivg_info(ctx, "%s: removing the orphan %s", bos_store_where(st), files[i]);
-		r = opp_fs_unlink(ctx, st->fs, files[i]);
+	for (size_t i = 0; !r && i < files.n; i++) {
+		ivg_info(ctx, "%s: removing the orphan %s", bos_store_where(st), files.v[i]);
+		r = opp_fs_unlink(ctx, st->fs, files.v[i]);
 	}
-	if (!r && nf)
+	if (!r && files.n)
 		r = opp_fs_reclaim(ctx, st->fs, NULL);
-	if (!r && nl) {
-		for (size_t i = 0; i < nl; i++)
-			ivg_info(ctx, "removing the orphan LV %s/%s", st->vg->name, lvs[i]);
-		r = remove_lvs(ctx, st, lvs, nl, NULL);
+	if (!r && lvs.n) {
+		for (size_t i = 0; i < lvs.n; i++)
+			ivg_info(ctx, "removing the orphan LV %s/%s", st->vg->name, lvs.v[i]);
+		r = remove_lvs(ctx, st, lvs.v, lvs.n, NULL);
 	}
 	if (!r && removed)
-		*removed = nf + nl;
-	opp_names_free(files, nf);
-	opp_names_free(lvs, nl);
+		*removed = files.n + lvs.n;
+	ivg_strvec_free(&files);
+	ivg_strvec_free(&lvs);
 	return r;
 }
 
@@ -376,8 +371,8 @@ int bos_store_remove(struct ivg_ctx *ctx, struct bos_store *st,
 		     char *const *names, size_t n)
 {
 	struct bos_manifest *m = calloc(n + 1, sizeof(*m));
-	char path[128], **lvs = NULL;
-	size_t nl = 0;
+	struct ivg_strvec lvs = { 0 };
+	char path[128];
 	bool landed = false;
 	int r = m ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
 
@@ -396,7 +391,7 @@ int bos_store_remove(struct ivg_ctx *ctx, struct bos_store *st,
 	for (size_t i = 0; !r && i < n; i++) {
 		if (m[i].format == BOS_FMT_RAW) {
 			if (ivg_vg_lv(st->vg, m[i].data) &&
-			    opp_names_add(&lvs, &nl, m[i].data, strlen(m[i].data)))
+			    ivg_strvec_add(&lvs, m[i].data))
 				r = ivg_err(ctx, ENOMEM, "out of memory");
 		} else if (opp_fs_exists(st->fs, m[i].data)) {
 			r = opp_fs_unlink(ctx, st->fs, m[i].data);
@@ -405,14 +400,14 @@ int bos_store_remove(struct ivg_ctx *ctx, struct bos_store *st,
 	if (!r)
 		r = opp_fs_sync(ctx, st->fs);
 	if (!r)
-		r = remove_lvs(ctx, st, lvs, nl, &landed);
+		r = remove_lvs(ctx, st, lvs.v, lvs.n, &landed);
 	/* The removed files are in staging: freed now; or, when the LVs'
 	 * commit did not land, named again. */
 	if (!r)
 		r = opp_fs_reclaim(ctx, st->fs, NULL);
 	else if (!landed)
 		put_back(st);
-	opp_names_free(lvs, nl);
+	ivg_strvec_free(&lvs);
 	free(m);
 	return r;
 }
@@ -440,7 +435,7 @@ static int check_with_lv(struct ivg_ctx *ctx, struct bos_store *st,
 	int r = ivg_lv_create_linear(ctx, st->vg, name, extents, NULL, 0, &lv);
 
 	if (!r) {
-		r = ivg_strlist_add(&lv->tags, BOS_LV_TAG) ?
+		r = ivg_strvec_add_once(&lv->tags, BOS_LV_TAG) ?
 			ivg_err(ctx, ENOMEM, "out of memory") :
 			ivg_vg_commit_check(ctx, st->vg);
 		ivg_vg_remove_lv(st->vg, name);
@@ -578,13 +573,13 @@ static int add_raw(struct ivg_ctx *ctx, struct bos_store *st,
 {
 	struct ivg_lvio *io = NULL;
 	struct ivg_lv *lv;
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 	int r = ivg_lv_create_linear(ctx, st->vg, m->data,
 				     extents_for(st->vg, img->size), NULL, 0, &lv);
 
 	if (r)
 		return r;
-	if ((r = ivg_strlist_add(&lv->tags, BOS_LV_TAG)) ||
+	if ((r = ivg_strvec_add_once(&lv->tags, BOS_LV_TAG)) ||
 	    (r = ivg_vg_commit(ctx, st->vg))) {
 		ivg_vg_remove_lv(st->vg, m->data);
 		return r ? r : ivg_err(ctx, ENOMEM, "out of memory");

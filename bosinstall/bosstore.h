@@ -36,6 +36,7 @@
 
 #include "legs.h"
 #include "oppfs.h"
+#include "sha256.h"
 #include "vg.h"
 
 #define BOS_NAME_MAX 64
@@ -43,7 +44,6 @@
 #define BOS_LV_TAG "ivg_bos"
 #define BOS_MANIFEST_DIR "manifests"
 #define BOS_IMAGE_DIR "images"
-#define BOS_SHA256_HEX 65
 
 enum bos_format { BOS_FMT_AUTO = -1, BOS_FMT_TAR = 0, BOS_FMT_RAW = 1 };
 
@@ -55,7 +55,7 @@ struct bos_manifest {
 	char name[BOS_NAME_MAX + 1];
 	enum bos_format format;
 	uint64_t size;             /* bytes of the image */
-	char sha256[BOS_SHA256_HEX];
+	char sha256[IVG_SHA256_HEX];
 	char kernel[128];          /* kernel version inside; "" if none */
 	int64_t added;             /* seconds since the epoch */
 	char data[256];            /* tar: path in bosfs; raw: the LV name */
@@ -98,7 +98,7 @@ struct bos_image {
 	uint64_t files;            /* tar: inodes its tree takes */
 	bool vmlinuz;              /* tar: a boot/vmlinuz-* or /vmlinuz */
 	bool initrd;               /* tar: a boot/initrd.img-* or /initrd.img */
-	char sha256[BOS_SHA256_HEX];   /* tar: from the probe; raw: "" */
+	char sha256[IVG_SHA256_HEX];   /* tar: from the probe; raw: "" */
 };
 
 /*
@@ -133,8 +133,7 @@ struct bos_list {
 	size_t n;
 	/* One line each: a manifest that cannot be read, data missing, an
 	 * orphan (data no manifest names, left by an interrupted command). */
-	char **problems;
-	size_t n_problems;
+	struct ivg_strvec problems;
 	size_t bad, missing, orphans;
 };
 

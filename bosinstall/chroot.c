@@ -173,6 +173,7 @@ static bool resolve(const struct bos_chroot *c, const char *path, char *out,
 	const char *slash = strrchr(path, '/');
 	struct stat st;
 	ssize_t n;
+	int w;
 
 	ivg_ctx_init(&quiet);
 	if (depth > 16 || host_path(&quiet, c, path, p, sizeof(p)) || lstat(p, &st))
@@ -185,11 +186,14 @@ static bool resolve(const struct bos_chroot *c, const char *path, char *out,
 	if (n <= 0)
 		return false;
 	target[n] = '\0';
+	/* A link's path too long for PATH_MAX is not followed. */
 	if (target[0] == '/')
-		snprintf(next, sizeof(next), "%s", target + 1);
+		w = snprintf(next, sizeof(next), "%s", target + 1);
 	else
-		snprintf(next, sizeof(next), "%.*s%s",
-			 slash ? (int)(slash - path + 1) : 0, path, target);
+		w = snprintf(next, sizeof(next), "%.*s%s",
+			     slash ? (int)(slash - path + 1) : 0, path, target);
+	if (w < 0 || (size_t)w >= sizeof(next))
+		return false;
 	return resolve(c, next, out, len, depth + 1);
 }
 
@@ -293,7 +297,7 @@ static size_t kill_inside(const struct bos_chroot *c)
 	size_t n = 0;
 
 	while (d && (e = readdir(d))) {
-		char link[64], root[PATH_MAX];
+		char link[sizeof("/proc//root") + sizeof(e->d_name)], root[PATH_MAX];
 		ssize_t len;
 
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')

@@ -23,6 +23,7 @@
 #include "record.h"
 #include "rootadd.h"
 #include "rootboot.h"
+#include "sha256.h"
 
 struct run {
 	struct ivg_ctx *ctx;
@@ -36,11 +37,6 @@ struct run {
 	struct ivg_rootboot *rb;
 };
 
-static bool is_hex64(const char *s)
-{
-	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
-
 static int check_bos(struct run *x)
 {
 	struct bos_manifest *m = &x->bos;
@@ -52,7 +48,7 @@ static int check_bos(struct run *x)
 	if (r)
 		return r;
 	if ((m->format != BOS_FMT_TAR && m->format != BOS_FMT_RAW) ||
-	    !m->size || !is_hex64(m->sha256) || !m->data[0])
+	    !m->size || !ivg_sha256_hex_ok(m->sha256) || !m->data[0])
 		return ivg_err(x->ctx, EINVAL,
 			       "BOS %s of volume group \"%s\": its manifest is not usable (format, size, SHA-256 or data missing); add the image again with bosadd",
 			       x->o->bos, x->o->ivg->name);

@@ -474,7 +474,7 @@ int bos_oppinst_run(struct ivg_ctx *ctx, struct bos_chroot *c,
 static int check_image(struct ivg_ctx *ctx, const char *path,
 		       const struct bos_opp *p)
 {
-	char sha[OPP_SHA256_HEX], buf[65536];
+	char sha[IVG_SHA256_HEX], buf[65536];
 	struct opp_src src;
 	size_t got = 1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
@@ -500,7 +500,7 @@ static int keep_control(struct ivg_ctx *ctx, const struct bos_chroot *c,
 			const struct bos_opps *o, const struct bos_opp *p)
 {
 	long k = opp_toc_find(&o->repo.toc, p->name, p->version, p->arch);
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 	char dir[PATH_MAX], path[PATH_MAX];
 	FILE *f;
 	int r = bos_chroot_path(ctx, c, BOS_OPP_DIR, dir, sizeof(dir));
@@ -523,7 +523,7 @@ static int keep_control(struct ivg_ctx *ctx, const struct bos_chroot *c,
 	if (!r && (!(f = fopen(path, "we")) || fwrite(b.p, 1, b.len, f) != b.len ||
 		   fclose(f)))
 		r = ivg_err(ctx, errno, "%s: %s", path, strerror(errno));
-	ivg_cfg_buf_free(&b);
+	ivg_buf_free(&b);
 	return r;
 }
 

@@ -177,7 +177,7 @@ static int add_plain(struct ivg_ctx *ctx, struct bos_opps *o,
 static int add_image(struct ivg_ctx *ctx, struct bos_opps *o,
 		     const struct bos_opp *p, struct bos_rootadd *add)
 {
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 	struct opp_file *f;
 	struct opp_src src;
 	uint64_t size;

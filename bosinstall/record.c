@@ -14,9 +14,7 @@
 
 #include "pathf.h"
 
-#ifndef IVG_VERSION
-#define IVG_VERSION "0.0.0"
-#endif
+#include "version.h"
 
 /* Add key = a new string (NULL: JSON null). False when out of memory. */
 static bool put_str(struct json_object *o, const char *key, const char *s)

@@ -33,7 +33,7 @@ struct bos_restore_report {
 	uint64_t files;            /* tar: entries restored; raw: inodes in use */
 	uint64_t bytes;            /* tar: file data written; raw: bytes copied */
 	char kernel[128];          /* found in the restored tree; "" if none */
-	char sha256[BOS_SHA256_HEX];   /* as streamed (equals the manifest's) */
+	char sha256[IVG_SHA256_HEX];   /* as streamed (equals the manifest's) */
 };
 
 /*

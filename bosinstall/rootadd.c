@@ -11,12 +11,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "buf.h"
 #include "untar.h"
 
 struct bos_rootadd {
 	struct archive *ar;
-	char *buf;                 /* the archive so far */
-	size_t len, cap, pos;
+	struct ivg_buf tar;        /* the archive so far */
+	size_t pos;                /* read back from here */
 	time_t now;
 };
 
@@ -25,19 +26,10 @@ static la_ssize_t mem_write(struct archive *ar, void *arg, const void *p,
 {
 	struct bos_rootadd *a = arg;
 
-	if (a->len + n > a->cap) {
-		size_t cap = (a->cap ? a->cap * 2 : 1 << 16) + n;
-		char *grown = realloc(a->buf, cap);
-
-		if (!grown) {
-			archive_set_error(ar, ENOMEM, "out of memory");
-			return -1;
-		}
-		a->buf = grown;
-		a->cap = cap;
+	if (ivg_buf_add(&a->tar, p, n)) {
+		archive_set_error(ar, ENOMEM, "out of memory");
+		return -1;
 	}
-	memcpy(a->buf + a->len, p, n);
-	a->len += n;
 	return (la_ssize_t)n;
 }
 
@@ -273,9 +265,10 @@ static int mem_read(struct ivg_ctx *ctx, void *arg, void *buf, size_t len,
 		    size_t *got)
 {
 	struct bos_rootadd *a = arg;
-	size_t n = a->len - a->pos < len ? a->len - a->pos : len;
+	size_t n = a->tar.len - a->pos < len ? a->tar.len - a->pos : len;
 
-	memcpy(buf, a->buf + a->pos, n);
+	if (n)
+		memcpy(buf, a->tar.p + a->pos, n);
 	a->pos += n;
 	*got = n;
 	return 0;
@@ -305,6 +298,6 @@ void bos_rootadd_free(struct bos_rootadd *a)
 	if (!a)
 		return;
 	archive_write_free(a->ar);
-	free(a->buf);
+	ivg_buf_free(&a->tar);
 	free(a);
 }

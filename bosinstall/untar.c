@@ -17,7 +17,7 @@ enum { READ_CHUNK = 1 << 20 };
 
 struct untar {
 	struct ivg_ctx *ctx;
-	struct e2tree t;
+	struct ivg_e2tree t;
 	struct opp_src *src;
 	const char *what;
 	const struct bos_untar_opts *o;
@@ -60,10 +60,10 @@ enum bos_entry_kind bos_archive_kind(struct archive_entry *e)
 	return BOS_ENT_FILE;
 }
 
-/* The entry's attributes as e2tree takes them. */
-static void attrs_of(struct archive_entry *e, struct e2tree_attrs *at)
+/* The entry's attributes as the tree writer takes them. */
+static void attrs_of(struct archive_entry *e, struct ivg_e2tree_attrs *at)
 {
-	*at = (struct e2tree_attrs){
+	*at = (struct ivg_e2tree_attrs){
 		.mode = (uint32_t)archive_entry_mode(e),
 		.uid = (uint32_t)archive_entry_uid(e),
 		.gid = (uint32_t)archive_entry_gid(e),
@@ -102,8 +102,8 @@ static int write_data(struct untar *u, struct archive *a, ext2_file_t f)
 	int r;
 
 	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
-		int w = e2tree_file_write(u->ctx, &u->t, f, u->path, buf, len,
-					  (uint64_t)off);
+		int w = ivg_e2tree_file_write(u->ctx, &u->t, f, u->path, buf, len,
+					      (uint64_t)off);
 
 		if (w)
 			return w;
@@ -120,12 +120,12 @@ static int write_sparse(struct untar *u, struct archive *a, ext2_ino_t ino,
 			uint64_t size)
 {
 	ext2_file_t f;
-	int r = e2tree_file_open(u->ctx, &u->t, u->path, ino, &f), c;
+	int r = ivg_e2tree_file_open(u->ctx, &u->t, u->path, ino, &f), c;
 
 	if (r)
 		return r;
 	r = write_data(u, a, f);
-	c = e2tree_file_close(u->ctx, &u->t, f, u->path, size);
+	c = ivg_e2tree_file_close(u->ctx, &u->t, f, u->path, size);
 	return r ? r : c;
 }
 
@@ -138,7 +138,7 @@ static int write_dense(struct untar *u, struct archive *a, ext2_ino_t ino,
 	size_t len, have = 0;
 	la_int64_t off;
 	uint64_t at = 0;
-	int r = e2tree_file_prealloc(u->ctx, &u->t, u->path, ino, size), h;
+	int r = ivg_e2tree_file_prealloc(u->ctx, &u->t, u->path, ino, size), h;
 
 	while (!r && (h = archive_read_data_block(a, &p, &len, &off)) == ARCHIVE_OK) {
 		while (!r && len) {
@@ -151,7 +151,7 @@ static int write_dense(struct untar *u, struct archive *a, ext2_ino_t ino,
 			have += n, len -= n, off += (la_int64_t)n;
 			p = (const char *)p + n;
 			if (have == READ_CHUNK) {
-				r = e2tree_file_put(u->ctx, &u->t, u->path, ino, u->wbuf, have, at);
+				r = ivg_e2tree_file_put(u->ctx, &u->t, u->path, ino, u->wbuf, have, at);
 				at += have;
 				have = 0;
 			}
@@ -161,29 +161,29 @@ static int write_dense(struct untar *u, struct archive *a, ext2_ino_t ino,
 		return u->rerr ? u->rerr : ivg_err(u->ctx, EIO, "%s: entry \"%s\": %s",
 						   u->what, u->path, archive_error_string(a));
 	if (!r && have)
-		r = e2tree_file_put(u->ctx, &u->t, u->path, ino, u->wbuf, have, at);
+		r = ivg_e2tree_file_put(u->ctx, &u->t, u->path, ino, u->wbuf, have, at);
 	if (!r && at + have != size)
 		r = ivg_err(u->ctx, EIO, "%s: entry \"%s\": %llu bytes of data, %llu expected",
 			    u->what, u->path, (unsigned long long)(at + have),
 			    (unsigned long long)size);
 	u->st->bytes += r ? 0 : size;
-	return r ? r : e2tree_file_set_size(u->ctx, &u->t, u->path, ino, size);
+	return r ? r : ivg_e2tree_file_set_size(u->ctx, &u->t, u->path, ino, size);
 }
 
 static int restore_file(struct untar *u, struct archive *a,
-			struct archive_entry *e, const struct e2tree_attrs *at,
+			struct archive_entry *e, const struct ivg_e2tree_attrs *at,
 			ext2_ino_t *ino)
 {
 	uint64_t size = (uint64_t)archive_entry_size(e);
 	bool sparse = archive_entry_sparse_reset(e) > 0;
 	int r;
 
-	if ((r = e2tree_check_room(u->ctx, &u->t, u->path, data_bytes(e))) ||
-	    (r = e2tree_create(u->ctx, &u->t, u->path, at, ino)))
+	if ((r = ivg_e2tree_check_room(u->ctx, &u->t, u->path, data_bytes(e))) ||
+	    (r = ivg_e2tree_create(u->ctx, &u->t, u->path, at, ino)))
 		return r;
 	r = sparse ? write_sparse(u, a, *ino, size) : write_dense(u, a, *ino, size);
 	if (!r)
-		r = e2tree_set_attrs(u->ctx, &u->t, u->path, *ino, at);
+		r = ivg_e2tree_set_attrs(u->ctx, &u->t, u->path, *ino, at);
 	u->st->files += !r;
 	return r;
 }
@@ -198,13 +198,13 @@ static int restore_xattrs(struct untar *u, struct archive_entry *e,
 
 	if (n <= 0)
 		return 0;
-	struct e2tree_xattr *v = calloc((size_t)n, sizeof(*v));
+	struct ivg_e2tree_xattr *v = calloc((size_t)n, sizeof(*v));
 
 	if (!v)
 		return ivg_err(u->ctx, ENOMEM, "out of memory");
 	for (int i = 0; i < n && archive_entry_xattr_next(e, &name, &value, &len) == ARCHIVE_OK; i++)
-		v[i] = (struct e2tree_xattr){ name, value, len };
-	r = e2tree_set_xattrs(u->ctx, &u->t, u->path, ino, v, (size_t)n);
+		v[i] = (struct ivg_e2tree_xattr){ name, value, len };
+	r = ivg_e2tree_set_xattrs(u->ctx, &u->t, u->path, ino, v, (size_t)n);
 	u->st->xattrs += r ? 0 : (uint64_t)n;
 	free(v);
 	return r;
@@ -233,7 +233,7 @@ static int restore_entry(struct untar *u, struct archive *a,
 			 struct archive_entry *e)
 {
 	enum bos_entry_kind kind = bos_archive_kind(e);
-	struct e2tree_attrs at;
+	struct ivg_e2tree_attrs at;
 	ext2_ino_t ino = 0;
 	int r;
 
@@ -253,21 +253,21 @@ static int restore_entry(struct untar *u, struct archive *a,
 					BOS_ENT_HARDLINK, u->o->policy,
 					u->target, sizeof(u->target))))
 			return ivg_err_prefix(u->ctx, r, "%s: ", u->what);
-		r = e2tree_hardlink(u->ctx, &u->t, u->path, u->target,
-				    judge_link, u);
+		r = ivg_e2tree_hardlink(u->ctx, &u->t, u->path, u->target,
+					judge_link, u);
 		u->st->hardlinks += !r;
 		return r;
 	case BOS_ENT_SYMLINK:
-		r = e2tree_symlink(u->ctx, &u->t, u->path,
-				   archive_entry_symlink(e), &at, &ino);
+		r = ivg_e2tree_symlink(u->ctx, &u->t, u->path,
+				       archive_entry_symlink(e), &at, &ino);
 		u->st->symlinks += !r;
 		break;
 	case BOS_ENT_DIR:
-		r = e2tree_mkdir(u->ctx, &u->t, u->path, &at, &ino);
+		r = ivg_e2tree_mkdir(u->ctx, &u->t, u->path, &at, &ino);
 		u->st->dirs += !r;
 		break;
 	default:                   /* devices, FIFOs, sockets */
-		r = e2tree_create(u->ctx, &u->t, u->path, &at, &ino);
+		r = ivg_e2tree_create(u->ctx, &u->t, u->path, &at, &ino);
 		u->st->devices += !r && (kind == BOS_ENT_CHR || kind == BOS_ENT_BLK);
 		break;
 	}
@@ -309,7 +309,7 @@ int bos_untar(struct ivg_ctx *ctx, ext2_filsys fs, struct opp_src *src,
 	}
 	*u = (struct untar){ .ctx = ctx, .src = src, .what = what, .o = o,
 			     .st = st, .rbuf = u->rbuf, .wbuf = u->wbuf };
-	e2tree_init(&u->t, fs, what);
+	ivg_e2tree_init(&u->t, fs, what);
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
@@ -323,7 +323,7 @@ out:
 	if (a)
 		archive_read_free(a);
 	if (u) {
-		e2tree_free(&u->t);
+		ivg_e2tree_free(&u->t);
 		free(u->rbuf);
 		free(u->wbuf);
 	}

@@ -259,8 +259,8 @@ static bool allowed_pv(const struct ivg_vg *vg, size_t i,
 {
 	const struct ivg_pv *pv = vg->pvs[i];
 
-	if (!ivg_strlist_has(&pv->status, "ALLOCATABLE") ||
-	    ivg_strlist_has(&pv->flags, "MISSING"))
+	if (!ivg_strvec_has(&pv->status, "ALLOCATABLE") ||
+	    ivg_strvec_has(&pv->flags, "MISSING"))
 		return false;
 	/* Without a list, only PVs that are here; a list is trusted. */
 	if (!allowed)
@@ -348,9 +348,9 @@ static int new_lv(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *name,
 			       vg->name, name);
 	lv = ivg_vg_add_lv(vg, name);
 	if (!lv || ivg_uuid_generate(lv->id) ||
-	    ivg_strlist_add(&lv->status, "READ") ||
-	    ivg_strlist_add(&lv->status, "WRITE") ||
-	    (visible && ivg_strlist_add(&lv->status, "VISIBLE")) ||
+	    ivg_strvec_add_once(&lv->status, "READ") ||
+	    ivg_strvec_add_once(&lv->status, "WRITE") ||
+	    (visible && ivg_strvec_add_once(&lv->status, "VISIBLE")) ||
 	    set_creation(lv)) {
 		if (lv)
 			ivg_vg_remove_lv(vg, name);

@@ -707,62 +707,13 @@ int ivg_cfg_parse(struct ivg_ctx *ctx, const char *text, size_t len,
 	return r;
 }
 
-/* ---- output buffer -------------------------------------------------- */
+/* ---- output --------------------------------------------------------- */
 
-static int buf_reserve(struct ivg_cfg_buf *b, size_t more)
-{
-	size_t need, cap;
-	char *np;
-
-	if (b->err)
-		return b->err;
-	need = b->len + more + 1;
-	if (need <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < need)
-		cap *= 2;
-	np = realloc(b->p, cap);
-	if (!np)
-		return b->err = -ENOMEM;
-	b->p = np;
-	b->cap = cap;
-	return 0;
-}
-
-int ivg_cfg_buf_vprintf(struct ivg_cfg_buf *b, const char *fmt, va_list ap)
-{
-	va_list aq;
-	int n;
-
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		return b->err = -EINVAL;
-	if (buf_reserve(b, (size_t)n))
-		return b->err;
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	b->len += (size_t)n;
-	return 0;
-}
-
-int ivg_cfg_buf_printf(struct ivg_cfg_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = ivg_cfg_buf_vprintf(b, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int ivg_cfg_buf_quoted(struct ivg_cfg_buf *b, const char *s)
+int ivg_cfg_quoted(struct ivg_buf *b, const char *s)
 {
 	size_t n = strlen(s) * 2 + 2;
 
-	if (buf_reserve(b, n))
+	if (ivg_buf_reserve(b, n))
 		return b->err;
 	b->p[b->len++] = '"';
 	for (; *s; s++) {
@@ -775,22 +726,16 @@ int ivg_cfg_buf_quoted(struct ivg_cfg_buf *b, const char *s)
 	return 0;
 }
 
-void ivg_cfg_buf_free(struct ivg_cfg_buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
 /* ---- emitter -------------------------------------------------------- */
 
-static int emit_scalar(struct ivg_cfg_buf *b, const struct ivg_cfg_value *v)
+static int emit_scalar(struct ivg_buf *b, const struct ivg_cfg_value *v)
 {
 	if (v->type == IVG_CFG_INT)
-		return ivg_cfg_buf_printf(b, "%" PRId64, v->i);
-	return ivg_cfg_buf_quoted(b, v->s ? v->s : "");
+		return ivg_buf_printf(b, "%" PRId64, v->i);
+	return ivg_cfg_quoted(b, v->s ? v->s : "");
 }
 
-int ivg_cfg_emit_value(struct ivg_cfg_buf *b, const struct ivg_cfg_node *n)
+int ivg_cfg_emit_value(struct ivg_buf *b, const struct ivg_cfg_node *n)
 {
 	size_t i;
 
@@ -798,29 +743,29 @@ int ivg_cfg_emit_value(struct ivg_cfg_buf *b, const struct ivg_cfg_node *n)
 		return emit_scalar(b, &n->val);
 	if (n->type != IVG_CFG_ARRAY)
 		return b->err = -EINVAL;
-	ivg_cfg_buf_printf(b, "[");
+	ivg_buf_printf(b, "[");
 	for (i = 0; i < n->n; i++) {
 		if (i)
-			ivg_cfg_buf_printf(b, ", ");
+			ivg_buf_printf(b, ", ");
 		emit_scalar(b, &n->arr[i]);
 	}
-	return ivg_cfg_buf_printf(b, "]");
+	return ivg_buf_printf(b, "]");
 }
 
 /* Keys that the parser would not read back as one word get quoted. */
-static int emit_key(struct ivg_cfg_buf *b, const char *key)
+static int emit_key(struct ivg_buf *b, const char *key)
 {
 	const char *c;
 
 	if (!*key)
-		return ivg_cfg_buf_quoted(b, key);
+		return ivg_cfg_quoted(b, key);
 	for (c = key; *c; c++)
 		if (is_delim(*c))
-			return ivg_cfg_buf_quoted(b, key);
-	return ivg_cfg_buf_printf(b, "%s", key);
+			return ivg_cfg_quoted(b, key);
+	return ivg_buf_printf(b, "%s", key);
 }
 
-static int emit_node(struct ivg_cfg_buf *b, const struct ivg_cfg_node *n,
+static int emit_node(struct ivg_buf *b, const struct ivg_cfg_node *n,
 		     int depth)
 {
 	const struct ivg_cfg_node *k;
@@ -830,20 +775,20 @@ static int emit_node(struct ivg_cfg_buf *b, const struct ivg_cfg_node *n,
 		return b->err = -EINVAL;
 	emit_key(b, n->key);
 	if (n->type != IVG_CFG_SECTION) {
-		ivg_cfg_buf_printf(b, " = ");
+		ivg_buf_printf(b, " = ");
 		ivg_cfg_emit_value(b, n);
-		return ivg_cfg_buf_printf(b, "\n");
+		return ivg_buf_printf(b, "\n");
 	}
-	ivg_cfg_buf_printf(b, " {\n");
+	ivg_buf_printf(b, " {\n");
 	for (k = n->child; k; k = k->next) {
 		r = emit_node(b, k, depth + 1);
 		if (r)
 			return r;
 	}
-	return ivg_cfg_buf_printf(b, "}\n");
+	return ivg_buf_printf(b, "}\n");
 }
 
-int ivg_cfg_emit(struct ivg_cfg_buf *b, const struct ivg_cfg_node *n)
+int ivg_cfg_emit(struct ivg_buf *b, const struct ivg_cfg_node *n)
 {
 	return emit_node(b, n, 0);
 }

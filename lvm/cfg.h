@@ -30,11 +30,11 @@
 #ifndef IVG_CFG_H
 #define IVG_CFG_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "ctx.h"
 
 #define IVG_CFG_MAX_DEPTH 64
@@ -123,32 +123,17 @@ void ivg_cfg_append(struct ivg_cfg_node *sec, struct ivg_cfg_node *n);
 /* Unlink a child from its section without freeing it; 0 or -ENOENT. */
 int ivg_cfg_unlink(struct ivg_cfg_node *sec, struct ivg_cfg_node *n);
 
-/*
- * A growing text buffer for emitters. Functions return 0 or -ENOMEM;
- * after a failure the buffer keeps failing (b->err) so callers may check
- * once at the end. p is always NUL-terminated when not NULL.
- */
-struct ivg_cfg_buf {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-int ivg_cfg_buf_printf(struct ivg_cfg_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int ivg_cfg_buf_vprintf(struct ivg_cfg_buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-/* Append s as a double-quoted string with '"' and '\' escaped. */
-int ivg_cfg_buf_quoted(struct ivg_cfg_buf *b, const char *s);
-void ivg_cfg_buf_free(struct ivg_cfg_buf *b);
+/* Append s to an emitter's buffer as a double-quoted string with '"'
+ * and '\' escaped. */
+int ivg_cfg_quoted(struct ivg_buf *b, const char *s);
 
 /*
  * Emit one node and its subtree in the style of lvm2's on-disk text: no
  * indentation, "key = value", arrays on one line as ["a", 1], sections as
  * "key {" ... "}". -EINVAL if the tree is deeper than IVG_CFG_MAX_DEPTH.
  */
-int ivg_cfg_emit(struct ivg_cfg_buf *b, const struct ivg_cfg_node *n);
+int ivg_cfg_emit(struct ivg_buf *b, const struct ivg_cfg_node *n);
 /* Emit just the value part ("12", "\"s\"", "[...]") of a non-section. */
-int ivg_cfg_emit_value(struct ivg_cfg_buf *b, const struct ivg_cfg_node *n);
+int ivg_cfg_emit_value(struct ivg_buf *b, const struct ivg_cfg_node *n);
 
 #endif

@@ -331,8 +331,8 @@ static int check_tools(struct ivg_newvg *j)
 static int check_name_free(struct ivg_newvg *j)
 {
 	char **others = calloc(j->o->n_others + 1, sizeof(*others));
-	char **names = NULL;
-	size_t n = 0, nn = 0;
+	struct ivg_strvec names = { 0 };
+	size_t n = 0;
 	struct ivg_scan *s = NULL;
 	int r = 0;
 
@@ -344,20 +344,17 @@ static int check_name_free(struct ivg_newvg *j)
 	if (n)
 		r = ivg_scan_devices(j->ctx, others, n, false, &s);
 	if (!r && s)
-		r = ivg_scan_vgnames(j->ctx, s, &names, &nn);
-	for (size_t i = 0; i < nn; i++) {
+		r = ivg_scan_vgnames(j->ctx, s, &names);
+	if (!r && ivg_strvec_has(&names, j->o->vgname)) {
 		char which[2048];
 
-		if (!r && !strcmp(names[i], j->o->vgname)) {
-			/* Which: on a SAN every install's root VG is "rootvg". */
-			ivg_vgsel_describe(s, j->o->vgname, which, sizeof(which));
-			r = ivg_err(j->ctx, EEXIST,
-				    "A volume group called %s already exists (%s); choose another name, or name the devices to look at with --devices",
-				    j->o->vgname, which);
-		}
-		free(names[i]);
+		/* Which: on a SAN every install's root VG is "rootvg". */
+		ivg_vgsel_describe(s, j->o->vgname, which, sizeof(which));
+		r = ivg_err(j->ctx, EEXIST,
+			    "A volume group called %s already exists (%s); choose another name, or name the devices to look at with --devices",
+			    j->o->vgname, which);
 	}
-	free(names);
+	ivg_strvec_free(&names);
 	ivg_scan_free(s);
 	free(others);
 	return r;
@@ -382,9 +379,9 @@ static int plan_disks(struct ivg_newvg *j)
 			return r;
 		d->pv = ivg_vg_add_pv(j->vg);
 		if (!d->pv || !(d->pv->device = strdup(d->path)) ||
-		    ivg_strlist_add(&d->pv->status, "ALLOCATABLE") ||
+		    ivg_strvec_add_once(&d->pv->status, "ALLOCATABLE") ||
 		    (d->boot && j->o->boot_tag &&
-		     ivg_strlist_add(&d->pv->tags, j->o->boot_tag)))
+		     ivg_strvec_add_once(&d->pv->tags, j->o->boot_tag)))
 			return ivg_err(j->ctx, ENOMEM, "out of memory");
 		r = ivg_pv_plan(j->ctx, d->path, d->layout.pv_size,
 				(uint32_t)(j->extent / 512), d->pv);
@@ -401,10 +398,10 @@ static int new_vg(struct ivg_newvg *j)
 	j->vg = vg;
 	if (!vg || !(vg->name = strdup(j->o->vgname)) ||
 	    ivg_uuid_generate(vg->id) ||
-	    ivg_strlist_add(&vg->status, "RESIZEABLE") ||
-	    ivg_strlist_add(&vg->status, "READ") ||
-	    ivg_strlist_add(&vg->status, "WRITE") ||
-	    (j->o->vg_tag && ivg_strlist_add(&vg->tags, j->o->vg_tag)))
+	    ivg_strvec_add_once(&vg->status, "RESIZEABLE") ||
+	    ivg_strvec_add_once(&vg->status, "READ") ||
+	    ivg_strvec_add_once(&vg->status, "WRITE") ||
+	    (j->o->vg_tag && ivg_strvec_add_once(&vg->tags, j->o->vg_tag)))
 		return ivg_err(j->ctx, ENOMEM, "out of memory");
 	vg->extent_size = (uint32_t)(j->extent / 512);
 	vg->seqno = 0;

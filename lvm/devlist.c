@@ -18,46 +18,6 @@
 /* lvm2's devices/pv_min_size default: smaller devices are never PVs. */
 #define PV_MIN_BYTES (2048ULL * 1024)
 
-struct devlist {
-	char **v;
-	size_t n, cap;
-};
-
-void ivg_devices_free(char **paths, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
-}
-
-static int list_add(struct devlist *l, const char *s, size_t len)
-{
-	char *copy;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		char **v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	copy = strndup(s, len);
-	if (!copy)
-		return -ENOMEM;
-	l->v[l->n++] = copy;
-	return 0;
-}
-
-static bool list_has(char **v, size_t n, const char *s, size_t len)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(v[i]) == len && memcmp(v[i], s, len) == 0)
-			return true;
-	return false;
-}
-
 /* ---- --devices ---------------------------------------------------------- */
 
 /* Trim [*s, *s+*len) of spaces at both ends. */
@@ -71,8 +31,8 @@ static void trim(const char **s, size_t *len)
 		(*len)--;
 }
 
-static int parse_into(struct ivg_ctx *ctx, const char *arg, char **old,
-		      size_t nold, struct devlist *l)
+static int parse_into(struct ivg_ctx *ctx, const char *arg,
+		      struct ivg_strvec *paths)
 {
 	const char *p = arg;
 	size_t item = 0;
@@ -85,12 +45,10 @@ static int parse_into(struct ivg_ctx *ctx, const char *arg, char **old,
 		item++;
 		trim(&name, &len);
 		if (!len)
-			return ivg_err(ctx, EINVAL,
-				       "\"%s\": device name %zu is empty",
+			return ivg_err(ctx, EINVAL, "\"%s\": device name %zu is empty",
 				       arg, item);
-		if (!list_has(old, nold, name, len) &&
-		    !list_has(l->v, l->n, name, len) &&
-		    list_add(l, name, len))
+		if (!ivg_strvec_hasn(paths, name, len) &&
+		    ivg_strvec_addn(paths, name, len))
 			return ivg_err(ctx, ENOMEM, "out of memory");
 		if (!comma)
 			return 0;
@@ -98,29 +56,17 @@ static int parse_into(struct ivg_ctx *ctx, const char *arg, char **old,
 	}
 }
 
-int ivg_devices_parse(struct ivg_ctx *ctx, const char *arg, char ***paths,
-		      size_t *n)
+int ivg_devices_parse(struct ivg_ctx *ctx, const char *arg,
+		      struct ivg_strvec *paths)
 {
-	struct devlist l = { 0 };
-	char **v;
+	size_t was = paths->n;
 	int rc;
 
 	if (!arg)
 		return ivg_err(ctx, EINVAL, "no device names given");
-	rc = parse_into(ctx, arg, *paths, *n, &l);
-	if (!rc && l.n) {
-		v = realloc(*paths, (*n + l.n) * sizeof(*v));
-		if (!v) {
-			rc = ivg_err(ctx, ENOMEM, "out of memory");
-		} else {
-			memcpy(v + *n, l.v, l.n * sizeof(*v));
-			*paths = v;
-			*n += l.n;
-			free(l.v);
-			return 0;
-		}
-	}
-	ivg_devices_free(l.v, l.n);
+	rc = parse_into(ctx, arg, paths);
+	if (rc)
+		ivg_strvec_truncate(paths, was);
 	return rc;
 }
 
@@ -156,7 +102,7 @@ struct sysscan {
 	struct ivg_ctx *ctx;
 	const char *root;
 	signed char type_of[MAX_MAJOR];   /* index into lvm_types or NO_TYPE */
-	struct devlist out;
+	struct ivg_strvec out;
 };
 
 static int lvm_type_index(const char *name)
@@ -247,7 +193,7 @@ static int add_node(struct sysscan *s, const char *sysdir, const char *name)
 		ivg_debug(s->ctx, "%s: no block device node, not scanned", path);
 		return 0;
 	}
-	if (list_add(&s->out, path, strlen(path)))
+	if (ivg_strvec_add(&s->out, path))
 		return ivg_err(s->ctx, ENOMEM, "out of memory listing devices");
 	return 0;
 }
@@ -317,7 +263,7 @@ static int scan_disk(struct sysscan *s, const char *name)
 }
 
 int ivg_devices_system_at(struct ivg_ctx *ctx, const char *root,
-			  char ***paths, size_t *n)
+			  struct ivg_strvec *paths)
 {
 	struct sysscan *s = calloc(1, sizeof(*s));
 	struct dirent **disks = NULL;
@@ -340,17 +286,15 @@ int ivg_devices_system_at(struct ivg_ctx *ctx, const char *root,
 		free(disks[i]);
 	}
 	free(disks);
-	if (rc) {
-		ivg_devices_free(s->out.v, s->out.n);
-	} else {
-		*paths = s->out.v;
-		*n = s->out.n;
-	}
+	if (rc)
+		ivg_strvec_free(&s->out);
+	else
+		*paths = s->out;
 	free(s);
 	return rc;
 }
 
-int ivg_devices_system(struct ivg_ctx *ctx, char ***paths, size_t *n)
+int ivg_devices_system(struct ivg_ctx *ctx, struct ivg_strvec *paths)
 {
-	return ivg_devices_system_at(ctx, "", paths, n);
+	return ivg_devices_system_at(ctx, "", paths);
 }

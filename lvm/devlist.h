@@ -30,27 +30,26 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "strvec.h"
 
 /*
  * Parse one value of --devices: a comma-separated list of device names or
  * image files. Spaces around names are trimmed; an empty name is an error
- * (-EINVAL). The names are appended to *paths / *n (start with NULL, 0;
- * call again for a repeated option); a name already there is not added
- * twice. On error *paths and *n are unchanged.
+ * (-EINVAL). The names are appended to paths (call again for a repeated
+ * option); a name already there is not added twice. On error paths is
+ * unchanged.
  */
-int ivg_devices_parse(struct ivg_ctx *ctx, const char *arg, char ***paths,
-		      size_t *n);
+int ivg_devices_parse(struct ivg_ctx *ctx, const char *arg,
+		      struct ivg_strvec *paths);
 
-/* This machine's block devices by the rules above (a new list). */
-int ivg_devices_system(struct ivg_ctx *ctx, char ***paths, size_t *n);
+/* This machine's block devices by the rules above, into an empty paths. */
+int ivg_devices_system(struct ivg_ctx *ctx, struct ivg_strvec *paths);
 
 /*
  * The same with every absolute path (/sys, /proc, /dev) prefixed by root:
  * for tests on a fake tree. root "" is the real system.
  */
 int ivg_devices_system_at(struct ivg_ctx *ctx, const char *root,
-			  char ***paths, size_t *n);
-
-void ivg_devices_free(char **paths, size_t n);
+			  struct ivg_strvec *paths);
 
 #endif

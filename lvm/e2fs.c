@@ -305,7 +305,7 @@ static errcode_t zero_inode_tables(ext2_filsys fs)
 	return 0;
 }
 
-static errcode_t make_lost_found(ext2_filsys fs)
+static errcode_t make_lost_found(ext2_filsys fs, bool room)
 {
 	ext2_ino_t ino;
 	struct ext2_inode inode;
@@ -314,7 +314,7 @@ static errcode_t make_lost_found(ext2_filsys fs)
 	if (!e)
 		e = ext2fs_lookup(fs, EXT2_ROOT_INO, "lost+found", 10, 0, &ino);
 	/* e2fsck wants room in lost+found without allocating: 16 KiB. */
-	while (!e) {
+	while (!e && room) {
 		e = ext2fs_read_inode(fs, ino, &inode);
 		if (e || EXT2_I_SIZE(&inode) >= 16384)
 			break;
@@ -346,18 +346,18 @@ static errcode_t add_journal(ext2_filsys fs)
 	return e;
 }
 
-static errcode_t build_fs(ext2_filsys fs, const char *label)
+errcode_t ivg_e2fs_build(ext2_filsys fs, const char *label, unsigned flags)
 {
 	errcode_t e;
 
 	init_super(fs, label);
 	e = ext2fs_allocate_tables(fs);
-	if (!e)
+	if (!e && !(flags & IVG_E2FS_ZEROED))
 		e = zero_inode_tables(fs);
 	if (!e)
 		e = ext2fs_mkdir(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, 0);
 	if (!e)
-		e = make_lost_found(fs);
+		e = make_lost_found(fs, !(flags & IVG_E2FS_SMALL_LOST_FOUND));
 	if (!e)
 		e = reserve_inodes(fs);
 	if (!e && ext2fs_has_feature_resize_inode(fs->super))
@@ -382,7 +382,7 @@ int ivg_mkfs(struct ivg_ctx *ctx, struct ivg_lvio *io, enum ivg_fstype type,
 			      ivg_lv_io_manager, &fs);
 	if (e)
 		return e2err(ctx, io, e, "cannot create a filesystem");
-	e = build_fs(fs, label);
+	e = ivg_e2fs_build(fs, label, 0);
 	if (e) {
 		ext2fs_free(fs);
 		return e2err(ctx, io, e, "cannot create a filesystem");

@@ -3,7 +3,8 @@
  * e2fs.h - ext2/ext4 filesystems inside LVs, through libext2fs.
  *
  * An io_manager that reads and writes an LV through lvio (no kernel, no
- * device-mapper), mkfs for a new LV, and open for an existing one. The
+ * device-mapper), mkfs for a new LV (and its steps for any channel, the
+ * boot image's file too), and open for an existing one. The
  * io_manager is handed its LV through the channel name, which
  * ivg_e2fs_name() builds; the manager itself is constant.
  */
@@ -21,6 +22,21 @@ extern const io_manager ivg_lv_io_manager;
 /* Format the whole LV; label may be NULL. */
 int ivg_mkfs(struct ivg_ctx *ctx, struct ivg_lvio *io, enum ivg_fstype type,
 	     const char *label);
+
+/*
+ * The one mkfs, after ext2fs_initialize() on any channel (ivg_mkfs's LV,
+ * the boot image's file): a UUID and hash seed, the label (may be NULL),
+ * zeroed inode tables, the root, lost+found with the 16 KiB e2fsck wants
+ * there, the reserved inodes, then the resize inode and the journal when
+ * the superblock has those features, as mke2fs makes them. The flags
+ * leave out what a small image written once does not need:
+ */
+enum {
+	IVG_E2FS_ZEROED = 1,             /* it reads as zeros (a new sparse
+					  * file): inode tables not written */
+	IVG_E2FS_SMALL_LOST_FOUND = 2,   /* lost+found of one block */
+};
+errcode_t ivg_e2fs_build(ext2_filsys fs, const char *label, unsigned flags);
 
 /*
  * The size of an LV whose ext4 (as ivg_mkfs makes it) holds 'data' bytes

@@ -14,6 +14,8 @@
 #include "activate.h"
 #include "ivgvg.h"
 #include "loopdev.h"
+#include "mountinfo.h"
+#include "pathf.h"
 
 int ivg_lv_device(const struct ivg_vg *vg, const struct ivg_lv *lv,
 		  char *path, size_t len, dev_t *devno)
@@ -135,100 +137,30 @@ int ivg_lvs_down(struct ivg_ctx *ctx, const struct ivg_vg *vg)
 
 /* ---- mounts ------------------------------------------------------------ */
 
-struct mnt {
-	dev_t dev;
-	char *dir;
-};
-
-/* Undo mountinfo's octal escapes (\040 for a blank) in place. */
-static void unescape(char *s)
+int ivg_mount_point(struct ivg_ctx *ctx, dev_t devno, char *dir, size_t len,
+		    bool *ro)
 {
-	char *o = s;
+	struct ivg_mounts m;
+	int r = ivg_mounts_read(ctx, &m);
 
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-				      (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
-static void mnts_free(struct mnt *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(m[i].dir);
-	free(m);
-}
-
-/* Every mount of this mount namespace: device number and mount point. */
-static int read_mounts(struct ivg_ctx *ctx, struct mnt **out, size_t *n)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0, len = 0;
-	struct mnt *m = NULL;
-	int r = 0;
-
-	if (!f)
-		return ivg_err(ctx, errno, "/proc/self/mountinfo: %s",
-			       strerror(errno));
-	while (!r && getline(&line, &cap, f) > 0) {
-		unsigned ma, mi;
-		char dir[4096];
-		struct mnt *g;
-
-		if (sscanf(line, "%*s %*s %u:%u %*s %4095s", &ma, &mi, dir) != 3)
-			continue;
-		g = realloc(m, (len + 1) * sizeof(*m));
-		if (!g) {
-			r = ivg_err(ctx, ENOMEM, "out of memory");
-			break;
-		}
-		m = g;
-		unescape(dir);
-		m[len].dev = makedev(ma, mi);
-		if (!(m[len].dir = strdup(dir)))
-			r = ivg_err(ctx, ENOMEM, "out of memory");
-		else
-			len++;
-	}
-	free(line);
-	fclose(f);
-	if (r) {
-		mnts_free(m, len);
+	if (r)
 		return r;
+	r = -ENOENT;
+	for (size_t i = 0; r == -ENOENT && i < m.n; i++) {
+		if (m.v[i].dev != devno)
+			continue;
+		r = ivg_pathf(ctx, dir, len, "%s", m.v[i].dir);
+		if (ro)
+			*ro = m.v[i].ro;
 	}
-	*out = m;
-	*n = len;
-	return 0;
+	ivg_mounts_free(&m);
+	return r;
 }
 
-int ivg_mount_point(struct ivg_ctx *ctx, dev_t devno, char *dir, size_t len)
+static bool mounted_at(const struct ivg_mounts *m, dev_t dev, const char *dir)
 {
-	struct mnt *m;
-	size_t n;
-	int r = read_mounts(ctx, &m, &n);
-
-	for (size_t i = 0; !r && i < n; i++)
-		if (m[i].dev == devno) {
-			snprintf(dir, len, "%s", m[i].dir);
-			mnts_free(m, n);
-			return 0;
-		}
-	if (!r)
-		mnts_free(m, n);
-	return r ? r : -ENOENT;
-}
-
-static bool mounted_at(const struct mnt *m, size_t n, dev_t dev,
-		       const char *dir)
-{
-	for (size_t i = 0; i < n; i++)
-		if (m[i].dev == dev && !strcmp(m[i].dir, dir))
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].dev == dev && !strcmp(m->v[i].dir, dir))
 			return true;
 	return false;
 }
@@ -240,8 +172,7 @@ static int mount_one(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	const struct ivg_lv *lv = ivg_vg_lv(vg, lvname);
 	unsigned long flags = MS_NODEV | MS_NOSUID | (readonly ? MS_RDONLY : 0);
 	char dev[600], real[4096];
-	struct mnt *m;
-	size_t n;
+	struct ivg_mounts m;
 	dev_t num;
 	int r;
 
@@ -257,10 +188,10 @@ static int mount_one(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 			       dir, strerror(errno));
 	if (!realpath(dir, real))
 		return ivg_err(ctx, errno, "%s: %s", dir, strerror(errno));
-	if ((r = read_mounts(ctx, &m, &n)))
+	if ((r = ivg_mounts_read(ctx, &m)))
 		return r;
-	r = mounted_at(m, n, num, real);
-	mnts_free(m, n);
+	r = mounted_at(&m, num, real);
+	ivg_mounts_free(&m);
 	if (r)
 		return 0;
 	if (mount(dev, real, "ext4", flags, NULL))
@@ -348,7 +279,7 @@ static bool vg_dev(const struct ivg_vg *vg, dev_t dev)
 
 static int deeper_first(const void *a, const void *b)
 {
-	const struct mnt *x = a, *y = b;
+	const struct ivg_mount *x = a, *y = b;
 	size_t lx = strlen(x->dir), ly = strlen(y->dir);
 
 	return lx < ly ? 1 : lx > ly ? -1 : 0;
@@ -356,23 +287,22 @@ static int deeper_first(const void *a, const void *b)
 
 int ivg_umount_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg, size_t *n)
 {
-	struct mnt *m;
-	size_t count;
-	int r = read_mounts(ctx, &m, &count);
+	struct ivg_mounts m;
+	int r = ivg_mounts_read(ctx, &m);
 
 	*n = 0;
 	if (r)
 		return r;
-	qsort(m, count, sizeof(*m), deeper_first);
-	for (size_t i = 0; !r && i < count; i++) {
-		if (!vg_dev(vg, m[i].dev))
+	qsort(m.v, m.n, sizeof(*m.v), deeper_first);
+	for (size_t i = 0; !r && i < m.n; i++) {
+		if (!vg_dev(vg, m.v[i].dev))
 			continue;
-		if (umount2(m[i].dir, 0))
+		if (umount2(m.v[i].dir, 0))
 			r = ivg_err(ctx, errno, "cannot unmount %s (VG %s): %s",
-				    m[i].dir, vg->name, strerror(errno));
+				    m.v[i].dir, vg->name, strerror(errno));
 		else
 			(*n)++;
 	}
-	mnts_free(m, count);
+	ivg_mounts_free(&m);
 	return r;
 }

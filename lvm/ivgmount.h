@@ -54,9 +54,11 @@ int ivg_mount_ivg(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 int ivg_mount_dirs(struct ivg_ctx *ctx, const char *dir, bool make);
 /*
  * Where the block device devno is mounted in this mount namespace (its
- * first mount point): 0 with dir set, -ENOENT if it is not mounted here.
+ * first mount point): 0 with dir set (and *ro, when not NULL, telling
+ * whether that mount is read-only), -ENOENT if it is not mounted here.
  */
-int ivg_mount_point(struct ivg_ctx *ctx, dev_t devno, char *dir, size_t len);
+int ivg_mount_point(struct ivg_ctx *ctx, dev_t devno, char *dir, size_t len,
+		    bool *ro);
 
 /* Unmount every mount of any LV of the VG, deepest first; *n: how many. */
 int ivg_umount_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg, size_t *n);

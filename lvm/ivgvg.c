@@ -16,12 +16,12 @@
 
 bool ivg_vg_is_ivg(const struct ivg_vg *vg)
 {
-	return ivg_strlist_has(&vg->tags, IVG_VG_TAG);
+	return ivg_strvec_has(&vg->tags, IVG_VG_TAG);
 }
 
 bool ivg_vg_exported(const struct ivg_vg *vg)
 {
-	return ivg_strlist_has(&vg->status, "EXPORTED");
+	return ivg_strvec_has(&vg->status, "EXPORTED");
 }
 
 int ivg_vg_set_exported(struct ivg_ctx *ctx, struct ivg_vg *vg, bool on)
@@ -29,14 +29,14 @@ int ivg_vg_set_exported(struct ivg_ctx *ctx, struct ivg_vg *vg, bool on)
 	int r = 0;
 
 	if (!on) {
-		ivg_strlist_del(&vg->status, "EXPORTED");
+		ivg_strvec_del(&vg->status, "EXPORTED");
 		for (size_t i = 0; i < vg->pv_count; i++)
-			ivg_strlist_del(&vg->pvs[i]->status, "EXPORTED");
+			ivg_strvec_del(&vg->pvs[i]->status, "EXPORTED");
 		return 0;
 	}
-	r = ivg_strlist_add(&vg->status, "EXPORTED");
+	r = ivg_strvec_add_once(&vg->status, "EXPORTED");
 	for (size_t i = 0; !r && i < vg->pv_count; i++)
-		r = ivg_strlist_add(&vg->pvs[i]->status, "EXPORTED");
+		r = ivg_strvec_add_once(&vg->pvs[i]->status, "EXPORTED");
 	if (r)
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	/* An exported VG belongs to no host, as vgexport leaves it. */
@@ -62,11 +62,11 @@ int ivg_vg_set_holder(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *id)
 	 * ID, so that versions of lvm2 that know no system IDs cannot write it.
 	 */
 	if (copy) {
-		ivg_strlist_del(&vg->status, "WRITE");
-		r = ivg_strlist_add(&vg->flags, "WRITE_LOCKED");
+		ivg_strvec_del(&vg->status, "WRITE");
+		r = ivg_strvec_add_once(&vg->flags, "WRITE_LOCKED");
 	} else {
-		ivg_strlist_del(&vg->flags, "WRITE_LOCKED");
-		r = ivg_strlist_add(&vg->status, "WRITE");
+		ivg_strvec_del(&vg->flags, "WRITE_LOCKED");
+		r = ivg_strvec_add_once(&vg->status, "WRITE");
 	}
 	return r ? ivg_err(ctx, ENOMEM, "out of memory") : 0;
 }

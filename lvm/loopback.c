@@ -213,7 +213,7 @@ static bool mounted(struct ivg_ctx *ctx, const dev_t *v, size_t n, char *why,
 	char dir[PATH_MAX];
 
 	for (size_t i = 0; i < n; i++)
-		if (!ivg_mount_point(ctx, v[i], dir, sizeof(dir))) {
+		if (!ivg_mount_point(ctx, v[i], dir, sizeof(dir), NULL)) {
 			snprintf(why, len, "mounted at %s", dir);
 			return true;
 		}

@@ -105,7 +105,7 @@ static int mount_it(struct ivg_ctx *ctx, struct ivg_vg *vg,
 
 	if (r)
 		return r;
-	if (!ivg_mount_point(ctx, num, there, sizeof(there)))
+	if (!ivg_mount_point(ctx, num, there, sizeof(there), NULL))
 		return bind_existing(ctx, m, there, readonly);
 	/* The root of an install is mounted with device nodes: the BOS's
 	 * package manager runs there. */

@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/*
- * vg.c - the VG model: string lists, lookups, construction, freeing,
- * UUIDs and names.
- */
+/* vg.c - the VG model: lookups, construction, freeing, UUIDs and names. */
 #include "vg.h"
 #include "cfg.h"
 
@@ -11,77 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-
-/* ---- string lists --------------------------------------------------- */
-
-bool ivg_strlist_has(const struct ivg_strlist *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], s))
-			return true;
-	return false;
-}
-
-int ivg_strlist_add(struct ivg_strlist *l, const char *s)
-{
-	char **v, *d;
-
-	if (ivg_strlist_has(l, s))
-		return 0;
-	d = strdup(s);
-	if (!d)
-		return -ENOMEM;
-	v = realloc(l->v, (l->n + 1) * sizeof(*v));
-	if (!v) {
-		free(d);
-		return -ENOMEM;
-	}
-	v[l->n++] = d;
-	l->v = v;
-	return 0;
-}
-
-void ivg_strlist_del(struct ivg_strlist *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		if (strcmp(l->v[i], s))
-			continue;
-		free(l->v[i]);
-		memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
-		l->n--;
-		return;
-	}
-}
-
-/* dst is overwritten (not freed first); on failure it is left empty. */
-int ivg_strlist_copy(struct ivg_strlist *dst, const struct ivg_strlist *src)
-{
-	size_t i;
-
-	memset(dst, 0, sizeof(*dst));
-	for (i = 0; i < src->n; i++) {
-		if (ivg_strlist_add(dst, src->v[i])) {
-			ivg_strlist_free(dst);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-void ivg_strlist_free(struct ivg_strlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
 
 /* ---- lookups -------------------------------------------------------- */
 
@@ -192,7 +118,7 @@ bool ivg_lv_selected(const char *const *only, const char *name)
 
 bool ivg_lv_visible(const struct ivg_lv *lv)
 {
-	return ivg_strlist_has(&lv->status, "VISIBLE");
+	return ivg_strvec_has(&lv->status, "VISIBLE");
 }
 
 uint64_t ivg_lv_extents(const struct ivg_lv *lv)
@@ -238,9 +164,9 @@ static void lv_free(struct ivg_lv *lv)
 	free(lv->segs);
 	free(lv->name);
 	free(lv->creation_host);
-	ivg_strlist_free(&lv->status);
-	ivg_strlist_free(&lv->flags);
-	ivg_strlist_free(&lv->tags);
+	ivg_strvec_free(&lv->status);
+	ivg_strvec_free(&lv->flags);
+	ivg_strvec_free(&lv->tags);
 	ivg_cfg_free(lv->extra);
 	free(lv);
 }
@@ -251,9 +177,9 @@ static void pv_free(struct ivg_pv *pv)
 	if (!pv)
 		return;
 	free(pv->device);
-	ivg_strlist_free(&pv->status);
-	ivg_strlist_free(&pv->flags);
-	ivg_strlist_free(&pv->tags);
+	ivg_strvec_free(&pv->status);
+	ivg_strvec_free(&pv->flags);
+	ivg_strvec_free(&pv->tags);
 	ivg_cfg_free(pv->extra);
 	free(pv);
 }
@@ -274,9 +200,9 @@ void ivg_vg_free(struct ivg_vg *vg)
 	free(vg->name);
 	free(vg->format);
 	free(vg->system_id);
-	ivg_strlist_free(&vg->status);
-	ivg_strlist_free(&vg->flags);
-	ivg_strlist_free(&vg->tags);
+	ivg_strvec_free(&vg->status);
+	ivg_strvec_free(&vg->flags);
+	ivg_strvec_free(&vg->tags);
 	ivg_cfg_free(vg->extra);
 	free(vg->description);
 	free(vg->creation_host);

@@ -3,12 +3,13 @@
  * vg.h - the in-memory model of an LVM2 volume group.
  *
  * Mirrors LVM2's text metadata one to one: a VG with PVs and LVs, an LV
- * with segments, a segment with areas. Status and flag words are kept as
- * string lists so that words ivg does not know survive a rewrite; keys
- * ivg does not model are kept verbatim in 'extra' (a config subtree) and
- * written back. Sizes in the model are in the units of the text format:
- * sectors of 512 bytes for dev_size/pe_start/extent_size, extents for
- * pe_count and segment positions.
+ * with segments, a segment with areas. Status and flag words and tags are
+ * kept as string vectors, sets without duplicates (ivg_strvec_add_once),
+ * so that words ivg does not know survive a rewrite; keys ivg does not
+ * model are kept verbatim in 'extra' (a config subtree) and written back.
+ * Sizes in the model are in the units of the text format: sectors of 512
+ * bytes for dev_size/pe_start/extent_size, extents for pe_count and
+ * segment positions.
  *
  * vgtext.h converts between this model and the text (ivg_vg_from_text,
  * ivg_vg_to_text), validate.h holds the rules a model must keep; vg.c has
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "ctx.h"
+#include "strvec.h"
 
 struct ivg_dev;
 struct ivg_label;
@@ -31,18 +33,13 @@ struct ivg_cfg_node;
 #define IVG_NAME_MAX 128
 #define IVG_MAX_LEGS 64
 
-struct ivg_strlist {
-	char **v;
-	size_t n;
-};
-
 struct ivg_pv {
 	char name[16];             /* "pv0", key in physical_volumes */
 	char id[IVG_UUID_LEN + 1];
 	char *device;              /* hint only */
-	struct ivg_strlist status; /* "ALLOCATABLE", "EXPORTED" */
-	struct ivg_strlist flags;
-	struct ivg_strlist tags;
+	struct ivg_strvec status;  /* "ALLOCATABLE", "EXPORTED" */
+	struct ivg_strvec flags;
+	struct ivg_strvec tags;
 	uint64_t dev_size;         /* sectors */
 	uint64_t pe_start;         /* sectors */
 	uint64_t pe_count;
@@ -104,9 +101,9 @@ struct ivg_seg {
 struct ivg_lv {
 	char *name;
 	char id[IVG_UUID_LEN + 1];
-	struct ivg_strlist status; /* "READ", "WRITE", "VISIBLE" */
-	struct ivg_strlist flags;
-	struct ivg_strlist tags;
+	struct ivg_strvec status;  /* "READ", "WRITE", "VISIBLE" */
+	struct ivg_strvec flags;
+	struct ivg_strvec tags;
 	bool has_creation;
 	int64_t creation_time;
 	char *creation_host;
@@ -120,9 +117,9 @@ struct ivg_vg {
 	char id[IVG_UUID_LEN + 1];
 	uint32_t seqno;
 	char *format;              /* "lvm2" */
-	struct ivg_strlist status; /* "RESIZEABLE", "READ", "WRITE", "EXPORTED" */
-	struct ivg_strlist flags;
-	struct ivg_strlist tags;
+	struct ivg_strvec status;  /* "RESIZEABLE", "READ", "WRITE", "EXPORTED" */
+	struct ivg_strvec flags;
+	struct ivg_strvec tags;
 	char *system_id;           /* NULL: none */
 	uint32_t extent_size;      /* sectors */
 	uint32_t max_lv, max_pv, metadata_copies;
@@ -140,13 +137,6 @@ struct ivg_vg {
 	char *creation_host;
 	int64_t creation_time;
 };
-
-/* String lists. */
-bool ivg_strlist_has(const struct ivg_strlist *l, const char *s);
-int ivg_strlist_add(struct ivg_strlist *l, const char *s);   /* no dups */
-void ivg_strlist_del(struct ivg_strlist *l, const char *s);
-int ivg_strlist_copy(struct ivg_strlist *dst, const struct ivg_strlist *src);
-void ivg_strlist_free(struct ivg_strlist *l);
 
 /*
  * Lookups; NULL when absent. ivg_vg_lv keeps a sorted index in the VG,

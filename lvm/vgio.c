@@ -19,23 +19,14 @@
 static void problem(struct ivg_vgh *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A line for the report; one that finds no memory is left out. */
 static void problem(struct ivg_vgh *h, const char *fmt, ...)
 {
-	char **grown, *line = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
+	ivg_strvec_vaddf(&h->problems, fmt, ap);
 	va_end(ap);
-	grown = line ? realloc(h->problems,
-			       (h->problem_count + 1) * sizeof(*grown)) : NULL;
-	if (!grown) {
-		free(line);
-		return;
-	}
-	h->problems = grown;
-	h->problems[h->problem_count++] = line;
 }
 
 /*
@@ -378,9 +369,7 @@ void ivg_vg_close(struct ivg_vgh *h)
 {
 	if (!h)
 		return;
-	for (size_t i = 0; i < h->problem_count; i++)
-		free(h->problems[i]);
-	free(h->problems);
+	ivg_strvec_free(&h->problems);
 	ivg_vg_free(h->vg);
 	free(h);
 }
@@ -562,41 +551,19 @@ int ivg_vg_commit_check(struct ivg_ctx *ctx, struct ivg_vg *vg)
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int ivg_scan_vgnames(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		     char ***names, size_t *n)
+		     struct ivg_strvec *names)
 {
-	char **v = NULL;
-	size_t c = 0;
-
+	*names = (struct ivg_strvec){ 0 };
 	for (size_t d = 0; d < scan->count; d++)
 		for (size_t k = 0; k < scan->pvs[d].mda_count; k++) {
 			const struct ivg_mda_copy *m = &scan->pvs[d].mda[k];
-			bool seen = false;
-			char **grown;
 
-			for (size_t j = 0; !m->err && j < c; j++)
-				seen |= !strcmp(v[j], m->vgname);
-			if (m->err || seen)
-				continue;
-			grown = realloc(v, (c + 1) * sizeof(*v));
-			if (!grown || !(grown[c] = strdup(m->vgname))) {
-				v = grown ? grown : v;
-				for (size_t j = 0; j < c; j++)
-					free(v[j]);
-				free(v);
+			if (!m->err && ivg_strvec_add_once(names, m->vgname)) {
+				ivg_strvec_free(names);
 				return ivg_err(ctx, ENOMEM, "out of memory");
 			}
-			v = grown;
-			c++;
 		}
-	if (c)
-		qsort(v, c, sizeof(*v), cmp_str);
-	*names = v;
-	*n = c;
+	ivg_strvec_sort(names);
 	return 0;
 }

@@ -28,8 +28,7 @@ struct ivg_vgh {
 	struct ivg_scan *scan;        /* borrowed: the devices */
 	size_t missing;               /* PVs of the VG not found */
 	size_t duplicates;            /* PVs found on more than one device */
-	size_t problem_count;
-	char **problems;              /* one line each, for the report */
+	struct ivg_strvec problems;   /* one line each, for the report */
 };
 
 /*
@@ -64,8 +63,9 @@ int ivg_vg_commit_landed(struct ivg_ctx *ctx, struct ivg_vg *vg, bool *landed);
  */
 int ivg_vg_commit_check(struct ivg_ctx *ctx, struct ivg_vg *vg);
 
-/* The names of all VGs the scan found (unique, sorted); caller frees. */
+/* The names of all VGs the scan found (unique, sorted) into an empty
+ * vector; the caller frees it. */
 int ivg_scan_vgnames(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		     char ***names, size_t *n);
+		     struct ivg_strvec *names);
 
 #endif

@@ -21,10 +21,6 @@
 #include "ctx.h"
 #include "vg.h"
 
-#ifndef IVG_VERSION
-#define IVG_VERSION "0.1.0"
-#endif
-
 /* The header line "contents = ..." that lvm2 writes and checks. */
 #define IVG_VGTEXT_CONTENTS "Text Format Volume Group"
 

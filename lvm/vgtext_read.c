@@ -109,7 +109,7 @@ enum fkind {
 	F_U64,                     /* uint64_t, not negative        */
 	F_I64,                     /* int64_t                       */
 	F_STR,                     /* char *                        */
-	F_LIST,                    /* struct ivg_strlist            */
+	F_LIST,                    /* struct ivg_strvec             */
 	F_FN,                      /* custom                        */
 };
 
@@ -150,7 +150,7 @@ static int store_str(struct rd *r, const struct ivg_cfg_node *n, char **dst)
 }
 
 static int store_list(struct rd *r, const struct ivg_cfg_node *n,
-		      struct ivg_strlist *l)
+		      struct ivg_strvec *l)
 {
 	const struct ivg_cfg_value *v;
 	size_t cnt, i;
@@ -158,7 +158,7 @@ static int store_list(struct rd *r, const struct ivg_cfg_node *n,
 	if (ivg_cfg_node_strings(n, &v, &cnt))
 		return rerr(r, n, "'%s' must be a list of strings", n->key);
 	for (i = 0; i < cnt; i++)
-		if (ivg_strlist_add(l, v[i].s))
+		if (ivg_strvec_add_once(l, v[i].s))
 			return rnomem(r);
 	return 0;
 }
@@ -214,7 +214,7 @@ static int store(struct rd *r, const struct field *f, void *obj,
 	case F_STR:
 		return store_str(r, n, (char **)p);
 	case F_LIST:
-		return store_list(r, n, (struct ivg_strlist *)p);
+		return store_list(r, n, (struct ivg_strvec *)p);
 	case F_FN:
 		return f->fn(r, obj, n);
 	default:

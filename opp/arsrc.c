@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 static la_ssize_t read_cb(struct archive *a, void *arg, const void **buf)
 {
 	struct opp_arsrc *as = arg;
@@ -46,40 +48,39 @@ int opp_archive_slurp(struct ivg_ctx *ctx, struct archive *a,
 		      const struct opp_arsrc *as, const char *what,
 		      size_t max, char **out, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap + 1);
+	struct ivg_buf b = { 0 };
+	size_t want = 4096;        /* read so far at most: doubles up to max */
+	int r = 0;
 
-	if (!buf)
-		return ivg_err(ctx, ENOMEM, "out of memory");
 	for (;;) {
 		la_ssize_t got;
 
-		if (n == cap) {
-			char *g;
-
-			if (cap >= max) {
-				free(buf);
-				return ivg_err(ctx, EINVAL, "%s: %s is larger than %zu bytes",
-					       as->src->what, what, max);
+		if (b.len == want) {
+			if (want >= max) {
+				r = ivg_err(ctx, EINVAL, "%s: %s is larger than %zu bytes",
+					    as->src->what, what, max);
+				break;
 			}
-			cap = cap * 2 > max ? max : cap * 2;
-			if (!(g = realloc(buf, cap + 1))) {
-				free(buf);
-				return ivg_err(ctx, ENOMEM, "out of memory");
-			}
-			buf = g;
+			want = want * 2 > max ? max : want * 2;
 		}
-		got = archive_read_data(a, buf + n, cap - n);
+		if (ivg_buf_reserve(&b, want - b.len)) {
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+			break;
+		}
+		got = archive_read_data(a, b.p + b.len, want - b.len);
 		if (got < 0) {
-			free(buf);
-			return opp_archive_err(ctx, a, as, what);
+			r = opp_archive_err(ctx, a, as, what);
+			break;
 		}
 		if (!got)
 			break;
-		n += (size_t)got;
+		ivg_buf_wrote(&b, (size_t)got);
 	}
-	buf[n] = 0;
-	*out = buf;
-	*len = n;
+	if (r) {
+		ivg_buf_free(&b);
+		return r;
+	}
+	*out = b.p;
+	*len = b.len;
 	return 0;
 }

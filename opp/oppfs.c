@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "ivgmount.h"
@@ -45,54 +44,18 @@ void opp_fs_stage_name(struct opp_fs *fs, char *out, size_t len,
 		 fs->staged_names++, kind);
 }
 
-/* mountinfo's octal escapes (\040) undone in place. */
-static void unescape_octal(char *s)
+/*
+ * "DIR (VG/LV, mounted)", for messages: not a path, so a mount point too
+ * long for it is cut short, and "..." at its end says so.
+ */
+static void describe_mounted(struct opp_fs *fs, const char *dir,
+			     const char *vg, const char *lv)
 {
-	char *o = s;
+	size_t len = sizeof(fs->where);
+	int n = snprintf(fs->where, len, "%s (%s/%s, mounted)", dir, vg, lv);
 
-	for (; *s; s++, o++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*o = *s;
-		}
-	}
-	*o = 0;
-}
-
-/* The first mount point of device 'dev' (1), none (0), or -errno. */
-static int mount_of(struct ivg_ctx *ctx, dev_t dev, char *dir, size_t len,
-		    bool *ro)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL, *d = malloc(4096), opts[256];
-	size_t cap = 0;
-	int found = 0;
-
-	if (!f || !d) {
-		free(d);
-		if (f)
-			fclose(f);
-		return ivg_err(ctx, errno ? errno : ENOMEM,
-			       "/proc/self/mountinfo: %s", strerror(errno));
-	}
-	while (!found && getline(&line, &cap, f) > 0) {
-		unsigned ma, mi;
-
-		if (sscanf(line, "%*s %*s %u:%u %*s %4095s %255s", &ma, &mi, d,
-			   opts) != 4 || makedev(ma, mi) != dev)
-			continue;
-		unescape_octal(d);
-		snprintf(dir, len, "%s", d);
-		*ro = !strncmp(opts, "ro", 2) && (!opts[2] || opts[2] == ',');
-		found = 1;
-	}
-	free(line);
-	free(d);
-	fclose(f);
-	return found;
+	if (n >= 0 && (size_t)n >= len)
+		memcpy(fs->where + len - 4, "...", 4);
 }
 
 int opp_fs_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
@@ -116,10 +79,10 @@ int opp_fs_open_lv(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lvname,
 			       vg->name, lvname);
 	if (ivg_lv_device(vg, lv, dev, sizeof(dev), &devno))
 		return opp_fs_open_e2(ctx, vg, lvname, rw, out);
-	r = mount_of(ctx, devno, dir, sizeof(dir), &ro);
-	if (r < 0)
+	r = ivg_mount_point(ctx, devno, dir, sizeof(dir), &ro);
+	if (r && r != -ENOENT)
 		return r;
-	if (!r) {
+	if (r == -ENOENT) {
 		if (rw)
 			ivg_info(ctx, "%s/%s is active as %s but not mounted: writing through libext2fs",
 				 vg->name, lvname, dev);
@@ -130,8 +93,7 @@ int opp_fs_open_lv(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lvname,
 			       vg->name, lvname, dir);
 	r = opp_fs_open_dir(ctx, dir, rw, out);
 	if (!r) {
-		snprintf((*out)->where, sizeof((*out)->where),
-			 "%s (%s/%s, mounted)", dir, vg->name, lvname);
+		describe_mounted(*out, dir, vg->name, lvname);
 		(*out)->mounted = true;
 	}
 	return r;
@@ -372,13 +334,12 @@ int opp_fs_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 }
 
 int opp_fs_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
-		char ***names, size_t *n)
+		struct ivg_strvec *names)
 {
-	*names = NULL;
-	*n = 0;
+	*names = (struct ivg_strvec){ 0 };
 	if (!opp_fs_path_ok(dir, true))
 		return bad_path(ctx, fs, dir);
-	return fs->ops->list(ctx, fs, dir, names, n);
+	return fs->ops->list(ctx, fs, dir, names);
 }
 
 bool opp_fs_exists(struct opp_fs *fs, const char *path)
@@ -391,26 +352,3 @@ bool opp_fs_is_dir(struct opp_fs *fs, const char *path)
 	return opp_fs_path_ok(path, true) && fs->ops->is_dir(fs, path);
 }
 
-int opp_names_add(char ***names, size_t *n, const char *name, size_t len)
-{
-	char **g = realloc(*names, (*n + 1) * sizeof(*g));
-	char *s = malloc(len + 1);
-
-	if (g)
-		*names = g;
-	if (!g || !s) {
-		free(s);
-		return -ENOMEM;
-	}
-	memcpy(s, name, len);
-	s[len] = 0;
-	g[(*n)++] = s;
-	return 0;
-}
-
-void opp_names_free(char **names, size_t n)
-{
-	for (size_t i = 0; names && i < n; i++)
-		free(names[i]);
-	free(names);
-}

@@ -155,15 +155,12 @@ int opp_fs_unlink(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path);
 int opp_fs_mkdir(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path);
 int opp_fs_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 		   const char *target, const char *path);
-/* Names in a directory, without "." and ".."; caller frees each. */
+/* Names in a directory, without "." and "..", into an empty vector
+ * (the caller frees it). */
 int opp_fs_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
-		char ***names, size_t *n);
+		struct ivg_strvec *names);
 bool opp_fs_exists(struct opp_fs *fs, const char *path);
 /* A directory, reached without following a symbolic link. */
 bool opp_fs_is_dir(struct opp_fs *fs, const char *path);
-
-/* A list of names (opp_fs_list's): add one (-ENOMEM), free all. */
-int opp_names_add(char ***names, size_t *n, const char *name, size_t len);
-void opp_names_free(char **names, size_t n);
 
 #endif

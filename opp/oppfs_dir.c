@@ -297,7 +297,7 @@ static int dir_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
 {
 	struct dirfs *d = (struct dirfs *)fs;
 	struct opp_staged *st = malloc(sizeof(*st));
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 	int sfd, fd, r, werr = 0;
 
 	if (!st)
@@ -456,7 +456,7 @@ static int dir_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 }
 
 static int list_fd(struct ivg_ctx *ctx, struct dirfs *d, int fd,
-		   const char *dir, char ***names, size_t *n)
+		   const char *dir, struct ivg_strvec *names)
 {
 	DIR *dp = fdopendir(fd);
 	struct dirent *de;
@@ -470,11 +470,9 @@ static int list_fd(struct ivg_ctx *ctx, struct dirfs *d, int fd,
 	while ((de = readdir(dp))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (opp_names_add(names, n, de->d_name, strlen(de->d_name))) {
+		if (ivg_strvec_add(names, de->d_name)) {
 			closedir(dp);
-			opp_names_free(*names, *n);
-			*names = NULL;
-			*n = 0;
+			ivg_strvec_free(names);
 			return ivg_err(ctx, ENOMEM, "out of memory");
 		}
 	}
@@ -483,7 +481,7 @@ static int list_fd(struct ivg_ctx *ctx, struct dirfs *d, int fd,
 }
 
 static int dir_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
-		    char ***names, size_t *n)
+		    struct ivg_strvec *names)
 {
 	struct dirfs *d = (struct dirfs *)fs;
 	const char *base = ".";
@@ -500,7 +498,7 @@ static int dir_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
 	close(dfd);
 	if (fd < 0)
 		return sys_fail(ctx, d, r, dir, "cannot list");
-	return list_fd(ctx, d, fd, dir, names, n);
+	return list_fd(ctx, d, fd, dir, names);
 }
 
 /* Remove every name in staging: the kernel frees what has no other. */
@@ -508,8 +506,7 @@ static int dir_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs,
 		       struct opp_fs_waste *w)
 {
 	struct dirfs *d = (struct dirfs *)fs;
-	char **names = NULL;
-	size_t n = 0;
+	struct ivg_strvec names = { 0 };
 	int sfd = staging_fd(ctx, d, false), r;
 
 	*w = (struct opp_fs_waste){ 0 };
@@ -519,7 +516,7 @@ static int dir_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs,
 	if (sfd < 0)
 		return sfd;
 	staged_size(d, &w->staged, &w->staged_bytes);
-	if ((r = list_fd(ctx, d, dup(sfd), OPP_FS_STAGING, &names, &n))) {
+	if ((r = list_fd(ctx, d, dup(sfd), OPP_FS_STAGING, &names))) {
 		close(sfd);
 		return r;
 	}
@@ -527,13 +524,13 @@ static int dir_reclaim(struct ivg_ctx *ctx, struct opp_fs *fs,
 	 * through libext2fs left may name an inode whose link count or
 	 * blocks the kernel must not act on; an unmounted write gives
 	 * those back. */
-	for (size_t i = 0; !r && i < n; i++)
-		if (names[i][0] == d->base.tag && unlinkat(sfd, names[i], 0) &&
+	for (size_t i = 0; !r && i < names.n; i++)
+		if (names.v[i][0] == d->base.tag && unlinkat(sfd, names.v[i], 0) &&
 		    errno != ENOENT)
-			r = sys_fail(ctx, d, errno, names[i], "cannot remove from " OPP_FS_STAGING);
+			r = sys_fail(ctx, d, errno, names.v[i], "cannot remove from " OPP_FS_STAGING);
 	if (!r && fsync(sfd))
 		r = sys_fail(ctx, d, errno, OPP_FS_STAGING, "cannot sync");
-	opp_names_free(names, n);
+	ivg_strvec_free(&names);
 	close(sfd);
 	return r ? r : dir_sync(ctx, fs);
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "e2fs.h"
+#include "e2tree.h"
 #include "ivgvg.h"
 
 /* Reads map blocks themselves: one read per contiguous run of blocks. */
@@ -29,8 +30,7 @@ int e2_fail(struct ivg_ctx *ctx, struct e2 *e, errcode_t err,
 {
 	int code = EIO;
 
-	if (err == EXT2_ET_BLOCK_ALLOC_FAIL || err == EXT2_ET_INODE_ALLOC_FAIL ||
-	    err == EXT2_ET_DIR_NO_SPACE_FOR_CSUM || err == ENOSPC)
+	if (ivg_e2_nospc(err))
 		code = ENOSPC;
 	if (err == EXT2_ET_FILE_NOT_FOUND)
 		code = ENOENT;
@@ -368,19 +368,6 @@ static int e2_file_open(struct ivg_ctx *ctx, struct opp_fs *fs,
 	return 0;
 }
 
-errcode_t e2_link(ext2_filsys fs, ext2_ino_t dir, const char *name,
-		  ext2_ino_t ino, int type)
-{
-	errcode_t err = ext2fs_link(fs, dir, name, ino, type);
-
-	if (err == EXT2_ET_DIR_NO_SPACE) {
-		err = ext2fs_expand_dir(fs, dir);
-		if (!err)
-			err = ext2fs_link(fs, dir, name, ino, type);
-	}
-	return err;
-}
-
 int e2_staging(struct ivg_ctx *ctx, struct e2 *e, bool create,
 	       ext2_ino_t *ino)
 {
@@ -388,10 +375,7 @@ int e2_staging(struct ivg_ctx *ctx, struct e2 *e, bool create,
 				      (int)strlen(OPP_FS_STAGING), NULL, ino);
 
 	if (err == EXT2_ET_FILE_NOT_FOUND && create) {
-		err = ext2fs_mkdir(e->fs, EXT2_ROOT_INO, 0, OPP_FS_STAGING);
-		if (err == EXT2_ET_DIR_NO_SPACE &&
-		    !(err = ext2fs_expand_dir(e->fs, EXT2_ROOT_INO)))
-			err = ext2fs_mkdir(e->fs, EXT2_ROOT_INO, 0, OPP_FS_STAGING);
+		err = ivg_e2_mkdir(e->fs, EXT2_ROOT_INO, OPP_FS_STAGING);
 		if (!err) {
 			int r = e2_sync(ctx, &e->base);
 
@@ -415,12 +399,8 @@ static int e2_mkdir(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path)
 
 	if (e2_check_failed(ctx, e))
 		return -EIO;
-	if (!(err = e2_split(e, path, &dir, &base))) {
-		err = ext2fs_mkdir(e->fs, dir, 0, base);
-		if (err == EXT2_ET_DIR_NO_SPACE &&
-		    !(err = ext2fs_expand_dir(e->fs, dir)))
-			err = ext2fs_mkdir(e->fs, dir, 0, base);
-	}
+	if (!(err = e2_split(e, path, &dir, &base)))
+		err = ivg_e2_mkdir(e->fs, dir, base);
 	/* The name is on disk already: its inode's bitmaps go too, so
 	 * that a process killed now leaves no entry naming a free inode. */
 	return err ? e2_fail(ctx, e, err, path, "cannot make the directory") :
@@ -437,19 +417,14 @@ static int e2_symlink(struct ivg_ctx *ctx, struct opp_fs *fs,
 
 	if (e2_check_failed(ctx, e))
 		return -EIO;
-	if (!(err = e2_split(e, path, &dir, &base))) {
-		err = ext2fs_symlink(e->fs, dir, 0, base, target);
-		if (err == EXT2_ET_DIR_NO_SPACE &&
-		    !(err = ext2fs_expand_dir(e->fs, dir)))
-			err = ext2fs_symlink(e->fs, dir, 0, base, target);
-	}
+	if (!(err = e2_split(e, path, &dir, &base)))
+		err = ivg_e2_symlink(e->fs, dir, base, target);
 	return err ? e2_fail(ctx, e, err, path, "cannot make the symbolic link") :
 		e2_sync(ctx, fs);
 }
 
 struct lister {
-	char **names;
-	size_t n;
+	struct ivg_strvec *names;
 	int err;
 };
 
@@ -462,7 +437,7 @@ static int list_cb(struct ext2_dir_entry *d, int off, int bs, char *buf,
 	if (!d->inode || (len == 1 && d->name[0] == '.') ||
 	    (len == 2 && d->name[0] == '.' && d->name[1] == '.'))
 		return 0;
-	if (opp_names_add(&l->names, &l->n, d->name, (size_t)len)) {
+	if (ivg_strvec_addn(l->names, d->name, (size_t)len)) {
 		l->err = ENOMEM;
 		return DIRENT_ABORT;
 	}
@@ -470,22 +445,20 @@ static int list_cb(struct ext2_dir_entry *d, int off, int bs, char *buf,
 }
 
 static int e2_list(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
-		   char ***names, size_t *n)
+		   struct ivg_strvec *names)
 {
 	struct e2 *e = (struct e2 *)fs;
-	struct lister l = { 0 };
+	struct lister l = { names, 0 };
 	ext2_ino_t ino;
 	errcode_t err = e2_lookup(e, dir, &ino);
 
 	if (!err)
 		err = ext2fs_dir_iterate(e->fs, ino, 0, NULL, list_cb, &l);
 	if (err || l.err) {
-		opp_names_free(l.names, l.n);
+		ivg_strvec_free(names);
 		return l.err ? ivg_err(ctx, ENOMEM, "out of memory") :
 			e2_fail(ctx, e, err, dir, "cannot list");
 	}
-	*names = l.names;
-	*n = l.n;
 	return 0;
 }
 

@@ -69,9 +69,6 @@ errcode_t e2_lookup(struct e2 *e, const char *path, ext2_ino_t *ino);
 /* The directory holding path's last name, and that name. */
 errcode_t e2_split(struct e2 *e, const char *path, ext2_ino_t *dir,
 		   const char **base);
-/* Add a directory entry, growing the directory when it is full. */
-errcode_t e2_link(ext2_filsys fs, ext2_ino_t dir, const char *name,
-		  ext2_ino_t ino, int type);
 /* The staging directory's inode; made (and synced) when 'create'. */
 int e2_staging(struct ivg_ctx *ctx, struct e2 *e, bool create,
 	       ext2_ino_t *ino);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "e2tree.h"
 #include "src.h"
 
 struct opp_staged {
@@ -59,7 +60,7 @@ static errcode_t new_staged(struct e2 *e, ext2_ino_t sdir, const char *name,
 	if ((err = ext2fs_write_new_inode(e->fs, *ino, &inode)))
 		return err;
 	ext2fs_inode_alloc_stats2(e->fs, *ino, +1, 0);
-	if ((err = e2_link(e->fs, sdir, name, *ino, EXT2_FT_REG_FILE)))
+	if ((err = ivg_e2_link(e->fs, sdir, name, *ino, EXT2_FT_REG_FILE)))
 		return err;
 	inode.i_links_count = 1;
 	inode.i_dtime = 0;
@@ -76,14 +77,9 @@ static errcode_t copy_in(struct ivg_ctx *ctx, struct opp_src *src,
 	size_t got = CHUNK;
 
 	while (!err && got == CHUNK) {
-		unsigned int wrote = 0;
-
 		if ((*rerr = opp_src_read(ctx, src, buf, CHUNK, &got)))
 			break;
-		if (got)
-			err = ext2fs_file_write(f, buf, (unsigned int)got, &wrote);
-		if (!err && wrote != got)
-			err = EXT2_ET_SHORT_WRITE;
+		err = ivg_e2_write(f, buf, got);
 	}
 	free(buf);
 	return err;
@@ -98,7 +94,7 @@ int e2_stage(struct ivg_ctx *ctx, struct opp_fs *fs, const char *path,
 	ext2_ino_t sdir;
 	errcode_t err, cerr;
 	int r, rerr = 0;
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 
 	if (!st)
 		return ivg_err(ctx, ENOMEM, "out of memory");
@@ -197,7 +193,7 @@ static errcode_t link_typed(ext2_filsys fs, ext2_ino_t dir, const char *name,
 	struct ext2_inode inode;
 	errcode_t err = ext2fs_read_inode(fs, ino, &inode);
 
-	return err ? err : e2_link(fs, dir, name, ino, file_type(inode.i_mode));
+	return err ? err : ivg_e2_link(fs, dir, name, ino, file_type(inode.i_mode));
 }
 
 /* A second name for ino in staging, so that it outlives its first. */
@@ -239,7 +235,7 @@ int e2_publish(struct ivg_ctx *ctx, struct opp_fs *fs, struct opp_staged *st,
 	err = old ? e2_keep_in_staging(e, sdir, old, "old") : 0;
 	if (!err)
 		err = old ? swap_name(e->fs, dir, base, st->ino, &was) :
-			e2_link(e->fs, dir, base, st->ino, EXT2_FT_REG_FILE);
+			ivg_e2_link(e->fs, dir, base, st->ino, EXT2_FT_REG_FILE);
 	if (err) {
 		free(e->changes[--e->n_changes].base);
 		return e2_fail(ctx, e, err, path, "cannot name the file");

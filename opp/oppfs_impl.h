@@ -28,7 +28,7 @@ struct opp_fs_ops {
 	int (*symlink)(struct ivg_ctx *ctx, struct opp_fs *fs,
 		       const char *target, const char *path);
 	int (*list)(struct ivg_ctx *ctx, struct opp_fs *fs, const char *dir,
-		    char ***names, size_t *n);
+		    struct ivg_strvec *names);
 	bool (*exists)(struct opp_fs *fs, const char *path);
 	bool (*is_dir)(struct opp_fs *fs, const char *path);
 	int (*reclaim)(struct ivg_ctx *ctx, struct opp_fs *fs,

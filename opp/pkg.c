@@ -83,18 +83,18 @@ int opp_pkg_filename(struct ivg_ctx *ctx, const struct opp_stanza *st,
 	const char *ver = opp_stanza_get(st, "Version");
 	const char *arch = opp_stanza_get(st, "Architecture");
 	const char *colon = ver ? strchr(ver, ':') : NULL;
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 
 	if (!name || !ver || !arch)
 		return ivg_err(ctx, EINVAL, "TOC entry without Package, Version or Architecture");
 	if (colon)
 		ver = colon + 1;
-	ivg_cfg_buf_printf(&b, "%s/%s_", OPP_POOL, name);
+	ivg_buf_printf(&b, "%s/%s_", OPP_POOL, name);
 	for (; *ver; ver++)
-		ivg_cfg_buf_printf(&b, *ver == ':' ? "%%3a" : "%c", *ver);
-	ivg_cfg_buf_printf(&b, "_%s.%s", arch, opp_format_name(f));
+		ivg_buf_printf(&b, *ver == ':' ? "%%3a" : "%c", *ver);
+	ivg_buf_printf(&b, "_%s.%s", arch, opp_format_name(f));
 	if (b.err) {
-		ivg_cfg_buf_free(&b);
+		ivg_buf_free(&b);
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	}
 	*out = b.p;

@@ -30,7 +30,7 @@ struct opp_pkg {
 	struct opp_stanza st;      /* the TOC entry */
 	enum opp_format fmt;
 	uint64_t size;
-	char sha256[OPP_SHA256_HEX];
+	char sha256[IVG_SHA256_HEX];
 };
 
 /* From a stream (its 'what' names the file in messages). */

@@ -14,6 +14,8 @@
 #ifndef OPP_PLAINPKG_H
 #define OPP_PLAINPKG_H
 
+#include <stdbool.h>
+
 #include "src.h"
 #include "stanza.h"
 

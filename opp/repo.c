@@ -17,6 +17,12 @@
 
 enum { TOC_MAX = 256 << 20 };
 
+/* The TOC text's digest, as the LV's tag holds it. */
+static int toc_digest(struct ivg_ctx *ctx, const void *text, size_t len,
+		      char hex[IVG_SHA256_HEX])
+{
+	return ivg_sha256_hex(text, len, hex) ? ivg_err(ctx, EIO, "SHA-256 failed") : 0;
+}
 
 static void set_problem(struct opp_repo *repo, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -66,7 +72,7 @@ int opp_repo_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 	if (opp_fs_exists(repo->fs, OPP_TOC_FILE)) {
 		r = opp_fs_read(ctx, repo->fs, OPP_TOC_FILE, TOC_MAX, &text, &len);
 		if (!r)
-			r = opp_sha256_hex(ctx, text, len, repo->toc_sha256);
+			r = toc_digest(ctx, text, len, repo->toc_sha256);
 		if (r)
 			goto fail;
 		repo->toc_present = true;
@@ -112,8 +118,8 @@ void opp_repo_free(struct opp_repo *repo)
 	ivg_ctx_init(&scratch);
 	opp_fs_close(&scratch, repo->fs);
 	opp_toc_free(&repo->toc);
-	opp_names_free(repo->doomed, repo->n_doomed);
-	ivg_cfg_buf_free(&repo->text);
+	ivg_strvec_free(&repo->doomed);
+	ivg_buf_free(&repo->text);
 	*repo = (struct opp_repo){ 0 };
 }
 
@@ -260,7 +266,7 @@ int opp_repo_add(struct ivg_ctx *ctx, struct opp_repo *repo,
 		/* A replaced image stored under another name goes after the
 		 * commit; one under the same name is replaced in place. */
 		if (of && strcmp(of, file) &&
-		    opp_names_add(&repo->doomed, &repo->n_doomed, of, strlen(of)))
+		    ivg_strvec_add(&repo->doomed, of))
 			r = ivg_err(ctx, ENOMEM, "out of memory");
 	}
 	if (!r) {
@@ -323,7 +329,7 @@ int opp_repo_remove(struct ivg_ctx *ctx, struct opp_repo *repo,
 		{
 			const char *f = opp_stanza_get(&repo->toc.e[i], "Filename");
 
-			if (opp_names_add(&repo->doomed, &repo->n_doomed, f, strlen(f)))
+			if (ivg_strvec_add(&repo->doomed, f))
 				return ivg_err(ctx, ENOMEM, "out of memory");
 		}
 		opp_toc_remove(&repo->toc, i);
@@ -338,15 +344,10 @@ static bool is_temp(const char *name)
 	return !strncmp(name, ".opp-tmp-", 9);
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The images in pool/ (temporary files left out), sorted, read. */
 static int read_pool(struct ivg_ctx *ctx, struct opp_repo *repo,
-		     struct opp_image **out, size_t *count, char ***names,
-		     size_t *n)
+		     struct opp_image **out, size_t *count,
+		     struct ivg_strvec *names)
 {
 	struct opp_image *img;
 	size_t k = 0;
@@ -354,30 +355,28 @@ static int read_pool(struct ivg_ctx *ctx, struct opp_repo *repo,
 
 	*out = NULL;
 	*count = 0;
-	*names = NULL;
-	*n = 0;
+	*names = (struct ivg_strvec){ 0 };
 	if (!opp_fs_exists(repo->fs, OPP_POOL))
 		return 0;
-	if ((r = opp_fs_list(ctx, repo->fs, OPP_POOL, names, n)))
+	if ((r = opp_fs_list(ctx, repo->fs, OPP_POOL, names)))
 		return r;
-	if (*n)
-		qsort(*names, *n, sizeof(**names), name_cmp);
-	img = calloc(*n + 1, sizeof(*img));
+	ivg_strvec_sort(names);
+	img = calloc(names->n + 1, sizeof(*img));
 	if (!img)
 		return ivg_err(ctx, ENOMEM, "out of memory");
-	for (size_t i = 0; i < *n; i++) {
+	for (size_t i = 0; i < names->n; i++) {
 		char *full;
 
-		if (is_temp((*names)[i]))
+		if (is_temp(names->v[i]))
 			continue;
-		full = malloc(strlen((*names)[i]) + sizeof(OPP_POOL) + 1);
+		full = malloc(strlen(names->v[i]) + sizeof(OPP_POOL) + 1);
 		if (!full) {
 			for (size_t j = 0; j < k; j++)
 				free((char *)img[j].file);
 			free(img);
 			return ivg_err(ctx, ENOMEM, "out of memory");
 		}
-		sprintf(full, "%s/%s", OPP_POOL, (*names)[i]);
+		sprintf(full, "%s/%s", OPP_POOL, names->v[i]);
 		img[k++].file = full;
 	}
 	*out = img;
@@ -404,9 +403,9 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 	enum opp_format fmt;
 	uint64_t size;
 	const char *sha, *file;
-	char **names;
-	size_t n, count;
-	int r = read_pool(ctx, repo, &img, &count, &names, &n);
+	struct ivg_strvec names;
+	size_t count;
+	int r = read_pool(ctx, repo, &img, &count, &names);
 
 	ivg_ctx_init(&one);
 	*skipped = 0;
@@ -415,7 +414,7 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 		long at;
 
 		if (img[i].r) {
-			fprintf(stderr, "  WARNING: skipped %s: %s\n", img[i].file, img[i].err);
+			ivg_warn(ctx, "skipped %s: %s", img[i].file, img[i].err);
 			(*skipped)++;
 			continue;
 		}
@@ -423,8 +422,8 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 				  opp_stanza_get(&p->st, "Version"),
 				  opp_stanza_get(&p->st, "Architecture"));
 		if (at >= 0) {
-			fprintf(stderr, "  WARNING: skipped %s: the same package as %s\n",
-				img[i].file, opp_stanza_get(&toc.e[at], "Filename"));
+			ivg_warn(ctx, "skipped %s: the same package as %s", img[i].file,
+				 opp_stanza_get(&toc.e[at], "Filename"));
 			(*skipped)++;
 			continue;
 		}
@@ -433,8 +432,7 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 		if (opp_stanza_set(&p->st, "Filename", img[i].file))
 			r = ivg_err(ctx, ENOMEM, "out of memory");
 		if (!r && opp_toc_entry_info(&one, &p->st, &fmt, &size, &sha, &file)) {
-			fprintf(stderr, "  WARNING: skipped %s: %s\n", img[i].file,
-				ivg_errmsg(&one));
+			ivg_warn(ctx, "skipped %s: %s", img[i].file, ivg_errmsg(&one));
 			(*skipped)++;
 			continue;
 		}
@@ -442,7 +440,7 @@ int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 			r = opp_toc_add(ctx, &toc, &p->st);
 	}
 	images_free(img, count);
-	opp_names_free(names, n);
+	ivg_strvec_free(&names);
 	if (r) {
 		opp_toc_free(&toc);
 		return r;
@@ -460,11 +458,11 @@ int opp_repo_prepare(struct ivg_ctx *ctx, struct opp_repo *repo)
 	struct ivg_ctx scratch;
 	int r;
 
-	ivg_cfg_buf_free(&repo->text);
-	repo->text = (struct ivg_cfg_buf){ 0 };
+	ivg_buf_free(&repo->text);
+	repo->text = (struct ivg_buf){ 0 };
 	r = opp_toc_format(ctx, &repo->toc, &repo->text);
 	if (!r)
-		r = opp_sha256_hex(ctx, repo->text.p, repo->text.len, m.sha256);
+		r = toc_digest(ctx, repo->text.p, repo->text.len, m.sha256);
 	if (r)
 		return r;
 	m.present = true;
@@ -494,7 +492,7 @@ static int stage_one(struct ivg_ctx *ctx, struct opp_repo *repo,
 		     struct opp_staged **st)
 {
 	struct opp_src src;
-	char sha[OPP_SHA256_HEX];
+	char sha[IVG_SHA256_HEX];
 	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 
 	*st = NULL;
@@ -599,10 +597,10 @@ int opp_repo_finish(struct ivg_ctx *ctx, struct opp_repo *repo)
 {
 	int r = 0;
 
-	for (size_t i = 0; i < repo->n_doomed; i++) {
-		if (!opp_fs_exists(repo->fs, repo->doomed[i]))
+	for (size_t i = 0; i < repo->doomed.n; i++) {
+		if (!opp_fs_exists(repo->fs, repo->doomed.v[i]))
 			continue;
-		if (opp_fs_unlink(ctx, repo->fs, repo->doomed[i]) && !r)
+		if (opp_fs_unlink(ctx, repo->fs, repo->doomed.v[i]) && !r)
 			r = -EIO;
 	}
 	/* Replaced and removed files, and second names, go now. */
@@ -622,8 +620,8 @@ int opp_repo_check(struct ivg_ctx *ctx, struct opp_repo *repo,
 		   opp_check_fn report, void *arg, size_t *problems)
 {
 	struct opp_image *img = calloc(repo->toc.n + 1, sizeof(*img));
-	char **names = NULL, msg[1024], a[512];
-	size_t n = 0;
+	struct ivg_strvec names = { 0 };
+	char msg[1024], a[512];
 	int r = img ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
 
 	*problems = 0;
@@ -673,19 +671,19 @@ int opp_repo_check(struct ivg_ctx *ctx, struct opp_repo *repo,
 			opp_pkg_free(&img[i].pkg);
 	free(img);
 	if (!r && opp_fs_exists(repo->fs, OPP_POOL))
-		r = opp_fs_list(ctx, repo->fs, OPP_POOL, &names, &n);
-	for (size_t i = 0; !r && i < n; i++) {
+		r = opp_fs_list(ctx, repo->fs, OPP_POOL, &names);
+	for (size_t i = 0; !r && i < names.n; i++) {
 		char file[4096];
 
-		snprintf(file, sizeof(file), "%s/%s", OPP_POOL, names[i]);
+		snprintf(file, sizeof(file), "%s/%s", OPP_POOL, names.v[i]);
 		if (listed(&repo->toc, file))
 			continue;
-		report(arg, file, is_temp(names[i]) ?
+		report(arg, file, is_temp(names.v[i]) ?
 		       "left over from an interrupted update (not in the TOC)" :
 		       "not in the TOC (opptoc --rebuild adds it)");
 		(*problems)++;
 	}
-	opp_names_free(names, n);
+	ivg_strvec_free(&names);
 	return r;
 }
 
@@ -727,18 +725,18 @@ int opp_repo_report_waste(struct ivg_ctx *ctx, struct opp_repo *repo,
 int opp_repo_repair(struct ivg_ctx *ctx, struct opp_repo *repo,
 		    struct opp_fs_waste *w)
 {
-	char **names = NULL, path[4096];
-	size_t n = 0;
+	struct ivg_strvec names = { 0 };
+	char path[4096];
 	int r = 0;
 
 	/* Temporary names an older ivg left in pool/ when mounted. */
 	if (opp_fs_exists(repo->fs, OPP_POOL))
-		r = opp_fs_list(ctx, repo->fs, OPP_POOL, &names, &n);
-	for (size_t i = 0; !r && i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", OPP_POOL, names[i]);
-		if (is_temp(names[i]) && !listed(&repo->toc, path))
+		r = opp_fs_list(ctx, repo->fs, OPP_POOL, &names);
+	for (size_t i = 0; !r && i < names.n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", OPP_POOL, names.v[i]);
+		if (is_temp(names.v[i]) && !listed(&repo->toc, path))
 			r = opp_fs_unlink(ctx, repo->fs, path);
 	}
-	opp_names_free(names, n);
+	ivg_strvec_free(&names);
 	return r ? r : opp_fs_repair(ctx, repo->fs, w);
 }

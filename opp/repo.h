@@ -43,17 +43,16 @@ struct opp_repo {
 	struct opp_toc toc;
 	struct opp_tocmeta meta;   /* as committed */
 	bool toc_present;
-	char toc_sha256[OPP_SHA256_HEX];
+	char toc_sha256[IVG_SHA256_HEX];
 	bool consistent;
 	char problem[512];         /* why not consistent */
-	char **doomed;             /* files to unlink after the commit */
-	size_t n_doomed;
+	struct ivg_strvec doomed;  /* files to unlink after the commit */
 	/* A change in progress. */
 	bool changed;              /* the TOC changed in memory */
 	struct opp_pkg *pending;   /* borrowed: images to write (add) */
 	char *const *pending_paths;
 	size_t n_pending;
-	struct ivg_cfg_buf text;   /* the new TOC (prepare) */
+	struct ivg_buf text;   /* the new TOC (prepare) */
 	struct opp_tocmeta new_meta;
 	bool tags_set;             /* new_meta is on the LV in the model */
 	bool stored;               /* files written, not yet committed */
@@ -89,7 +88,8 @@ int opp_repo_add(struct ivg_ctx *ctx, struct opp_repo *repo,
  */
 int opp_repo_remove(struct ivg_ctx *ctx, struct opp_repo *repo,
 		    char *const *specs, size_t n);
-/* The TOC from the images in pool/, read and hashed again (in memory). */
+/* The TOC from the images in pool/, read and hashed again (in memory).
+ * A file that gives no entry is skipped with a warning (ivg_warn). */
 int opp_repo_rebuild(struct ivg_ctx *ctx, struct opp_repo *repo,
 		     size_t *skipped);
 

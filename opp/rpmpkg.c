@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
+#include "buf.h"
 
 enum {
 	LEAD_SIZE = 96,
@@ -219,27 +219,20 @@ static int read_grown(struct ivg_ctx *ctx, struct opp_src *src, size_t len,
 		      const char *part, unsigned char **out)
 {
 	enum { STEP = 1 << 20 };
-	unsigned char *buf = malloc(len < STEP ? (len ? len : 1) : STEP);
-	size_t done = 0;
-	int r = buf ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+	struct ivg_buf b = { 0 };
+	int r = ivg_buf_reserve(&b, 0) ? ivg_err(ctx, ENOMEM, "out of memory") : 0;
 
-	while (!r && done < len) {
-		size_t n = len - done < STEP ? len - done : STEP;
-		unsigned char *g = done ? realloc(buf, done + n) : buf;
+	while (!r && b.len < len) {
+		size_t n = len - b.len < STEP ? len - b.len : STEP;
 
-		if (!g) {
+		if (ivg_buf_reserve(&b, n))
 			r = ivg_err(ctx, ENOMEM, "out of memory");
-			break;
-		}
-		buf = g;
-		r = opp_src_read_full(ctx, src, buf + done, n, part);
-		done += n;
+		else if (!(r = opp_src_read_full(ctx, src, b.p + b.len, n, part)))
+			ivg_buf_wrote(&b, n);
 	}
-	if (r) {
-		free(buf);
-		buf = NULL;
-	}
-	*out = buf;
+	if (r)
+		ivg_buf_free(&b);
+	*out = (unsigned char *)b.p;
 	return r;
 }
 
@@ -317,7 +310,7 @@ static bool int_tag(const struct opp_rpmhdr *h, uint32_t tag, uint64_t *v)
 
 /* "summary\n line\n .\n line": the Description field. The summary is
  * one line: its first, without blanks at either end (as a TOC keeps it). */
-static int description(struct ivg_cfg_buf *b, const char *summary,
+static int description(struct ivg_buf *b, const char *summary,
 		       const char *text)
 {
 	size_t n;
@@ -326,7 +319,7 @@ static int description(struct ivg_cfg_buf *b, const char *summary,
 	n = strcspn(summary, "\n\r");
 	while (n && (summary[n - 1] == ' ' || summary[n - 1] == '\t'))
 		n--;
-	ivg_cfg_buf_printf(b, "%.*s", (int)n, summary);
+	ivg_buf_printf(b, "%.*s", (int)n, summary);
 	while (text && *text) {
 		size_t n = strcspn(text, "\n");
 		size_t m = n;
@@ -334,7 +327,7 @@ static int description(struct ivg_cfg_buf *b, const char *summary,
 		while (m && (text[m - 1] == '\r' || text[m - 1] == ' ' ||
 			     text[m - 1] == '\t'))
 			m--;
-		ivg_cfg_buf_printf(b, m ? "\n %.*s" : "\n .", (int)m, text);
+		ivg_buf_printf(b, m ? "\n %.*s" : "\n .", (int)m, text);
 		text += n;
 		if (*text)
 			text++;
@@ -342,7 +335,7 @@ static int description(struct ivg_cfg_buf *b, const char *summary,
 	return b->err;
 }
 
-static int requires(const struct opp_rpmhdr *h, struct ivg_cfg_buf *b)
+static int requires(const struct opp_rpmhdr *h, struct ivg_buf *b)
 {
 	struct entry names, flags, vers;
 	bool have_flags, have_vers;
@@ -368,9 +361,9 @@ static int requires(const struct opp_rpmhdr *h, struct ivg_cfg_buf *b)
 		case SENSE_LESS | SENSE_EQUAL: op = "<="; break;
 		case SENSE_GREATER | SENSE_EQUAL: op = ">="; break;
 		}
-		ivg_cfg_buf_printf(b, "%s%s", b->len ? ", " : "", n);
+		ivg_buf_printf(b, "%s%s", b->len ? ", " : "", n);
 		if (op && *v)
-			ivg_cfg_buf_printf(b, " (%s %s)", op, v);
+			ivg_buf_printf(b, " (%s %s)", op, v);
 	}
 	return b->err;
 }
@@ -409,7 +402,7 @@ static int to_stanza(struct ivg_ctx *ctx, const char *what,
 	const char *sum = opp_rpmhdr_string(h, TAG_SUMMARY);
 	const char *url = opp_rpmhdr_string(h, TAG_URL);
 	const char *pk = opp_rpmhdr_string(h, TAG_PACKAGER);
-	struct ivg_cfg_buf v = { 0 }, d = { 0 }, dep = { 0 };
+	struct ivg_buf v = { 0 }, d = { 0 }, dep = { 0 };
 	uint64_t epoch;
 	int r = 0;
 
@@ -418,8 +411,8 @@ static int to_stanza(struct ivg_ctx *ctx, const char *what,
 			       !name ? "name" : !ver ? "version" :
 			       !rel ? "release" : "arch");
 	if (int_tag(h, TAG_EPOCH, &epoch))
-		ivg_cfg_buf_printf(&v, "%" PRIu64 ":", epoch);
-	ivg_cfg_buf_printf(&v, "%s-%s", ver, rel);
+		ivg_buf_printf(&v, "%" PRIu64 ":", epoch);
+	ivg_buf_printf(&v, "%s-%s", ver, rel);
 	description(&d, sum ? sum : name,
 		    opp_rpmhdr_string(h, TAG_DESCRIPTION));
 	requires(h, &dep);
@@ -437,9 +430,9 @@ static int to_stanza(struct ivg_ctx *ctx, const char *what,
 	} else if ((r = check_one_line(ctx, what, out))) {
 		opp_stanza_free(out);
 	}
-	ivg_cfg_buf_free(&v);
-	ivg_cfg_buf_free(&d);
-	ivg_cfg_buf_free(&dep);
+	ivg_buf_free(&v);
+	ivg_buf_free(&d);
+	ivg_buf_free(&dep);
 	return r;
 }
 
@@ -472,7 +465,7 @@ int opp_rpm_read(struct ivg_ctx *ctx, struct opp_src *src,
 	if (!r)
 		r = to_stanza(ctx, src->what, &hdr, out);
 	if (!r) {
-		char sha[OPP_SHA256_HEX];
+		char sha[IVG_SHA256_HEX];
 
 		/* The caller's finish reads the rest; count it here. */
 		r = opp_src_finish(ctx, src, sha);

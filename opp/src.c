@@ -8,17 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void to_hex(const unsigned char *d, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[2 * n] = 0;
-}
-
 int opp_src_init(struct ivg_ctx *ctx, struct opp_src *s, opp_read_fn read,
 		 void *arg, const char *what)
 {
@@ -142,7 +131,7 @@ int opp_src_read_full(struct ivg_ctx *ctx, struct opp_src *s, void *buf,
 }
 
 int opp_src_finish(struct ivg_ctx *ctx, struct opp_src *s,
-		   char sha256[OPP_SHA256_HEX])
+		   char sha256[IVG_SHA256_HEX])
 {
 	enum { CHUNK = 1 << 18 };
 	unsigned char *buf = malloc(CHUNK), d[EVP_MAX_MD_SIZE];
@@ -152,7 +141,7 @@ int opp_src_finish(struct ivg_ctx *ctx, struct opp_src *s,
 
 	if (s->finished) {
 		free(buf);
-		memcpy(sha256, s->sha256, OPP_SHA256_HEX);
+		memcpy(sha256, s->sha256, IVG_SHA256_HEX);
 		return 0;
 	}
 	r = buf ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
@@ -162,22 +151,10 @@ int opp_src_finish(struct ivg_ctx *ctx, struct opp_src *s,
 	free(buf);
 	if (r)
 		return r;
-	if (!EVP_DigestFinal_ex(s->md, d, &dl) || dl != 32)
+	if (!EVP_DigestFinal_ex(s->md, d, &dl) || dl != IVG_SHA256_LEN)
 		return ivg_err(ctx, EIO, "%s: SHA-256 failed", s->what);
-	to_hex(d, dl, s->sha256);
+	ivg_sha256_to_hex(d, s->sha256);
 	s->finished = 1;
-	memcpy(sha256, s->sha256, OPP_SHA256_HEX);
-	return 0;
-}
-
-int opp_sha256_hex(struct ivg_ctx *ctx, const void *p, size_t n,
-		   char out[OPP_SHA256_HEX])
-{
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dl = 0;
-
-	if (!EVP_Digest(p, n, d, &dl, EVP_sha256(), NULL) || dl != 32)
-		return ivg_err(ctx, EIO, "SHA-256 failed");
-	to_hex(d, dl, out);
+	memcpy(sha256, s->sha256, IVG_SHA256_HEX);
 	return 0;
 }

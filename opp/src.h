@@ -16,8 +16,7 @@
 #include <stdint.h>
 
 #include "ctx.h"
-
-#define OPP_SHA256_HEX 65          /* 64 hex digits and a NUL */
+#include "sha256.h"
 
 /* Read up to len bytes; *got = 0 at the end. 0 or -errno (ctx set). */
 typedef int (*opp_read_fn)(struct ivg_ctx *ctx, void *arg, void *buf,
@@ -33,7 +32,7 @@ struct opp_src {
 	size_t peek_len, peek_pos;
 	int eof;
 	int fd;                    /* opp_src_fd's descriptor */
-	char sha256[OPP_SHA256_HEX];   /* set by opp_src_finish */
+	char sha256[IVG_SHA256_HEX];   /* set by opp_src_finish */
 	int finished;
 };
 
@@ -56,10 +55,6 @@ int opp_src_peek(struct ivg_ctx *ctx, struct opp_src *s, size_t len,
 /* Read to the end, then the digest of everything as lowercase hex
  * (again the same digest when called twice). */
 int opp_src_finish(struct ivg_ctx *ctx, struct opp_src *s,
-		   char sha256[OPP_SHA256_HEX]);
-
-/* SHA-256 of a buffer, as lowercase hex. */
-int opp_sha256_hex(struct ivg_ctx *ctx, const void *p, size_t n,
-		   char out[OPP_SHA256_HEX]);
+		   char sha256[IVG_SHA256_HEX]);
 
 #endif

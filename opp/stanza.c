@@ -279,9 +279,9 @@ int opp_stanza_parse1(struct ivg_ctx *ctx, const char *text, size_t len,
 	return 0;
 }
 
-int opp_stanza_format(struct ivg_cfg_buf *b, const struct opp_stanza *s)
+int opp_stanza_format(struct ivg_buf *b, const struct opp_stanza *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		ivg_cfg_buf_printf(b, "%s: %s\n", s->f[i].name, s->f[i].value);
-	return ivg_cfg_buf_printf(b, "\n");
+		ivg_buf_printf(b, "%s: %s\n", s->f[i].name, s->f[i].value);
+	return ivg_buf_printf(b, "\n");
 }

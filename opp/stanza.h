@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "cfg.h"
+#include "buf.h"
 #include "ctx.h"
 
 struct opp_field {
@@ -43,6 +43,6 @@ void opp_stanza_free(struct opp_stanza *s);
 void opp_stanzas_free(struct opp_stanza *v, size_t n);
 
 /* Append the stanza and one blank line to b. */
-int opp_stanza_format(struct ivg_cfg_buf *b, const struct opp_stanza *s);
+int opp_stanza_format(struct ivg_buf *b, const struct opp_stanza *s);
 
 #endif

@@ -8,16 +8,7 @@
 #include <string.h>
 
 #include "plainpkg.h"
-
-static bool is_hex64(const char *s)
-{
-	size_t n = 0;
-
-	for (; s[n]; n++)
-		if (!strchr("0123456789abcdef", s[n]))
-			return false;
-	return n == 64;
-}
+#include "sha256.h"
 
 /* A file name with a newline or other control byte is no pool name. */
 static bool has_control(const char *s)
@@ -48,7 +39,7 @@ int opp_toc_entry_info(struct ivg_ctx *ctx, const struct opp_stanza *e,
 	if (!sz || !*sz || *sz == '-' ||
 	    (*size = strtoull(sz, &end, 10), errno || *end))
 		return ivg_err(ctx, EINVAL, "entry %s: bad or missing Size", name);
-	if (!sha || !is_hex64(sha))
+	if (!sha || !ivg_sha256_hex_ok(sha))
 		return ivg_err(ctx, EINVAL, "entry %s: bad or missing SHA256", name);
 	if (!fn || strncmp(fn, OPP_POOL "/", strlen(OPP_POOL) + 1) ||
 	    strchr(fn + strlen(OPP_POOL) + 1, '/') || !opp_path_contained(fn) ||
@@ -107,14 +98,14 @@ static int entry_cmp(const void *a, const void *b)
 }
 
 int opp_toc_format(struct ivg_ctx *ctx, struct opp_toc *toc,
-		   struct ivg_cfg_buf *b)
+		   struct ivg_buf *b)
 {
 	if (toc->n)
 		qsort(toc->e, toc->n, sizeof(*toc->e), entry_cmp);
 	for (size_t i = 0; i < toc->n; i++)
 		opp_stanza_format(b, &toc->e[i]);
 	if (!b->p)
-		ivg_cfg_buf_printf(b, "%s", "");
+		ivg_buf_printf(b, "%s", "");
 	return b->err ? ivg_err(ctx, ENOMEM, "out of memory") : 0;
 }
 

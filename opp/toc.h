@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "cfg.h"
+#include "buf.h"
 #include "pkg.h"
 #include "stanza.h"
 
@@ -32,7 +32,7 @@ int opp_toc_parse(struct ivg_ctx *ctx, const char *text, size_t len,
 		  const char *what, struct opp_toc *toc);
 /* The text: sorted entries. */
 int opp_toc_format(struct ivg_ctx *ctx, struct opp_toc *toc,
-		   struct ivg_cfg_buf *b);
+		   struct ivg_buf *b);
 void opp_toc_free(struct opp_toc *toc);
 
 /* Index of the entry, or -1. version NULL: any version (the first). */

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha256.h"
+
 static bool prefixed(const char *s, const char *p)
 {
 	return !strncmp(s, p, strlen(p));
@@ -35,10 +37,10 @@ int opp_tocmeta_get(struct ivg_ctx *ctx, const struct ivg_lv *oppfs,
 		} else if (prefixed(t, OPP_TAG_SHA)) {
 			const char *v = t + strlen(OPP_TAG_SHA);
 
-			if (strlen(v) != 64 || strspn(v, "0123456789abcdef") != 64)
+			if (!ivg_sha256_hex_ok(v))
 				return ivg_err(ctx, EINVAL, "LV %s: malformed tag \"%s\"",
 					       oppfs->name, t);
-			memcpy(m->sha256, v, OPP_SHA256_HEX);
+			memcpy(m->sha256, v, IVG_SHA256_HEX);
 			shas++;
 		}
 	}
@@ -58,14 +60,14 @@ int opp_tocmeta_set(struct ivg_ctx *ctx, struct ivg_lv *oppfs,
 		const char *t = oppfs->tags.v[i];
 
 		if (prefixed(t, OPP_TAG_GEN) || prefixed(t, OPP_TAG_SHA))
-			ivg_strlist_del(&oppfs->tags, t);
+			ivg_strvec_del(&oppfs->tags, t);
 	}
 	if (!m->present)
 		return 0;
 	snprintf(gen, sizeof(gen), OPP_TAG_GEN "%" PRIu64, m->gen);
 	snprintf(sha, sizeof(sha), OPP_TAG_SHA "%s", m->sha256);
-	if (ivg_strlist_add(&oppfs->tags, gen) ||
-	    ivg_strlist_add(&oppfs->tags, sha))
+	if (ivg_strvec_add_once(&oppfs->tags, gen) ||
+	    ivg_strvec_add_once(&oppfs->tags, sha))
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	return 0;
 }

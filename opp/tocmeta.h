@@ -25,7 +25,7 @@
 struct opp_tocmeta {
 	bool present;
 	uint64_t gen;
-	char sha256[OPP_SHA256_HEX];
+	char sha256[IVG_SHA256_HEX];
 };
 
 /* From the oppfs LV's tags; -EINVAL when they are malformed or half. */

@@ -22,34 +22,32 @@
 static int all_vgs(struct ivg_ctx *ctx, const struct ivg_scan *scan,
 		   struct ivg_vgsel **v, size_t *n)
 {
-	char **names = NULL;
-	size_t nn = 0, k = 0, cap = 0;
-	int r = ivg_scan_vgnames(ctx, scan, &names, &nn);
+	struct ivg_strvec names = { 0 };
+	size_t k = 0, cap = 0;
+	int r = ivg_scan_vgnames(ctx, scan, &names);
 
 	*v = NULL;
 	*n = 0;
-	for (size_t i = 0; !r && i < nn; i++)
-		cap += ivg_scan_vgids(scan, names[i], NULL, 0);
+	for (size_t i = 0; !r && i < names.n; i++)
+		cap += ivg_scan_vgids(scan, names.v[i], NULL, 0);
 	if (!r && !(*v = calloc(cap + 1, sizeof(**v))))
 		r = ivg_err(ctx, ENOMEM, "out of memory");
-	for (size_t i = 0; !r && i < nn; i++) {
-		size_t m = ivg_scan_vgids(scan, names[i], NULL, 0);
+	for (size_t i = 0; !r && i < names.n; i++) {
+		size_t m = ivg_scan_vgids(scan, names.v[i], NULL, 0);
 		char (*ids)[IVG_UUID_LEN + 1] = calloc(m, sizeof(*ids));
 
 		if (!ids) {
 			r = ivg_err(ctx, ENOMEM, "out of memory");
 			break;
 		}
-		ivg_scan_vgids(scan, names[i], ids, m);
+		ivg_scan_vgids(scan, names.v[i], ids, m);
 		for (size_t j = 0; j < m && k < cap; j++, k++) {
-			snprintf((*v)[k].name, sizeof((*v)[k].name), "%s", names[i]);
+			snprintf((*v)[k].name, sizeof((*v)[k].name), "%s", names.v[i]);
 			memcpy((*v)[k].vgid, ids[j], sizeof((*v)[k].vgid));
 		}
 		free(ids);
 	}
-	for (size_t i = 0; i < nn; i++)
-		free(names[i]);
-	free(names);
+	ivg_strvec_free(&names);
 	*n = k;
 	return r;
 }
@@ -78,7 +76,7 @@ static int filter_vgs(struct ivg_ctx *ctx, const struct ivg_scan *scan,
 
 static bool is_rootvg(const struct ivg_vg *vg)
 {
-	return ivg_strlist_has(&vg->tags, IVG_ROOTVG_TAG) && !ivg_vg_is_ivg(vg);
+	return ivg_strvec_has(&vg->tags, IVG_ROOTVG_TAG) && !ivg_vg_is_ivg(vg);
 }
 
 static bool is_ivg(const struct ivg_vg *vg)

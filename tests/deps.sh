@@ -13,7 +13,7 @@ set -e
 # check-fuzz are only a Recommends of clang) and the libraries' -dev
 # packages (pkg-config names in the Makefile's PKGS).
 BUILD="build-essential clang libclang-rt-dev pkg-config libext2fs-dev comerr-dev libfdisk-dev
-libblkid-dev libaio-dev liburing-dev libarchive-dev libssl-dev libjson-c-dev
+libblkid-dev libmount-dev libaio-dev liburing-dev libarchive-dev libssl-dev libjson-c-dev
 uuid-dev zlib1g-dev libdevmapper-dev libcmocka-dev libiscsi-dev libxml2-dev"
 # What ivg runs, and what the tests judge its work with: lvm2, sfdisk and
 # libfdisk's fdisk, e2fsprogs, mtools and dosfstools (the ESPs), GRUB

@@ -143,7 +143,9 @@ static int block_wwn(struct ivg_ctx *ctx, int fd, const char *path, const char *
 		for (char *p = buf; *p; p++)
 			if (*p == ' ')
 				*p = '_';
-		snprintf(wwn, VIO_WWN_MAX, "%s", buf);
+		/* An identity cut short would name another LUN: none. */
+		if ((size_t)snprintf(wwn, VIO_WWN_MAX, "%s", buf) >= VIO_WWN_MAX)
+			wwn[0] = '\0';
 	}
 	return 0;
 }

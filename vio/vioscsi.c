@@ -125,7 +125,10 @@ int vio_wwn_from_wwid(const char *wwid, char out[VIO_WWN_MAX])
 	case '2':
 		if (!all_hex(lower))
 			return -EINVAL;
-		snprintf(out, VIO_WWN_MAX, "%s%s", wwid[0] == '3' ? "naa." : "eui.", lower);
+		/* A WWN cut short would name another LUN. */
+		if ((size_t)snprintf(out, VIO_WWN_MAX, "%s%s", wwid[0] == '3' ? "naa." : "eui.",
+				     lower) >= VIO_WWN_MAX)
+			return -EINVAL;
 		return 0;
 	case '1':
 		text((const uint8_t *)rest, strlen(rest), "t10.", out);

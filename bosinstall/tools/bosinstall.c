@@ -113,7 +113,7 @@ static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 		.disks = targets, .n_disks = n, .bootlv_size = c->bootlv_size,
 		.swap_size = c->swap_size, .force = c->r->o.force,
 		.confirm = ask, .confirm_arg = c->r,
-		.others = s->paths, .n_others = s->n_paths,
+		.others = s->paths.v, .n_others = s->paths.n,
 	};
 	cmd_progress_init(c->r, &bar, "Restoring the BOS");
 	io.progress = bar.fn;
@@ -130,7 +130,7 @@ static int run(struct cmd_run *r)
 	struct cmdline c = {
 		.r = r, .ivg = r->own[OPT_IVG].str, .bos = r->own[OPT_BOS].str,
 		.rootvg = r->own[OPT_ROOTVG].str, .append = r->own[OPT_APPEND].str,
-		.opps = r->own[OPT_OPP].list, .n_opps = r->own[OPT_OPP].n,
+		.opps = r->own[OPT_OPP].list.v, .n_opps = r->own[OPT_OPP].list.n,
 		.bootlv_size = r->own[O_BOOTLV_SIZE].size,
 		.swap_size = r->own[O_SWAP_SIZE].size,
 	};

@@ -90,8 +90,8 @@ static int run(struct cmd_run *r)
 	if (!e)
 		e = bos_store_survey(r->ctx, c.store, &w);
 	if (!e) {
-		for (size_t i = 0; i < l.n_problems; i++)
-			ivg_warn(r->ctx, "%s", l.problems[i]);
+		for (size_t i = 0; i < l.problems.n; i++)
+			ivg_warn(r->ctx, "%s", l.problems.v[i]);
 		warn_waste(r->ctx, bos_store_where(c.store), &w);
 		if (r->o.json)
 			print_json(r->vg, &l);

@@ -14,6 +14,7 @@
 #include "ivgvg.h"
 #include "sysid.h"
 #include "vgsel.h"
+#include "version.h"
 
 /* The common options, in the order --help lists them. */
 static const struct cmd_opt common_opts[CO_COUNT] = {
@@ -108,9 +109,6 @@ int cmd_select_vgid(struct cmd_run *r, size_t i, char vgid[IVG_UUID_LEN + 1])
 static int store(struct cmd_run *r, const struct cmd_opt *o,
 		 struct cmd_value *v, const char *arg)
 {
-	char **list = NULL, **grown;
-	size_t n = 0;
-
 	v->count++;
 	switch (o->arg) {
 	case ARG_NONE:
@@ -128,29 +126,13 @@ static int store(struct cmd_run *r, const struct cmd_opt *o,
 					       o->name, arg);
 		return 0;
 	case ARG_LIST:
-		if (ivg_devices_parse(r->ctx, arg, &list, &n))
+		if (ivg_devices_parse(r->ctx, arg, &v->list))
 			return cmd_usage_error(r, "--%s: %s", o->name,
 					       ivg_errmsg(r->ctx));
-		grown = realloc(v->list, (v->n + n + 1) * sizeof(*grown));
-		if (!grown) {
-			ivg_devices_free(list, n);
-			return cmd_usage_error(r, "out of memory");
-		}
-		memcpy(grown + v->n, list, n * sizeof(*list));
-		v->list = grown;
-		v->n += n;
-		v->list[v->n] = NULL;
-		free(list);     /* the strings moved into v->list */
 		return 0;
 	case ARG_STRINGS:
-		grown = realloc(v->list, (v->n + 2) * sizeof(*grown));
-		if (!grown || !(grown[v->n] = strdup(arg))) {
-			if (grown)
-				v->list = grown;
+		if (ivg_strvec_add(&v->list, arg))
 			return cmd_usage_error(r, "out of memory");
-		}
-		v->list = grown;
-		v->list[++v->n] = NULL;
 		return 0;
 	}
 	return 0;
@@ -183,10 +165,8 @@ static int store_common(struct cmd_run *r, int id, const char *arg)
 		return 0;
 	case CO_DEVICES:
 		v.list = r->o.devices;
-		v.n = r->o.n_devices;
 		rc = store(r, &common_opts[CO_DEVICES], &v, arg);
 		r->o.devices = v.list;
-		r->o.n_devices = v.n;
 		return rc;
 	}
 	return 0;
@@ -300,7 +280,7 @@ static int parse(struct cmd_run *r, int argc, char **argv)
 static void free_values(struct cmd_run *r)
 {
 	for (size_t i = 0; i < r->def->n_opts; i++)
-		ivg_devices_free(r->own[i].list, r->own[i].n);
+		ivg_strvec_free(&r->own[i].list);
 	opts_free(&r->o);
 }
 

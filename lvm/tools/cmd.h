@@ -136,8 +136,7 @@ struct cmd_value {
 	unsigned count;             /* times given */
 	const char *str;            /* ARG_STRING, ARG_VGNAME; ARG_SIZE as given */
 	uint64_t size;              /* ARG_SIZE, in bytes */
-	char **list;                /* ARG_LIST, ARG_STRINGS */
-	size_t n;
+	struct ivg_strvec list;     /* ARG_LIST, ARG_STRINGS */
 };
 
 struct cmd_run {

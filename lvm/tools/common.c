@@ -13,16 +13,11 @@
 #include "vg.h"
 #include "tools.h"
 #include "sysid.h"
-
-#ifndef IVG_VERSION
-#define IVG_VERSION "0.0.0"
-#endif
+#include "version.h"
 
 void opts_free(struct opts *o)
 {
-	ivg_devices_free(o->devices, o->n_devices);
-	o->devices = NULL;
-	o->n_devices = 0;
+	ivg_strvec_free(&o->devices);
 }
 
 static int unit_shift(char u, unsigned *shift)
@@ -104,16 +99,15 @@ int check_vg_name(const char *cmd, const char *name)
 }
 
 int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
-		    char ***paths, size_t *n, bool *owned)
+		    struct ivg_strvec *paths, bool *owned)
 {
-	if (o->n_devices) {
-		*paths = o->devices;
-		*n = o->n_devices;
+	if (o->devices.n) {
+		*paths = o->devices;      /* borrowed */
 		*owned = false;
 		return 0;
 	}
 	*owned = true;
-	return ivg_devices_system(ctx, paths, n);
+	return ivg_devices_system(ctx, paths);
 }
 
 /* The command's own flag (one process, one command): set by the signal. */

@@ -12,10 +12,7 @@
 #include "cmd.h"
 #include "dev.h"
 #include "tools.h"
-
-#ifndef IVG_VERSION
-#define IVG_VERSION "0.0.0"
-#endif
+#include "version.h"
 
 const struct cmd_def *const cmd_table[] = {
 	&cmd_ivgcreate_def,

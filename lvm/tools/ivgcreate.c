@@ -60,7 +60,7 @@ static int check(struct cmd_run *r)
 {
 	const struct cmd_value *boot = &r->own[O_BOOT_PVS];
 	uint64_t es = r->own[O_EXTENT].size;
-	size_t nboot = boot->n ? boot->n : r->n_operands - 1;
+	size_t nboot = boot->list.n ? boot->list.n : r->n_operands - 1;
 
 	if (es && (es < 4096 || (es & (es - 1)) || es > (1ULL << 40)))
 		return cmd_usage_error(r, "extent size %llu bytes is not a power of two between 4k and 1t",
@@ -69,14 +69,14 @@ static int check(struct cmd_run *r)
 	if (strlen(r->vg) + strlen(IVG_BOOTLV "_rimage_63") > 124)
 		return cmd_usage_error(r, "VG name \"%s\" is too long (at most %zu characters)",
 				       r->vg, 124 - strlen(IVG_BOOTLV "_rimage_63"));
-	for (size_t i = 0; i < boot->n; i++) {
+	for (size_t i = 0; i < boot->list.n; i++) {
 		bool found = false;
 
 		for (size_t k = 1; k < r->n_operands && !found; k++)
-			found = same_path(boot->list[i], r->operands[k]);
+			found = same_path(boot->list.v[i], r->operands[k]);
 		if (!found)
 			return cmd_usage_error(r, "--boot-pvs: %s is not one of the disks",
-					       boot->list[i]);
+					       boot->list.v[i]);
 	}
 	if (cmd_given(r, O_NO_BOOT_IMAGE) &&
 	    (cmd_given(r, O_KERNEL) || cmd_given(r, O_INITRD)))
@@ -121,8 +121,8 @@ static int run(struct cmd_run *r)
 	struct ivg_create_opts co = {
 		.vgname = r->vg, .disks = r->operands + 1,
 		.n_disks = r->n_operands - 1,
-		.boot_disks = r->own[O_BOOT_PVS].list,
-		.n_boot = r->own[O_BOOT_PVS].n,
+		.boot_disks = r->own[O_BOOT_PVS].list.v,
+		.n_boot = r->own[O_BOOT_PVS].list.n,
 		.extent_size = r->own[O_EXTENT].size,
 		.create_size = r->own[O_SIZE].size,
 		.bootlv_size = r->own[O_BOOTLV].size,
@@ -133,10 +133,10 @@ static int run(struct cmd_run *r)
 	char sysid[IVG_SYSID_MAX + 1];
 	struct bootcmd *bootimg = NULL;
 	struct ivg_create_made made = { 0 };
-	int e = devices_to_scan(ctx, &r->o, &s->paths, &s->n_paths, &s->owned);
+	int e = devices_to_scan(ctx, &r->o, &s->paths, &s->owned);
 
-	co.others = s->paths;
-	co.n_others = s->n_paths;
+	co.others = s->paths.v;
+	co.n_others = s->paths.n;
 	/* The creating host holds the new VG read-write, as with lvm2. */
 	if (!e)
 		e = host_system_id(ctx, sysid);

@@ -30,7 +30,7 @@ static int export_vg(struct ivg_ctx *ctx, struct session *s, bool force)
 	 * leaves the newest copy exported and older copies behind: finishing
 	 * it means writing the exported state to every copy again.
 	 */
-	bool finish = ivg_vg_exported(vg) && s->h->problem_count &&
+	bool finish = ivg_vg_exported(vg) && s->h->problems.n &&
 		      !s->h->missing && !s->h->duplicates;
 
 	if (ivg_vg_exported(vg) && !finish)

@@ -74,7 +74,7 @@ static int take_in(struct ivg_ctx *ctx, struct session *s, const char *name,
 		fprintf(stderr, "  WARNING: taking volume group \"%s\" over from host \"%s\" (--force)\n",
 			name, holder);
 	}
-	if (!ivg_vg_exported(vg) && !s->h->problem_count && holder &&
+	if (!ivg_vg_exported(vg) && !s->h->problems.n && holder &&
 	    !strcmp(holder, me)) {
 		printf("  Volume group \"%s\" is already imported with system ID %s\n",
 		       name, me);

@@ -82,10 +82,10 @@ static char vg_attr(const struct ivg_vg *vg, int i)
 	switch (i) {
 	case 0:
 		/* A held VG's WRITE is lvm2's flag WRITE_LOCKED. */
-		return ivg_strlist_has(&vg->status, "WRITE") ||
-		       ivg_strlist_has(&vg->flags, "WRITE_LOCKED") ? 'w' : 'r';
+		return ivg_strvec_has(&vg->status, "WRITE") ||
+		       ivg_strvec_has(&vg->flags, "WRITE_LOCKED") ? 'w' : 'r';
 	case 1:
-		return ivg_strlist_has(&vg->status, "RESIZEABLE") ? 'z' : '-';
+		return ivg_strvec_has(&vg->status, "RESIZEABLE") ? 'z' : '-';
 	case 2:
 		return ivg_vg_exported(vg) ? 'x' : '-';
 	default:
@@ -320,8 +320,7 @@ static int run(struct cmd_run *r)
 	struct ivg_ctx *ctx = r->ctx;
 	struct session *s = &r->s;
 	struct shown sh = { 0 };
-	char **names = NULL;
-	size_t n = 0;
+	struct ivg_strvec names = { 0 };
 	int rc = 0;
 
 	if (session_scan_read(ctx, &r->o, r->operands, r->n_operands, s))
@@ -333,9 +332,9 @@ static int run(struct cmd_run *r)
 		for (size_t i = 0; i < r->n_operands; i++)
 			if (open_name(ctx, s, r->operands[i], true, &sh))
 				rc = fail(ctx);
-	} else if (!ivg_scan_vgnames(ctx, s->scan, &names, &n)) {
-		for (size_t i = 0; i < n; i++)
-			if (open_name(ctx, s, names[i], false, &sh))
+	} else if (!ivg_scan_vgnames(ctx, s->scan, &names)) {
+		for (size_t i = 0; i < names.n; i++)
+			if (open_name(ctx, s, names.v[i], false, &sh))
 				rc = fail(ctx);
 	} else {
 		rc = fail(ctx);
@@ -346,9 +345,7 @@ static int run(struct cmd_run *r)
 		report_one(&rp, sh.v[i]);
 	if (rp.json)
 		print_json(&rp);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	ivg_strvec_free(&names);
 	for (size_t i = 0; i < sh.n; i++)
 		ivg_vg_close(sh.v[i]);
 	free(sh.v);

@@ -17,10 +17,10 @@ int session_scan(struct ivg_ctx *ctx, const struct opts *o,
 {
 	int r = 0;
 
-	if (!s->paths && !s->n_paths)
-		r = devices_to_scan(ctx, o, &s->paths, &s->n_paths, &s->owned);
+	if (!s->paths.v)
+		r = devices_to_scan(ctx, o, &s->paths, &s->owned);
 	if (!r)
-		r = ivg_scan_devices(ctx, s->paths, s->n_paths, false, &s->scan);
+		r = ivg_scan_devices(ctx, s->paths.v, s->paths.n, false, &s->scan);
 	return r;
 }
 
@@ -56,8 +56,7 @@ int session_lock_new_vg(struct ivg_ctx *ctx, const char *name,
 int session_scan_read(struct ivg_ctx *ctx, const struct opts *o,
 		      char *const *names, size_t n, struct session *s)
 {
-	char **found = NULL;
-	size_t nf = 0;
+	struct ivg_strvec found = { 0 };
 	int r = 0;
 
 	for (size_t i = 0; !r && i < n; i++)
@@ -68,12 +67,10 @@ int session_scan_read(struct ivg_ctx *ctx, const struct opts *o,
 		return r;
 	/* The names are known only now: lock them, then make sure that
 	 * nothing was committed between the scan and the locks. */
-	r = ivg_scan_vgnames(ctx, s->scan, &found, &nf);
-	for (size_t i = 0; !r && i < nf; i++)
-		r = session_lock_vg(ctx, s, found[i], false);
-	for (size_t i = 0; i < nf; i++)
-		free(found[i]);
-	free(found);
+	r = ivg_scan_vgnames(ctx, s->scan, &found);
+	for (size_t i = 0; !r && i < found.n; i++)
+		r = session_lock_vg(ctx, s, found.v[i], false);
+	ivg_strvec_free(&found);
 	return r ? r : session_rescan_if_changed(ctx, s);
 }
 
@@ -84,7 +81,7 @@ int session_rescan_if_changed(struct ivg_ctx *ctx, struct session *s)
 	ivg_debug(ctx, "Metadata changed since the scan: scanning again");
 	ivg_scan_free(s->scan);
 	s->scan = NULL;
-	return ivg_scan_devices(ctx, s->paths, s->n_paths, false, &s->scan);
+	return ivg_scan_devices(ctx, s->paths.v, s->paths.n, false, &s->scan);
 }
 
 /* A PV none of whose metadata copies can be read: its VG is invisible. */
@@ -192,8 +189,8 @@ void session_warn_devices(const struct session *s, struct ivg_vgh *const *hs,
 void session_warn(const struct session *s)
 {
 	session_warn_devices(s, &s->h, s->h ? 1 : 0);
-	for (size_t i = 0; s->h && i < s->h->problem_count; i++)
-		fprintf(stderr, "  WARNING: %s\n", s->h->problems[i]);
+	for (size_t i = 0; s->h && i < s->h->problems.n; i++)
+		fprintf(stderr, "  WARNING: %s\n", s->h->problems.v[i]);
 }
 
 int session_begin_write(struct ivg_ctx *ctx, struct session *s)
@@ -249,7 +246,7 @@ void session_close(struct session *s)
 	ivg_vg_close(s->h);
 	ivg_scan_free(s->scan);
 	if (s->owned)
-		ivg_devices_free(s->paths, s->n_paths);
+		ivg_strvec_free(&s->paths);
 	/* Last: every write of the session is synced by now. */
 	ivg_locks_close(s->locks);
 	*s = (struct session){ 0 };

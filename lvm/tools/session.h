@@ -24,9 +24,8 @@ enum session_mode {
 };
 
 struct session {
-	char **paths;
-	size_t n_paths;
-	bool owned;
+	struct ivg_strvec paths;   /* the devices scanned */
+	bool owned;                /* paths is the session's, not --devices */
 	struct ivg_locks *locks;
 	struct ivg_scan *scan;
 	struct ivg_vgh *h;

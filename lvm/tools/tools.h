@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "ctx.h"
+#include "strvec.h"
 
 /* LVM2's exit codes. */
 enum {
@@ -60,8 +61,7 @@ void bootcmd_free(struct bootcmd *b);
 
 /* Common state that the shared options fill in. */
 struct opts {
-	char **devices;            /* --devices, NULL: scan the machine */
-	size_t n_devices;
+	struct ivg_strvec devices; /* --devices; none: scan the machine */
 	bool json;                 /* --reportformat json */
 	bool yes, force;
 	int verbose;
@@ -93,7 +93,7 @@ void report_set(struct json_object *o, const char *key, const char *value);
 
 /* The devices to look at: --devices, else the machine's block devices. */
 int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
-		    char ***paths, size_t *n, bool *owned);
+		    struct ivg_strvec *paths, bool *owned);
 
 
 /*

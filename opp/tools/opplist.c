@@ -137,10 +137,10 @@ static int run(struct cmd_run *r)
 
 	if (!e) {
 		/* Sorted as the TOC is written. */
-		struct ivg_cfg_buf b = { 0 };
+		struct ivg_buf b = { 0 };
 
 		opp_toc_format(r->ctx, &c.repo.toc, &b);
-		ivg_cfg_buf_free(&b);
+		ivg_buf_free(&b);
 	}
 	if (!e && cmd_given(r, OPT_INSTALLED))
 		e = installed(r, &c.repo.toc, &have);

@@ -19,7 +19,7 @@
 
 static char *format(struct ivg_ctx *ctx, struct opp_toc *toc, size_t *len)
 {
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 
 	assert(opp_toc_format(ctx, toc, &b) == 0);
 	*len = b.len;
@@ -55,7 +55,7 @@ static void check_toc(const char *text, size_t len)
 }
 
 /* The "#@TAG" lines of the input as tags. */
-static void tags_of(const char *text, size_t len, struct ivg_strlist *tags)
+static void tags_of(const char *text, size_t len, struct ivg_strvec *tags)
 {
 	const char *p = text, *end = text + len;
 
@@ -67,7 +67,7 @@ static void tags_of(const char *text, size_t len, struct ivg_strlist *tags)
 			char *t = strndup(p + 2, (size_t)(e - p - 2));
 
 			if (t && strlen(t))
-				ivg_strlist_add(tags, t);
+				ivg_strvec_add_once(tags, t);
 			free(t);
 		}
 		p = e + 1;
@@ -91,8 +91,8 @@ static void check_tags(const char *text, size_t len)
 		assert(opp_tocmeta_set(&ctx, &lv, &m2) == 0);
 		assert(opp_tocmeta_get(&ctx, &lv, &m) == 0 && m.gen == m2.gen);
 	}
-	ivg_strlist_free(&lv.tags);
-	ivg_strlist_free(&lv2.tags);
+	ivg_strvec_free(&lv.tags);
+	ivg_strvec_free(&lv2.tags);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

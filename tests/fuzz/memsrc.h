@@ -39,17 +39,17 @@ static int memsrc_read(struct ivg_ctx *ctx, void *arg, void *buf,
 static void memsrc_check_finish(struct ivg_ctx *ctx, struct opp_src *s,
 				const unsigned char *p, size_t len)
 {
-	char got[OPP_SHA256_HEX], want[OPP_SHA256_HEX];
+	char got[IVG_SHA256_HEX], want[IVG_SHA256_HEX];
 
 	assert(opp_src_finish(ctx, s, got) == 0);
-	assert(opp_sha256_hex(ctx, p, len, want) == 0);
+	assert(ivg_sha256_hex(p, len, want) == 0);
 	assert(s->size == len && !strcmp(got, want));
 }
 
 /* A stanza that a reader returned formats and parses back the same. */
 static void stanza_round_trip(struct ivg_ctx *ctx, const struct opp_stanza *st)
 {
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 	struct opp_stanza again;
 
 	assert(opp_stanza_format(&b, st) == 0 && b.p);
@@ -59,7 +59,7 @@ static void stanza_round_trip(struct ivg_ctx *ctx, const struct opp_stanza *st)
 		assert(!strcmp(again.f[i].name, st->f[i].name) &&
 		       !strcmp(again.f[i].value, st->f[i].value));
 	opp_stanza_free(&again);
-	ivg_cfg_buf_free(&b);
+	ivg_buf_free(&b);
 }
 
 /* One input through a package reader, with the properties above. */

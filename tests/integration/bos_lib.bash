@@ -8,7 +8,7 @@ BOS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # bos_tool_build OUT: compile the tool into OUT.
 bos_tool_build() {
-	local top=$BOS_TOP lib san="" pkgs="ext2fs com_err fdisk blkid json-c libarchive devmapper uuid zlib libcrypto liburing"
+	local top=$BOS_TOP lib san="" pkgs="ext2fs com_err fdisk blkid mount json-c libarchive devmapper uuid zlib libcrypto liburing"
 	lib=$(cd "$IVG_BIN/.." && pwd)/libivg.a
 	[ -f "$lib" ] || { echo "no $lib"; return 1; }
 	nm "$lib" 2>/dev/null | grep -q __asan_ && san="-fsanitize=address,undefined"

@@ -26,7 +26,7 @@ for c in $cmds; do
 done
 ok "every command has a man page naming it, and ivg(7) calls none planned: $(echo $cmds)"
 
-subs=$(vios --help 2>&1 | awk '$1 == "vios" && $2 ~ /^[a-z]/ {print $2}')
+subs=$(vios --help 2>&1 | awk '/^  [a-z]/ {print $1}')
 [ "$(wc -w <<<"$subs")" -ge 8 ] || die "vios --help lists only: $subs"
 for s in $subs; do
 	grep -q "^\\.B $s\$" "$MAN/vios.8" || die "vios(8) has no entry for the subcommand $s"

@@ -192,7 +192,7 @@ static void raid0_is_valid(void **state)
 	top = ivg_vg_add_lv(f.vg, "r0");
 	assert_non_null(top);
 	assert_int_equal(ivg_uuid_generate(top->id), 0);
-	assert_int_equal(ivg_strlist_add(&top->status, "VISIBLE"), 0);
+	assert_int_equal(ivg_strvec_add_once(&top->status, "VISIBLE"), 0);
 	s = ivg_lv_add_seg(top, "raid0", 2);
 	assert_non_null(s);
 	assert_int_equal(s->stripe_count, 2);

@@ -89,8 +89,8 @@ static void bootlist_set_and_fallback(void **state)
 	assert_int_equal(ivg_bootlist_set(&ctx, vg, first, 2), 0);
 	list_is(vg, want, 4);
 	/* Kept as PV tags, one per boot PV. */
-	assert_true(ivg_strlist_has(&vg->pvs[2]->tags, "ivg_bootorder_0"));
-	assert_true(ivg_strlist_has(&vg->pvs[3]->tags, "ivg_bootorder_3"));
+	assert_true(ivg_strvec_has(&vg->pvs[2]->tags, "ivg_bootorder_0"));
+	assert_true(ivg_strvec_has(&vg->pvs[3]->tags, "ivg_bootorder_3"));
 	assert_int_equal(vg->pvs[0]->tags.n, 1);
 	assert_int_equal(ivg_bootlist_fallback(&ctx, vg, 1, order, &n), 0);
 	assert_int_equal(n, 4);
@@ -120,8 +120,8 @@ static void bootlist_refuses_bad_input(void **state)
 	assert_non_null(strstr(ivg_errmsg(&ctx), "not a boot disk"));
 	list_is(vg, want, 3);
 	/* A PV that lvm2 added without a tag goes after the tagged ones. */
-	ivg_strlist_add(&vg->pvs[0]->tags, "ivg_bootorder_0");
-	ivg_strlist_add(&vg->pvs[2]->tags, "ivg_bootorder_1");
+	ivg_strvec_add_once(&vg->pvs[0]->tags, "ivg_bootorder_0");
+	ivg_strvec_add_once(&vg->pvs[2]->tags, "ivg_bootorder_1");
 	static const int want2[] = { 0, 2, 1 };
 
 	list_is(vg, want2, 3);

@@ -50,7 +50,7 @@ static void parse_bad(const char *text, size_t len, int line,
 
 static char *emit(const struct ivg_cfg_node *n)
 {
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 
 	assert_int_equal(ivg_cfg_emit(&b, n), 0);
 	assert_int_equal(b.err, 0);
@@ -290,16 +290,16 @@ static void test_depth_limit(void **state)
 /* A section of 200000 members parses in linear time. */
 static void test_wide_section(void **state)
 {
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 	struct ivg_cfg_node *root;
 	struct ivg_ctx ctx;
 	int64_t v;
 	int i;
 
-	ivg_cfg_buf_printf(&b, "s {\n");
+	ivg_buf_printf(&b, "s {\n");
 	for (i = 0; i < 200000; i++)
-		ivg_cfg_buf_printf(&b, "k%d = %d\n", i, i);
-	ivg_cfg_buf_printf(&b, "}\n");
+		ivg_buf_printf(&b, "k%d = %d\n", i, i);
+	ivg_buf_printf(&b, "}\n");
 	assert_int_equal(b.err, 0);
 	ivg_ctx_init(&ctx);
 	assert_int_equal(ivg_cfg_parse(&ctx, b.p, b.len, SRC, &root), 0);
@@ -307,7 +307,7 @@ static void test_wide_section(void **state)
 	assert_int_equal(ivg_cfg_get_int(ivg_cfg_find(root, "s"), "k199999", &v), 0);
 	assert_int_equal(v, 199999);
 	ivg_cfg_free(root);
-	ivg_cfg_buf_free(&b);
+	ivg_buf_free(&b);
 }
 
 /* Random bytes and mutated texts must never crash or leak (ASan). */

@@ -28,47 +28,45 @@
 static void test_parse_basic(void **state)
 {
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_parse(&ctx, "/dev/sda", &v, &n), 0);
-	assert_int_equal(n, 1);
-	assert_string_equal(v[0], "/dev/sda");
+	assert_int_equal(ivg_devices_parse(&ctx, "/dev/sda", &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "/dev/sda");
 	/* Trimmed, comma separated, appended on a repeated option. */
 	assert_int_equal(ivg_devices_parse(&ctx, " pv1.img ,\t/dev/loop3,x ",
-					   &v, &n), 0);
-	assert_int_equal(n, 4);
-	assert_string_equal(v[1], "pv1.img");
-	assert_string_equal(v[2], "/dev/loop3");
-	assert_string_equal(v[3], "x");
+					   &l), 0);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.v[1], "pv1.img");
+	assert_string_equal(l.v[2], "/dev/loop3");
+	assert_string_equal(l.v[3], "x");
 	/* Names already given are not added twice. */
-	assert_int_equal(ivg_devices_parse(&ctx, "x,/dev/sda,y,y", &v, &n), 0);
-	assert_int_equal(n, 5);
-	assert_string_equal(v[4], "y");
+	assert_int_equal(ivg_devices_parse(&ctx, "x,/dev/sda,y,y", &l), 0);
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.v[4], "y");
 	/* Inner spaces belong to the name (image files may have them). */
-	assert_int_equal(ivg_devices_parse(&ctx, "my disk.img", &v, &n), 0);
-	assert_int_equal(n, 6);
-	assert_string_equal(v[5], "my disk.img");
-	ivg_devices_free(v, n);
+	assert_int_equal(ivg_devices_parse(&ctx, "my disk.img", &l), 0);
+	assert_int_equal(l.n, 6);
+	assert_string_equal(l.v[5], "my disk.img");
+	ivg_strvec_free(&l);
 }
 
 static void expect_error(const char *arg)
 {
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_parse(&ctx, "keep", &v, &n), 0);
-	assert_int_equal(ivg_devices_parse(&ctx, arg, &v, &n), -EINVAL);
+	assert_int_equal(ivg_devices_parse(&ctx, "keep", &l), 0);
+	assert_int_equal(ivg_devices_parse(&ctx, arg, &l), -EINVAL);
 	/* The list is as it was. */
-	assert_int_equal(n, 1);
-	assert_string_equal(v[0], "keep");
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "keep");
 	/* The caller names the option: the message does not. */
 	assert_null(strstr(ivg_errmsg(&ctx), "--devices"));
 	assert_non_null(strstr(ivg_errmsg(&ctx), arg ? "empty" : "no device names"));
-	ivg_devices_free(v, n);
+	ivg_strvec_free(&l);
 }
 
 static void test_parse_errors(void **state)
@@ -85,13 +83,12 @@ static void test_parse_errors(void **state)
 static void test_parse_error_message(void **state)
 {
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_parse(&ctx, "a,,b", &v, &n), -EINVAL);
-	assert_null(v);
-	assert_int_equal(n, 0);
+	assert_int_equal(ivg_devices_parse(&ctx, "a,,b", &l), -EINVAL);
+	assert_null(l.v);
+	assert_int_equal(l.n, 0);
 	assert_string_equal(ivg_errmsg(&ctx),
 			    "\"a,,b\": device name 2 is empty");
 }
@@ -253,40 +250,39 @@ static void test_system_rules(void **state)
 		"/dev/sda1", "/dev/vda",
 	};
 	struct ivg_ctx ctx;
-	char **v = NULL, buf[512];
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
+	char buf[512];
 
 	if (!t->can_mknod)
 		skip();                 /* needs CAP_MKNOD for fake nodes */
 	build_tree(t);
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_system_at(&ctx, t->root, &v, &n), 0);
-	for (size_t i = 0; i < n; i++)
-		print_message("listed %s\n", v[i]);
-	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
-	for (size_t i = 0; i < n; i++) {
+	assert_int_equal(ivg_devices_system_at(&ctx, t->root, &l), 0);
+	for (size_t i = 0; i < l.n; i++)
+		print_message("listed %s\n", l.v[i]);
+	assert_int_equal(l.n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < l.n; i++) {
 		snprintf(buf, sizeof(buf), "%s%s", t->root, want[i]);
-		assert_string_equal(v[i], buf);
+		assert_string_equal(l.v[i], buf);
 	}
-	ivg_devices_free(v, n);
+	ivg_strvec_free(&l);
 }
 
 static void test_system_missing_sysfs(void **state)
 {
 	struct tree *t = *state;
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 
 	ivg_ctx_init(&ctx);
-	assert_true(ivg_devices_system_at(&ctx, t->root, &v, &n) < 0);
+	assert_true(ivg_devices_system_at(&ctx, t->root, &l) < 0);
 	assert_non_null(strstr(ivg_errmsg(&ctx), "/proc/devices"));
 	dir(t, "proc");
 	put(t, "proc/devices", "Block devices:\n  7 loop\n");
-	assert_int_equal(ivg_devices_system_at(&ctx, t->root, &v, &n), -ENOENT);
+	assert_int_equal(ivg_devices_system_at(&ctx, t->root, &l), -ENOENT);
 	assert_non_null(strstr(ivg_errmsg(&ctx), "/sys/block"));
-	assert_null(v);
-	assert_int_equal(n, 0);
+	assert_null(l.v);
+	assert_int_equal(l.n, 0);
 }
 
 /* ---- this machine ------------------------------------------------------ */
@@ -294,21 +290,20 @@ static void test_system_missing_sysfs(void **state)
 static void test_system_real(void **state)
 {
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 	struct stat st;
 
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_system(&ctx, &v, &n), 0);
-	for (size_t i = 0; i < n; i++) {
-		print_message("listed %s\n", v[i]);
-		assert_int_equal(strncmp(v[i], "/dev/", 5), 0);
-		assert_int_equal(stat(v[i], &st), 0);
+	assert_int_equal(ivg_devices_system(&ctx, &l), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		print_message("listed %s\n", l.v[i]);
+		assert_int_equal(strncmp(l.v[i], "/dev/", 5), 0);
+		assert_int_equal(stat(l.v[i], &st), 0);
 		assert_true(S_ISBLK(st.st_mode));
 		for (size_t j = 0; j < i; j++)
-			assert_string_not_equal(v[i], v[j]);
+			assert_string_not_equal(l.v[i], l.v[j]);
 	}
-	ivg_devices_free(v, n);
+	ivg_strvec_free(&l);
 }
 
 /* A loop device we attach is listed; detached again in teardown. */
@@ -369,19 +364,18 @@ static int loop_teardown(void **state)
 
 static void test_system_sees_new_loop(void **state)
 {
-	struct loopfx *l = *state;
+	struct loopfx *lf = *state;
 	struct ivg_ctx ctx;
-	char **v = NULL;
-	size_t n = 0;
+	struct ivg_strvec l = { 0 };
 	bool seen = false;
 
-	if (!l->loop[0])
+	if (!lf->loop[0])
 		skip();                 /* not root, or no loop devices */
 	ivg_ctx_init(&ctx);
-	assert_int_equal(ivg_devices_system(&ctx, &v, &n), 0);
-	for (size_t i = 0; i < n; i++)
-		seen |= strcmp(v[i], l->loop) == 0;
-	ivg_devices_free(v, n);
+	assert_int_equal(ivg_devices_system(&ctx, &l), 0);
+	for (size_t i = 0; i < l.n; i++)
+		seen |= strcmp(l.v[i], lf->loop) == 0;
+	ivg_strvec_free(&l);
 	assert_true(seen);
 }
 

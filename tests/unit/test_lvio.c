@@ -76,7 +76,7 @@ static void striped_mapping(void **state)
 	/* Hand-made 2-stripe segment, 64 KiB stripes, as lvm2 writes them. */
 	lv = ivg_vg_add_lv(f.vg, "st");
 	ivg_uuid_generate(lv->id);
-	ivg_strlist_add(&lv->status, "VISIBLE");
+	ivg_strvec_add_once(&lv->status, "VISIBLE");
 	seg = ivg_lv_add_seg(lv, "striped", 2);
 	seg->extent_count = 2;
 	seg->stripe_count = 2;

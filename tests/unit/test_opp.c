@@ -106,7 +106,7 @@ static void stanza_set_replaces_in_place(void **state)
 {
 	struct ivg_ctx ctx;
 	struct opp_stanza s;
-	struct ivg_cfg_buf b = { 0 };
+	struct ivg_buf b = { 0 };
 
 	ivg_ctx_init(&ctx);
 	assert_int_equal(opp_stanza_parse1(&ctx, "A: 1\nB: 2\nC: 3\n", 15, "t", &s), 0);
@@ -115,7 +115,7 @@ static void stanza_set_replaces_in_place(void **state)
 	assert_int_equal(opp_stanza_set(&s, "D", "4"), 0);
 	assert_int_equal(opp_stanza_format(&b, &s), 0);
 	assert_string_equal(b.p, "B: two\nC: 3\nD: 4\n\n");
-	ivg_cfg_buf_free(&b);
+	ivg_buf_free(&b);
 	opp_stanza_free(&s);
 	/* Exactly one paragraph. */
 	assert_int_equal(opp_stanza_parse1(&ctx, two, strlen(two), "t", &s), -EINVAL);
@@ -137,7 +137,7 @@ static void toc_sorts_and_is_deterministic(void **state)
 {
 	struct ivg_ctx ctx;
 	struct opp_toc toc;
-	struct ivg_cfg_buf a = { 0 }, b = { 0 };
+	struct ivg_buf a = { 0 }, b = { 0 };
 	char text[4096];
 
 	ivg_ctx_init(&ctx);
@@ -160,8 +160,8 @@ static void toc_sorts_and_is_deterministic(void **state)
 	opp_toc_remove(&toc, 0);
 	assert_int_equal(toc.n, 2);
 	opp_toc_free(&toc);
-	ivg_cfg_buf_free(&a);
-	ivg_cfg_buf_free(&b);
+	ivg_buf_free(&a);
+	ivg_buf_free(&b);
 }
 
 static void toc_refuses_escaping_entries(void **state)
@@ -196,15 +196,15 @@ static void tocmeta_tags_round_trip(void **state)
 	ivg_ctx_init(&ctx);
 	memset(m.sha256, 'a', 64);
 	m.sha256[64] = 0;
-	assert_int_equal(ivg_strlist_add(&lv.tags, "keep_me"), 0);
+	assert_int_equal(ivg_strvec_add_once(&lv.tags, "keep_me"), 0);
 	assert_int_equal(opp_tocmeta_get(&ctx, &lv, &got), 0);
 	assert_false(got.present);
 	assert_int_equal(opp_tocmeta_set(&ctx, &lv, &m), 0);
 	m.gen = 42;
 	assert_int_equal(opp_tocmeta_set(&ctx, &lv, &m), 0);
 	assert_int_equal(lv.tags.n, 3);
-	assert_true(ivg_strlist_has(&lv.tags, "keep_me"));
-	assert_true(ivg_strlist_has(&lv.tags, "opp_toc_gen_42"));
+	assert_true(ivg_strvec_has(&lv.tags, "keep_me"));
+	assert_true(ivg_strvec_has(&lv.tags, "opp_toc_gen_42"));
 	assert_int_equal(opp_tocmeta_get(&ctx, &lv, &got), 0);
 	assert_true(got.present);
 	assert_int_equal(got.gen, 42);
@@ -215,11 +215,11 @@ static void tocmeta_tags_round_trip(void **state)
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.-"),
 			strlen(lv.tags.v[i]));
 	/* Half a pair, or a malformed one, is an error. */
-	ivg_strlist_del(&lv.tags, "opp_toc_gen_42");
+	ivg_strvec_del(&lv.tags, "opp_toc_gen_42");
 	assert_int_equal(opp_tocmeta_get(&ctx, &lv, &got), -EINVAL);
-	assert_int_equal(ivg_strlist_add(&lv.tags, "opp_toc_gen_x"), 0);
+	assert_int_equal(ivg_strvec_add_once(&lv.tags, "opp_toc_gen_x"), 0);
 	assert_int_equal(opp_tocmeta_get(&ctx, &lv, &got), -EINVAL);
-	ivg_strlist_free(&lv.tags);
+	ivg_strvec_free(&lv.tags);
 }
 
 static void put32(unsigned char *p, uint32_t v)

@@ -71,7 +71,7 @@ static void assert_vg_fine(struct ivg_ctx *ctx, struct ivg_scan *s,
 	struct ivg_vgh *h = NULL;
 
 	assert_int_equal(ivg_vg_open(ctx, s, name, &h), 0);
-	assert_int_equal(h->problem_count, 0);
+	assert_int_equal(h->problems.n, 0);
 	assert_int_equal(h->missing, 0);
 	assert_non_null(ivg_vg_lv(h->vg, "a"));
 	ivg_vg_close(h);
@@ -155,9 +155,9 @@ static void area_inside_extents(void **state)
 	paths[0] = f.path[0];
 	assert_int_equal(ivg_scan_devices(&f.ctx, paths, 1, false, &s), 0);
 	assert_int_equal(ivg_vg_open(&f.ctx, s, "fixvg", &h), 0);
-	assert_int_equal(h->problem_count, 1);
-	assert_non_null(strstr(h->problems[0], "metadata area 1"));
-	assert_non_null(strstr(h->problems[0], "inside its extents"));
+	assert_int_equal(h->problems.n, 1);
+	assert_non_null(strstr(h->problems.v[0], "metadata area 1"));
+	assert_non_null(strstr(h->problems.v[0], "inside its extents"));
 	assert_int_equal(ivg_vg_reopen_rw(&f.ctx, h), -EILSEQ);
 	assert_non_null(strstr(ivg_errmsg(&f.ctx), "would overwrite LV data"));
 	ivg_vg_close(h);

@@ -154,8 +154,8 @@ static void test_holder_text(void **state)
 	assert_int_equal(ivg_vg_set_exported(&ctx, back, true), 0);
 	assert_null(ivg_vg_holder(back));
 	assert_int_equal(ivg_vg_to_text(&ctx, back, &out, &len), 0);
-	assert_true(ivg_strlist_has(&back->status, "WRITE"));
-	assert_true(ivg_strlist_has(&back->status, "EXPORTED"));
+	assert_true(ivg_strvec_has(&back->status, "WRITE"));
+	assert_true(ivg_strvec_has(&back->status, "EXPORTED"));
 	assert_null(strstr(out, "WRITE_LOCKED"));
 	assert_null(strstr(out, "system_id"));
 	free(out);

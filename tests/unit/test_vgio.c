@@ -60,7 +60,7 @@ static void commit_and_reopen(void **state)
 	assert_int_equal(f.vg->seqno, 1);
 	h = reopen(&f, &s);
 	assert_int_equal(h->vg->seqno, 1);
-	assert_int_equal(h->problem_count, 0);
+	assert_int_equal(h->problems.n, 0);
 	assert_int_equal(h->missing, 0);
 	assert_non_null(ivg_vg_lv(h->vg, "a"));
 	assert_ptr_equal(h->vg->pvs[2]->dev, s->pvs[2].dev);
@@ -95,7 +95,7 @@ static int check_after_crash(struct vgfix *f)
 	ivg_scan_free(s);
 	h = reopen(f, &s);
 	assert_int_equal(h->vg->seqno, (uint32_t)seq + 1);
-	assert_int_equal(h->problem_count, 0);   /* every copy rewritten */
+	assert_int_equal(h->problems.n, 0);   /* every copy rewritten */
 	ivg_vg_close(h);
 	ivg_scan_free(s);
 	return seq;
@@ -252,11 +252,11 @@ static void unreadable_copy(void **state)
 		assert_int_equal(ivg_scan_devices(&f.ctx, paths, 3, false, &s), 0);
 		assert_int_equal(ivg_vg_open(&f.ctx, s, "fixvg", &h), 0);
 		assert_non_null(ivg_vg_lv(h->vg, "a"));
-		assert_int_equal(h->problem_count, bad + 1);
+		assert_int_equal(h->problems.n, bad + 1);
 		for (size_t i = 0; i <= bad; i++) {
-			assert_non_null(strstr(h->problems[i], f.path[i]));
-			assert_non_null(strstr(h->problems[i], "metadata copy 1 is damaged"));
-			assert_non_null(strstr(h->problems[i], "section 'fixvg' from line 1 is not closed"));
+			assert_non_null(strstr(h->problems.v[i], f.path[i]));
+			assert_non_null(strstr(h->problems.v[i], "metadata copy 1 is damaged"));
+			assert_non_null(strstr(h->problems.v[i], "section 'fixvg' from line 1 is not closed"));
 		}
 		ivg_vg_close(h);
 		ivg_scan_free(s);

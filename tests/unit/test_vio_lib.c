@@ -584,7 +584,7 @@ static void mk(const char *rel, const char *text)
 
 static void test_mpath(void **state)
 {
-	char sys[128], map[64], alias[64], wwid[128], cmd[512], wwids[128];
+	char sys[128], map[64], alias[64], wwid[128], cmd[1024], wwids[128];
 
 	snprintf(sys, sizeof(sys), "%s/block", dir);
 	snprintf(cmd, sizeof(cmd),

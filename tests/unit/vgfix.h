@@ -37,9 +37,9 @@ static inline int vgfix_make(struct vgfix *f, size_t n, uint64_t mib,
 	f->vg->name = strdup("fixvg");
 	f->vg->extent_size = es;
 	ivg_uuid_generate(f->vg->id);
-	ivg_strlist_add(&f->vg->status, "RESIZEABLE");
-	ivg_strlist_add(&f->vg->status, "READ");
-	ivg_strlist_add(&f->vg->status, "WRITE");
+	ivg_strvec_add_once(&f->vg->status, "RESIZEABLE");
+	ivg_strvec_add_once(&f->vg->status, "READ");
+	ivg_strvec_add_once(&f->vg->status, "WRITE");
 	for (size_t i = 0; i < n; i++) {
 		struct ivg_pv *pv = ivg_vg_add_pv(f->vg);
 		int fd;
@@ -54,7 +54,7 @@ static inline int vgfix_make(struct vgfix *f, size_t n, uint64_t mib,
 		    ivg_pv_write(&f->ctx, f->dev[i], pv, &f->label[i]))
 			return -1;
 		pv->device = strdup(f->path[i]);
-		ivg_strlist_add(&pv->status, "ALLOCATABLE");
+		ivg_strvec_add_once(&pv->status, "ALLOCATABLE");
 		pv->dev = f->dev[i];
 		pv->label = &f->label[i];
 	}

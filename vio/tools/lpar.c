@@ -231,8 +231,8 @@ static int chlpar_run(struct cmd_run *r)
 	if (vgiven(r, "accel"))
 		p.lp.kvm = use_kvm(r, &v);
 	vboot_type(r, "boot-type", p.lp.boot_type, &p.lp.boot_type);
-	for (size_t i = 0; !e && i < lists->n; i++)
-		e = apply_list(r->ctx, &p.lp, lists->list[i]);
+	for (size_t i = 0; !e && i < lists->list.n; i++)
+		e = apply_list(r->ctx, &p.lp, lists->list.v[i]);
 	if (!e && !(e = vio_dom_xml(r->ctx, p.xml, &p.lp, p.lp.boot_type, vios_lockspace(&v), &xml)))
 		e = vio_host_define(r->ctx, &v.host, xml, NULL);
 	if (!e && vio_part_active(&p))

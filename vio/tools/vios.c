@@ -184,8 +184,8 @@ int world_load(struct cmd_run *r, struct vios *v, const char *extra, struct vios
 	w->extra = -1;
 	for (size_t i = 0; !e && i < v->conf.npeers; i++)
 		e = add_peer(r, v, w, v->conf.peers[i], &which);
-	for (size_t i = 0; !e && i < peers->n; i++)
-		e = add_peer(r, v, w, peers->list[i], &which);
+	for (size_t i = 0; !e && i < peers->list.n; i++)
+		e = add_peer(r, v, w, peers->list.v[i], &which);
 	if (!e && extra && !(e = add_peer(r, v, w, extra, &which)))
 		w->extra = which;
 	if (!e)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* e2tree.c - a tree built in libext2fs entry by entry (e2tree.h). */
+/* e2tree.c - files written into ext2/ext4 through libext2fs (e2tree.h). */
 #include "e2tree.h"
 
 #include <errno.h>
@@ -11,35 +11,87 @@
 #include <sys/stat.h>
 #include <time.h>
 
-void e2tree_init(struct e2tree *t, ext2_filsys fs, const char *what)
+/* ---- libext2fs steps ------------------------------------------------------ */
+
+errcode_t ivg_e2_link(ext2_filsys fs, ext2_ino_t dir, const char *name,
+		      ext2_ino_t ino, int type)
 {
-	*t = (struct e2tree){ .fs = fs, .what = what };
+	errcode_t err = ext2fs_link(fs, dir, name, ino, type);
+
+	if (err == EXT2_ET_DIR_NO_SPACE && !(err = ext2fs_expand_dir(fs, dir)))
+		err = ext2fs_link(fs, dir, name, ino, type);
+	return err;
 }
 
-void e2tree_free(struct e2tree *t)
+errcode_t ivg_e2_mkdir(ext2_filsys fs, ext2_ino_t dir, const char *name)
 {
-	t->dir_ino = 0;
+	errcode_t err = ext2fs_mkdir(fs, dir, 0, name);
+
+	if (err == EXT2_ET_DIR_NO_SPACE && !(err = ext2fs_expand_dir(fs, dir)))
+		err = ext2fs_mkdir(fs, dir, 0, name);
+	return err;
 }
 
-static bool is_nospc(errcode_t err)
+errcode_t ivg_e2_symlink(ext2_filsys fs, ext2_ino_t dir, const char *name,
+			 const char *target)
+{
+	errcode_t err = ext2fs_symlink(fs, dir, 0, name, target);
+
+	if (err == EXT2_ET_DIR_NO_SPACE && !(err = ext2fs_expand_dir(fs, dir)))
+		err = ext2fs_symlink(fs, dir, 0, name, target);
+	return err;
+}
+
+errcode_t ivg_e2_write(ext2_file_t f, const void *buf, size_t len)
+{
+	const char *p = buf;
+	errcode_t err = 0;
+
+	while (!err && len) {
+		unsigned int chunk = len > (1U << 30) ? 1U << 30 : (unsigned int)len;
+		unsigned int wrote = 0;
+
+		err = ext2fs_file_write(f, p, chunk, &wrote);
+		if (!err && !wrote)
+			err = EXT2_ET_SHORT_WRITE;
+		p += wrote;
+		len -= wrote;
+	}
+	return err;
+}
+
+bool ivg_e2_nospc(errcode_t err)
 {
 	return err == EXT2_ET_BLOCK_ALLOC_FAIL || err == EXT2_ET_INODE_ALLOC_FAIL ||
 	       err == EXT2_ET_DIR_NO_SPACE_FOR_CSUM || err == ENOSPC ||
 	       err == EXT2_ET_EA_NO_SPACE;
 }
 
-static int fail(struct ivg_ctx *ctx, struct e2tree *t, errcode_t err,
+/* ---- the tree writer -------------------------------------------------------- */
+
+void ivg_e2tree_init(struct ivg_e2tree *t, ext2_filsys fs, const char *what)
+{
+	*t = (struct ivg_e2tree){ .fs = fs, .what = what };
+}
+
+void ivg_e2tree_free(struct ivg_e2tree *t)
+{
+	t->dir_ino = 0;
+}
+
+static int fail(struct ivg_ctx *ctx, struct ivg_e2tree *t, errcode_t err,
 		const char *path, const char *action)
 {
-	if (is_nospc(err))
+	if (ivg_e2_nospc(err))
 		return ivg_err(ctx, ENOSPC, "%s: entry \"%s\": %s: no space left in the target filesystem",
 			       t->what, path, action);
 	return ivg_err(ctx, EIO, "%s: entry \"%s\": %s: %s", t->what, path,
 		       action, error_message(err));
 }
 
-static int refuse(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		  const char *why, const char *comp, size_t len)
+static int refuse(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+		  const char *path, const char *why, const char *comp,
+		  size_t len)
 {
 	return ivg_err(ctx, EINVAL, "%s: entry \"%s\": refused: %s \"%.*s\"",
 		       t->what, path, why, (int)len, comp);
@@ -58,32 +110,13 @@ static int ftype(uint32_t mode)
 	}
 }
 
-/* ext2fs_link, growing a full directory by a block first. */
-static errcode_t link_in(ext2_filsys fs, ext2_ino_t dir, const char *name,
-			 ext2_ino_t ino, int type)
-{
-	errcode_t err = ext2fs_link(fs, dir, name, ino, type);
-
-	if (err == EXT2_ET_DIR_NO_SPACE && !(err = ext2fs_expand_dir(fs, dir)))
-		err = ext2fs_link(fs, dir, name, ino, type);
-	return err;
-}
-
-static errcode_t mkdir_in(ext2_filsys fs, ext2_ino_t dir, const char *name)
-{
-	errcode_t err = ext2fs_mkdir(fs, dir, 0, name);
-
-	if (err == EXT2_ET_DIR_NO_SPACE && !(err = ext2fs_expand_dir(fs, dir)))
-		err = ext2fs_mkdir(fs, dir, 0, name);
-	return err;
-}
-
 /*
  * The directory at path[0, len): walked from the root, never through a
  * symbolic link; with 'make', missing directories are made.
  */
-static int walk_dir(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		    size_t len, bool make, const char *entry, ext2_ino_t *out)
+static int walk_dir(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+		    const char *path, size_t len, bool make, const char *entry,
+		    ext2_ino_t *out)
 {
 	ext2_ino_t dir = EXT2_ROOT_INO, ino;
 	size_t at = 0;
@@ -92,13 +125,17 @@ static int walk_dir(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 		const char *c = path + at, *slash = memchr(c, '/', len - at);
 		size_t n = slash ? (size_t)(slash - c) : len - at;
 		struct ext2_inode inode;
-		char name[BOS_NAME_COMPONENT_MAX + 1];
-		errcode_t err = ext2fs_lookup(t->fs, dir, c, (int)n, NULL, &ino);
+		char name[EXT2_NAME_LEN + 1];
+		errcode_t err;
 
+		if (!n || n > EXT2_NAME_LEN)
+			return refuse(ctx, t, entry, "an empty name, or one longer than 255 bytes, in",
+				      path, at + n);
+		err = ext2fs_lookup(t->fs, dir, c, (int)n, NULL, &ino);
 		if (err == EXT2_ET_FILE_NOT_FOUND && make) {
 			memcpy(name, c, n);
 			name[n] = 0;
-			err = mkdir_in(t->fs, dir, name);
+			err = ivg_e2_mkdir(t->fs, dir, name);
 			if (!err)
 				err = ext2fs_lookup(t->fs, dir, c, (int)n, NULL, &ino);
 		}
@@ -121,14 +158,17 @@ static int walk_dir(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 }
 
 /* The parent directory of path (made when missing) and the last name. */
-static int parent_of(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		     ext2_ino_t *dir, const char **base)
+static int parent_of(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+		     const char *path, ext2_ino_t *dir, const char **base)
 {
 	const char *slash = strrchr(path, '/');
 	size_t len = slash ? (size_t)(slash - path) : 0;
 	int r;
 
 	*base = slash ? slash + 1 : path;
+	if (strlen(path) > IVG_E2TREE_PATH_MAX)
+		return ivg_err(ctx, EINVAL, "%s: entry \"%.64s...\": refused: a path longer than %d bytes",
+			       t->what, path, IVG_E2TREE_PATH_MAX);
 	if (t->dir_ino && strlen(t->dir) == len && !memcmp(t->dir, path, len)) {
 		*dir = t->dir_ino;
 		return 0;
@@ -173,9 +213,9 @@ static errcode_t drop_link(ext2_filsys fs, ext2_ino_t ino)
  * Clear the name 'base' in 'dir' for a new entry. A directory there is
  * kept for a directory (*kept set) and refused for anything else.
  */
-static int clear_name(struct ivg_ctx *ctx, struct e2tree *t, ext2_ino_t dir,
-		      const char *base, const char *path, bool want_dir,
-		      ext2_ino_t *kept)
+static int clear_name(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+		      ext2_ino_t dir, const char *base, const char *path,
+		      bool want_dir, ext2_ino_t *kept)
 {
 	struct ext2_inode inode;
 	ext2_ino_t ino;
@@ -201,8 +241,8 @@ static int clear_name(struct ivg_ctx *ctx, struct e2tree *t, ext2_ino_t dir,
 	return err ? fail(ctx, t, err, path, "cannot replace what is there") : 0;
 }
 
-int e2tree_check_room(struct ivg_ctx *ctx, struct e2tree *t,
-		      const char *path, uint64_t bytes)
+int ivg_e2tree_check_room(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			  const char *path, uint64_t bytes)
 {
 	uint64_t bs = t->fs->blocksize;
 	uint64_t free = ext2fs_free_blocks_count(t->fs->super) * bs;
@@ -219,7 +259,7 @@ int e2tree_check_room(struct ivg_ctx *ctx, struct e2tree *t,
 /* A new inode linked as base in dir, of at's type; devices get their
  * numbers as the kernel encodes them (old 8:8 form when they fit). */
 static errcode_t new_node(ext2_filsys fs, ext2_ino_t dir, const char *base,
-			  const struct e2tree_attrs *at, ext2_ino_t *ino)
+			  const struct ivg_e2tree_attrs *at, ext2_ino_t *ino)
 {
 	struct ext2_inode inode = { 0 };
 	uint32_t type = at->mode & S_IFMT, maj = at->rdev_major, min = at->rdev_minor;
@@ -246,14 +286,15 @@ static errcode_t new_node(ext2_filsys fs, ext2_ino_t dir, const char *base,
 	if ((err = ext2fs_write_new_inode(fs, *ino, &inode)))
 		return err;
 	ext2fs_inode_alloc_stats2(fs, *ino, +1, 0);
-	err = link_in(fs, dir, base, *ino, ftype(at->mode));
+	err = ivg_e2_link(fs, dir, base, *ino, ftype(at->mode));
 	if (err)
 		drop_link(fs, *ino);
 	return err;
 }
 
-int e2tree_create(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		  const struct e2tree_attrs *at, ext2_ino_t *ino)
+int ivg_e2tree_create(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+		      const char *path, const struct ivg_e2tree_attrs *at,
+		      ext2_ino_t *ino)
 {
 	const char *base;
 	ext2_ino_t dir, kept;
@@ -265,11 +306,12 @@ int e2tree_create(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 		return r;
 	if ((err = new_node(t->fs, dir, base, at, ino)))
 		return fail(ctx, t, err, path, "cannot create");
-	return e2tree_set_attrs(ctx, t, path, *ino, at);
+	return ivg_e2tree_set_attrs(ctx, t, path, *ino, at);
 }
 
-int e2tree_mkdir(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		 const struct e2tree_attrs *at, ext2_ino_t *ino)
+int ivg_e2tree_mkdir(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+		     const char *path, const struct ivg_e2tree_attrs *at,
+		     ext2_ino_t *ino)
 {
 	const char *base;
 	ext2_ino_t dir;
@@ -278,24 +320,24 @@ int e2tree_mkdir(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 
 	if (!*path) {
 		*ino = EXT2_ROOT_INO;
-		return e2tree_set_attrs(ctx, t, path, *ino, at);
+		return ivg_e2tree_set_attrs(ctx, t, path, *ino, at);
 	}
 	if ((r = parent_of(ctx, t, path, &dir, &base)) ||
 	    (r = clear_name(ctx, t, dir, base, path, true, ino)))
 		return r;
 	if (!*ino) {
-		err = mkdir_in(t->fs, dir, base);
+		err = ivg_e2_mkdir(t->fs, dir, base);
 		if (!err)
 			err = ext2fs_lookup(t->fs, dir, base, (int)strlen(base), NULL, ino);
 		if (err)
 			return fail(ctx, t, err, path, "cannot make the directory");
 	}
-	return e2tree_set_attrs(ctx, t, path, *ino, at);
+	return ivg_e2tree_set_attrs(ctx, t, path, *ino, at);
 }
 
-int e2tree_symlink(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		   const char *target, const struct e2tree_attrs *at,
-		   ext2_ino_t *ino)
+int ivg_e2tree_symlink(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+		       const char *path, const char *target,
+		       const struct ivg_e2tree_attrs *at, ext2_ino_t *ino)
 {
 	const char *base;
 	ext2_ino_t dir, kept;
@@ -308,18 +350,17 @@ int e2tree_symlink(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 	if ((r = parent_of(ctx, t, path, &dir, &base)) ||
 	    (r = clear_name(ctx, t, dir, base, path, false, &kept)))
 		return r;
-	err = ext2fs_symlink(t->fs, dir, 0, base, target);
-	if (err == EXT2_ET_DIR_NO_SPACE && !(err = ext2fs_expand_dir(t->fs, dir)))
-		err = ext2fs_symlink(t->fs, dir, 0, base, target);
+	err = ivg_e2_symlink(t->fs, dir, base, target);
 	if (!err)
 		err = ext2fs_lookup(t->fs, dir, base, (int)strlen(base), NULL, ino);
 	if (err)
 		return fail(ctx, t, err, path, "cannot make the symbolic link");
-	return e2tree_set_attrs(ctx, t, path, *ino, at);
+	return ivg_e2tree_set_attrs(ctx, t, path, *ino, at);
 }
 
-int e2tree_hardlink(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		    const char *target, e2tree_judge_fn judge, void *arg)
+int ivg_e2tree_hardlink(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			const char *path, const char *target,
+			ivg_e2tree_judge_fn judge, void *arg)
 {
 	const char *slash = strrchr(target, '/'), *tbase = slash ? slash + 1 : target;
 	const char *base;
@@ -354,7 +395,7 @@ int e2tree_hardlink(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 	if ((err = ext2fs_read_inode(t->fs, ino, &inode)) || !inode.i_links_count)
 		return ivg_err(ctx, ENOENT, "%s: entry \"%s\": its hard link target \"%s\" is gone",
 			       t->what, path, target);
-	err = link_in(t->fs, dir, base, ino, ftype(inode.i_mode));
+	err = ivg_e2_link(t->fs, dir, base, ino, ftype(inode.i_mode));
 	if (!err) {
 		inode.i_links_count++;
 		err = ext2fs_write_inode(t->fs, ino, &inode);
@@ -362,8 +403,8 @@ int e2tree_hardlink(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 	return err ? fail(ctx, t, err, path, "cannot make the hard link") : 0;
 }
 
-int e2tree_file_prealloc(struct ivg_ctx *ctx, struct e2tree *t,
-			 const char *path, ext2_ino_t ino, uint64_t size)
+int ivg_e2tree_file_prealloc(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			     const char *path, ext2_ino_t ino, uint64_t size)
 {
 	uint64_t blocks = (size + t->fs->blocksize - 1) / t->fs->blocksize;
 	errcode_t err;
@@ -402,8 +443,9 @@ static errcode_t put_blocks(ext2_filsys fs, ext2_ino_t ino,
 	return err;
 }
 
-int e2tree_file_put(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		    ext2_ino_t ino, const void *buf, size_t len, uint64_t off)
+int ivg_e2tree_file_put(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			const char *path, ext2_ino_t ino, const void *buf,
+			size_t len, uint64_t off)
 {
 	unsigned bs = t->fs->blocksize;
 	size_t whole = len / bs * bs;
@@ -423,8 +465,8 @@ int e2tree_file_put(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 	return err ? fail(ctx, t, err, path, "cannot write its data") : 0;
 }
 
-int e2tree_file_set_size(struct ivg_ctx *ctx, struct e2tree *t,
-			 const char *path, ext2_ino_t ino, uint64_t size)
+int ivg_e2tree_file_set_size(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			     const char *path, ext2_ino_t ino, uint64_t size)
 {
 	struct ext2_inode inode;
 	errcode_t err = ext2fs_read_inode(t->fs, ino, &inode);
@@ -436,38 +478,28 @@ int e2tree_file_set_size(struct ivg_ctx *ctx, struct e2tree *t,
 	return err ? fail(ctx, t, err, path, "cannot set its size") : 0;
 }
 
-int e2tree_file_open(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		     ext2_ino_t ino, ext2_file_t *f)
+int ivg_e2tree_file_open(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			 const char *path, ext2_ino_t ino, ext2_file_t *f)
 {
 	errcode_t err = ext2fs_file_open(t->fs, ino, EXT2_FILE_WRITE, f);
 
 	return err ? fail(ctx, t, err, path, "cannot open for writing") : 0;
 }
 
-int e2tree_file_write(struct ivg_ctx *ctx, struct e2tree *t, ext2_file_t f,
-		      const char *path, const void *buf, size_t len,
-		      uint64_t off)
+int ivg_e2tree_file_write(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			  ext2_file_t f, const char *path, const void *buf,
+			  size_t len, uint64_t off)
 {
-	const char *p = buf;
-	errcode_t err = 0;
-
 	/* Setting the position only; skipped bytes stay a hole. */
-	err = ext2fs_file_llseek(f, off, EXT2_SEEK_SET, NULL);
-	while (!err && len) {
-		unsigned int chunk = len > (1U << 30) ? 1U << 30 : (unsigned int)len;
-		unsigned int wrote = 0;
+	errcode_t err = ext2fs_file_llseek(f, off, EXT2_SEEK_SET, NULL);
 
-		err = ext2fs_file_write(f, p, chunk, &wrote);
-		if (!err && !wrote)
-			err = EXT2_ET_SHORT_WRITE;
-		p += wrote;
-		len -= wrote;
-	}
+	if (!err)
+		err = ivg_e2_write(f, buf, len);
 	return err ? fail(ctx, t, err, path, "cannot write its data") : 0;
 }
 
-int e2tree_file_close(struct ivg_ctx *ctx, struct e2tree *t, ext2_file_t f,
-		      const char *path, uint64_t size)
+int ivg_e2tree_file_close(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			  ext2_file_t f, const char *path, uint64_t size)
 {
 	errcode_t err = ext2fs_file_set_size2(f, size), cerr = ext2fs_file_close(f);
 
@@ -486,8 +518,9 @@ static void set_time(uint32_t *lo, uint32_t *extra, int64_t sec, long ns)
 			 (uint32_t)(((sec - (int64_t)(int32_t)sec) >> 32) & 3);
 }
 
-int e2tree_set_attrs(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		     ext2_ino_t ino, const struct e2tree_attrs *at)
+int ivg_e2tree_set_attrs(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			 const char *path, ext2_ino_t ino,
+			 const struct ivg_e2tree_attrs *at)
 {
 	struct ext2_inode_large in;
 	size_t isz = EXT2_INODE_SIZE(t->fs->super);
@@ -514,8 +547,9 @@ int e2tree_set_attrs(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 	return err ? fail(ctx, t, err, path, "cannot write its inode") : 0;
 }
 
-int e2tree_set_xattrs(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
-		      ext2_ino_t ino, const struct e2tree_xattr *v, size_t n)
+int ivg_e2tree_set_xattrs(struct ivg_ctx *ctx, struct ivg_e2tree *t,
+			  const char *path, ext2_ino_t ino,
+			  const struct ivg_e2tree_xattr *v, size_t n)
 {
 	struct ext2_xattr_handle *h = NULL;
 	errcode_t err = ext2fs_xattrs_open(t->fs, ino, &h), cerr;
@@ -529,7 +563,7 @@ int e2tree_set_xattrs(struct ivg_ctx *ctx, struct e2tree *t, const char *path,
 		err = cerr;
 	if (!err)
 		return 0;
-	if (is_nospc(err))
+	if (ivg_e2_nospc(err))
 		return fail(ctx, t, err, path, "cannot set its extended attributes");
 	return ivg_err(ctx, EIO, "%s: entry \"%s\": extended attribute \"%s\": %s",
 		       t->what, path, i && i <= n ? v[i - 1].name : "?",
