@@ -64,7 +64,7 @@ COMMANDS += oppadd opplist oppck opprm opptoc oppinstall
 # The maintenance boot image and boot records (boot/).
 COMMANDS += ivgmkboot ivgbootlist ivgck
 # BOS install (bosinstall/).
-COMMANDS += bosadd boslist bosrm bosinstall
+COMMANDS += bosadd boslist bosrm bosinstall ivgmachine
 # Recovery of a root VG (recovery/).
 COMMANDS += ivgrecover
 # boot/'s helper scripts, run by ivgmkboot from ../lib/ivg/ of its binary.

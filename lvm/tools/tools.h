@@ -42,6 +42,9 @@ extern const struct cmd_def cmd_ivgmkboot_def;
 extern const struct cmd_def cmd_bosadd_def;
 extern const struct cmd_def cmd_boslist_def;
 extern const struct cmd_def cmd_bosrm_def;
+extern const struct cmd_def cmd_ivgmachine_add_def;
+extern const struct cmd_def cmd_ivgmachine_rm_def;
+extern const struct cmd_def cmd_ivgmachine_ls_def;
 extern const struct cmd_def cmd_bosinstall_def;
 /* Recovery of a root VG (recovery/tools/). */
 extern const struct cmd_def cmd_ivgrecover_def;
