@@ -17,6 +17,12 @@
 #     [ivg.opp=NAME[,NAME...]]   install the BOS, with those OPPs, onto
 #     the targets (bosinstall -y), print "IVG-INSTALL rc=RC" and power
 #     off; a DEV may be scsi:T:L, the disk at SCSI target T, LUN L
+#   ivg.machine=no   do not look for this machine's entry (below)
+# Without an ivg.action, the machine looks for its own entry in the IVG
+# (ivgmachine find: its SMBIOS UUID, NIC addresses or iBFT initiator
+# name against each entry's identity; read only) and, when it finds one,
+# runs its action unattended ("IVG-MACHINE NAME: ACTION" on the console),
+# then does what the entry's --then says (poweroff, reboot; none: the menu).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux}
 mount -t proc proc /proc
@@ -29,7 +35,8 @@ mkdir -p /run/lock/lvm /run/lvm /tmp /root
 exec </dev/console >/dev/console 2>&1
 export DM_DISABLE_UDEV=1 LVM_SUPPRESS_FD_WARNINGS=1
 
-vg="" vguuid="" devs="" leg="?" action=menu diskwait=10 bos="" target="" opp=""
+vg="" vguuid="" devs="" leg="?" action="" diskwait=10 bos="" target="" opp=""
+machine="" then=poweroff lookup=1
 # shellcheck disable=SC2013 # words, not lines
 for a in $(cat /proc/cmdline); do
 	case $a in
@@ -43,6 +50,7 @@ for a in $(cat /proc/cmdline); do
 	ivg.bos=*) bos=${a#*=} ;;
 	ivg.target=*) target=${a#*=} ;;
 	ivg.opp=*) opp=${a#*=} ;;
+	ivg.machine=n*) lookup="" ;;
 	esac
 done
 hostname ivg-maint
@@ -93,6 +101,33 @@ if [ "$import_rc" = 0 ]; then
 	opptoc ${devs:+--devices "$devs"} "$vg" >/tmp/toc.log 2>&1
 	toc_rc=$?
 fi
+
+# This machine's entry in the IVG, when no ivg.action says what to do:
+# its action, BOS, OPPs and targets (as this kernel names the disks,
+# waited for), and what follows (the menu, unless its entry says).
+if [ -z "$action" ] && [ -n "$lookup" ] && [ "$import_rc" = 0 ] && command -v ivgmachine >/dev/null; then
+	then=""
+	if ivgmachine find ${devs:+--devices "$devs"} --wait "$diskwait" "$vg" >/tmp/machine.sh 2>/tmp/machine.log; then
+		# shellcheck disable=SC1091 # machine, action, bos, opp, target, then: checked values
+		. /tmp/machine.sh
+		echo "IVG-MACHINE $machine: $action${then:+, then $then}"
+		[ "$action" = maintenance ] && action=menu
+	else
+		echo "IVG-MACHINE none: $(tail -1 /tmp/machine.log | sed 's/^ *//')"
+	fi
+fi
+[ -n "$action" ] || action=menu
+
+# After an unattended action: power off (ivg.action=), or what the
+# machine's entry says (the menu when it says nothing).
+finish() {
+	sync
+	case $then in
+	reboot) reboot -f ;;
+	poweroff) poweroff -f ;;
+	esac
+	menu
+}
 
 banner() {
 	echo
@@ -221,8 +256,7 @@ install)
 	targets=$(target_devs "$target")
 	bosinstall_here "$targets" -y -v --bos "$bos" ${opp:+--opp "$opp"}
 	echo "IVG-INSTALL rc=$?"
-	sync
-	poweroff -f
+	finish
 	;;
 recover)
 	banner
@@ -233,10 +267,12 @@ recover)
 		[ $i -ge $((diskwait * 4)) ] && break
 		usleep 250000
 	done
-	ivgrecover -y ${generic:+--generic} ${rootvg:+"$rootvg"} </dev/null   # never a question
+	# A machine entry's targets hold its root VG: only they (and the
+	# IVG's disks, for --generic) are looked at.
+	ivgrecover -y ${generic:+--generic} ${machine:+${target:+--devices "${devs:+$devs,}$target"}} \
+		${rootvg:+"$rootvg"} </dev/null   # never a question
 	echo "IVG-RECOVER rc=$?"
-	sync
-	poweroff -f
+	finish
 	;;
 shell) banner; setsid -c sh -l || sh ;;
 reboot) sync; reboot -f ;;

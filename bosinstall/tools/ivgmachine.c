@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ivgmachine.c - machines defined in an IVG (machines.h): ivgmachine add,
- * rm and ls, three commands of the command table that ivg.c finds by
+ * rm, ls and find, four commands of the command table that ivg.c finds by
  * "ivgmachine SUBCOMMAND".
  */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "boscmd.h"
+#include "machineid.h"
 #include "machines.h"
 
 /* ---- ivgmachine add ----------------------------------------------------- */
@@ -306,4 +309,134 @@ const struct cmd_def cmd_ivgmachine_ls_def = {
 	.operand_need = "exactly one VG name is needed",
 	.flags = BOSCMD_READER,
 	.run = ls_run,
+};
+
+/* ---- ivgmachine find ---------------------------------------------------- */
+
+enum { FOPT_SYSFS, FOPT_WAIT };
+
+static const struct cmd_opt find_opts[] = {
+	[FOPT_SYSFS] = { "sysfs", 0, ARG_STRING, "DIR",
+			 "where sysfs is (default /sys; tests give a tree)" },
+	[FOPT_WAIT] = { "wait", 0, ARG_STRING, "SEC",
+			"wait up to SEC seconds for the entry's target disks\n"
+			"to appear (default 0)" },
+};
+
+static int find_check(struct cmd_run *r)
+{
+	const char *w = r->own[FOPT_WAIT].str;
+
+	if (cmd_given(r, FOPT_WAIT) &&
+	    (!*w || strspn(w, "0123456789") != strlen(w) || strlen(w) > 4))
+		return cmd_usage_error(r, "--wait \"%s\": a number of seconds is needed", w);
+	return 0;
+}
+
+/* The one entry whose identity is this machine's. */
+static int find_mine(struct cmd_run *r, const struct bos_machines *l,
+		     const struct bos_identity *me, const struct bos_machine **out)
+{
+	char who[512], names[256] = "";
+	size_t n = 0, o = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < l->n; i++)
+		if (bos_machine_matches(&l->v[i], me)) {
+			if (o < sizeof(names))
+				o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
+						      n ? ", " : "", l->v[i].name);
+			*out = &l->v[i];
+			n++;
+		}
+	bos_identity_describe(me, who, sizeof(who));
+	if (!n)
+		return ivg_err(r->ctx, ENOENT, "no machine of volume group \"%s\" is this one (%s)",
+			       r->vg, who);
+	if (n > 1)
+		return ivg_err(r->ctx, EEXIST, "machines %s of volume group \"%s\" all are this one (%s): not guessing",
+			       names, r->vg, who);
+	return 0;
+}
+
+/* Every target as this machine's kernel names the disk, waiting for
+ * disks that come up late. */
+static int resolve_all(struct cmd_run *r, const char *sys,
+		       const struct bos_machine *m, char *out, size_t len)
+{
+	long wait_ms = cmd_given(r, FOPT_WAIT) ? 1000 * atol(r->own[FOPT_WAIT].str) : 0;
+	int e;
+
+	for (;;) {
+		size_t o = 0;
+
+		e = 0;
+		out[0] = '\0';
+		for (size_t i = 0; !e && i < m->n_targets; i++) {
+			char dev[256];
+
+			e = bos_target_resolve(r->ctx, sys, m->targets[i], dev, sizeof(dev));
+			if (!e && o < len)
+				o += (size_t)snprintf(out + o, len - o, "%s%s", i ? "," : "", dev);
+		}
+		if (!e || wait_ms <= 0)
+			break;
+		usleep(250000);
+		wait_ms -= 250;
+	}
+	return e ? ivg_err_prefix(r->ctx, e, "machine %s: ", m->name) : 0;
+}
+
+static int find_run(struct cmd_run *r)
+{
+	const char *sys = cmd_given(r, FOPT_SYSFS) ? r->own[FOPT_SYSFS].str : "/sys";
+	char opps[BOS_MACHINE_MAX_LIST * (BOS_MACHINE_ID_MAX + 1) + 16], targets[4096];
+	const struct bos_machine *m = NULL;
+	struct bos_machines l = { 0 };
+	struct bos_identity me;
+	struct boscmd c;
+	int e = boscmd_open(r, &c);
+
+	if (!e)
+		e = bos_machines_list(r->ctx, bos_store_fs(c.store), &l);
+	for (size_t i = 0; !e && i < l.problems.n; i++)
+		ivg_warn(r->ctx, "%s", l.problems.v[i]);
+	if (!e)
+		e = bos_identity_read(r->ctx, sys, &me);
+	if (!e)
+		e = find_mine(r, &l, &me, &m);
+	if (!e)
+		e = resolve_all(r, sys, m, targets, sizeof(targets));
+	if (!e) {
+		/* Shell assignments for the maintenance environment's /init:
+		 * every value was checked to hold no quote (machine.h). */
+		join((char (*)[BOS_MACHINE_ID_MAX + 1])m->opps, m->n_opps, "", opps, sizeof(opps));
+		printf("machine='%s'\naction='%s'\nbos='%s'\nopp='%s'\ntarget='%s'\nthen='%s'\n",
+		       m->name, bos_machine_action_name(m->action), m->bos, opps,
+		       targets, bos_machine_then_name(m->then));
+	}
+	bos_machines_free(&l);
+	return boscmd_close(&c, e);
+}
+
+const struct cmd_def cmd_ivgmachine_find_def = {
+	.name = "ivgmachine find",
+	.summary = "Find this machine's entry in an install volume group",
+	.usage = "VG",
+	.about =
+"Find the entry of the machine this runs on in the install volume group\n"
+"VG: its identity (the SMBIOS system UUID, its NICs' addresses, the iBFT's\n"
+"initiator name, from sysfs) against each entry's --id. Prints the entry\n"
+"as shell assignments (machine, action, bos, opp, target, then), its\n"
+"targets as this machine's kernel names the disks, for the maintenance\n"
+"environment's /init. Reads only. No entry, two entries, or a target no\n"
+"disk shows: exit 5, naming it.\n",
+	.common = CO(CO_DEVICES) | CO(CO_YES),
+	.common_help = { [CO_YES] = "accepted for LVM compatibility" },
+	.opts = find_opts, .n_opts = sizeof(find_opts) / sizeof(find_opts[0]),
+	.min_operands = 1, .max_operands = 1,
+	.operand_need = "exactly one VG name is needed",
+	.flags = BOSCMD_READER,
+	.check = find_check,
+	.run = find_run,
 };

@@ -34,6 +34,7 @@ const struct cmd_def *const cmd_table[] = {
 	&cmd_ivgmachine_add_def,
 	&cmd_ivgmachine_rm_def,
 	&cmd_ivgmachine_ls_def,
+	&cmd_ivgmachine_find_def,
 	&cmd_ivgrecover_def,
 	&cmd_ivgbootlist_def,
 	&cmd_ivgck_def,

@@ -45,6 +45,7 @@ extern const struct cmd_def cmd_bosrm_def;
 extern const struct cmd_def cmd_ivgmachine_add_def;
 extern const struct cmd_def cmd_ivgmachine_rm_def;
 extern const struct cmd_def cmd_ivgmachine_ls_def;
+extern const struct cmd_def cmd_ivgmachine_find_def;
 extern const struct cmd_def cmd_bosinstall_def;
 /* Recovery of a root VG (recovery/tools/). */
 extern const struct cmd_def cmd_ivgrecover_def;

@@ -61,11 +61,7 @@ ok "unattended install from the IVG's maintenance environment: IVG-INSTALL rc=0 
 l=$(loop_pv t.img)
 lvm_filter "$l"
 lvmq vgck rootvg >vgck.out 2>&1 || die "vgck: $(cat vgck.out)"
-r=$(lvmq lvs --noheadings -o seg_pe_ranges rootvg/rootlv 2>/dev/null | tr -d ' ')
-pe_start=$(lvmq pvs --noheadings --units b --nosuffix -o pe_start "$l" 2>/dev/null | tr -d ' ')
-ext=$(lvmq vgs --noheadings --units b --nosuffix -o vg_extent_size rootvg 2>/dev/null | tr -d ' ')
-r=${r#*:} first=${r%-*}
-root_off=$(($(part_offset t.img 3) + pe_start + first * ext))
+root_off=$(lv_offset t.img "$l" rootvg/rootlv)
 losetup -d "$l"
 # The record as the host reads it from rootlv: installed.json, its hash.
 # Straight from the image file (libext2fs's offset= option), so that no

@@ -5,7 +5,9 @@
 # and iSCSI initiator name; install, maintenance, recover), listed
 # (basic and JSON, the JSON fields as given), replaced only with
 # --replace, removed; bad entries and a missing BOS refused with the
-# IVG byte-identical. Then ivgmachine add --replace and rm stopped at
+# IVG byte-identical. ivgmachine find against a fake sysfs tree: the
+# entry by SMBIOS UUID or MAC, its targets resolved (WWN, serial); no
+# entry, two entries, a target no disk shows refused. Then ivgmachine add --replace and rm stopped at
 # every device write and sync (IVG_TEST_FAULT: every point crashed, every
 # third failed; every one with IVG_SLOW=1): a reader
 # sees the old entry or the new one, whole, never a broken one, and the
@@ -77,6 +79,39 @@ grep -q 'Machine app3 removed from volume group "ivg0"' rm.out || die "rm said: 
 	die "after rm: $(ivgmachine ls $D ivg0)"
 ok "--replace changes an entry; rm removes one"
 
+# --- find: this machine's entry, from a fake sysfs ----------------------------
+mkdir -p sys/class/dmi/id sys/class/net/eth0 sys/block/vdb sys/block/vdc sys/block/sdc/device
+echo X1 >sys/block/vdc/serial
+echo "${U1^^}" >sys/class/dmi/id/product_uuid
+echo 52:54:00:00:00:77 >sys/class/net/eth0/address
+echo QM00001 >sys/block/vdb/serial
+expect_fail 5 'machine web1: target wwn-0x600a098038303053453f463045727a6b: no disk of this machine shows it' \
+	ivgmachine find $D --sysfs sys ivg0
+echo naa.600A098038303053453F463045727A6B >sys/block/sdc/device/wwid
+expect_fail 5 'machine web1: target iscsi://10.0.0.1:3260/iqn.2020-01.com.example:tgt/3: no disk' \
+	ivgmachine find $D --sysfs sys ivg0
+ivgmachine add $D ivg0 web1 --id "uuid=$U1" --action install --bos tbos --opp mytool \
+	--target wwn-0x600a098038303053453f463045727a6b,serial-QM00001 --then reboot --replace >/dev/null || die "add web1 again"
+ivgmachine find $D --sysfs sys ivg0 >find.out || die "find: $(cat find.out)"
+[ "$(cat find.out)" = "machine='web1'
+action='install'
+bos='tbos'
+opp='mytool'
+target='/dev/sdc,/dev/vdb'
+then='reboot'" ] || die "find said: $(cat find.out)"
+echo 00000000-0000-0000-0000-000000000000 >sys/class/dmi/id/product_uuid
+echo 52:54:00:AB:CD:EF >sys/class/net/eth0/address
+ivgmachine find $D --sysfs sys ivg0 >find.out || die "find by MAC: $(cat find.out)"
+grep -qx "machine='db2'" find.out && grep -qx "action='recover'" find.out && grep -qx "target='/dev/vdc'" find.out || die "find by MAC said: $(cat find.out)"
+echo 52:54:00:00:00:78 >sys/class/net/eth0/address
+expect_fail 5 'no machine of volume group "ivg0" is this one \(uuid=00000000-0000-0000-0000-000000000000, mac=52:54:00:00:00:78\)' \
+	ivgmachine find $D --sysfs sys ivg0
+ivgmachine add $D ivg0 twin --id mac=52:54:00:00:00:78 --action maintenance >/dev/null || die "add twin"
+ivgmachine add $D ivg0 twin2 --id mac=52:54:00:00:00:78 --action maintenance >/dev/null || die "add twin2"
+expect_fail 5 'machines twin, twin2 of volume group "ivg0" all are this one .*not guessing' ivgmachine find $D --sysfs sys ivg0
+ivgmachine rm $D ivg0 twin >/dev/null && ivgmachine rm $D ivg0 twin2 >/dev/null || die "rm twins"
+ok "ivgmachine find: the entry by SMBIOS UUID (targets as this kernel names the disks) or MAC; none, two, or a target no disk shows refused"
+
 # --- lvm2 and e2fsck ---------------------------------------------------------
 L=$(loop_pv d0.img)
 lvm_filter "$L"
@@ -105,7 +140,7 @@ losetup -d "$b"
 [ "$(cat files.out)" = "db2.json web1.json " ] || die "bosfs machines/ holds: $(cat files.out)"
 [ "$(tail -c1 web1.json | od -An -c | tr -d ' ')" = '\n' ] || die "web1.json does not end in a newline"
 jq -e --arg u "uuid=$U1" '.name == "web1" and .id == $u and .action == "install" and .bos == "tbos"
-	and .opps == ["mytool", "libopp=1.0"] and (.targets | length) == 2 and .then == "reboot"' web1.json >/dev/null ||
+	and .opps == ["mytool"] and .targets == ["wwn-0x600a098038303053453f463045727a6b", "serial-QM00001"] and .then == "reboot"' web1.json >/dev/null ||
 	die "machines/web1.json: $(cat web1.json)"
 ok "lvm2 vgck clean, e2fsck -fn bosfs clean; bosfs holds machines/db2.json and web1.json, JSON as given"
 

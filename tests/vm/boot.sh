@@ -5,7 +5,8 @@
 #
 # usage: boot.sh [options] --disk IMG[,bootindex=N] ... --expect REGEX
 #   --firmware bios|uefi  SeaBIOS (default) or OVMF (package ovmf)
-#   --disk IMG[,bootindex=N][,writable|,readonly]  the next virtio disk;
+#   --disk IMG[,bootindex=N][,writable|,readonly][,serial=S]  the next
+#                      virtio disk (serial=S: its serial number);
 #                      writes go to a throw-away overlay (snapshot=on),
 #                      or with writable to IMG itself, or with readonly
 #                      nowhere (the guest sees a read-only disk);
@@ -15,6 +16,7 @@
 #   --fail REGEX       failure as soon as a console line matches REGEX
 #   --send REGEX=>TEXT when the console shows REGEX, type TEXT (\n for
 #                      Enter) on it; repeatable, in order (drives menus)
+#   --smbios-uuid UUID the machine's SMBIOS system UUID (QEMU's -smbios)
 #   --timeout SEC      kill the machine after SEC seconds (default 90)
 #   --console FILE     keep the whole console log in FILE
 #   --mem MB           memory (default 1024)
@@ -34,7 +36,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 fail() { echo "boot: $*" >&2; exit 125; }
 
 fw=bios timeout=90 mem=1024 expect="" failre="" keep="" varsfile="" accel=${IVG_VM_ACCEL:-tcg}
-disks=() sends=()
+disks=() sends=() smbios=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
@@ -51,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2 ;;
 	--accel) accel=$2 ;;
 	--vars) varsfile=$2 ;;
+	--smbios-uuid) smbios=(-smbios "type=1,uuid=$2") ;;
 	*) fail "unknown option $1 (see --help)" ;;
 	esac
 	shift 2
@@ -106,6 +109,7 @@ for spec in "${disks[@]}"; do
 	[ -e "$img" ] || fail "--disk $spec: no such file"
 	dev=virtio-blk-pci,drive=d$k
 	[ "$bi" = none ] || dev=$dev,bootindex=$bi
+	case $spec in *,serial=*) sn=${spec##*,serial=}; dev=$dev,serial=${sn%%,*} ;; esac
 	qdisks+=(-drive "if=none,id=d$k,format=raw,file=${img//,/,,},file.locking=off,$mode"
 		-device "$dev")
 	k=$((k + 1))
@@ -122,7 +126,7 @@ pdeath=()
 setpriv --pdeathsig KILL true 2>/dev/null && pdeath=(setpriv --pdeathsig KILL --)
 "${pdeath[@]}" qemu-system-x86_64 "${accelargs[@]}" -machine pc -m "$mem" \
 	-nodefaults -no-user-config -display none -no-reboot \
-	"${fwargs[@]}" "${serial[@]}" "${qdisks[@]}" \
+	"${fwargs[@]}" "${smbios[@]}" "${serial[@]}" "${qdisks[@]}" \
 	</dev/null >"$dir/qemu.log" 2>&1 &
 qpid=$!
 if [ ${#sends[@]} -gt 0 ]; then
