@@ -15,7 +15,10 @@
 #     powers off; the IVG disk is byte-identical;
 #  3. the target holds a root VG that stock lvm2 finds clean, and its
 #     installed.json names the BOS, the OPP and /dev/vdb; the target alone
-#     boots and the test BOS prints its marker.
+#     boots and the test BOS prints its marker;
+#  4. booted from the IVG again, the entry's install is refused (the
+#     target is a PV of rootvg; bosinstall without -f): IVG-INSTALL rc=5,
+#     the target and the IVG byte-identical.
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 . "$HERE/lib.sh"
 cd "$T"
@@ -68,3 +71,15 @@ ok "lvm2 vgck clean on the target; installed.json: testbos, mytool, /dev/vdb"
 	--expect "IVG-BOS-MARKER name=testbos root=/dev/mapper/rootvg-rootlv" \
 	--fail 'IVG-BOS-FAIL|Kernel panic' 2>target.err || die "the target's boot: $(cat target.err)"
 ok "the installed target boots alone and the BOS prints its marker"
+
+# Booted from the IVG again, its entry still says install: bosinstall
+# (without -f) refuses to overwrite the root VG, and writes nothing.
+sha256sum t.img >t.sum
+"$HERE/vm/boot.sh" --timeout "$TMO" --console again.log --smbios-uuid "$U" \
+	--disk d0.img,readonly --disk t.img,writable,serial=IVGTGT1 \
+	--expect 'IVG-INSTALL rc=5' --fail 'IVG-INSTALL rc=0|Kernel panic' 2>again.err ||
+	die "the second boot from the IVG: $(cat again.err)"
+grep -aq 'is a PV of volume group "rootvg"' again.log || die "no refusal naming rootvg: $(grep -a -B3 IVG-INSTALL again.log)"
+sha256sum -c --quiet t.sum || die "the refused reinstall wrote the target"
+sha256sum -c --quiet ivg.sum || die "the IVG's disk changed"
+ok "booted from the IVG again: the install is refused (the target is rootvg's PV), the target and the IVG byte-identical"
