@@ -15,6 +15,7 @@
 #include "boscmd.h"
 #include "machineid.h"
 #include "machines.h"
+#include "opps.h"
 
 /* ---- ivgmachine add ----------------------------------------------------- */
 
@@ -85,6 +86,20 @@ static int add_check(struct cmd_run *r)
 	return 0;
 }
 
+/* Every OPP the entry names is in the IVG's repository (read only). */
+static int opps_there(struct cmd_run *r, const struct bos_machine *m)
+{
+	char *specs[BOS_MACHINE_MAX_LIST];
+	struct bos_opps o;
+	int e;
+
+	for (size_t i = 0; i < m->n_opps; i++)
+		specs[i] = (char *)m->opps[i];
+	e = bos_opps_select(r->ctx, r->s.h->vg, specs, m->n_opps, &o);
+	bos_opps_free(r->ctx, &o);
+	return e ? ivg_err_prefix(r->ctx, e, "machine %s: ", m->name) : 0;
+}
+
 /* What the IVG must hold for the entry: its BOS; no entry of its name
  * unless --replace. Judged on the read-only store. */
 static int add_judge(struct cmd_run *r, struct boscmd *c,
@@ -96,6 +111,8 @@ static int add_judge(struct cmd_run *r, struct boscmd *c,
 
 	if (m->bos[0] && (e = bos_store_get(r->ctx, c->store, m->bos, &bm)))
 		return ivg_err_prefix(r->ctx, e, "machine %s: ", m->name);
+	if (m->n_opps && (e = opps_there(r, m)))
+		return e;
 	if ((e = bos_machines_list(r->ctx, bos_store_fs(c->store), &l)))
 		return e;
 	if (!cmd_given(r, OPT_REPLACE) && bos_machines_find(&l, m->name))
@@ -138,9 +155,9 @@ const struct cmd_def cmd_ivgmachine_add_def = {
 "without a keyboard: install (--bos, --opp, onto --target), recover (its\n"
 "root VG, on --target), or maintenance (the menu), then does what --then\n"
 "says. The entry is judged whole first (identity, action, targets, the\n"
-"BOS in VG); a bad one is refused with nothing written. The file is\n"
-"written and synced under a name of its own, then given its name, so an\n"
-"interrupted ivgmachine leaves the old entry or the new one.\n",
+"BOS and OPPs in VG); a bad one is refused with nothing written. The\n"
+"file is written and synced under a name of its own, then given its\n"
+"name, so an interrupted ivgmachine leaves the old entry or the new one.\n",
 	.common = CO(CO_DEVICES) | CO(CO_YES),
 	.common_help = { [CO_YES] = "accepted for LVM compatibility" },
 	.opts = add_opts, .n_opts = sizeof(add_opts) / sizeof(add_opts[0]),

@@ -4,7 +4,7 @@
 # ivgmachine on image files: machine entries added (by SMBIOS UUID, MAC
 # and iSCSI initiator name; install, maintenance, recover), listed
 # (basic and JSON, the JSON fields as given), replaced only with
-# --replace, removed; bad entries and a missing BOS refused with the
+# --replace, removed; bad entries, a missing BOS or OPP refused with the
 # IVG byte-identical. ivgmachine find against a fake sysfs tree: the
 # entry by SMBIOS UUID or MAC, its targets resolved (WWN, serial); no
 # entry, two entries, a target no disk shows refused. Then ivgmachine add --replace and rm stopped at
@@ -26,6 +26,13 @@ ivgcreate -y --no-boot-image $D --size 200m --bootlv-size 8m --bosfs-size 16m --
 # A BOS for the install entries: bosadd wants a kernel in the archive.
 mkdir -p bos/boot && echo k >bos/boot/vmlinuz-6.1.0-test && echo i >bos/boot/initrd.img-6.1.0-test
 tar -C bos -czf bos.tar.gz . && bosadd $D ivg0 tbos bos.tar.gz >/dev/null || die "bosadd"
+# Two plain OPPs for the entries' --opp.
+for p in mytool:1.2 libopp:1.0; do
+	mkdir -p "opp-${p%:*}/opt/${p%:*}" && echo payload >"opp-${p%:*}/opt/${p%:*}/README"
+	printf 'Package: %s\nVersion: %s\nArchitecture: amd64\nDescription: a plain OPP\n' "${p%:*}" "${p#*:}" >"opp-${p%:*}/opp.control"
+	(cd "opp-${p%:*}" && tar czf "../${p%:*}.opp" opp.control opt)
+done
+oppadd $D ivg0 mytool.opp libopp.opp >/dev/null || die "oppadd"
 
 # --- add, ls, json ---------------------------------------------------------
 ivgmachine add $D ivg0 web1 --id "uuid=${U1^^}" --action install --bos tbos --opp mytool,libopp=1.0 \
@@ -60,6 +67,8 @@ expect_fail 5 'machine web1 is defined already in volume group "ivg0" \(--replac
 	ivgmachine add $D ivg0 web1 --id mac=52:54:00:00:00:01 --action maintenance
 expect_fail 5 'machine m9: BOS "nosuch" not found in volume group "ivg0"' \
 	ivgmachine add $D ivg0 m9 --id "uuid=$U2" --action install --bos nosuch --target wwn-0x5000c5
+expect_fail 5 'machine m9: OPP libopp=2.0 is not in install volume group "ivg0"' \
+	ivgmachine add $D ivg0 m9 --id "uuid=$U2" --action install --bos tbos --opp mytool,libopp=2.0 --target wwn-0x5000c5
 expect_fail 3 'target "sdb"' ivgmachine add $D ivg0 m9 --id "uuid=$U2" --action install --bos tbos --target sdb
 expect_fail 3 'identity "uuid=1234"' ivgmachine add $D ivg0 m9 --id uuid=1234 --action maintenance
 expect_fail 3 'action "reinstall"' ivgmachine add $D ivg0 m9 --id "uuid=$U2" --action reinstall
