@@ -68,7 +68,7 @@ COMMANDS += bosadd boslist bosrm bosinstall ivgmachine
 # Recovery of a root VG (recovery/).
 COMMANDS += ivgrecover
 # boot/'s helper scripts, run by ivgmkboot from ../lib/ivg/ of its binary.
-BOOT_LIB = mkinitramfs.sh init.sh
+BOOT_LIB = mkinitramfs.sh init.sh san.sh
 
 LIB_SRC := $(wildcard lvm/*.c) $(wildcard opp/*.c) $(wildcard boot/*.c) \
 	$(wildcard bosinstall/*.c) $(wildcard recovery/*.c)

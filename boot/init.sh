@@ -16,7 +16,9 @@
 #   ivg.action=install ivg.bos=NAME ivg.target=DEV[,DEV...]
 #     [ivg.opp=NAME[,NAME...]]   install the BOS, with those OPPs, onto
 #     the targets (bosinstall -y), print "IVG-INSTALL rc=RC" and power
-#     off; a DEV may be scsi:T:L, the disk at SCSI target T, LUN L
+#     off; a DEV may be scsi:T:L, the disk at SCSI target T, LUN L, or a
+#     SAN LUN by its WWN (wwn-0x...) or iscsi://HOST[:PORT]/IQN/LUN
+#   ivg.iscsi=, ivg.initiator=, ivg.ip=, ivg.multipath=   the SAN (san.sh)
 #   ivg.machine=no   do not look for this machine's entry (below)
 # Without an ivg.action, the machine looks for its own entry in the IVG
 # (ivgmachine find: its SMBIOS UUID, NIC addresses or iBFT initiator
@@ -64,6 +66,10 @@ while read -r m; do insmod "$m" 2>/dev/null; done </etc/ivg/modules
 }
 # The firmware's variables, for ivgbootlist --firmware (UEFI only).
 [ -d /sys/firmware/efi/efivars ] && mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
+
+# The SAN: iSCSI logins (the iBFT, ivg.iscsi=, the IVG's iSCSI section)
+# and dm-multipath, before the IVG's disks are looked for (boot/san.sh).
+[ -r /usr/lib/ivg/san.sh ] && . /usr/lib/ivg/san.sh && san_up
 
 # The disks of the IVG whose UUID the command line names (lvm2 reports
 # each PV's VG UUID): another VG of the same name is left alone. PVs not
@@ -135,6 +141,7 @@ banner() {
 	if [ -n "$vg" ]; then
 		echo "Install volume group $vg${vguuid:+ ($vguuid)}, booted from bootlv leg $leg"
 		[ -z "$devs" ] || echo "Its disks: $devs (give ivg commands --devices $devs if another VG is named $vg)"
+		command -v san_banner >/dev/null && san_banner "$devs" "$vg"
 		[ "$import_rc" = 0 ] || { echo "The volume group was not found or not imported:"; sed 's/^/  /' /tmp/import.log; }
 		case $toc_rc in
 		0) echo "OPP table of contents: $(tail -1 /tmp/toc.log | sed 's/^ *//')" ;;
@@ -155,11 +162,12 @@ not_yet() {
 free_disks() {
 	ivgpvs=$(echo "$devs" | tr ',' ' ')
 	[ -n "$ivgpvs" ] || ivgpvs=$(lvm pvs --readonly --foreign --noheadings -o pv_name,vg_name 2>/dev/null | awk -v vg="$vg" '$2 == vg { print $1 }')
-	for d in /sys/block/sd* /sys/block/vd* /sys/block/nvme*; do
+	for d in $(if command -v san_disks >/dev/null; then san_disks; else ls -d /sys/block/sd* /sys/block/vd* /sys/block/nvme* 2>/dev/null; fi); do
 		[ -e "$d" ] || continue
 		n=${d##*/} used=""
+		[ -r "$d/dm/name" ] && n=mapper/$(cat "$d/dm/name")
 		for p in $ivgpvs; do
-			case ${p#/dev/} in "$n" | "$n"[0-9]* | "$n"p[0-9]*) used=1 ;; esac
+			case ${p#/dev/} in "$n" | "$n"[0-9]* | "$n"p[0-9]* | "$n"-part[0-9]*) used=1 ;; esac
 		done
 		[ -n "$used" ] || echo "  /dev/$n  $(($(cat "$d/size") / 2048)) MiB"
 	done

@@ -26,6 +26,7 @@ struct ivg_mkboot {
 	const struct ivg_mkboot_opts *o;
 	char dir[PATH_MAX];
 	char kernel[PATH_MAX], modules[PATH_MAX], initrd[PATH_MAX];
+	char iscsi[PATH_MAX];      /* the iSCSI section for the builder */
 	uint64_t file_bytes;       /* kernel + initramfs */
 	char *grubcfg;             /* for the VG being written */
 };
@@ -114,6 +115,26 @@ static void remove_workdir(struct ivg_mkboot *w)
 	free(w->grubcfg);
 }
 
+/* The IVG's iSCSI section: one ivg.iscsi= line per target (boot/san.sh). */
+static int write_iscsi_conf(struct ivg_mkboot *w)
+{
+	FILE *f;
+	int bad;
+
+	if (ivg_pathf(w->ctx, w->iscsi, sizeof(w->iscsi), "%s/iscsi.conf", w->dir))
+		return -ENAMETOOLONG;
+	f = fopen(w->iscsi, "we");
+	if (!f)
+		return ivg_err(w->ctx, errno, "%s: %s", w->iscsi, strerror(errno));
+	fprintf(f, "# The install VG's iSCSI targets (ivgmkboot --iscsi).\n");
+	for (size_t i = 0; i < w->o->n_iscsi; i++)
+		fprintf(f, "ivg.iscsi=%s\n", w->o->iscsi[i]);
+	bad = ferror(f);
+	if (fclose(f) || bad)
+		return ivg_err(w->ctx, EIO, "%s: cannot write it", w->iscsi);
+	return 0;
+}
+
 /* Kernel, modules and initramfs: found, or built. */
 static int gather(struct ivg_mkboot *w)
 {
@@ -136,11 +157,22 @@ static int gather(struct ivg_mkboot *w)
 			       o->mkinitramfs ? o->mkinitramfs : "mkinitramfs.sh");
 	if (ivg_pathf(w->ctx, w->initrd, sizeof(w->initrd), "%s/initrd.img", w->dir))
 		return -ENAMETOOLONG;
-	char *argv[] = { (char *)o->mkinitramfs, "--modules-dir", w->modules,
-			 "--kernel", strrchr(w->modules, '/') + 1,
-			 o->ivg_binary ? "--ivg" : w->initrd,
-			 (char *)o->ivg_binary, o->ivg_binary ? w->initrd : NULL,
-			 NULL };
+	char *argv[12] = { (char *)o->mkinitramfs, "--modules-dir", w->modules,
+			   "--kernel", strrchr(w->modules, '/') + 1 };
+	size_t n = 5;
+
+	if (o->ivg_binary) {
+		argv[n++] = "--ivg";
+		argv[n++] = (char *)o->ivg_binary;
+	}
+	if (o->n_iscsi) {
+		argv[n++] = "--iscsi-conf";
+		argv[n++] = w->iscsi;
+		if ((r = write_iscsi_conf(w)))
+			return r;
+	}
+	argv[n++] = w->initrd;
+	argv[n] = NULL;
 	ivg_info(w->ctx, "building the maintenance initramfs with %s", o->mkinitramfs);
 	return ivg_spawn(w->ctx, "building the maintenance initramfs", argv, NULL,
 			 o->tool_output_fd);

@@ -31,6 +31,9 @@ struct ivg_mkboot_opts {
 	const char *initrd;        /* NULL: build one with 'mkinitramfs' */
 	const char *mkinitramfs;   /* the script (boot/mkinitramfs.sh) */
 	const char *ivg_binary;    /* the ivg program put into the initramfs */
+	char *const *iscsi;        /* the IVG's iSCSI targets (iscsi:// URLs)
+				    * for /etc/ivg/iscsi.conf in the initramfs */
+	size_t n_iscsi;
 	const char *append;        /* more kernel arguments, or NULL */
 	const char *tmpdir;        /* NULL: /tmp */
 	bool no_records;           /* ivg_mkboot_vg: only the image */

@@ -3,7 +3,7 @@
 # Builds the maintenance initramfs of an install VG's boot image (ivgmkboot
 # runs it; installed as /usr/lib/ivg/mkinitramfs.sh):
 #   mkinitramfs.sh [--kernel VER] [--modules-dir DIR] [--init FILE]
-#                  [--ivg BINARY] OUT
+#                  [--ivg BINARY] [--iscsi-conf FILE] OUT
 # OUT is one compressed (zstd, else gzip) newc cpio with: /init (the maintenance menu, init.sh
 # next to this script), busybox-static and its applet links, the ivg
 # binary and its command links, stock lvm2 (lvm with its command links,
@@ -11,6 +11,12 @@
 # the kernel modules for device-mapper, dm-raid, raid1, ext4, virtio,
 # SCSI, AHCI and NVMe with their dependencies (modprobe --show-depends),
 # decompressed, with /etc/ivg/modules listing the insmod order.
+# The SAN (boot/san.sh, as /usr/lib/ivg/san.sh): open-iscsi's iscsistart
+# and the iscsi_tcp and iscsi_ibft modules, dm-multipath with its path
+# selectors and multipath-tools (multipath, kpartx, the checker and
+# prioritizer plugins, a multipath.conf that makes a map of any LUN seen
+# twice), and the drivers of common NICs and FC HBAs (loaded only for
+# hardware that is there); --iscsi-conf FILE becomes /etc/ivg/iscsi.conf.
 # Modules come from DIR (default /lib/modules/VER); VER defaults to the
 # newest /boot/vmlinuz-*. Exit status 0, or 1 with a message on stderr.
 set -euo pipefail
@@ -18,19 +24,20 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 export PATH="$PATH:/usr/sbin:/sbin"
 die() { echo "mkinitramfs.sh: $*" >&2; exit 1; }
 
-ver="" moddir="" init="$HERE/init.sh" ivg=""
+ver="" moddir="" init="$HERE/init.sh" ivg="" iscsiconf=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) ver=$2; shift 2 ;;
 	--modules-dir) moddir=$2; shift 2 ;;
 	--init) init=$2; shift 2 ;;
 	--ivg) ivg=$2; shift 2 ;;
-	-h | --help) sed -n '3,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--iscsi-conf) iscsiconf=$2; shift 2 ;;
+	-h | --help) sed -n '3,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# = 1 ] || die "usage: mkinitramfs.sh [--kernel VER] [--modules-dir DIR] [--init FILE] [--ivg BINARY] OUT"
+[ $# = 1 ] || die "usage: mkinitramfs.sh [--kernel VER] [--modules-dir DIR] [--init FILE] [--ivg BINARY] [--iscsi-conf FILE] OUT"
 out=$1
 if [ -z "$ver" ]; then
 	ver=$(find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V | tail -1)
@@ -40,9 +47,18 @@ fi
 [ -d "$moddir/kernel" ] || die "$moddir: no kernel modules there"
 case $moddir in */lib/modules/"$ver" | */lib/modules/"$ver"/) ;; *) die "$moddir: the modules directory must end in lib/modules/$ver" ;; esac
 [ -r "$init" ] || die "$init: cannot read the /init script"
+san=$(dirname "$init")/san.sh
+[ -r "$san" ] || san=$HERE/san.sh
+[ -r "$san" ] || die "$san: cannot read the SAN functions /init sources"
+[ -z "$iscsiconf" ] || [ -r "$iscsiconf" ] || die "$iscsiconf: cannot read the iSCSI section"
 
 MODULES="dm-mod dm-raid raid1 dm-mirror ext4 crc32c_generic virtio_pci virtio_scsi virtio_blk
-	sd_mod ahci nvme loop efivarfs"
+	sd_mod ahci nvme loop efivarfs
+	virtio_net e1000 iscsi_tcp iscsi_ibft dm-multipath dm-round-robin dm-service-time
+	dm-queue-length scsi_dh_alua scsi_dh_emc scsi_dh_rdac"
+# Loaded by /init only for the hardware that is there (modules.alias):
+# Intel, Broadcom, Mellanox, Emulex NICs; QLogic and Emulex FC HBAs.
+HWMODULES="e1000e igb ixgbe i40e ice tg3 bnx2x bnxt_en mlx5_core be2net qla2xxx lpfc"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/ivg-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -68,8 +84,9 @@ for n in $(find /usr/sbin /sbin -maxdepth 1 -lname lvm -printf '%f\n' 2>/dev/nul
 	links[/usr/sbin/$n]=lvm
 done
 # grub-mkimage and mtools: bosinstall and ivgrecover write boot records.
+# iscsistart, multipath and kpartx: the SAN (san.sh).
 for n in dmsetup mke2fs e2fsck dumpe2fs debugfs tune2fs resize2fs e2label sfdisk blkid wipefs \
-	grub-mkimage mtools; do
+	grub-mkimage mtools iscsistart multipath kpartx; do
 	p=$(type -P "$n") || p=$(PATH=/usr/sbin:/sbin type -P "$n") || continue
 	copies+=("$p")
 	elfs+=("$p")
@@ -77,6 +94,14 @@ done
 while read -r n t; do
 	links[/usr/sbin/$n]=$t
 done < <(find /sbin /usr/sbin -maxdepth 1 \( -lname mke2fs -o -lname e2fsck \) -printf '%f %l\n' 2>/dev/null)
+# multipath-tools' checkers and prioritizers (dlopen'ed by name).
+mplib=""
+for d in /lib/multipath /usr/lib/multipath /usr/lib/x86_64-linux-gnu/multipath; do
+	[ -e "$d/libchecktur.so" ] && { mplib=$(readlink -f "$d"); break; }
+done
+if [ -n "$mplib" ]; then
+	for p in "$mplib"/*.so; do copies+=("$p"); elfs+=("$p"); done
+fi
 if [ -n "$ivg" ]; then
 	[ -x "$ivg" ] || die "$ivg: not an executable"
 	elfs+=("$ivg")
@@ -120,6 +145,30 @@ while read -r n; do
 done < <("$bb" --list-full | sed 's|^|/|')
 links[/usr/bin/sh]=busybox
 cp -L --preserve=mode "$init" "$root/init" && chmod 755 "$root/init" || die "cannot copy $init"
+mkdir -p "$root/usr/lib/ivg" "$root/etc/multipath"
+cp -L "$san" "$root/usr/lib/ivg/san.sh" || die "cannot copy $san"
+[ -z "$iscsiconf" ] || cp -L "$iscsiconf" "$root/etc/ivg/iscsi.conf" || die "cannot copy $iscsiconf"
+# busybox udhcpc's hook (san.sh's DHCP): the address and the route.
+cat >"$root/usr/lib/ivg/udhcpc.sh" <<'HOOK'
+#!/bin/sh
+case $1 in
+bound | renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/${mask:-24}" dev "$interface"
+	[ -z "$router" ] || ip route add default via "${router%% *}" dev "$interface"
+	;;
+esac
+exit 0
+HOOK
+chmod 755 "$root/usr/lib/ivg/udhcpc.sh"
+# Any LUN seen through two paths becomes a map named by its WWID, which
+# every machine sees alike (no bindings file to keep).
+cat >"$root/etc/multipath.conf" <<'CONF'
+defaults {
+	user_friendly_names no
+	find_multipaths yes
+}
+CONF
 
 # Kernel modules in insmod order (modprobe --show-depends), decompressed.
 mods=()
@@ -127,16 +176,32 @@ mods=()
 # shellcheck disable=SC2086 # names
 deps=$(modprobe -d "$(dirname "$(dirname "$(dirname "$moddir")")")" -S "$ver" --show-depends -a $MODULES) ||
 	die "some of the kernel modules ($MODULES) are missing for $ver in $moddir"
+# The hardware drivers go in when the kernel has them, but not into the
+# insmod list.
+hw=""
+for m in $HWMODULES; do
+	# shellcheck disable=SC2086 # names
+	d=$(modprobe -d "$(dirname "$(dirname "$(dirname "$moddir")")")" -S "$ver" --show-depends $m 2>/dev/null) &&
+		hw="$hw$d"$'\n'
+done
 declare -A seen
-while read -r kind path _; do
-	[ "$kind" = insmod ] || continue
-	path=/${path#"${path%%[!/]*}"}
-	[ -n "${seen[$path]:-}" ] && continue
-	seen[$path]=1
-	mods+=("$path")
-	dst=${path%.xz}; dst=${dst%.zst}; dst=${dst%.gz}
-	echo "/usr/lib/modules/$ver/${dst#*/lib/modules/"$ver"/}" >>"$root/etc/ivg/modules"
-done <<<"$deps"
+# take LIST [ORDERFILE]: the modules of modprobe's LIST, each once; their
+# insmod order into ORDERFILE when given.
+take() {
+	local kind path dst
+	while read -r kind path _; do
+		[ "$kind" = insmod ] || continue
+		path=/${path#"${path%%[!/]*}"}
+		[ -n "${seen[$path]:-}" ] && continue
+		seen[$path]=1
+		mods+=("$path")
+		[ -n "${2:-}" ] || continue
+		dst=${path%.xz}; dst=${dst%.zst}; dst=${dst%.gz}
+		echo "/usr/lib/modules/$ver/${dst#*/lib/modules/"$ver"/}" >>"$2"
+	done <<<"$1"
+}
+take "$deps" "$root/etc/ivg/modules"
+take "$hw"
 mkdir -p "$root/usr/lib/modules/$ver"
 (cd "$moddir" && cp --parents "${mods[@]#*/lib/modules/"$ver"/}" "$root/usr/lib/modules/$ver/") ||
 	die "cannot copy the kernel modules"
@@ -146,7 +211,7 @@ for z in xz zst gz; do
 	case $z in xz) xz -d "${zs[@]}" ;; zst) zstd -dq --rm "${zs[@]}" ;; gz) gzip -d "${zs[@]}" ;; esac ||
 		die "cannot decompress the kernel modules"
 done
-for f in modules.builtin modules.builtin.modinfo modules.order; do
+for f in modules.builtin modules.builtin.modinfo modules.order modules.builtin.alias.bin; do
 	[ -f "$moddir/$f" ] && cp "$moddir/$f" "$root/usr/lib/modules/$ver/"
 done
 depmod -b "$root" "$ver" 2>/dev/null || true

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "boskernel.h"
+#include "bossan.h"
 #include "bospath.h"
 #include "src.h"
 #include "untar.h"
@@ -103,6 +104,9 @@ static void count_space(struct bos_image *img, struct archive_entry *e,
 		img->vmlinuz = true;
 	if (k != BOS_ENT_DIR && boot_file(path, "initrd.img"))
 		img->initrd = true;
+	/* What a SAN boot needs (bossan.h). */
+	if (k != BOS_ENT_DIR)
+		img->san_tools |= bos_san_tool_of(path);
 	if (k == BOS_ENT_HARDLINK)
 		return;
 	img->files++;

@@ -13,6 +13,7 @@
 
 #include "bosjson.h"
 #include "sha256.h"
+#include "bossan.h"
 
 const char *bos_format_name(enum bos_format f)
 {
@@ -63,6 +64,36 @@ int bos_name_check(struct ivg_ctx *ctx, const char *name)
 	return 0;
 }
 
+/* What the BOS holds for a SAN boot, by name (bossan.h). */
+static struct json_object *san_tools_json(int bits)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned b = 1; b < (1u << BOS_SAN_TOOLS); b <<= 1)
+		if ((unsigned)bits & b)
+			json_object_array_add(a, json_object_new_string(bos_san_tool_name(b)));
+	return a;
+}
+
+/* The same back: -1 when missing (an older manifest); names not known
+ * (a newer ivg's) are left out. */
+static int get_san_tools(struct json_object *o)
+{
+	struct json_object *v;
+	int bits = 0;
+
+	if (!json_object_object_get_ex(o, "san_tools", &v) ||
+	    !json_object_is_type(v, json_type_array))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+
+		if (json_object_is_type(e, json_type_string))
+			bits |= (int)bos_san_tool_by_name(json_object_get_string(e));
+	}
+	return bits;
+}
+
 int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
 			char **text, size_t *len)
 {
@@ -86,6 +117,8 @@ int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
 			json_object_object_add(o, "vmlinuz", json_object_new_boolean(m->vmlinuz));
 		if (m->initrd >= 0)
 			json_object_object_add(o, "initrd", json_object_new_boolean(m->initrd));
+		if (m->san_tools >= 0)
+			json_object_object_add(o, "san_tools", san_tools_json(m->san_tools));
 	}
 	return bos_json_text(ctx, o, text, len);
 }
@@ -154,6 +187,7 @@ int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 		m->files = get_count(o, "files");
 		m->vmlinuz = get_flag(o, "vmlinuz");
 		m->initrd = get_flag(o, "initrd");
+		m->san_tools = get_san_tools(o);
 	}
 	if (o)
 		json_object_put(o);

@@ -621,6 +621,7 @@ static void fill_manifest(const char *name, const struct bos_image *img,
 	m->files = img->files;
 	m->vmlinuz = img->format == BOS_FMT_TAR ? img->vmlinuz : -1;
 	m->initrd = img->format == BOS_FMT_TAR ? img->initrd : -1;
+	m->san_tools = img->format == BOS_FMT_TAR ? (int)img->san_tools : -1;
 	if (ivg_uuid_generate(id))
 		snprintf(id, sizeof(id), "%08lx", (unsigned long)time(NULL));
 	id[ID_LEN] = 0;

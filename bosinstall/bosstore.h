@@ -65,6 +65,8 @@ struct bos_manifest {
 	uint64_t files;            /* tar: inodes */
 	int vmlinuz;               /* tar: 1 a kernel file, 0 none, -1 unknown */
 	int initrd;                /* tar: 1 an initramfs file, 0 none, -1 unknown */
+	int san_tools;             /* tar: what it holds to boot from a SAN
+				    * (bossan.h bits), -1 unknown */
 };
 
 /*
@@ -98,6 +100,7 @@ struct bos_image {
 	uint64_t files;            /* tar: inodes its tree takes */
 	bool vmlinuz;              /* tar: a boot/vmlinuz-* or /vmlinuz */
 	bool initrd;               /* tar: a boot/initrd.img-* or /initrd.img */
+	unsigned san_tools;        /* tar: bossan.h bits */
 	char sha256[IVG_SHA256_HEX];   /* tar: from the probe; raw: "" */
 };
 

@@ -12,6 +12,7 @@
 
 #include "chroot.h"
 #include "dev.h"
+#include "bossan.h"
 #include "e2fs.h"
 #include "grubimg.h"
 #include "ivgvg.h"
@@ -35,6 +36,8 @@ struct run {
 	struct bos_target *t;
 	struct ivg_rootboot_opts rbo;
 	struct ivg_rootboot *rb;
+	struct bos_san san;        /* the targets' SAN boot (bossan.h) */
+	char append[1024];         /* the kernel arguments, with the SAN's */
 };
 
 static int check_bos(struct run *x)
@@ -142,6 +145,24 @@ static int check_root_tools(struct run *x)
 	return 0;
 }
 
+/* What a raw BOS holds for a SAN boot, looked up in its root. */
+static int raw_san_tools(struct run *x)
+{
+	struct ivg_lvio *io = NULL;
+	ext2_filsys fs = NULL;
+	int tools = -1;
+
+	if (x->bos.format != BOS_FMT_RAW)
+		return -1;
+	if (!ivg_lvio_open(x->ctx, x->o->ivg, x->bos.data, -1, &io) &&
+	    !ivg_e2fs_open(x->ctx, io, 0, &fs))
+		tools = (int)bos_san_tools_in_fs(fs);
+	if (fs)
+		ext2fs_close_free(&fs);
+	ivg_lvio_close(io);
+	return tools;
+}
+
 static int check_all(struct run *x)
 {
 	struct bos_target_opts *to = &x->o->target;
@@ -157,6 +178,9 @@ static int check_all(struct run *x)
 	to->ivg = x->o->ivg;
 	to->root_min = root_size(&x->bos, bos_opps_bytes(&x->opps));
 	r = bos_target_plan(x->ctx, to, &x->t);
+	if (!r)
+		r = bos_san_plan(x->ctx, "/sys", to->disks, to->n_disks, &x->bos, raw_san_tools(x),
+				 &x->san);
 	return r ? r : check_root_tools(x);
 }
 
@@ -189,7 +213,12 @@ static int prepare_boot(struct run *x)
 
 	ivg_info(x->ctx, "%s: building the boot image from the kernel in %s",
 		 bos_target_vg(x->t)->name, BOS_ROOTLV);
-	x->rbo.append = x->o->append;
+	snprintf(x->append, sizeof(x->append), "%s%s%s", x->o->append ? x->o->append : "",
+		 x->o->append && x->san.kernel_args[0] ? " " : "", x->san.kernel_args);
+	x->rbo.append = x->append[0] ? x->append : NULL;
+	if (x->san.iscsi)
+		ivg_info(x->ctx, "the installed system logs in to its iSCSI root from the iBFT (%s)",
+			 x->san.kernel_args);
 	r = ivg_rootboot_prepare(x->ctx, bos_target_vg(x->t), &x->rbo, &x->rb);
 	if (r)
 		return r;
@@ -320,6 +349,8 @@ static int add_files(struct run *x)
 	}
 	if (!r)
 		r = bos_record_add(x->ctx, &rec, add);
+	if (!r)
+		r = bos_san_files(x->ctx, &x->san, add);
 	if (!r)
 		r = apply(x, add, what);
 	bos_rootadd_free(add);

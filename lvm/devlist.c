@@ -2,6 +2,7 @@
 /* devlist.c - lists of devices to scan: --devices and /sys/block. */
 #define _GNU_SOURCE
 #include "devlist.h"
+#include "mpath.h"
 #include "sysfs.h"
 
 #include <ctype.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 /* lvm2's devices/pv_min_size default: smaller devices are never PVs. */
 #define PV_MIN_BYTES (2048ULL * 1024)
@@ -175,10 +177,26 @@ static bool is_lvm_lv(const char *dir)
 	       strncmp(buf, "LVM-", 4) == 0;
 }
 
+/*
+ * A device-mapper device by its /dev/mapper name, as lvm2 shows it, when
+ * that node is this device.
+ */
+static bool mapper_name(struct sysscan *s, const char *sysdir, const struct stat *st,
+			char *path, size_t len)
+{
+	char dmname[256];
+	struct stat m;
+
+	if (ivg_sysfs_read(sysdir, "dm/name", dmname, sizeof(dmname)) || !dmname[0] ||
+	    strchr(dmname, '/') || !join(path, len, s->root, "dev/mapper/", dmname))
+		return false;
+	return stat(path, &m) == 0 && S_ISBLK(m.st_mode) && m.st_rdev == st->st_rdev;
+}
+
 /* Add /dev/NAME if it is big enough and its node is a block device. */
 static int add_node(struct sysscan *s, const char *sysdir, const char *name)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], mapper[PATH_MAX];
 	struct stat st;
 	char *p;
 
@@ -189,6 +207,8 @@ static int add_node(struct sysscan *s, const char *sysdir, const char *name)
 	for (p = path + strlen(s->root); *p; p++)
 		if (*p == '!')
 			*p = '/';
+	if (!strncmp(name, "dm-", 3) && !stat(path, &st) && mapper_name(s, sysdir, &st, mapper, sizeof(mapper)))
+		memcpy(path, mapper, sizeof(path));
 	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode)) {
 		ivg_debug(s->ctx, "%s: no block device node, not scanned", path);
 		return 0;
@@ -236,6 +256,30 @@ static int add_parts(struct sysscan *s, const char *diskdir,
 	return rc;
 }
 
+/*
+ * lvm2's multipath component detection: a path of a multipath device is
+ * skipped (the map is scanned), and so is a map that kpartx partitioned
+ * (its partitions are scanned, as a partitioned disk's are).
+ */
+static bool is_mpath_path(struct sysscan *s, const char *name)
+{
+	char sysblock[PATH_MAX], wwids[PATH_MAX], alias[256];
+
+	if (!join(sysblock, sizeof(sysblock), s->root, "sys/block", "") ||
+	    !join(wwids, sizeof(wwids), s->root, "etc/multipath/wwids", ""))
+		return false;
+	if (ivg_mpath_component(sysblock, wwids, name, alias, sizeof(alias))) {
+		ivg_debug(s->ctx, "%s: a path of multipath device %s, not scanned", name,
+			  alias[0] ? alias : "(in the wwids file)");
+		return true;
+	}
+	if (!strncmp(name, "dm-", 3) && ivg_mpath_has_dm_parts(sysblock, name)) {
+		ivg_debug(s->ctx, "%s: partitioned (kpartx), its partitions are scanned", name);
+		return true;
+	}
+	return false;
+}
+
 static int scan_disk(struct sysscan *s, const char *name)
 {
 	char dir[PATH_MAX];
@@ -249,6 +293,8 @@ static int scan_disk(struct sysscan *s, const char *name)
 		ivg_debug(s->ctx, "%s: not a device type lvm2 scans", name);
 		return 0;
 	}
+	if (is_mpath_path(s, name))
+		return 0;
 	nparts = list_parts(dir, &parts);
 	if (nparts < 0)
 		return 0;               /* vanished meanwhile */
@@ -297,4 +343,44 @@ int ivg_devices_system_at(struct ivg_ctx *ctx, const char *root,
 int ivg_devices_system(struct ivg_ctx *ctx, struct ivg_strvec *paths)
 {
 	return ivg_devices_system_at(ctx, "", paths);
+}
+
+/* ---- devices named by hand ----------------------------------------------- */
+
+/* The kernel name of the whole disk under block device st ("sdb" for sdb3). */
+static bool disk_kname(const struct stat *st, char *name, size_t len)
+{
+	char link[64], real[PATH_MAX], part[16];
+	char *slash;
+
+	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(st->st_rdev), minor(st->st_rdev));
+	if (!realpath(link, real))
+		return false;
+	if (!ivg_sysfs_read(real, "partition", part, sizeof(part)) && (slash = strrchr(real, '/')))
+		*slash = 0;
+	if (!(slash = strrchr(real, '/')))
+		return false;
+	snprintf(name, len, "%s", slash + 1);
+	return true;
+}
+
+int ivg_devices_check_mpath(struct ivg_ctx *ctx, char *const *paths, size_t n)
+{
+	char kname[IVG_KNAME_MAX], alias[256];
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++) {
+		if (stat(paths[i], &st) || !S_ISBLK(st.st_mode) ||
+		    !disk_kname(&st, kname, sizeof(kname)) ||
+		    !ivg_mpath_component("/sys/class/block", IVG_MPATH_WWIDS, kname, alias, sizeof(alias)))
+			continue;
+		if (alias[0])
+			return ivg_err(ctx, EBUSY,
+				       "%s is one path of multipath device /dev/mapper/%s: name that (or its partition) instead",
+				       paths[i], alias);
+		return ivg_err(ctx, EBUSY,
+			       "%s is a path of a multipath device (its WWID is in %s) whose map is not set up: run multipath, then name /dev/mapper's device",
+			       paths[i], IVG_MPATH_WWIDS);
+	}
+	return 0;
 }

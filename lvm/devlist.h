@@ -12,6 +12,11 @@
  *     covers a loop device without a backing file (size 0);
  *   - a device-mapper device that is an LVM LV (dm uuid "LVM-...") is
  *     skipped (devices/scan_lvs = 0);
+ *   - a path of a multipath device (held by a dm-multipath map, or its
+ *     WWID in /etc/multipath/wwids) is skipped, and so are its partitions:
+ *     the map is scanned instead (lvm2's multipath_component_detection;
+ *     mpath.h); a map that kpartx partitioned is skipped for its
+ *     partitions, as a partitioned disk is;
  *   - a whole disk of a partitionable type (sd, virtblk, nvme, md, ...)
  *     that has partitions is skipped and its partitions are listed
  *     instead (lvm2's "partitioned" filter);
@@ -20,7 +25,8 @@
  *     devices get no partition nodes on this machine, and ivg reads the
  *     GPT from the whole device (listing both would show a PV twice);
  *   - only /dev/NAME nodes that exist as block devices are listed
- *     ('!' in a sysfs name stands for '/', as in cciss!c0d0).
+ *     ('!' in a sysfs name stands for '/', as in cciss!c0d0); a
+ *     device-mapper device is named /dev/mapper/NAME when that node is it.
  * Devices that vanish while they are looked at are left out silently.
  * The list is sorted in natural order (loop2 before loop10).
  */
@@ -51,5 +57,13 @@ int ivg_devices_system(struct ivg_ctx *ctx, struct ivg_strvec *paths);
  */
 int ivg_devices_system_at(struct ivg_ctx *ctx, const char *root,
 			  struct ivg_strvec *paths);
+
+/*
+ * Devices named by hand (--devices): one that is a path of a multipath
+ * device, or a partition of one, is refused with -EBUSY naming the map to
+ * use instead; writing through one path would go around the map. Image
+ * files and other devices pass.
+ */
+int ivg_devices_check_mpath(struct ivg_ctx *ctx, char *const *paths, size_t n);
 
 #endif

@@ -122,7 +122,7 @@ static int read_vtd(struct ivg_ctx *ctx, struct vio_lpar *lp, xmlNode *n)
 		struct ivg_ctx quiet;
 
 		ivg_ctx_init(&quiet);
-		if (vio_iscsi_parse(&quiet, v.backing.source, &v.backing.url))
+		if (ivg_iscsi_url_parse(&quiet, v.backing.source, &v.backing.url))
 			return bad(ctx, lp, ivg_errmsg(&quiet));
 	}
 	return vio_lpar_add_vtd(ctx, lp, &v);

@@ -17,7 +17,7 @@
 
 #include "sysfs.h"
 #include "vg.h"
-#include "viompath.h"
+#include "mpath.h"
 #include "viopv.h"
 
 #define SYSBLOCK "/sys/class/block"
@@ -51,7 +51,7 @@ static int iscsi_lun(struct ivg_ctx *ctx, struct vio_iscsi *s, unsigned lun,
 	int r;
 
 	out->url.lun = lun;
-	vio_iscsi_format(&out->url, out->source, sizeof(out->source));
+	ivg_iscsi_url_format(&out->url, out->source, sizeof(out->source));
 	if ((r = vio_iscsi_vpd83(ctx, s, lun, page, &got)))
 		return r;
 	if (vio_wwn_from_vpd83(page, got, out->wwn))
@@ -70,7 +70,7 @@ static int probe_iscsi(struct ivg_ctx *ctx, const char *spec, struct vio_lun *ou
 	int r;
 
 	out->kind = VIO_LUN_ISCSI;
-	if ((r = vio_iscsi_parse(ctx, spec, &out->url)) ||
+	if ((r = ivg_iscsi_url_parse(ctx, spec, &out->url)) ||
 	    (r = vio_iscsi_open(ctx, &out->url, &s)))
 		return r;
 	r = iscsi_lun(ctx, s, out->url.lun, out);
@@ -133,7 +133,7 @@ static int block_wwn(struct ivg_ctx *ctx, int fd, const char *path, const char *
 		return 0;
 	if (r && r != -ENOTTY)
 		return r;
-	if (vio_mpath_map_wwid(SYSBLOCK, kname, buf, sizeof(buf))) {
+	if (ivg_mpath_map_wwid(SYSBLOCK, kname, buf, sizeof(buf))) {
 		vio_wwn_from_wwid(buf, wwn);
 		return 0;
 	}
@@ -156,13 +156,13 @@ static int not_a_path(struct ivg_ctx *ctx, const char *path, const char *kname,
 {
 	char map[64], alias[256], wwid[VIO_WWN_MAX + 2];
 
-	if (vio_mpath_holder(SYSBLOCK, kname, map, sizeof(map), alias, sizeof(alias)))
+	if (ivg_mpath_holder(SYSBLOCK, kname, map, sizeof(map), alias, sizeof(alias)))
 		return ivg_err(ctx, EBUSY, "%s is one path of multipath device /dev/mapper/%s (%s): map that instead",
 			       path, alias, map);
-	if (wwn[0] && !vio_wwn_to_wwid(wwn, wwid, sizeof(wwid)) &&
-	    vio_mpath_wwids_has(VIO_WWIDS_FILE, wwid))
+	if (wwn[0] && !ivg_wwn_to_wwid(wwn, wwid, sizeof(wwid)) &&
+	    ivg_mpath_wwids_has(IVG_MPATH_WWIDS, wwid))
 		return ivg_err(ctx, EBUSY, "%s is a path of a multipath device (its WWID %s is in %s): map its /dev/mapper device instead",
-			       path, wwid, VIO_WWIDS_FILE);
+			       path, wwid, IVG_MPATH_WWIDS);
 	return 0;
 }
 
@@ -334,7 +334,7 @@ static void search_target(const struct vio_lun *want, const char *iqn, struct fo
 
 static void search_iscsi(const struct vio_lun *want, struct found *f)
 {
-	char (*iqns)[VIO_IQN_MAX] = NULL;
+	char (*iqns)[IVG_IQN_MAX] = NULL;
 	struct ivg_ctx quiet;
 	size_t n = 0;
 
@@ -368,7 +368,7 @@ static void search_block(const struct vio_lun *want, struct found *f)
 		if (!ivg_sysfs_read(dir, "size", size, sizeof(size)) && !strcmp(size, "0"))
 			continue;
 		if (!strncmp(e->d_name, "dm-", 3) &&
-		    !vio_mpath_map_wwid(SYSBLOCK, e->d_name, wwid, sizeof(wwid)))
+		    !ivg_mpath_map_wwid(SYSBLOCK, e->d_name, wwid, sizeof(wwid)))
 			continue;
 		snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
 		ivg_ctx_init(&quiet);

@@ -32,7 +32,7 @@ enum vio_lun_kind { VIO_LUN_ISCSI, VIO_LUN_BLOCK, VIO_LUN_FILE };
 struct vio_lun {
 	enum vio_lun_kind kind;
 	char source[PATH_MAX];    /* iscsi:// URL, device or file path */
-	struct vio_iscsi_url url; /* VIO_LUN_ISCSI */
+	struct ivg_iscsi_url url; /* VIO_LUN_ISCSI */
 	char wwn[VIO_WWN_MAX];    /* "" when it has none (an image file) */
 	char pv[33];              /* LVM PV UUID without dashes, or "" */
 	uint64_t size;            /* bytes */

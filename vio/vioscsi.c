@@ -140,21 +140,6 @@ int vio_wwn_from_wwid(const char *wwid, char out[VIO_WWN_MAX])
 	return -EINVAL;
 }
 
-int vio_wwn_to_wwid(const char *wwn, char *out, size_t len)
-{
-	if (!strncmp(wwn, "naa.", 4))
-		snprintf(out, len, "3%s", wwn + 4);
-	else if (!strncmp(wwn, "eui.", 4))
-		snprintf(out, len, "2%s", wwn + 4);
-	else if (!strncmp(wwn, "t10.", 4))
-		snprintf(out, len, "1%s", wwn + 4);
-	else if (wwn[0])
-		snprintf(out, len, "8%s", wwn);
-	else
-		return -EINVAL;
-	return 0;
-}
-
 int vio_sg_inquiry_vpd83(struct ivg_ctx *ctx, int fd, const char *path,
 			 uint8_t buf[VIO_VPD_MAX], size_t *got)
 {

@@ -38,8 +38,7 @@ int vio_wwn_from_vpd83(const uint8_t *page, size_t len, char out[VIO_WWN_MAX]);
  */
 int vio_wwn_from_wwid(const char *wwid, char out[VIO_WWN_MAX]);
 
-/* The WWID multipath gives that WWN ("naa.6001..." -> "36001..."). */
-int vio_wwn_to_wwid(const char *wwn, char *out, size_t len);
+/* The other way: ivg_wwn_to_wwid (mpath.h). */
 
 /*
  * INQUIRY for VPD page 0x83 through SG_IO on an open block device (a SCSI

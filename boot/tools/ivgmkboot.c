@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ivgmkboot.c - build the maintenance boot image and make the disks boot. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <libgen.h>
@@ -7,13 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iscsiurl.h"
 #include "ivgvg.h"
 #include "mkboot.h"
 #include "cmd.h"
 #include "sysid.h"
 
 enum { O_VG, O_OUTPUT, O_SIZE, O_KERNEL, O_MODULES, O_INITRD, O_APPEND,
-       O_NO_RECORDS };
+       O_NO_RECORDS, O_ISCSI };
 
 static const struct cmd_opt opts[] = {
 	[O_VG] = { "vg", 0, ARG_VGNAME, "VG", "the install VG (or give it as the argument)" },
@@ -29,6 +31,9 @@ static const struct cmd_opt opts[] = {
 		       "more kernel arguments (e.g. ivg.action=shell)" },
 	[O_NO_RECORDS] = { "no-boot-records", 0, ARG_NONE, NULL,
 			   "write only the image into bootlv" },
+	[O_ISCSI] = { "iscsi", 0, ARG_LIST, "URL,...",
+		      "iSCSI targets holding the VG's disks, iscsi://ADDR[:PORT]/IQN/LUN,\n"
+		      "logged in to at boot when no iBFT names them" },
 };
 
 /* Where this binary lives; the builder is in ../lib/ivg/ from there. */
@@ -100,6 +105,21 @@ void bootcmd_free(struct bootcmd *b)
 	free(b);
 }
 
+/* An iSCSI target the maintenance environment logs in to by itself
+ * (iscsistart): its portal must be an IPv4 address, no DNS there. */
+static int check_iscsi(struct cmd_run *r, const char *url)
+{
+	struct ivg_iscsi_url u;
+	struct in_addr a;
+
+	if (ivg_iscsi_url_parse(r->ctx, url, &u))
+		return cmd_usage_error(r, "--iscsi: %s", ivg_errmsg(r->ctx));
+	if (inet_pton(AF_INET, u.host, &a) != 1)
+		return cmd_usage_error(r, "--iscsi: \"%s\": the portal must be an IPv4 address (the maintenance environment has no name service)",
+				       url);
+	return 0;
+}
+
 /* The VG is --vg or the operand; else --output. */
 static int check(struct cmd_run *r)
 {
@@ -120,6 +140,11 @@ static int check(struct cmd_run *r)
 	if (cmd_given(r, O_SIZE) && r->own[O_SIZE].size < (4 << 20))
 		return cmd_usage_error(r, "--size: invalid size \"%s\" (at least 4m)",
 				       r->own[O_SIZE].str);
+	if (cmd_given(r, O_ISCSI) && cmd_given(r, O_INITRD))
+		return cmd_usage_error(r, "--iscsi goes into the initramfs ivgmkboot builds, not into --initrd's");
+	for (size_t i = 0; i < r->own[O_ISCSI].list.n; i++)
+		if (check_iscsi(r, r->own[O_ISCSI].list.v[i]))
+			return EINVALID_CMD_LINE;
 	return 0;
 }
 
@@ -153,6 +178,7 @@ static int run(struct cmd_run *r)
 		.kernel = r->own[O_KERNEL].str, .modules = r->own[O_MODULES].str,
 		.initrd = r->own[O_INITRD].str, .append = r->own[O_APPEND].str,
 		.no_records = cmd_given(r, O_NO_RECORDS), .tmpdir = getenv("TMPDIR"),
+		.iscsi = r->own[O_ISCSI].list.v, .n_iscsi = r->own[O_ISCSI].list.n,
 	};
 	const char *output = r->own[O_OUTPUT].str;
 	char self[PATH_MAX], script[PATH_MAX + 32];

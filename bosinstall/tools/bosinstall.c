@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bosinstall.c - install a BOS from an install VG onto target disks. */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "devlist.h"
 #include "install.h"
+#include "sanfind.h"
 #include "cmd.h"
 #include "vgsel.h"
 
@@ -125,6 +128,28 @@ static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 	return r;
 }
 
+/*
+ * Targets named the SAN's way (wwn-0x..., iscsi://...) become the block
+ * devices that are those LUNs here (the multipath map when there is
+ * one), in names[] (PATH_MAX each); a path of a multipath device named
+ * by hand is refused.
+ */
+static int resolve_targets(struct cmd_run *r, char **targets, char (*names)[PATH_MAX])
+{
+	int e;
+
+	for (size_t i = 0; i < r->n_operands; i++) {
+		targets[i] = r->operands[i];
+		if (!ivg_san_name(r->operands[i]))
+			continue;
+		if ((e = ivg_san_find(r->ctx, "/sys", r->operands[i], names[i], PATH_MAX)))
+			return e;
+		ivg_info(r->ctx, "%s is %s", r->operands[i], names[i]);
+		targets[i] = names[i];
+	}
+	return ivg_devices_check_mpath(r->ctx, targets, r->n_operands);
+}
+
 static int run(struct cmd_run *r)
 {
 	struct cmdline c = {
@@ -134,11 +159,19 @@ static int run(struct cmd_run *r)
 		.bootlv_size = r->own[O_BOOTLV_SIZE].size,
 		.swap_size = r->own[O_SWAP_SIZE].size,
 	};
-	int e;
+	char **targets = calloc(r->n_operands, sizeof(*targets));
+	char (*names)[PATH_MAX] = calloc(r->n_operands, sizeof(*names));
+	int e = targets && names ? 0 : ivg_err(r->ctx, ENOMEM, "out of memory");
 
-	if ((e = cmd_select_vgid(r, OPT_SELECT, c.ivgid)))
-		return CMD_EXIT(e);
-	return install(r->ctx, &c, r->operands, r->n_operands);
+	if (!e && (e = cmd_select_vgid(r, OPT_SELECT, c.ivgid)))
+		e = CMD_EXIT(e);
+	if (!e)
+		e = resolve_targets(r, targets, names);
+	if (!e)
+		e = install(r->ctx, &c, targets, r->n_operands);
+	free(names);
+	free(targets);
+	return e;
 }
 
 const struct cmd_def cmd_bosinstall_def = {
@@ -147,7 +180,9 @@ const struct cmd_def cmd_bosinstall_def = {
 	.usage = "--ivg VG --bos NAME TARGET...",
 	.about =
 "Install the base operating system image NAME of the install VG VG onto\n"
-"the target disks (block devices or image files). Every target gets the\n"
+"the target disks (block devices or image files; a SAN LUN also by its\n"
+"WWN, wwn-0xHEX, or as iscsi://HOST[:PORT]/IQN/LUN of a session this\n"
+"machine has logged in to). Every target gets the\n"
 "IVG disk layout (BIOS boot partition, EFI system partition, the PV),\n"
 "and together they hold a new LVM2 VG (rootvg, tagged ivg_rootvg) with\n"
 "the linear LVs bootlv (kernel, initramfs, grub.cfg; on the first\n"

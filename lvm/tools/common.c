@@ -104,7 +104,7 @@ int devices_to_scan(struct ivg_ctx *ctx, const struct opts *o,
 	if (o->devices.n) {
 		*paths = o->devices;      /* borrowed */
 		*owned = false;
-		return 0;
+		return ivg_devices_check_mpath(ctx, o->devices.v, o->devices.n);
 	}
 	*owned = true;
 	return ivg_devices_system(ctx, paths);

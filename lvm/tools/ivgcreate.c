@@ -133,7 +133,11 @@ static int run(struct cmd_run *r)
 	char sysid[IVG_SYSID_MAX + 1];
 	struct bootcmd *bootimg = NULL;
 	struct ivg_create_made made = { 0 };
-	int e = devices_to_scan(ctx, &r->o, &s->paths, &s->owned);
+	/* A path of a multipath device is refused (the map is the disk). */
+	int e = ivg_devices_check_mpath(ctx, co.disks, co.n_disks);
+
+	if (!e)
+		e = devices_to_scan(ctx, &r->o, &s->paths, &s->owned);
 
 	co.others = s->paths.v;
 	co.n_others = s->paths.n;

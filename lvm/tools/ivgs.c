@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "dev.h"
 #include "ivgvg.h"
+#include "sanaddr.h"
 #include "cmd.h"
 
 enum { OPT_ALL };
@@ -144,6 +145,48 @@ static void report_vg(struct report *rp, struct ivg_vgh *h)
 	       holder ? holder : "(none: no host holds it)");
 }
 
+/*
+ * Where a PV's disk is on the SAN: its WWN, and its path, or the
+ * multipath map and every path of it (lvm2 and ivg use only the map).
+ */
+static void report_san(struct report *rp, const struct ivg_pv *pv, json_object *o)
+{
+	struct ivg_san_disk d;
+	char line[700];
+	json_object *paths;
+
+	if (!pv->dev || ivg_san_disk(pv->dev->path, &d) || !ivg_san_disk_known(&d))
+		return;
+	if (rp->json) {
+		report_set(o, "pv_wwn", d.wwn);
+		report_set(o, "pv_mpath", d.mpath);
+		paths = json_object_new_array();
+		for (size_t i = 0; i < d.n_paths && i < IVG_SAN_PATHS_MAX; i++) {
+			json_object *p = json_object_new_object();
+
+			ivg_san_path_format(&d.paths[i], line, sizeof(line));
+			report_set(p, "path", d.paths[i].kname);
+			report_set(p, "address", line);
+			report_set(p, "state", d.paths[i].state);
+			json_object_array_add(paths, p);
+		}
+		json_object_object_add(o, "pv_paths", paths);
+		return;
+	}
+	printf("      WWN %s", d.wwn[0] ? d.wwn : "(none)");
+	if (!d.mpath[0]) {
+		ivg_san_path_format(&d.paths[0], line, sizeof(line));
+		printf(", %s: %s\n", d.paths[0].kname, line);
+		return;
+	}
+	printf(", multipath %s, %zu path%s:\n", d.mpath, d.n_paths, d.n_paths == 1 ? "" : "s");
+	for (size_t i = 0; i < d.n_paths && i < IVG_SAN_PATHS_MAX; i++) {
+		ivg_san_path_format(&d.paths[i], line, sizeof(line));
+		printf("        %-8s %s%s%s\n", d.paths[i].kname, line,
+		       d.paths[i].state[0] ? "  " : "", d.paths[i].state);
+	}
+}
+
 static void report_pvs(struct report *rp, struct ivg_vgh *h)
 {
 	struct ivg_vg *vg = h->vg;
@@ -183,11 +226,13 @@ static void report_pvs(struct report *rp, struct ivg_vgh *h)
 			jsetu(o, "dev_size", pv->dev_size * 512);
 			report_set(o, "pv_missing", pv->dev ? "" : "missing");
 			report_set(o, "pv_boot_leg", st);
+			report_san(rp, pv, o);
 			json_object_array_add(rp->pvs, o);
 			continue;
 		}
 		human(pv->pe_count * eb, hs, sizeof(hs));
 		printf("    %-24s %-38s %10s  %s\n", pv_path(pv), uuid, hs, st);
+		report_san(rp, pv, NULL);
 	}
 	free(legs);
 }

@@ -103,6 +103,13 @@ ivg0_uuid=$(ivgs --devices d0.img --reportformat json ivg0 | jq -r '.report[0].v
 expect_fail 5 "No volume group called \"ivg0\" with UUID $ivg0_uuid found" \
 	bosinstall --devices twin.img --ivg ivg0 --select "vg_uuid=$ivg0_uuid" --bos testbos $SIZES t.img
 expect_fail 3 'only vg_uuid=UUID is understood' bosinstall --devices d0.img --ivg ivg0 --select vg_name=x --bos testbos t.img
+# SAN LUNs by their WWN or iSCSI address: none on this host, and bosinstall
+# never logs in by itself.
+expect_fail 5 'wwn-0x600a0b800000ffff: no disk with that WWN on this machine' inst --bos testbos wwn-0x600a0b800000ffff
+expect_fail 5 '"wwn-0xzz": not a WWN' inst --bos testbos wwn-0xzz
+expect_fail 5 'this machine has no iSCSI session to iqn.2026-12.org.example:none at 192.0.2.1:3260: log in first \(iscsiadm' \
+	inst --bos testbos iscsi://192.0.2.1/iqn.2026-12.org.example:none/1
+expect_fail 5 'no target IQN, or no LUN after it' inst --bos testbos iscsi://192.0.2.1/iqn.2026-12.org.example:none
 sums -c --quiet before.sum || die "a refused bosinstall wrote something"
 ok "bad input refused, nothing written"
 

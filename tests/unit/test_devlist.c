@@ -153,6 +153,20 @@ static void node(struct tree *t, const char *name, unsigned maj, unsigned min)
 	assert_int_equal(mknod(path, S_IFBLK | 0600, makedev(maj, min)), 0);
 }
 
+/* A SCSI disk sdX (major 8) with its WWN and its node. */
+static void scsi_disk(struct tree *t, const char *name, unsigned min, const char *wwn)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "sys/block/%s", name);
+	sysdev(t, p, 8, min, 2097152);
+	snprintf(p, sizeof(p), "sys/block/%s/device", name);
+	dir(t, p);
+	snprintf(p, sizeof(p), "sys/block/%s/device/wwid", name);
+	put(t, p, wwn);
+	node(t, name, 8, min);
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag,
 		  struct FTW *ftw)
 {
@@ -236,6 +250,36 @@ static void build_tree(struct tree *t)
 	/* '!' in a sysfs name is '/' under /dev. */
 	sysdev(t, "sys/block/cciss!c0d0", 104, 0, 1048576);
 	node(t, "cciss/c0d0", 104, 0);
+	/* sdc and sdd: two paths of multipath map dm-2 (mpatha), which
+	 * kpartx partitioned (dm-3): only the map's partition is scanned. */
+	dir(t, "dev/mapper");
+	dir(t, "etc");
+	dir(t, "etc/multipath");
+	scsi_disk(t, "sdc", 32, "naa.600a0b8000000001\n");
+	scsi_disk(t, "sdd", 48, "naa.600a0b8000000001\n");
+	dir(t, "sys/block/sdc/holders");
+	dir(t, "sys/block/sdc/holders/dm-2");
+	dir(t, "sys/block/sdd/holders");
+	dir(t, "sys/block/sdd/holders/dm-2");
+	sysdev(t, "sys/block/dm-2", 253, 2, 2097152);
+	dir(t, "sys/block/dm-2/dm");
+	put(t, "sys/block/dm-2/dm/uuid", "mpath-3600a0b8000000001\n");
+	put(t, "sys/block/dm-2/dm/name", "mpatha\n");
+	dir(t, "sys/block/dm-2/holders");
+	dir(t, "sys/block/dm-2/holders/dm-3");
+	node(t, "dm-2", 253, 2);
+	node(t, "mapper/mpatha", 253, 2);
+	sysdev(t, "sys/block/dm-3", 253, 3, 2000000);
+	dir(t, "sys/block/dm-3/dm");
+	put(t, "sys/block/dm-3/dm/uuid", "part3-mpath-3600a0b8000000001\n");
+	put(t, "sys/block/dm-3/dm/name", "mpatha-part3\n");
+	node(t, "dm-3", 253, 3);
+	node(t, "mapper/mpatha-part3", 253, 3);
+	/* sde: no map, but multipath recorded its WWID: a path all the
+	 * same; sdf: a WWN multipath does not know. */
+	scsi_disk(t, "sde", 64, "naa.600a0b8000000002\n");
+	scsi_disk(t, "sdf", 80, "naa.600a0b8000000003\n");
+	put(t, "etc/multipath/wwids", "/3600a0b8000000001/\n/3600a0b8000000002/\n");
 	/* A whole disk without a node. */
 	sysdev(t, "sys/block/vdb", 254, 16, 1048576);
 	sysdev(t, "sys/block/vda", 254, 0, 1048576);
@@ -246,8 +290,8 @@ static void test_system_rules(void **state)
 {
 	struct tree *t = *state;
 	const char *want[] = {
-		"/dev/cciss/c0d0", "/dev/dm-1", "/dev/loop4", "/dev/loop10",
-		"/dev/sda1", "/dev/vda",
+		"/dev/cciss/c0d0", "/dev/dm-1", "/dev/mapper/mpatha-part3",
+		"/dev/loop4", "/dev/loop10", "/dev/sda1", "/dev/sdf", "/dev/vda",
 	};
 	struct ivg_ctx ctx;
 	struct ivg_strvec l = { 0 };

@@ -33,7 +33,7 @@
 #include "violease.h"
 #include "violpar.h"
 #include "violun.h"
-#include "viompath.h"
+#include "mpath.h"
 #include "viopv.h"
 #include "viorules.h"
 #include "vioscsi.h"
@@ -151,7 +151,7 @@ static void test_wwid(void **state)
 
 	assert_int_equal(vio_wwn_from_wwid("36001405ABCDEF0123", wwn), 0);
 	assert_string_equal(wwn, "naa.6001405abcdef0123");
-	assert_int_equal(vio_wwn_to_wwid(wwn, wwid, sizeof(wwid)), 0);
+	assert_int_equal(ivg_wwn_to_wwid(wwn, wwid, sizeof(wwid)), 0);
 	assert_string_equal(wwid, "36001405abcdef0123");
 	assert_int_equal(vio_wwn_from_wwid("20011223344556677", wwn), 0);
 	assert_string_equal(wwn, "eui.0011223344556677");
@@ -252,23 +252,23 @@ static void test_iscsi_url(void **state)
 		"iscsi://h/iq n/1", "iscsi://h/iqn.x/-1", "iscsi://[::1/iqn.x/1",
 		"iscsi://h:12x/iqn.x/1", "file:///x",
 	};
-	struct vio_iscsi_url u;
+	struct ivg_iscsi_url u;
 	struct ivg_ctx ctx;
 	char out[512];
 
 	ivg_ctx_init(&ctx);
-	assert_int_equal(vio_iscsi_parse(&ctx, "iscsi://san1/iqn.2026-12.org.x:t1/3", &u), 0);
+	assert_int_equal(ivg_iscsi_url_parse(&ctx, "iscsi://san1/iqn.2026-12.org.x:t1/3", &u), 0);
 	assert_string_equal(u.host, "san1");
 	assert_int_equal(u.port, 3260);
 	assert_string_equal(u.iqn, "iqn.2026-12.org.x:t1");
 	assert_int_equal(u.lun, 3);
-	vio_iscsi_format(&u, out, sizeof(out));
+	ivg_iscsi_url_format(&u, out, sizeof(out));
 	assert_string_equal(out, "iscsi://san1:3260/iqn.2026-12.org.x:t1/3");
-	assert_int_equal(vio_iscsi_parse(&ctx, "iscsi://[::1]:3261/iqn.x/0", &u), 0);
+	assert_int_equal(ivg_iscsi_url_parse(&ctx, "iscsi://[::1]:3261/iqn.x/0", &u), 0);
 	assert_string_equal(u.host, "[::1]");
 	assert_int_equal(u.port, 3261);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(vio_iscsi_parse(&ctx, bad[i], &u), -EINVAL);
+		assert_int_equal(ivg_iscsi_url_parse(&ctx, bad[i], &u), -EINVAL);
 		assert_non_null(strstr(ivg_errmsg(&ctx), bad[i]));
 	}
 }
@@ -332,7 +332,7 @@ static void vtd(struct vio_lpar *lp, const char *name, unsigned id, unsigned lun
 	snprintf(v.backing.wwn, sizeof(v.backing.wwn), "%s", wwn);
 	v.backing.size = 1 << 30;
 	if (kind == VIO_LUN_ISCSI)
-		assert_int_equal(vio_iscsi_parse(&ctx, source, &v.backing.url), 0);
+		assert_int_equal(ivg_iscsi_url_parse(&ctx, source, &v.backing.url), 0);
 	if (kind == VIO_LUN_FILE)
 		v.backing.file_ino = 42;
 	assert_int_equal(vio_lpar_add_vtd(&ctx, lp, &v), 0);
@@ -571,47 +571,7 @@ static void test_lease_key(void **state)
 	assert_string_equal(key, "");
 }
 
-/* ---- multipath and vios.conf ------------------------------------------------ */
-
-/* A file of the fake sysfs tree (its directories exist). */
-static void mk(const char *rel, const char *text)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	write_file(path, text);
-}
-
-static void test_mpath(void **state)
-{
-	char sys[128], map[64], alias[64], wwid[128], cmd[1024], wwids[128];
-
-	snprintf(sys, sizeof(sys), "%s/block", dir);
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p %s/sdb/holders %s/sdc/holders %s/dm-0/dm %s/dm-1/dm && "
-		 "ln -s ../../dm-0 %s/sdb/holders/dm-0 && ln -s ../../dm-1 %s/sdc/holders/dm-1",
-		 sys, sys, sys, sys, sys, sys);
-	assert_int_equal(system(cmd), 0);
-	mk("block/dm-0/dm/uuid", "mpath-36001405aabbccdd\n");
-	mk("block/dm-0/dm/name", "mpatha\n");
-	mk("block/dm-1/dm/uuid", "LVM-abcdef\n");
-	mk("block/dm-1/dm/name", "vg-lv\n");
-	assert_int_equal(vio_mpath_holder(sys, "sdb", map, sizeof(map), alias, sizeof(alias)), 1);
-	assert_string_equal(map, "dm-0");
-	assert_string_equal(alias, "mpatha");
-	/* An LV over a disk is no multipath map. */
-	assert_int_equal(vio_mpath_holder(sys, "sdc", map, sizeof(map), alias, sizeof(alias)), 0);
-	assert_int_equal(vio_mpath_holder(sys, "sdz", map, sizeof(map), alias, sizeof(alias)), 0);
-	assert_true(vio_mpath_map_wwid(sys, "dm-0", wwid, sizeof(wwid)));
-	assert_string_equal(wwid, "36001405aabbccdd");
-	assert_false(vio_mpath_map_wwid(sys, "dm-1", wwid, sizeof(wwid)));
-	snprintf(wwids, sizeof(wwids), "%s/wwids", dir);
-	write_file(wwids, "# multipath wwids\n/36001405aabbccdd/\n/3600a0b80001/\n");
-	assert_true(vio_mpath_wwids_has(wwids, "36001405aabbccdd"));
-	assert_true(vio_mpath_wwids_has(wwids, "3600a0b80001"));
-	assert_false(vio_mpath_wwids_has(wwids, "3600a0b8000"));
-	assert_false(vio_mpath_wwids_has("/nonexistent/wwids", "3600a0b80001"));
-}
+/* ---- vios.conf ------------------------------------------------ */
 
 static void test_conf(void **state)
 {
@@ -658,7 +618,6 @@ int main(void)
 		cmocka_unit_test(test_boot_order),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_lease_key),
-		cmocka_unit_test_setup_teardown(test_mpath, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conf, setup, teardown),
 	};
 

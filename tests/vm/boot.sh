@@ -22,6 +22,14 @@
 #   --mem MB           memory (default 1024)
 #   --accel tcg|kvm    QEMU's accelerator (default $IVG_VM_ACCEL, else tcg;
 #                      common.sh's vm_accel tells whether KVM works)
+#   --ipxe SCRIPT      a network card (virtio-net, first in the boot
+#                      order) on QEMU's user network, whose iPXE ROM
+#                      (package ipxe-qemu) fetches SCRIPT from QEMU's
+#                      built-in TFTP server and runs it: a diskless
+#                      machine that sanboots (10.0.2.2 is the host's
+#                      127.0.0.1); --disk is then optional
+#   --nics N           with --ipxe: N network cards (default 1), each on
+#                      a user network of its own (the same addresses)
 #   --vars FILE        uefi: keep OVMF's variable store (NVRAM) in FILE,
 #                      made from OVMF's template when it does not exist,
 #                      so that a later boot sees what this one set;
@@ -35,7 +43,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 export PATH="$PATH:/usr/sbin:/sbin"
 fail() { echo "boot: $*" >&2; exit 125; }
 
-fw=bios timeout=90 mem=1024 expect="" failre="" keep="" varsfile="" accel=${IVG_VM_ACCEL:-tcg}
+fw=bios timeout=90 mem=1024 expect="" failre="" keep="" varsfile="" accel=${IVG_VM_ACCEL:-tcg} ipxe="" nics=1
 disks=() sends=() smbios=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -54,12 +62,16 @@ while [ $# -gt 0 ]; do
 	--accel) accel=$2 ;;
 	--vars) varsfile=$2 ;;
 	--smbios-uuid) smbios=(-smbios "type=1,uuid=$2") ;;
+	--ipxe) ipxe=$2 ;;
+	--nics) nics=$2 ;;
 	*) fail "unknown option $1 (see --help)" ;;
 	esac
 	shift 2
 done
 [ -n "$expect" ] || fail "--expect is needed"
-[ ${#disks[@]} -gt 0 ] || fail "no --disk"
+[ ${#disks[@]} -gt 0 ] || [ -n "$ipxe" ] || fail "no --disk (and no --ipxe)"
+[ -z "$ipxe" ] || [ -r "$ipxe" ] || fail "--ipxe $ipxe: cannot read it"
+case $nics in [1-9]) ;; *) fail "--nics wants 1 to 9" ;; esac
 case $timeout in '' | *[!0-9]*) fail "--timeout wants whole seconds" ;; esac
 . "$HERE/common.sh"
 mapfile -t accelargs < <(vm_accel_args "$accel")
@@ -100,6 +112,20 @@ uefi)
 *) fail "--firmware bios or uefi, not $fw" ;;
 esac
 
+# The network cards: QEMU's user network (the guest is 10.0.2.15, the
+# host's loopback is 10.0.2.2) with its TFTP server holding the script.
+# iPXE's ROM for virtio-net comes with ipxe-qemu (pxe-virtio.rom, and
+# efi-virtio.rom, which OVMF has built in).
+qnics=()
+if [ -n "$ipxe" ]; then
+	[ -r /usr/lib/ipxe/qemu/pxe-virtio.rom ] || fail "no iPXE ROM /usr/lib/ipxe/qemu/pxe-virtio.rom (package ipxe-qemu: make deps)"
+	mkdir -p "$dir/tftp" && cp "$ipxe" "$dir/tftp/boot.ipxe" || fail "cannot copy $ipxe"
+	for k in $(seq 0 $((nics - 1))); do
+		qnics+=(-netdev "user,id=n$k,tftp=$dir/tftp,bootfile=boot.ipxe"
+			-device "virtio-net-pci,netdev=n$k,mac=52:54:00:12:34:$((56 + k))$([ "$k" = 0 ] && echo ,bootindex=0)")
+	done
+fi
+
 qdisks=() k=0
 for spec in "${disks[@]}"; do
 	img=${spec%%,*} bi=$k mode=snapshot=on
@@ -126,7 +152,7 @@ pdeath=()
 setpriv --pdeathsig KILL true 2>/dev/null && pdeath=(setpriv --pdeathsig KILL --)
 "${pdeath[@]}" qemu-system-x86_64 "${accelargs[@]}" -machine pc -m "$mem" \
 	-nodefaults -no-user-config -display none -no-reboot \
-	"${fwargs[@]}" "${smbios[@]}" "${serial[@]}" "${qdisks[@]}" \
+	"${fwargs[@]}" "${smbios[@]}" "${serial[@]}" "${qnics[@]}" "${qdisks[@]}" \
 	</dev/null >"$dir/qemu.log" 2>&1 &
 qpid=$!
 if [ ${#sends[@]} -gt 0 ]; then
@@ -159,7 +185,7 @@ while :; do
 	[ $((SECONDS - T0)) -ge "$timeout" ] && { rc=124; break; }
 	sleep 0.2
 done
-echo "boot: $fw ($accel), ${#disks[@]} disk(s): $([ $rc = 0 ] && echo "reached /$expect/" || echo "failed ($rc)") after $((SECONDS - T0)) s" >&2
+echo "boot: $fw ($accel), ${#disks[@]} disk(s)${ipxe:+, iPXE}: $([ $rc = 0 ] && echo "reached /$expect/" || echo "failed ($rc)") after $((SECONDS - T0)) s" >&2
 if [ "$rc" != 0 ]; then
 	echo "boot: last console lines:" >&2
 	tr -d '\033' <"$dir/console" | tail -n 25 | sed 's/^/boot:   /' >&2

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the test BOS, a small bootable Linux for bosinstall and ivgrecover:
-#   mkbos.sh [--kernel VER] [--name NAME] [--pkgtools] OUTDIR
+#   mkbos.sh [--kernel VER] [--name NAME] [--pkgtools] [--san] OUTDIR
 # OUTDIR/tree is the root filesystem and OUTDIR/bos.tar.gz the same as a
 # tar archive (numeric owners 0:0). The tree holds:
 #  - Debian's kernel as /boot/vmlinuz-VER with its initramfs
@@ -22,6 +22,13 @@
 # activates the VG of root=/dev/mapper/VG-LV with stock lvm2 (lvm and
 # its libraries), mounts it read-only and switch_root's to its /sbin/init;
 # when it cannot, it prints "IVG-BOS-FAIL what" and powers off.
+# With --san it also boots from a SAN LUN, as a Debian system with
+# open-iscsi and multipath-tools does: the tree has /usr/sbin/iscsistart
+# and /usr/sbin/multipath (what bosinstall looks for), and with the kernel
+# argument iscsi_auto the initramfs loads the iSCSI, network and
+# dm-multipath modules, sets up the NIC and logs in as the iBFT says
+# (iscsistart -N, -b), then makes a multipath map of any LUN seen through
+# two paths (multipath, kpartx) before it activates the root VG.
 # The result is cached in $(vm_cache_dir) under a key over the inputs; a
 # warm call only copies it. VER defaults as for the test guest.
 set -euo pipefail
@@ -29,18 +36,19 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/common.sh"
 export PATH="$PATH:/usr/sbin:/sbin"
 
-ver="" name=testbos pkgtools=""
+ver="" name=testbos pkgtools="" san=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) ver=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--pkgtools) pkgtools=1; shift ;;
-	-h | --help) sed -n '3,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--san) san=1; shift ;;
+	-h | --help) sed -n '3,33s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) vm_die "mkbos: unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# = 1 ] || vm_die "usage: mkbos.sh [--kernel VER] [--name NAME] [--pkgtools] OUTDIR"
+[ $# = 1 ] || vm_die "usage: mkbos.sh [--kernel VER] [--name NAME] [--pkgtools] [--san] OUTDIR"
 out=$1
 case $name in '' | *[!A-Za-z0-9._+-]*) vm_die "mkbos: --name: letters, digits and . _ + - only" ;; esac
 [ -n "$ver" ] || ver=$(vm_kernel_version) || vm_die "no kernel with dm-raid in /boot (make deps installs it; tests/vm/setup.sh checks)"
@@ -53,6 +61,8 @@ mkdir -p "$cache"
 . "$HERE/plan.sh"
 
 MODULES="dm-mod virtio_pci virtio_blk virtio_scsi sd_mod ext4 crc32c_generic"
+SAN_MODULES="virtio_net iscsi_tcp iscsi_ibft dm-multipath dm-round-robin dm-service-time"
+[ -z "$san" ] || MODULES="$MODULES $SAN_MODULES"
 
 # The initramfs's plan: busybox, lvm and its libraries, the modules.
 initrd_plan() {
@@ -66,6 +76,7 @@ initrd_plan() {
 		add l "$C" /usr/bin/busybox
 	done
 	add l /usr/bin/sh busybox
+	[ -z "$san" ] || san_plan
 	# shellcheck disable=SC2086 # names
 	plan_modules "$ver" $MODULES
 }
@@ -105,6 +116,19 @@ pkgtools_state() {
 	rpm --root "$root" --dbpath /var/lib/rpm --initdb || vm_die "mkbos --pkgtools: rpm --initdb"
 }
 
+# --san: iscsistart, multipath, kpartx, dmsetup and multipath's plugins.
+san_plan() {
+	local n p
+	for n in iscsistart multipath kpartx dmsetup; do
+		p=$(hostpath "$n") || p=$(PATH=/usr/sbin:/sbin hostpath "$n") ||
+			vm_die "mkbos --san: no $n (make deps installs open-iscsi and multipath-tools)"
+		add_elf "$p" "/usr/sbin/$n"
+	done
+	for p in /lib/multipath/*.so; do
+		[ -e "$p" ] && add_elf "$p" "/usr/lib/multipath/${p##*/}"
+	done
+}
+
 # A merged-/usr skeleton in $1.
 skeleton() {
 	local root=$1
@@ -137,11 +161,42 @@ while read -r m; do insmod "$m" 2>/dev/null; done </etc/ivg-bos/modules
 	mn=$(sed -n 's/^\([0-9]*\) device-mapper$/\1/p' /proc/misc)
 	[ -n "$mn" ] && mknod /dev/mapper/control c 10 "$mn"
 }
-root=""
+root="" iscsi_auto=""
 for a in $(cat /proc/cmdline); do
-	case $a in root=*) root=${a#root=} ;; esac
+	case $a in
+	root=*) root=${a#root=} ;;
+	iscsi_auto) iscsi_auto=1 ;;
+	esac
 done
 case $root in /dev/mapper/?*) ;; *) fail "root=$root: not /dev/mapper/VG-LV" ;; esac
+# The root on an iSCSI LUN: log in as the iBFT says (open-iscsi's
+# initramfs-tools script does the same with ISCSI_AUTO), then multipath
+# over LUNs seen twice (multipath-tools-boot's), as udev would feed it.
+if [ -n "$iscsi_auto" ]; then
+	[ -x /usr/sbin/iscsistart ] || fail "iscsi_auto: no iscsistart in this initramfs"
+	[ -d /sys/firmware/ibft ] || fail "iscsi_auto: no iBFT"
+	iscsistart -N >/tmp/iscsi.log 2>&1
+	iscsistart -b >>/tmp/iscsi.log 2>&1 || { cat /tmp/iscsi.log; fail "iscsi_auto: no login from the iBFT"; }
+	echo "IVG-BOS-ISCSI $(cat /sys/class/iscsi_session/session*/targetname | tr '\n' ' ')"
+	i=0
+	until ls /sys/class/iscsi_session/session*/device/target*/*/block/* >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -ge 40 ] && break; usleep 250000
+	done
+	sleep 1
+	if [ -x /usr/sbin/multipath ]; then
+		mkdir -p /run/udev/data /etc/multipath
+		for d in /sys/block/sd*; do
+			w=$(cat "$d/device/wwid" 2>/dev/null) || continue
+			case $w in naa.*) ;; *) continue ;; esac
+			printf 'I:1\nE:ID_SERIAL=3%s\nE:ID_WWN=0x%s\n' "${w#naa.}" "${w#naa.}" >"/run/udev/data/b$(cat "$d/dev")"
+		done
+		multipath -v0 2>/dev/null
+		for m in $(dmsetup ls --target multipath 2>/dev/null | awk '$1 != "No" { print $1 }'); do
+			kpartx -a -p -part "/dev/mapper/$m"
+			echo "IVG-BOS-MPATH $m"
+		done
+	fi
+fi
 # VG-LV with each - inside a name doubled.
 vg=$(echo "${root#/dev/mapper/}" | sed 's/--/#/g; s/-.*//; s/#/-/g')
 i=0
@@ -197,6 +252,9 @@ build() { # dir
 	# shellcheck disable=SC2154 # set by plan_modules
 	printf '%s' "$modorder" | sed 's|^/usr/lib/|/lib/|' >"$ird/etc/ivg-bos/modules"
 	guest_lvm_conf "# Test BOS initramfs: no udev, no daemons." "" >"$ird/etc/lvm/lvm.conf"
+	if [ -n "$san" ]; then
+		printf 'defaults {\n\tuser_friendly_names no\n\tfind_multipaths yes\n}\n' >"$ird/etc/multipath.conf"
+	fi
 	echo /usr/lib/x86_64-linux-gnu >"$ird/etc/ld.so.conf"
 	ldconfig -r "$ird" 2>/dev/null || true
 	# The root tree: kernel, initramfs, busybox, init.
@@ -227,11 +285,17 @@ build() { # dir
 		stage_plan "$iroot"
 		pkgtools_state "$iroot"
 	fi
+	# --san: what a system with open-iscsi and multipath-tools has (the
+	# programs; bosinstall checks for them).
+	if [ -n "$san" ]; then
+		cp "$(PATH=$PATH:/usr/sbin:/sbin hostpath iscsistart)" "$iroot/usr/sbin/iscsistart"
+		cp "$(PATH=$PATH:/usr/sbin:/sbin hostpath multipath)" "$iroot/usr/sbin/multipath"
+	fi
 	tar -C "$iroot" --numeric-owner --owner=0 --group=0 -czf "$dir/bos.tar.gz" .
 }
 
 statsum() { stat -L -c '%n %s %Y %i' "$@" | sha256sum | cut -c1-24; }
-key=$( { echo "$ver $name $MODULES ${pkgtools:+pkgtools}"; statsum "$0" "$HERE/common.sh" "$HERE/plan.sh" "$kernel" \
+key=$( { echo "$ver $name $MODULES ${pkgtools:+pkgtools} san=$san"; statsum "$0" "$HERE/common.sh" "$HERE/plan.sh" "$kernel" \
 	"$(hostpath busybox)" "$(hostpath lvm)" "/lib/modules/$ver/modules.dep"
 	[ -z "$pkgtools" ] || statsum "$(hostpath dpkg)" "$(hostpath apt-get)" "$(hostpath rpm)"; } | sha256sum | cut -c1-24)
 bos=$cache/bos-$ver-$key

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mpath.h"
 #include "viodom.h"
 #include "vios.h"
 
@@ -43,7 +44,7 @@ static int remote_block(struct ivg_ctx *ctx, const struct vio_host *h, const str
 	char wwid[VIO_WWN_MAX + 2], tag[VIO_WWN_MAX + 24];
 	int n, found = 0;
 
-	if (!want->wwn[0] || vio_wwn_to_wwid(want->wwn, wwid, sizeof(wwid)))
+	if (!want->wwn[0] || ivg_wwn_to_wwid(want->wwn, wwid, sizeof(wwid)))
 		return ivg_err(ctx, ENOENT, "%s has no WWN: host %s cannot be asked for it",
 			       want->source, h->uri);
 	snprintf(tag, sizeof(tag), "<serial>%s</serial>", wwid);

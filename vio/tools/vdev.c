@@ -15,7 +15,7 @@
 
 static int mkvdev_check(struct cmd_run *r)
 {
-	struct vio_iscsi_url url;
+	struct ivg_iscsi_url url;
 	long n;
 
 	if (!vstr(r, "lpar"))
@@ -28,7 +28,7 @@ static int mkvdev_check(struct cmd_run *r)
 	if (vnum(r, "scsi-id", 0, VIO_SCSI_ID_MAX, 0, &n) || vnum(r, "lun", 0, VIO_LUN_MAX, 0, &n))
 		return EINVALID_CMD_LINE;
 	if (!strncmp(vstr(r, "vdev"), "iscsi://", 8) &&
-	    vio_iscsi_parse(r->ctx, vstr(r, "vdev"), &url))
+	    ivg_iscsi_url_parse(r->ctx, vstr(r, "vdev"), &url))
 		return cmd_usage_error(r, "--vdev: %s", ivg_errmsg(r->ctx));
 	return 0;
 }
@@ -416,11 +416,11 @@ static void lun_text(const char *spec, const struct vio_lun *l)
 
 static int lsdev_check(struct cmd_run *r)
 {
-	struct vio_iscsi_url url;
+	struct ivg_iscsi_url url;
 
 	for (size_t i = 0; i < r->n_operands; i++)
 		if (!strncmp(r->operands[i], "iscsi://", 8) &&
-		    vio_iscsi_parse(r->ctx, r->operands[i], &url))
+		    ivg_iscsi_url_parse(r->ctx, r->operands[i], &url))
 			return cmd_usage_error(r, "%s", ivg_errmsg(r->ctx));
 	return 0;
 }
