@@ -262,7 +262,7 @@ test)
 install)
 	banner
 	targets=$(target_devs "$target")
-	bosinstall_here "$targets" -y -v --bos "$bos" ${opp:+--opp "$opp"}
+	bosinstall_here "$targets" -y -v --bos "$bos" ${opp:+--opp "$opp"} ${machine:+--machine "$machine"}
 	echo "IVG-INSTALL rc=$?"
 	finish
 	;;

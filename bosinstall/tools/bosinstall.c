@@ -8,12 +8,13 @@
 
 #include "devlist.h"
 #include "install.h"
+#include "machine.h"
 #include "sanfind.h"
 #include "cmd.h"
 #include "vgsel.h"
 
 enum { OPT_IVG, OPT_BOS, OPT_OPP, OPT_ROOTVG, O_BOOTLV_SIZE, O_SWAP_SIZE,
-       OPT_APPEND, OPT_SELECT };
+       OPT_APPEND, OPT_SELECT, OPT_MACHINE };
 
 static const struct cmd_opt opts[] = {
 	[OPT_IVG] = { "ivg", 0, ARG_VGNAME, "VG", "the install VG to install from (its name,\n"
@@ -32,11 +33,14 @@ static const struct cmd_opt opts[] = {
 	[OPT_SELECT] = { "select", 'S', ARG_STRING, "vg_uuid=UUID",
 			 "the install VG with this UUID (when several VGs\n"
 			 "carry the name --ivg gives)" },
+	[OPT_MACHINE] = { "machine", 0, ARG_STRING, "NAME",
+			  "the machine entry this install runs (ivgmachine),\n"
+			  "recorded in installed.json" },
 };
 
 struct cmdline {
 	struct cmd_run *r;
-	const char *ivg, *bos, *rootvg, *append;
+	const char *ivg, *bos, *rootvg, *append, *machine;
 	char ivgid[IVG_UUID_LEN + 1];   /* --select's, or "" */
 	char **opps;
 	size_t n_opps;
@@ -61,6 +65,8 @@ static int check(struct cmd_run *r)
 		return EINVALID_CMD_LINE;
 	if (!r->n_operands)
 		return cmd_usage_error(r, "no target disk given");
+	if (cmd_given(r, OPT_MACHINE) && bos_machine_name_check(r->ctx, r->own[OPT_MACHINE].str))
+		return cmd_usage_error(r, "--machine: %s", ivg_errmsg(r->ctx));
 	if (rootvg && strlen(rootvg) + strlen(BOS_ROOTLV) > 123)
 		return cmd_usage_error(r, "--rootvg: name \"%s\" is too long", rootvg);
 	for (int i = O_BOOTLV_SIZE; i <= O_SWAP_SIZE; i++)
@@ -94,7 +100,7 @@ static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 {
 	struct bos_install_opts io = {
 		.bos = c->bos, .opps = c->opps, .n_opps = c->n_opps,
-		.append = c->append,
+		.append = c->append, .machine = c->machine,
 	};
 	const char *rootvg = c->rootvg ? c->rootvg : BOS_ROOTVG_DEFAULT;
 	struct bos_install_report rep;
@@ -155,6 +161,7 @@ static int run(struct cmd_run *r)
 	struct cmdline c = {
 		.r = r, .ivg = r->own[OPT_IVG].str, .bos = r->own[OPT_BOS].str,
 		.rootvg = r->own[OPT_ROOTVG].str, .append = r->own[OPT_APPEND].str,
+		.machine = r->own[OPT_MACHINE].str,
 		.opps = r->own[OPT_OPP].list.v, .n_opps = r->own[OPT_OPP].list.n,
 		.bootlv_size = r->own[O_BOOTLV_SIZE].size,
 		.swap_size = r->own[O_SWAP_SIZE].size,

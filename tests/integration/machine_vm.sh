@@ -14,7 +14,7 @@
 #     poweroff"), installs without a keyboard ("IVG-INSTALL rc=0") and
 #     powers off; the IVG disk is byte-identical;
 #  3. the target holds a root VG that stock lvm2 finds clean, and its
-#     installed.json names the BOS, the OPP and /dev/vdb; the target alone
+#     installed.json names the BOS, the OPP, /dev/vdb and the entry; the target alone
 #     boots and the test BOS prints its marker;
 #  4. booted from the IVG again, the entry's install is refused (the
 #     target is a PV of rootvg; bosinstall without -f): IVG-INSTALL rc=5,
@@ -64,8 +64,8 @@ root_off=$(lv_offset t.img "$l" rootvg/rootlv)
 losetup -d "$l"
 debugfs -R "cat /etc/ivg/installed.json" "t.img?offset=$root_off" 2>/dev/null >installed.json
 jq -e '.bos.name == "testbos" and .rootvg.disks == ["/dev/vdb"] and .ivg.vg == "ivg0" and
-	[.opps[] | .name] == ["mytool"]' installed.json >/dev/null || die "installed.json: $(cat installed.json)"
-ok "lvm2 vgck clean on the target; installed.json: testbos, mytool, /dev/vdb"
+	[.opps[] | .name] == ["mytool"] and .machine == "vm1"' installed.json >/dev/null || die "installed.json: $(cat installed.json)"
+ok "lvm2 vgck clean on the target; installed.json: testbos, mytool, /dev/vdb, machine vm1"
 
 "$HERE/vm/boot.sh" --timeout "$TMO" --console target.log --disk t.img \
 	--expect "IVG-BOS-MARKER name=testbos root=/dev/mapper/rootvg-rootlv" \
