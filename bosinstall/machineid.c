@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pathf.h"
+#include "sanfind.h"
 #include "sysfs.h"
 
 /* A sysfs path formatted whole; one too long names no file here. */
@@ -113,36 +114,23 @@ static void vpd_serial(const char *blockdir, char *out, size_t len)
 	trim(out);
 }
 
-/* Does the disk at sys/block/NAME carry this serial or WWN? */
+/* Does the disk at sys/class/block/NAME carry this serial number? */
 static bool disk_is(const char *sys, const char *name, const char *target)
 {
 	char dir[PATH_MAX], v[256], sub[PATH_MAX];
+	const char *want = target + strlen("serial-");
 
-	if (!PATH_OK(dir, "%s/block/%s", sys, name) ||
+	if (!PATH_OK(dir, "%s/class/block/%s", sys, name) ||
 	    !PATH_OK(sub, "%s/device", dir))
 		return false;
-	if (!strncmp(target, "serial-", 7)) {
-		const char *want = target + 7;
-
-		attr(dir, "serial", v, sizeof(v), false);
-		if (v[0] && !strcmp(v, want))
-			return true;
-		attr(sub, "serial", v, sizeof(v), false);
-		if (v[0] && !strcmp(v, want))
-			return true;
-		vpd_serial(dir, v, sizeof(v));
-		return v[0] && !strcmp(v, want);
-	}
-	if (!strncmp(target, "wwn-0x", 6)) {
-		const char *hex = target + 6;
-
-		attr(sub, "wwid", v, sizeof(v), true);
-		if (!v[0])
-			attr(dir, "wwid", v, sizeof(v), true);
-		return v[0] && (!strcmp(v, hex) ||
-				(!strncmp(v, "naa.", 4) && !strcmp(v + 4, hex)));
-	}
-	return false;
+	attr(dir, "serial", v, sizeof(v), false);
+	if (v[0] && !strcmp(v, want))
+		return true;
+	attr(sub, "serial", v, sizeof(v), false);
+	if (v[0] && !strcmp(v, want))
+		return true;
+	vpd_serial(dir, v, sizeof(v));
+	return v[0] && !strcmp(v, want);
 }
 
 /* "/dev/NAME" for the first entry of dir that 'is' accepts (any, when
@@ -163,12 +151,12 @@ static int first_disk(const char *dir, const char *sys, const char *target,
 	return r ? -ENOENT : 0;
 }
 
-/* The first /sys/block disk that is what 'target' names. */
-static int by_attr(const char *sys, const char *target, char *dev, size_t len)
+/* The first disk of sys/class/block whose serial number 'target' names. */
+static int by_serial(const char *sys, const char *target, char *dev, size_t len)
 {
 	char dir[PATH_MAX];
 
-	if (!PATH_OK(dir, "%s/block", sys))
+	if (!PATH_OK(dir, "%s/class/block", sys))
 		return -ENOENT;
 	return first_disk(dir, sys, target, disk_is, dev, len);
 }
@@ -183,53 +171,24 @@ static int scsi_block(const char *sys, const char *hctl, char *dev, size_t len)
 	return first_disk(dir, sys, NULL, NULL, dev, len);
 }
 
-/* Is HCTL's device in the iSCSI session whose targetname is iqn? */
-static bool in_session(const char *sys, const char *hctl, const char *iqn)
-{
-	char link[PATH_MAX], real[PATH_MAX], dir[PATH_MAX], name[256];
-	const char *s;
-	int n;
-
-	if (!PATH_OK(link, "%s/class/scsi_device/%s/device", sys, hctl) ||
-	    !realpath(link, real) || !(s = strstr(real, "/session")))
-		return false;
-	n = (int)strcspn(s + 1, "/");
-	if (!PATH_OK(dir, "%s/class/iscsi_session/%.*s", sys, n, s + 1))
-		return false;
-	attr(dir, "targetname", name, sizeof(name), true);
-	return name[0] && !strcmp(name, iqn);
-}
-
-/* scsi:T:L, or an iSCSI LUN: the disks of sys/class/scsi_device. */
+/* scsi:T:L: the disk of sys/class/scsi_device at target T, LUN L. */
 static int by_hctl(const char *sys, const char *target, char *dev, size_t len)
 {
-	char dir[PATH_MAX], iqn[256] = "";
-	unsigned want_t = 0, want_l = 0;
-	bool iscsi = !strncmp(target, "iscsi://", 8);
+	char dir[PATH_MAX];
+	unsigned want_t, want_l;
 	struct dirent *e;
 	DIR *d;
 	int r = -ENOENT;
 
-	if (iscsi) {
-		const char *a = strchr(target + 8, '/'), *b = strrchr(target, '/');
-
-		snprintf(iqn, sizeof(iqn), "%.*s", (int)(b - a - 1), a + 1);
-		for (char *p = iqn; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-		want_l = (unsigned)strtoul(b + 1, NULL, 10);
-	} else if (sscanf(target, "scsi:%u:%u", &want_t, &want_l) != 2) {
-		return -ENOENT;
-	}
-	if (!PATH_OK(dir, "%s/class/scsi_device", sys) || !(d = opendir(dir)))
+	if (sscanf(target, "scsi:%u:%u", &want_t, &want_l) != 2 ||
+	    !PATH_OK(dir, "%s/class/scsi_device", sys) || !(d = opendir(dir)))
 		return -ENOENT;
 	while (r && (e = readdir(d))) {
 		unsigned h, c, t, l;
 
-		if (sscanf(e->d_name, "%u:%u:%u:%u", &h, &c, &t, &l) != 4 ||
-		    l != want_l || (!iscsi && t != want_t) ||
-		    (iscsi && !in_session(sys, e->d_name, iqn)))
-			continue;
-		r = scsi_block(sys, e->d_name, dev, len);
+		if (sscanf(e->d_name, "%u:%u:%u:%u", &h, &c, &t, &l) == 4 &&
+		    t == want_t && l == want_l)
+			r = scsi_block(sys, e->d_name, dev, len);
 	}
 	closedir(d);
 	return r;
@@ -240,12 +199,13 @@ int bos_target_resolve(struct ivg_ctx *ctx, const char *sys,
 {
 	int r;
 
-	if (!strncmp(target, "/dev/", 5)) {
-		snprintf(dev, len, "%s", target);
-		return 0;
-	}
-	if (!strncmp(target, "serial-", 7) || !strncmp(target, "wwn-0x", 6))
-		r = by_attr(sys, target, dev, len);
+	if (!strncmp(target, "/dev/", 5))
+		return ivg_pathf(ctx, dev, len, "%s", target);
+	/* A SAN LUN as the SAN names it: its multipath map when it has one. */
+	if (ivg_san_name(target))
+		return ivg_san_find(ctx, sys, target, dev, len);
+	if (!strncmp(target, "serial-", 7))
+		r = by_serial(sys, target, dev, len);
 	else
 		r = by_hctl(sys, target, dev, len);
 	if (r)

@@ -8,12 +8,10 @@
  * The identity: class/dmi/id/product_uuid (the SMBIOS system UUID), the
  * addresses of class/net/ * (but lo and all-zero ones), and the iBFT's
  * firmware/ibft/initiator/initiator-name. A target: /dev/NAME as given;
- * scsi:T:L the disk at SCSI target T, LUN L; wwn-0xHEX the disk whose
- * device/wwid (or wwid) is naa.HEX (or HEX); serial-S the disk whose
- * serial (virtio), device/serial (NVMe) or VPD page 0x80 (SCSI) is S;
- * iscsi://HOST[:PORT]/IQN/LUN the disk at LUN of the iSCSI session whose
- * targetname is IQN (HOST and PORT are not checked: one session per
- * target name is assumed).
+ * wwn-0xHEX and iscsi://HOST[:PORT]/IQN/LUN as sanfind.h finds them (a
+ * LUN's multipath map when it has one); serial-S the disk of class/block
+ * whose serial (virtio), device/serial (NVMe) or VPD page 0x80 (SCSI) is
+ * S; scsi:T:L the disk at SCSI target T, LUN L.
  */
 #ifndef BOS_MACHINEID_H
 #define BOS_MACHINEID_H

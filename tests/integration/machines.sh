@@ -89,15 +89,15 @@ grep -q 'Machine app3 removed from volume group "ivg0"' rm.out || die "rm said: 
 ok "--replace changes an entry; rm removes one"
 
 # --- find: this machine's entry, from a fake sysfs ----------------------------
-mkdir -p sys/class/dmi/id sys/class/net/eth0 sys/block/vdb sys/block/vdc sys/block/sdc/device
-echo X1 >sys/block/vdc/serial
+mkdir -p sys/class/dmi/id sys/class/net/eth0 sys/class/block/vdb sys/class/block/vdc sys/class/block/sdc/device
+echo X1 >sys/class/block/vdc/serial
 echo "${U1^^}" >sys/class/dmi/id/product_uuid
 echo 52:54:00:00:00:77 >sys/class/net/eth0/address
-echo QM00001 >sys/block/vdb/serial
-expect_fail 5 'machine web1: target wwn-0x600a098038303053453f463045727a6b: no disk of this machine shows it' \
+echo QM00001 >sys/class/block/vdb/serial
+expect_fail 5 'machine web1: wwn-0x600a098038303053453f463045727a6b: no disk with that WWN on this machine' \
 	ivgmachine find $D --sysfs sys ivg0
-echo naa.600A098038303053453F463045727A6B >sys/block/sdc/device/wwid
-expect_fail 5 'machine web1: target iscsi://10.0.0.1:3260/iqn.2020-01.com.example:tgt/3: no disk' \
+echo naa.600A098038303053453F463045727A6B >sys/class/block/sdc/device/wwid
+expect_fail 5 'machine web1: iscsi://10\.0\.0\.1:3260/iqn\.2020-01\.com\.example:tgt/3: this machine has no iSCSI session to iqn\.2020-01\.com\.example:tgt at 10\.0\.0\.1:3260' \
 	ivgmachine find $D --sysfs sys ivg0
 ivgmachine add $D ivg0 web1 --id "uuid=$U1" --action install --bos tbos --opp mytool \
 	--target wwn-0x600a098038303053453f463045727a6b,serial-QM00001 --then reboot --replace >/dev/null || die "add web1 again"
