@@ -186,8 +186,8 @@ static int probe_tar(struct ivg_ctx *ctx, struct bos_image *img)
 	return r;
 }
 
-int bos_image_probe(struct ivg_ctx *ctx, const char *path,
-		    enum bos_format want, struct bos_image *img)
+static int probe(struct ivg_ctx *ctx, const char *path,
+		 enum bos_format want, struct bos_image *img)
 {
 	struct stat st;
 	off_t end;
@@ -220,4 +220,14 @@ void bos_image_free(struct bos_image *img)
 		close(img->fd);
 	free(img->path);
 	*img = (struct bos_image){ .fd = -1 };
+}
+
+int bos_image_probe(struct ivg_ctx *ctx, const char *path,
+		    enum bos_format want, struct bos_image *img)
+{
+	int r = probe(ctx, path, want, img);
+
+	if (r)
+		bos_image_free(img);
+	return r;
 }

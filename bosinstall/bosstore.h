@@ -110,6 +110,7 @@ struct bos_image {
  * ext2/3/4 image (its superblock opened with libext2fs, the kernel
  * version looked up in boot/ and lib/modules/). 'want' forces a format
  * (BOS_FMT_AUTO detects). -EINVAL naming the file when it is neither.
+ * On failure img holds nothing to free.
  */
 int bos_image_probe(struct ivg_ctx *ctx, const char *path,
 		    enum bos_format want, struct bos_image *img);

@@ -37,12 +37,15 @@ expect_fail 5 "^  fs\\.img: loop device $F shows this disk and is mounted at $T/
 expect_fail 5 "fs\\.img: loop device $F shows this disk and is mounted" ivgcreate $C --devices s2.img avg fs.img
 [ "$(sums fs.img s2.img)" = "$before" ] || die "ivgcreate wrote an image behind a mounted loop device"
 umount mnt
-# Open by a process (here, this shell).
-exec 7<"$F"
+# Open by a process of its own (not this shell: its $( ) subshells would
+# hold the descriptor too); it ends by itself should the test die.
+sleep 120 <"$F" &
+holder=$!
 before=$(sums fs.img)
-expect_fail 5 "^  fs\\.img: loop device $F shows this disk and is open in process $$ \\(" \
+expect_fail 5 "^  fs\\.img: loop device $F shows this disk and is open in process $holder \\(sleep\\)" \
 	ivgcreate -y -f $C --devices s2.img avg fs.img
-exec 7<&-
+kill "$holder"
+wait "$holder" 2>/dev/null || true
 [ "$(sums fs.img)" = "$before" ] || die "ivgcreate wrote an image behind an open loop device"
 ok "an image file behind a mounted or open loop device: refused even with -y -f, nothing written"
 
