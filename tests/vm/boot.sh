@@ -14,6 +14,7 @@
 #                      the order given)
 #   --expect REGEX     success: a console line matching REGEX (grep -E)
 #   --fail REGEX       failure as soon as a console line matches REGEX
+#                      (and --expect does not: it is looked at first)
 #   --send REGEX=>TEXT when the console shows REGEX, type TEXT (\n for
 #                      Enter) on it; repeatable, in order (drives menus)
 #   --smbios-uuid UUID the machine's SMBIOS system UUID (QEMU's -smbios)
@@ -174,8 +175,13 @@ while :; do
 			[ $step -lt ${#sends[@]} ] && seen=$(grep -a -c -E -- "${sends[$step]%%=>*}" "$dir/console")
 		fi
 	fi
-	if grep -a -q -E -- "$expect" "$dir/console"; then rc=0; break; fi
-	if [ -n "$failre" ] && grep -a -q -E -- "$failre" "$dir/console"; then rc=1; break; fi
+	# --expect and --fail are judged on one copy of the console: QEMU
+	# keeps writing to it, and a --fail that also matches the expected
+	# line (a marker with the wrong value, say) must not see the line
+	# arrive between the two looks (seen on a loaded machine).
+	cp "$dir/console" "$dir/seen"
+	if grep -a -q -E -- "$expect" "$dir/seen"; then rc=0; break; fi
+	if [ -n "$failre" ] && grep -a -q -E -- "$failre" "$dir/seen"; then rc=1; break; fi
 	if ! kill -0 "$qpid" 2>/dev/null; then
 		wait "$qpid" 2>/dev/null
 		qpid=""
