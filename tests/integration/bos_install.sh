@@ -200,21 +200,31 @@ pts=$(IVG_TEST_FAULT=999999999:exit inst --bos testbos -f t.img 2>&1 | sed -n 's
 [ -n "$pts" ] || die "no fault point count"
 points="$((pts / 2)) $((pts - 8)) $((pts - 1))"
 [ -n "${IVG_SLOW:-}" ] && points="4 $((pts / 4)) $points $((pts - 40)) $((pts - 20)) $((pts - 4)) $((pts - 2))"
+# An install's number of writes varies by one or two (libext2fs writes
+# only the superblock fields that changed, and its times change or not
+# with the second): a point counted from the end that this run did not
+# reach is taken again from this run's own count.
 for n in $points; do
-	set +e
-	IVG_TEST_FAULT=$n:exit inst --bos testbos -f t.img >crash.out 2>&1
-	rc=$?
-	set -e
-	[ $rc = 99 ] || die "crash at point $n of $pts: exited $rc: $(cat crash.out)"
+	from_end=$((pts - n)) total=$pts
+	for _ in 1 2 3; do
+		set +e
+		IVG_TEST_FAULT=$n:exit inst --bos testbos -f t.img >crash.out 2>&1
+		rc=$?
+		set -e
+		k=$(sed -n 's/^IVG_TEST_FAULT: \([0-9]*\) points$/\1/p' crash.out)
+		[ $rc = 0 ] && [ -n "$k" ] && [ "$k" -lt "$n" ] && [ "$k" -ge $((pts - 4)) ] || break
+		total=$k n=$((k - from_end))
+	done
+	[ $rc = 99 ] || die "crash at point $n of $total: exited $rc: $(cat crash.out)"
 	if bootable; then
-		whole || die "crash at point $n of $pts: the target has boot records but not a whole install"
+		whole || die "crash at point $n of $total: the target has boot records but not a whole install"
 		state="boots a whole install"
 	else
 		state="does not boot"
 	fi
 	inst --bos testbos -f t.img >/dev/null 2>&1 || die "bosinstall -f after a crash at point $n"
 	whole || die "bosinstall -f after a crash at point $n: bootlv does not match its manifest"
-	ok "crash at write $n of $pts: the target $state; bosinstall -f completes"
+	ok "crash at write $n of $total: the target $state; bosinstall -f completes"
 done
 sums -c --quiet <(grep ' d0.img$' before.sum) || die "the IVG's disk changed"
 
