@@ -60,11 +60,11 @@ ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SAN)
 
 COMMANDS = ivgcreate ivgimport ivgexport ivgs ivgchange ivgextend ivgreduce ivgreplace
 # The OPP repository (opp/): library in libivg, commands in the binary.
-COMMANDS += oppadd opplist oppck opprm opptoc
+COMMANDS += oppadd opplist oppck opprm opptoc oppinstall
 # The maintenance boot image and boot records (boot/).
 COMMANDS += ivgmkboot ivgbootlist ivgck
 # BOS install (bosinstall/).
-COMMANDS += bosadd boslist bosrm bosinstall
+COMMANDS += bosadd boslist bosrm bosinstall ivgmachine
 # Recovery of a root VG (recovery/).
 COMMANDS += ivgrecover
 # boot/'s helper scripts, run by ivgmkboot from ../lib/ivg/ of its binary.

@@ -169,6 +169,15 @@ int ivg_grub_mkimage(struct ivg_ctx *ctx, enum ivg_grub_target target,
 		     const char *moddir, const char *script,
 		     const char *tmpdir, const char *out_path)
 {
+	return ivg_grub_mkimage_with(ctx, target, moddir, script, NULL, tmpdir,
+				     out_path);
+}
+
+int ivg_grub_mkimage_with(struct ivg_ctx *ctx, enum ivg_grub_target target,
+			  const char *moddir, const char *script,
+			  const char *extra, const char *tmpdir,
+			  const char *out_path)
+{
 	static const char early[] = "configfile (memdisk)/ivg.cfg\n";
 	bool bios = target == IVG_GRUB_BIOS;
 	char cfg[4096], tar[4096];
@@ -195,7 +204,7 @@ int ivg_grub_mkimage(struct ivg_ctx *ctx, enum ivg_grub_target target,
 		bios ? "biosdisk" : "efi_gop",
 		"part_gpt", "part_msdos", "lvm", "ext2", "linux", "normal",
 		"configfile", "echo", "test", "serial", "terminal",
-		"hashsum", "gcry_sha256", "memdisk", "tar", NULL,
+		"hashsum", "gcry_sha256", "memdisk", "tar", (char *)extra, NULL,
 	};
 	return ivg_spawn(ctx, "building GRUB's image", argv, NULL, -1);
 }

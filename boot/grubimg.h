@@ -47,5 +47,12 @@ int ivg_grub_early_script(struct ivg_ctx *ctx, const char *vg,
 int ivg_grub_mkimage(struct ivg_ctx *ctx, enum ivg_grub_target target,
 		     const char *moddir, const char *script,
 		     const char *tmpdir, const char *out_path);
+/* The same with one more GRUB module ('extra', or NULL): "minicmd" for
+ * the script's "exit". */
+#define IVG_GRUB_EXIT_MODULE "minicmd"
+int ivg_grub_mkimage_with(struct ivg_ctx *ctx, enum ivg_grub_target target,
+			  const char *moddir, const char *script,
+			  const char *extra, const char *tmpdir,
+			  const char *out_path);
 
 #endif

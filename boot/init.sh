@@ -19,6 +19,12 @@
 #     off; a DEV may be scsi:T:L, the disk at SCSI target T, LUN L, or a
 #     SAN LUN by its WWN (wwn-0x...) or iscsi://HOST[:PORT]/IQN/LUN
 #   ivg.iscsi=, ivg.initiator=, ivg.ip=, ivg.multipath=   the SAN (san.sh)
+#   ivg.machine=no   do not look for this machine's entry (below)
+# Without an ivg.action, the machine looks for its own entry in the IVG
+# (ivgmachine find: its SMBIOS UUID, NIC addresses or iBFT initiator
+# name against each entry's identity; read only) and, when it finds one,
+# runs its action unattended ("IVG-MACHINE NAME: ACTION" on the console),
+# then does what the entry's --then says (poweroff, reboot; none: the menu).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux}
 mount -t proc proc /proc
@@ -31,7 +37,8 @@ mkdir -p /run/lock/lvm /run/lvm /tmp /root
 exec </dev/console >/dev/console 2>&1
 export DM_DISABLE_UDEV=1 LVM_SUPPRESS_FD_WARNINGS=1
 
-vg="" vguuid="" devs="" leg="?" action=menu diskwait=10 bos="" target="" opp=""
+vg="" vguuid="" devs="" leg="?" action="" diskwait=10 bos="" target="" opp=""
+machine="" then=poweroff lookup=1
 # shellcheck disable=SC2013 # words, not lines
 for a in $(cat /proc/cmdline); do
 	case $a in
@@ -45,6 +52,7 @@ for a in $(cat /proc/cmdline); do
 	ivg.bos=*) bos=${a#*=} ;;
 	ivg.target=*) target=${a#*=} ;;
 	ivg.opp=*) opp=${a#*=} ;;
+	ivg.machine=n*) lookup="" ;;
 	esac
 done
 hostname ivg-maint
@@ -100,6 +108,33 @@ if [ "$import_rc" = 0 ]; then
 	toc_rc=$?
 fi
 
+# This machine's entry in the IVG, when no ivg.action says what to do:
+# its action, BOS, OPPs and targets (as this kernel names the disks,
+# waited for), and what follows (the menu, unless its entry says).
+if [ -z "$action" ] && [ -n "$lookup" ] && [ "$import_rc" = 0 ] && command -v ivgmachine >/dev/null; then
+	then=""
+	if ivgmachine find ${devs:+--devices "$devs"} --wait "$diskwait" "$vg" >/tmp/machine.sh 2>/tmp/machine.log; then
+		# shellcheck disable=SC1091 # machine, action, bos, opp, target, then: checked values
+		. /tmp/machine.sh
+		echo "IVG-MACHINE $machine: $action${then:+, then $then}"
+		[ "$action" = maintenance ] && action=menu
+	else
+		echo "IVG-MACHINE none: $(tail -1 /tmp/machine.log | sed 's/^ *//')"
+	fi
+fi
+[ -n "$action" ] || action=menu
+
+# After an unattended action: power off (ivg.action=), or what the
+# machine's entry says (the menu when it says nothing).
+finish() {
+	sync
+	case $then in
+	reboot) reboot -f ;;
+	poweroff) poweroff -f ;;
+	esac
+	menu
+}
+
 banner() {
 	echo
 	echo "ivg maintenance environment (kernel $(uname -r))"
@@ -138,17 +173,33 @@ free_disks() {
 	done
 }
 
+# bosinstall looks only at the IVG's own disks and the targets, and takes
+# the IVG by its UUID: other VGs of the same names (every install's
+# root VG is "rootvg") are not its business.
+bosinstall_here() { # TARGETS(blank-separated) BOSINSTALL-ARGS...
+	# shellcheck disable=SC2086,SC2116 # the targets, one word each
+	t=$(echo $1)
+	shift
+	set -- ${vguuid:+--select "vg_uuid=$vguuid"} "$@"
+	[ -z "$devs" ] || set -- --devices "$devs,$(echo "$t" | tr ' ' ',')" "$@"
+	# shellcheck disable=SC2086 # a list of disks
+	bosinstall --ivg "$vg" "$@" $t
+}
+
 install_bos() {
 	echo
-	boslist "$vg" || return
+	boslist ${devs:+--devices "$devs"} "$vg" || return
 	echo "Disks that are not in $vg:"
 	free_disks
 	printf 'BOS to install: '
 	read -r b || return
 	printf 'Target disks (e.g. /dev/sdb,/dev/sdc): '
 	read -r t || return
-	# shellcheck disable=SC2046 # a list of disks
-	bosinstall -v --ivg "$vg" --bos "$b" $(echo "$t" | tr ',' ' ')
+	echo "Optional program products (OPPs) in $vg:"
+	opplist ${devs:+--devices "$devs"} "$vg" || return
+	printf 'OPPs to install with it (e.g. app,tool=1.2; empty for none): '
+	read -r o || return
+	bosinstall_here "$(echo "$t" | tr ',' ' ')" -v --bos "$b" ${o:+--opp "$o"}
 }
 
 # ivg.target's disks: device paths, or scsi:T:L (SCSI target and LUN, as
@@ -211,11 +262,9 @@ test)
 install)
 	banner
 	targets=$(target_devs "$target")
-	# shellcheck disable=SC2086 # a list of disks
-	bosinstall -y -v --ivg "$vg" --bos "$bos" ${opp:+--opp "$opp"} $targets
+	bosinstall_here "$targets" -y -v --bos "$bos" ${opp:+--opp "$opp"} ${machine:+--machine "$machine"}
 	echo "IVG-INSTALL rc=$?"
-	sync
-	poweroff -f
+	finish
 	;;
 recover)
 	banner
@@ -226,10 +275,12 @@ recover)
 		[ $i -ge $((diskwait * 4)) ] && break
 		usleep 250000
 	done
-	ivgrecover -y ${generic:+--generic} ${rootvg:+"$rootvg"} </dev/null   # never a question
+	# A machine entry's targets hold its root VG: only they (and the
+	# IVG's disks, for --generic) are looked at.
+	ivgrecover -y ${generic:+--generic} ${machine:+${target:+--devices "${devs:+$devs,}$target"}} \
+		${rootvg:+"$rootvg"} </dev/null   # never a question
 	echo "IVG-RECOVER rc=$?"
-	sync
-	poweroff -f
+	finish
 	;;
 shell) banner; setsid -c sh -l || sh ;;
 reboot) sync; reboot -f ;;

@@ -195,19 +195,35 @@ static int root_grub_cfg(struct ivg_ctx *ctx, const char *vg,
 	return 0;
 }
 
-static int root_early_script(struct ivg_ctx *ctx, const char *vg, char **text)
+/*
+ * GRUB names bootlv by the VG's and the LV's UUIDs ("lvmid/VGUUID/LVUUID",
+ * GRUB's diskfilter name): every install calls its root VG "rootvg", and
+ * a machine on a SAN sees other machines' root VGs, whose bootlv a name
+ * would find as well. When bootlv's files do not match their manifest
+ * (or the kernel does not boot), GRUB on UEFI gives the machine back to
+ * the firmware ("exit"), which tries its next boot device: an install VG
+ * disk, whose maintenance environment offers recovery. GRUB's i386-pc
+ * "exit" halts the machine (SeaBIOS, measured), so on BIOS the message
+ * stays on the console with GRUB's prompt.
+ */
+static int root_early_script(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+			     char **text)
 {
-	char dev[2 * IVG_NAME_MAX + 16];
-	int r = ivg_grub_lvname(ctx, vg, IVG_ROOT_BOOTLV, dev, sizeof(dev));
+	const struct ivg_lv *lv = ivg_vg_lv(vg, IVG_ROOT_BOOTLV);
+	char vgid[IVG_UUID_LEN + 7], lvid[IVG_UUID_LEN + 7];
 
-	if (r)
-		return r;
+	if (!lv)
+		return ivg_err(ctx, ENOENT, "Volume group \"%s\" has no LV %s",
+			       vg->name, IVG_ROOT_BOOTLV);
+	ivg_uuid_format(vg->id, vgid);
+	ivg_uuid_format(lv->id, lvid);
 	if (asprintf(text,
-		     "# ivg: check the boot LV of root VG %s, then run its grub.cfg.\n"
+		     "# ivg: check the boot LV of root VG %s, then run its grub.cfg;\n"
+		     "# else return to the firmware, which boots its next device.\n"
 		     "serial --unit=0 --speed=115200\n"
 		     "terminal_input serial console\n"
 		     "terminal_output serial console\n"
-		     "set ivg_dev=\"%s\"\n"
+		     "set ivg_dev=\"lvmid/%s/%s\"\n"
 		     "if test -f \"(${ivg_dev})/%s\"; then\n"
 		     "  echo \"ivg: checking the boot LV of root VG %s\"\n"
 		     "  if hashsum --hash sha256 --check \"(${ivg_dev})/%s\" --prefix \"(${ivg_dev})\"; then\n"
@@ -216,8 +232,13 @@ static int root_early_script(struct ivg_ctx *ctx, const char *vg, char **text)
 		     "    configfile \"(${ivg_dev})/grub/grub.cfg\"\n"
 		     "  fi\n"
 		     "fi\n"
+		     "if [ \"${grub_platform}\" = efi ]; then\n"
+		     "  echo \"ivg: the boot LV of root VG %s is missing or damaged: returning to the firmware, which boots its next device (an install VG disk recovers it)\"\n"
+		     "  exit\n"
+		     "fi\n"
 		     "echo \"ivg: the boot LV of root VG %s is missing or damaged: boot an install VG disk and run ivgrecover\"\n",
-		     vg, dev, IVG_MANIFEST_NAME, vg, IVG_MANIFEST_NAME, vg) < 0)
+		     vg->name, vgid, lvid, IVG_MANIFEST_NAME, vg->name,
+		     IVG_MANIFEST_NAME, vg->name, vg->name) < 0)
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	return 0;
 }
@@ -408,14 +429,14 @@ static int grub_images(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		       struct ivg_rootboot *rb)
 {
 	char *script = NULL;
-	int r = root_early_script(ctx, vg->name, &script);
+	int r = root_early_script(ctx, vg, &script);
 
 	if (!r)
-		r = ivg_grub_mkimage(ctx, IVG_GRUB_BIOS, NULL, script, rb->dir,
-				     rb->core);
+		r = ivg_grub_mkimage_with(ctx, IVG_GRUB_BIOS, NULL, script,
+					  IVG_GRUB_EXIT_MODULE, rb->dir, rb->core);
 	if (!r)
-		r = ivg_grub_mkimage(ctx, IVG_GRUB_EFI, NULL, script, rb->dir,
-				     rb->efi);
+		r = ivg_grub_mkimage_with(ctx, IVG_GRUB_EFI, NULL, script,
+					  IVG_GRUB_EXIT_MODULE, rb->dir, rb->efi);
 	free(script);
 	return r;
 }

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bosjson.h"
 #include "sha256.h"
-#include "version.h"
 #include "bossan.h"
 
 const char *bos_format_name(enum bos_format f)
@@ -64,11 +64,6 @@ int bos_name_check(struct ivg_ctx *ctx, const char *name)
 	return 0;
 }
 
-static void put_str(struct json_object *o, const char *key, const char *v)
-{
-	json_object_object_add(o, key, json_object_new_string(v));
-}
-
 /* What the BOS holds for a SAN boot, by name (bossan.h). */
 static struct json_object *san_tools_json(int bits)
 {
@@ -103,25 +98,19 @@ int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
 			char **text, size_t *len)
 {
 	struct json_object *o = json_object_new_object();
-	time_t t = (time_t)m->added;
-	struct tm tm;
-	char when[32];
-	const char *s;
 
 	if (!o)
 		return ivg_err(ctx, ENOMEM, "out of memory");
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	put_str(o, "name", m->name);
-	put_str(o, "format", bos_format_name(m->format));
+	bos_json_put_str(o, "name", m->name);
+	bos_json_put_str(o, "format", bos_format_name(m->format));
 	json_object_object_add(o, "size", json_object_new_int64((int64_t)m->size));
-	put_str(o, "sha256", m->sha256);
-	put_str(o, "kernel", m->kernel);
-	put_str(o, "added", when);
-	put_str(o, m->format == BOS_FMT_RAW ? "lv" : "file", m->data);
-	put_str(o, "source", m->source);
+	bos_json_put_str(o, "sha256", m->sha256);
+	bos_json_put_str(o, "kernel", m->kernel);
+	bos_json_put_time(o, "added", m->added);
+	bos_json_put_str(o, m->format == BOS_FMT_RAW ? "lv" : "file", m->data);
+	bos_json_put_str(o, "source", m->source);
 	if (m->format == BOS_FMT_TAR) {
-		put_str(o, "compression", m->compression);
+		bos_json_put_str(o, "compression", m->compression);
 		json_object_object_add(o, "unpacked", json_object_new_int64((int64_t)m->unpacked));
 		json_object_object_add(o, "files", json_object_new_int64((int64_t)m->files));
 		if (m->vmlinuz >= 0)
@@ -131,46 +120,7 @@ int bos_manifest_format(struct ivg_ctx *ctx, const struct bos_manifest *m,
 		if (m->san_tools >= 0)
 			json_object_object_add(o, "san_tools", san_tools_json(m->san_tools));
 	}
-	put_str(o, "ivg_version", IVG_VERSION);
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	*len = strlen(s) + 1;
-	*text = malloc(*len + 1);
-	if (*text) {
-		memcpy(*text, s, *len - 1);
-		memcpy(*text + *len - 1, "\n", 2);
-	}
-	json_object_put(o);
-	return *text ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
-}
-
-/* A string member into out[len]; false when missing, not a string or too long. */
-static bool get_str(struct json_object *o, const char *key, char *out,
-		    size_t len)
-{
-	struct json_object *v;
-	const char *s;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return false;
-	s = json_object_get_string(v);
-	if (strlen(s) >= len)
-		return false;
-	strcpy(out, s);
-	return true;
-}
-
-static bool get_time(struct json_object *o, const char *key, int64_t *t)
-{
-	char s[32], *end;
-	struct tm tm = { 0 };
-
-	if (!get_str(o, key, s, sizeof(s)) ||
-	    !(end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) || *end)
-		return false;
-	*t = (int64_t)timegm(&tm);
-	return true;
+	return bos_json_text(ctx, o, text, len);
 }
 
 /* A non-negative integer member, or 0 when missing or not one. */
@@ -208,30 +158,30 @@ int bos_manifest_parse(struct ivg_ctx *ctx, const char *what,
 	ivg_ctx_init(&scratch);
 	if (!o || !json_object_is_type(o, json_type_object))
 		bad = "not a JSON object";
-	else if (!get_str(o, "name", m->name, sizeof(m->name)) ||
+	else if (!bos_json_get_str(o, "name", m->name, sizeof(m->name)) ||
 		 bos_name_check(&scratch, m->name))
 		bad = "\"name\"";
-	else if (!get_str(o, "format", fmt, sizeof(fmt)) ||
+	else if (!bos_json_get_str(o, "format", fmt, sizeof(fmt)) ||
 		 bos_format_parse(&scratch, fmt, &m->format))
 		bad = "\"format\"";
 	else if (!json_object_object_get_ex(o, "size", &v) ||
 		 !json_object_is_type(v, json_type_int) ||
 		 json_object_get_int64(v) < 0)
 		bad = "\"size\"";
-	else if (!get_str(o, "sha256", m->sha256, sizeof(m->sha256)) ||
+	else if (!bos_json_get_str(o, "sha256", m->sha256, sizeof(m->sha256)) ||
 		 !ivg_sha256_hex_ok(m->sha256))
 		bad = "\"sha256\"";
-	else if (!get_str(o, "kernel", m->kernel, sizeof(m->kernel)))
+	else if (!bos_json_get_str(o, "kernel", m->kernel, sizeof(m->kernel)))
 		bad = "\"kernel\"";
-	else if (!get_time(o, "added", &m->added))
+	else if (!bos_json_get_time(o, "added", &m->added))
 		bad = "\"added\"";
-	else if (!get_str(o, m->format == BOS_FMT_RAW ? "lv" : "file", m->data,
+	else if (!bos_json_get_str(o, m->format == BOS_FMT_RAW ? "lv" : "file", m->data,
 			  sizeof(m->data)) || !*m->data)
 		bad = m->format == BOS_FMT_RAW ? "\"lv\"" : "\"file\"";
 	if (!bad) {
 		m->size = (uint64_t)json_object_get_int64(v);
-		get_str(o, "source", m->source, sizeof(m->source));
-		get_str(o, "compression", m->compression, sizeof(m->compression));
+		bos_json_get_str(o, "source", m->source, sizeof(m->source));
+		bos_json_get_str(o, "compression", m->compression, sizeof(m->compression));
 		/* Manifests of older ivg lack these: 0, unknown. */
 		m->unpacked = get_count(o, "unpacked");
 		m->files = get_count(o, "files");

@@ -74,6 +74,11 @@ int bos_store_close(struct ivg_ctx *ctx, struct bos_store *st)
 	return r;
 }
 
+struct opp_fs *bos_store_fs(const struct bos_store *st)
+{
+	return st->fs;
+}
+
 struct ivg_vg *bos_store_vg(const struct bos_store *st)
 {
 	return st->vg;

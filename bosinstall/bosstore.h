@@ -128,6 +128,8 @@ int bos_store_open(struct ivg_ctx *ctx, struct ivg_vg *vg, bool rw,
 int bos_store_close(struct ivg_ctx *ctx, struct bos_store *st);
 /* The VG it was opened on. */
 struct ivg_vg *bos_store_vg(const struct bos_store *st);
+/* bosfs itself, for what else lives there (machines.h). */
+struct opp_fs *bos_store_fs(const struct bos_store *st);
 /* "VG/bosfs" or "DIR (VG/bosfs, mounted)", for messages. */
 const char *bos_store_where(const struct bos_store *st);
 

@@ -3,18 +3,23 @@
 #include "install.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "chroot.h"
 #include "bossan.h"
 #include "dev.h"
 #include "e2fs.h"
 #include "ivgvg.h"
 #include "lvio.h"
 #include "grubimg.h"
+#include "lvmount.h"
+#include "oppinst.h"
+#include "pathf.h"
 #include "toolrun.h"
 #include "opps.h"
 #include "record.h"
@@ -102,6 +107,45 @@ static uint64_t root_size(const struct bos_manifest *m, uint64_t opps)
 	return m->size + opps;
 }
 
+/* Do the chosen OPPs need the BOS's own tools (a chroot into rootlv)? */
+static bool need_root_tools(const struct bos_opps *o)
+{
+	return bos_opps_need(o, OPP_FMT_DEB) || bos_opps_need(o, OPP_FMT_RPM) ||
+	       bos_opps_need(o, OPP_FMT_OPP);
+}
+
+static bool has_plain(const struct bos_opps *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].fmt == OPP_FMT_OPP)
+			return true;
+	return false;
+}
+
+static bool need_repo(const struct bos_opps *o)
+{
+	return bos_opps_need(o, OPP_FMT_DEB) || bos_opps_need(o, OPP_FMT_RPM);
+}
+
+/* What the chroot needs, found before anything is written. */
+static int check_root_tools(struct run *x)
+{
+	struct ivg_ctx *ctx = x->ctx;
+	int r;
+
+	if (!need_root_tools(&x->opps))
+		return 0;
+	if (geteuid())
+		return ivg_err(ctx, EPERM, "the OPPs chosen are installed by the BOS's own package manager in rootlv, mounted: that needs root");
+	if ((r = ivg_tool_find(ctx, "chroot", "it runs the BOS's package manager in rootlv (package coreutils)")) ||
+	    (r = ivg_lvmount_check(ctx, bos_target_vg(x->t), BOS_ROOTLV)))
+		return ivg_err_prefix(ctx, r, "the OPPs chosen cannot be installed here, nothing written: ");
+	if (need_repo(&x->opps) &&
+	    (r = ivg_lvmount_check(ctx, x->o->ivg, IVG_OPPFS)))
+		return ivg_err_prefix(ctx, r, "the OPP repository cannot be mounted here, nothing written: ");
+	return 0;
+}
+
 /* What a raw BOS holds for a SAN boot, looked up in its root. */
 static int raw_san_tools(struct run *x)
 {
@@ -138,7 +182,7 @@ static int check_all(struct run *x)
 	if (!r)
 		r = bos_san_plan(x->ctx, "/sys", to->disks, to->n_disks, &x->bos, raw_san_tools(x),
 				 &x->san);
-	return r;
+	return r ? r : check_root_tools(x);
 }
 
 /*
@@ -248,7 +292,74 @@ static int apply(struct run *x, struct bos_rootadd *add, const char *what)
 	return r;
 }
 
-/* The OPPs (then dpkg where it can run), then installed.json. */
+/*
+ * The targets are held exclusively (O_EXCL) since the plan; the kernel
+ * claims them to show rootlv (device-mapper), so they are let go for
+ * that step and taken back after it.
+ */
+static int targets_excl(struct ivg_ctx *ctx, struct ivg_vg *vg, bool excl)
+{
+	int r = 0;
+
+	for (size_t i = 0; !r && i < vg->pv_count; i++)
+		if (vg->pvs[i]->dev)
+			r = ivg_dev_set_excl(ctx, vg->pvs[i]->dev, excl);
+	return r;
+}
+
+/* The first error is kept; what follows is only undone. */
+static int keep_first(int r, int next)
+{
+	return r ? r : next;
+}
+
+/*
+ * rootlv mounted, the BOS's own package manager run in it (chroot.h,
+ * oppinst.h) with the IVG's oppfs mounted read-only at /run/ivg/opp;
+ * then everything unmounted and taken down again, also after a failure.
+ */
+static int install_in_root(struct run *x, const char *tmpdir)
+{
+	struct ivg_ctx *ctx = x->ctx, scratch;
+	struct ivg_lvmount *root = NULL, *opp = NULL;
+	struct bos_chroot *c = NULL;
+	char dir[PATH_MAX], repo[PATH_MAX], inside[PATH_MAX], system[128];
+	int r = ivg_pathf(ctx, dir, sizeof(dir), "%s/ivg-root.XXXXXX",
+			  tmpdir ? tmpdir : "/tmp");
+
+	if (!r && !mkdtemp(dir))
+		return ivg_err(ctx, errno, "%s: %s", dir, strerror(errno));
+	snprintf(system, sizeof(system), "BOS %s", x->bos.name);
+	ivg_info(ctx, "%s/%s: mounted at %s for the BOS's own package manager",
+		 bos_target_vg(x->t)->name, BOS_ROOTLV, dir);
+	if (!r)
+		r = targets_excl(ctx, bos_target_vg(x->t), false);
+	if (!r)
+		r = ivg_lvmount_open(ctx, bos_target_vg(x->t), BOS_ROOTLV, false,
+				     dir, &root);
+	if (!r)
+		r = bos_chroot_open(ctx, dir, tmpdir, &c);
+	if (!r)
+		r = bos_oppinst_check(ctx, c, &x->opps, system);
+	if (!r && need_repo(&x->opps)) {
+		snprintf(inside, sizeof(inside), "%s/opp", bos_chroot_work(c));
+		r = ivg_pathf(ctx, repo, sizeof(repo), "%s/opp", bos_chroot_work_host(c));
+		if (!r)
+			r = ivg_lvmount_open(ctx, x->o->ivg, IVG_OPPFS, true, repo, &opp);
+	}
+	if (!r)
+		r = bos_oppinst_run(ctx, c, inside, &x->opps, ctx->verbose ? 2 : -1);
+	/* Undone whatever happened; the first error is the one said. */
+	ivg_ctx_init(&scratch);
+	r = keep_first(r, ivg_lvmount_close(r ? &scratch : ctx, opp));
+	r = keep_first(r, bos_chroot_close(r ? &scratch : ctx, c));
+	r = keep_first(r, ivg_lvmount_close(r ? &scratch : ctx, root));
+	r = keep_first(r, targets_excl(r ? &scratch : ctx, bos_target_vg(x->t), true));
+	rmdir(dir);
+	return r;
+}
+
+/* The OPPs, then installed.json. */
 static int add_files(struct run *x)
 {
 	const struct bos_target_opts *to = &x->o->target;
@@ -257,6 +368,7 @@ static int add_files(struct run *x)
 		.bos = &x->bos, .kernel = x->rep->kernel, .ivg = x->o->ivg,
 		.opps = &x->opps, .rootvg = vg->name, .disks = to->disks,
 		.n_disks = to->n_disks, .date = time(NULL),
+		.machine = x->o->machine,
 	};
 	struct bos_rootadd *add = NULL;
 	char what[300];
@@ -271,15 +383,16 @@ static int add_files(struct run *x)
 		add = NULL;
 		r = bos_rootadd_new(x->ctx, &add);
 	}
-	if (!r && x->opps.n)
+	if (!r && has_plain(&x->opps))
 		r = apply(x, add, what);
 	bos_rootadd_free(add);
 	add = NULL;
-	if (!r)
-		r = bos_opps_dpkg(x->ctx, &x->opps, vg, BOS_ROOTLV, getenv("TMPDIR"));
-	ivg_info(x->ctx, "%s: writing /%s", what, BOS_RECORD_PATH);
-	if (!r)
+	if (!r && need_root_tools(&x->opps))
+		r = install_in_root(x, getenv("TMPDIR"));
+	if (!r) {
+		ivg_info(x->ctx, "%s: writing /%s", what, BOS_RECORD_PATH);
 		r = bos_rootadd_new(x->ctx, &add);
+	}
 	if (!r)
 		r = bos_record_add(x->ctx, &rec, add);
 	if (!r)
@@ -287,7 +400,6 @@ static int add_files(struct run *x)
 	if (!r)
 		r = apply(x, add, what);
 	bos_rootadd_free(add);
-	snprintf(x->rep->note, sizeof(x->rep->note), "%s", x->opps.note);
 	return r;
 }
 

@@ -15,8 +15,11 @@
  *   2. the BOS restored into rootlv (restore.h; SHA-256 checked);
  *   3. bootlv's image and GRUB's images built from rootlv's kernel in a
  *      work directory (rootboot.h prepare: nothing written yet);
- *   4. the OPPs and /etc/ivg/installed.json into rootlv (opps.h,
- *      record.h);
+ *   4. the plain OPPs unpacked into rootlv (opps.h); then, for packages
+ *      and install scripts, rootlv mounted and the BOS's own package
+ *      manager run in it (chroot: oppinst.h) with the IVG's oppfs
+ *      mounted read-only as its repository, all unmounted again, also
+ *      when it fails; then /etc/ivg/installed.json (record.h);
  *   5. the PV labels and the root VG's metadata (commit);
  *   6. bootlv's image, then the boot records of every target.
  * A BOS or OPP image whose SHA-256 fails is read again through another
@@ -40,6 +43,7 @@ struct bos_install_opts {
 	size_t n_opps;
 	struct bos_target_opts target;   /* ivg is filled in from above */
 	const char *append;         /* more kernel arguments, or NULL */
+	const char *machine;        /* the machine entry run, or NULL */
 	ivg_progress_fn progress;   /* the restore's progress, or NULL */
 	void *progress_arg;
 };

@@ -3,10 +3,16 @@
 #include "record.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pathf.h"
 
 #include "version.h"
 
@@ -71,16 +77,17 @@ static bool put_toc(struct json_object *root, const struct bos_opps *opps)
 static struct json_object *opp_obj(const struct bos_opp *p)
 {
 	struct json_object *o = json_object_new_object();
-	char path[310];
 
-	snprintf(path, sizeof(path), "/%s", p->where);
 	if (o && put_str(o, "name", p->name) &&
 	    put_str(o, "version", p->version) &&
 	    put_str(o, "architecture", p->arch) &&
 	    put_str(o, "format", opp_format_name(p->fmt)) &&
 	    put_str(o, "how", bos_opp_how_name(p->how)) &&
-	    put_str(o, "path", p->how == BOS_OPP_UNPACKED ? "/" : path) &&
-	    put_str(o, "sha256", p->sha256))
+	    put_str(o, "file", p->file) &&
+	    put_str(o, "sha256", p->sha256) &&
+	    (!p->script || put_str(o, "script", p->script)) &&
+	    json_object_object_add(o, "dependency",
+				   json_object_new_boolean(p->dependency)) == 0)
 		return o;
 	json_object_put(o);
 	return NULL;
@@ -146,8 +153,9 @@ static struct json_object *build(const struct bos_record *rec)
 	if (!put_toc(root, rec->opps) || !put_opps(root, rec->opps) ||
 	    !put_rootvg(root, rec))
 		goto fail;
-	if (rec->opps && rec->opps->note[0] &&
-	    !put_str(root, "note", rec->opps->note))
+	if (rec->machine && !put_str(root, "machine", rec->machine))
+		goto fail;
+	if (rec->note && rec->note[0] && !put_str(root, "note", rec->note))
 		goto fail;
 	return root;
 fail:
@@ -190,4 +198,172 @@ int bos_record_add(struct ivg_ctx *ctx, const struct bos_record *rec,
 		r = bos_rootadd_buf(ctx, add, BOS_RECORD_PATH, 0644, text, len);
 	free(text);
 	return r;
+}
+
+static const char *member(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+/* The record at 'path' (an object), or a new one when there is none. */
+static int record_read(struct ivg_ctx *ctx, const char *path,
+		       struct json_object **out)
+{
+	struct json_object *o;
+
+	if (access(path, F_OK) && errno == ENOENT) {
+		*out = json_object_new_object();
+		return *out ? 0 : ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	o = json_object_from_file(path);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return ivg_err(ctx, EINVAL, "%s: not a JSON object (%s)", path,
+			       json_util_get_last_err() ? json_util_get_last_err() : "");
+	}
+	*out = o;
+	return 0;
+}
+
+/* Write the text next to 'path', sync it, rename it over 'path'. */
+static int replace_file(struct ivg_ctx *ctx, const char *path,
+			const char *text)
+{
+	char tmp[PATH_MAX];
+	size_t len = strlen(text);
+	int fd, r = ivg_pathf(ctx, tmp, sizeof(tmp), "%s.ivg-new", path);
+
+	char dir[PATH_MAX], *slash;
+
+	if (r)
+		return r;
+	/* Its directory (/etc/ivg) made when missing. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return ivg_err(ctx, errno, "%s: %s", dir, strerror(errno));
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len ||
+	    write(fd, "\n", 1) != 1 || fsync(fd) || close(fd)) {
+		r = ivg_err(ctx, errno, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return r;
+	}
+	if (rename(tmp, path)) {
+		r = ivg_err(ctx, errno, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	return r;
+}
+
+int bos_record_add_opps(struct ivg_ctx *ctx, const char *path,
+			const struct bos_opps *o)
+{
+	struct json_object *root = NULL, *a;
+	int r = record_read(ctx, path, &root);
+
+	if (r)
+		return r;
+	if (!json_object_object_get_ex(root, "opps", &a) ||
+	    !json_object_is_type(a, json_type_array)) {
+		a = json_object_new_array();
+		if (!a || json_object_object_add(root, "opps", a))
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; !r && i < o->n; i++) {
+		struct json_object *e;
+
+		if (o->v[i].how == BOS_OPP_PENDING)
+			continue;
+		/* Installed again (another version, say): one entry each. */
+		for (size_t k = json_object_array_length(a); k-- > 0;) {
+			struct json_object *old = json_object_array_get_idx(a, k);
+			const char *n = member(old, "name"), *f = member(old, "format");
+
+			if (n && f && !strcmp(n, o->v[i].name) &&
+			    !strcmp(f, opp_format_name(o->v[i].fmt)))
+				json_object_array_del_idx(a, k, 1);
+		}
+		e = opp_obj(&o->v[i]);
+		if (!e || json_object_array_add(a, e))
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+	}
+	if (!r)
+		r = replace_file(ctx, path, json_object_to_json_string_ext(root,
+				 JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return r;
+}
+
+int bos_record_list_opps(struct ivg_ctx *ctx, const char *path,
+			 const char *fmt, char ***names, char ***versions,
+			 size_t *n)
+{
+	struct json_object *root = NULL, *a;
+	size_t len;
+	int r;
+
+	*names = *versions = NULL;
+	*n = 0;
+	if (access(path, F_OK) && errno == ENOENT)
+		return 0;
+	if ((r = record_read(ctx, path, &root)))
+		return r;
+	if (!json_object_object_get_ex(root, "opps", &a) ||
+	    !json_object_is_type(a, json_type_array)) {
+		json_object_put(root);
+		return 0;
+	}
+	len = json_object_array_length(a);
+	*names = calloc(len + 1, sizeof(**names));
+	*versions = calloc(len + 1, sizeof(**versions));
+	if (!*names || !*versions)
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; !r && i < len; i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		const char *f = member(o, "format"), *name = member(o, "name"),
+			   *ver = member(o, "version");
+
+		if (!f || strcmp(f, fmt) || !name)
+			continue;
+		(*names)[*n] = strdup(name);
+		(*versions)[*n] = strdup(ver ? ver : "");
+		if (!(*names)[*n] || !(*versions)[*n])
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+		(*n)++;
+	}
+	json_object_put(root);
+	return r;
+}
+
+int bos_record_ivg(struct ivg_ctx *ctx, const char *path,
+		   char vg[IVG_NAME_MAX + 1], char vgid[IVG_UUID_LEN + 1])
+{
+	struct json_object *root = NULL, *o;
+	const char *name, *uuid;
+	int r;
+
+	vg[0] = vgid[0] = '\0';
+	if (access(path, F_OK) && errno == ENOENT)
+		return 0;
+	if ((r = record_read(ctx, path, &root)))
+		return r;
+	if (json_object_object_get_ex(root, "ivg", &o) &&
+	    json_object_is_type(o, json_type_object)) {
+		name = member(o, "vg");
+		uuid = member(o, "uuid");
+		if (name && ivg_name_valid(name))
+			snprintf(vg, IVG_NAME_MAX + 1, "%s", name);
+		if (!uuid || ivg_uuid_parse(uuid, vgid))
+			vgid[0] = '\0';
+	}
+	json_object_put(root);
+	return 0;
 }

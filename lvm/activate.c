@@ -271,6 +271,35 @@ int ivg_lv_dm_devno(const struct ivg_vg *vg, const struct ivg_lv *lv,
 	return 0;
 }
 
+int ivg_lv_dm_check_owner(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+			  const struct ivg_lv *lv)
+{
+	char name[512], want[IVG_DM_UUID_LEN + 1];
+	struct dm_task *t;
+	const char *have;
+	int r = 0;
+
+	dm_setup();
+	if (!ivg_dm_present() || ivg_dm_name(vg->name, lv->name, name, sizeof(name)))
+		return 0;
+	ivg_dm_uuid(vg, lv, want);
+	t = dm_task_create(DM_DEVICE_INFO);
+	if (!t)
+		return ivg_err(ctx, ENOMEM, "out of memory");
+	if (dm_task_set_name(t, name) && dm_task_run(t)) {
+		struct dm_info info;
+
+		have = dm_task_get_uuid(t);
+		if (dm_task_get_info(t, &info) && info.exists &&
+		    (!have || strncmp(have, want, strlen(want))))
+			r = ivg_err(ctx, EEXIST,
+				    "device-mapper device %s is another volume group's LV (dm UUID %s, not %s): a VG of the same name is active on this host",
+				    name, have && *have ? have : "none", want);
+	}
+	dm_task_destroy(t);
+	return r;
+}
+
 struct act {
 	struct ivg_ctx *ctx;
 	const struct ivg_vg *vg;
@@ -453,6 +482,40 @@ static int remove_dm(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	snprintf(path, sizeof(path), "/dev/%s/%s", vg->name, lv->name);
 	unlink(path);
 	return 0;
+}
+
+/* The LV, then the sub-LVs it held open (its legs and their metadata). */
+static int remove_tree(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		       const struct ivg_lv *lv, int depth)
+{
+	int r = depth > 4 ? 0 : remove_dm(ctx, vg, lv);
+
+	for (size_t s = 0; !r && depth <= 4 && s < lv->seg_count; s++)
+		for (size_t k = 0; !r && k < lv->segs[s].area_count; k++) {
+			const struct ivg_area *ar = &lv->segs[s].areas[k];
+			const struct ivg_lv *m = ar->meta ? ivg_vg_lv(vg, ar->meta) : NULL;
+			const struct ivg_lv *d = ar->type != IVG_AREA_PV ?
+						 ivg_vg_lv(vg, ar->name) : NULL;
+
+			if (d)
+				r = remove_tree(ctx, vg, d, depth + 1);
+			if (!r && m)
+				r = remove_tree(ctx, vg, m, depth + 1);
+		}
+	return r;
+}
+
+int ivg_deactivate_lv(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		      const struct ivg_lv *lv)
+{
+	int r;
+
+	dm_setup();
+	if (!ivg_dm_present())
+		return 0;
+	r = remove_tree(ctx, vg, lv, 0);
+	dm_lib_release();
+	return r;
 }
 
 int ivg_deactivate_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg)

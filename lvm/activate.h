@@ -50,6 +50,9 @@ int ivg_dm_table(struct ivg_ctx *ctx, const struct ivg_vg *vg,
  */
 int ivg_activate_vg(struct ivg_ctx *ctx, struct ivg_vg *vg, bool readonly,
 		    const char *const *only);
+/* Remove the LV's dm device and those of its sub-LVs (not active: 0). */
+int ivg_deactivate_lv(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+		      const struct ivg_lv *lv);
 /* Remove every dm device of the VG, whoever activated it. */
 int ivg_deactivate_vg(struct ivg_ctx *ctx, const struct ivg_vg *vg);
 /* Does this kernel have device-mapper (/proc/misc)? */
@@ -57,6 +60,13 @@ bool ivg_dm_present(void);
 /* The device number of the LV's dm device; -ENOENT when not active. */
 int ivg_lv_dm_devno(const struct ivg_vg *vg, const struct ivg_lv *lv,
 		    dev_t *out);
+/*
+ * -EEXIST (message set) when a dm device of the LV's name is there but is
+ * another VG's (its dm UUID is not "LVM-" VGUUID LVUUID): VG names repeat
+ * (every install calls its root VG "rootvg"). 0 otherwise.
+ */
+int ivg_lv_dm_check_owner(struct ivg_ctx *ctx, const struct ivg_vg *vg,
+			  const struct ivg_lv *lv);
 /* Is the LV a dm device now? */
 bool ivg_lv_active(const struct ivg_vg *vg, const struct ivg_lv *lv);
 

@@ -36,6 +36,7 @@
 #include "validate.h"
 #include "toolrun.h"
 #include "vgtext.h"
+#include "vgsel.h"
 
 struct disk {
 	const char *path;
@@ -359,10 +360,15 @@ static int check_name_free(struct ivg_newvg *j)
 		r = ivg_scan_devices(j->ctx, others, n, false, &s);
 	if (!r && s)
 		r = ivg_scan_vgnames(j->ctx, s, &names);
-	if (!r && ivg_strvec_has(&names, j->o->vgname))
+	if (!r && ivg_strvec_has(&names, j->o->vgname)) {
+		char which[2048];
+
+		/* Which: on a SAN every install's root VG is "rootvg". */
+		ivg_vgsel_describe(s, j->o->vgname, which, sizeof(which));
 		r = ivg_err(j->ctx, EEXIST,
-			    "A volume group called %s already exists.",
-			    j->o->vgname);
+			    "A volume group called %s already exists (%s); choose another name, or name the devices to look at with --devices",
+			    j->o->vgname, which);
+	}
 	ivg_strvec_free(&names);
 	ivg_scan_free(s);
 	free(others);

@@ -92,6 +92,33 @@ void ivg_dev_open_direct(struct ivg_dev *dev)
 		dev->dfd = open(dev->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
 }
 
+int ivg_dev_set_excl(struct ivg_ctx *ctx, struct ivg_dev *dev, bool excl)
+{
+	int fd;
+
+	if (!dev->is_blockdev)
+		return 0;
+	fd = open(dev->path, O_CLOEXEC | (dev->rdwr ? O_RDWR : O_RDONLY) |
+		  (excl ? O_EXCL : 0));
+	if (fd < 0)
+		return ivg_err(ctx, errno, "%s: %s", dev->path,
+			       errno == EBUSY ? "device is in use" : strerror(errno));
+	/* The old descriptor, and its claim, go; the number stays. */
+	if (dup3(fd, dev->fd, O_CLOEXEC) < 0) {
+		int e = errno;
+
+		close(fd);
+		return ivg_err(ctx, e, "%s: %s", dev->path, strerror(e));
+	}
+	close(fd);
+	/* Taken back: what the kernel wrote meanwhile (device-mapper writes
+	 * below this device's page cache) is read from the disk. */
+	if (excl && ioctl(dev->fd, BLKFLSBUF, 0))
+		return ivg_err(ctx, errno, "%s: cannot drop its cache: %s",
+			       dev->path, strerror(errno));
+	return 0;
+}
+
 void ivg_dev_close(struct ivg_dev *dev)
 {
 	if (!dev)

@@ -46,6 +46,15 @@ struct ivg_dev {
 int ivg_dev_open(struct ivg_ctx *ctx, const char *path, unsigned flags,
 		 struct ivg_dev **out);
 void ivg_dev_close(struct ivg_dev *dev);
+/*
+ * Hold the block device exclusively (O_EXCL) or not, on the same
+ * descriptor number: a caller that has it exclusively lets the kernel
+ * claim it for a while (device-mapper over its PV, to mount an LV), then
+ * takes it back (-EBUSY, naming it, when someone else holds it then),
+ * dropping the device's page cache: device-mapper wrote below it.
+ * Regular files: nothing to do (a loop device writes through the file).
+ */
+int ivg_dev_set_excl(struct ivg_ctx *ctx, struct ivg_dev *dev, bool excl);
 
 /*
  * Also open the device for O_DIRECT reads (dev->dfd), for parallel

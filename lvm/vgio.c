@@ -14,6 +14,7 @@
 #include "mda.h"
 #include "validate.h"
 #include "vgtext.h"
+#include "vgsel.h"
 
 static void problem(struct ivg_vgh *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -263,20 +264,6 @@ static int read_other_copies(struct ivg_ctx *ctx, struct ivg_scan *scan,
 	return 0;
 }
 
-/* Two VGs of one name: which one is meant cannot be guessed. */
-static int not_unique(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		      const char *vgname)
-{
-	char ids[2][IVG_UUID_LEN + 1], a[IVG_UUID_LEN + 7], b[IVG_UUID_LEN + 7];
-	size_t n = ivg_scan_vgids(scan, vgname, ids, 2);
-
-	ivg_uuid_format(ids[0], a);
-	ivg_uuid_format(ids[1], b);
-	return ivg_err(ctx, ENOTUNIQ,
-		       "Multiple VGs found with the same name: %zu VGs are called \"%s\" (UUIDs %s, %s%s); name the devices of one with --devices, or rename one with lvm2's vgrename UUID NEWNAME",
-		       n, vgname, a, b, n > 2 ? ", ..." : "");
-}
-
 int ivg_vg_open(struct ivg_ctx *ctx, struct ivg_scan *scan,
 		const char *vgname, struct ivg_vgh **out)
 {
@@ -295,7 +282,8 @@ int ivg_vg_open_id(struct ivg_ctx *ctx, struct ivg_scan *scan,
 		return ivg_err(ctx, ENOENT, "Volume group \"%s\" not found",
 			       vgname);
 	if (!vgid && ivg_scan_vgids(scan, vgname, NULL, 0) > 1)
-		return not_unique(ctx, scan, vgname);
+		return ivg_vgsel_not_unique(ctx, scan, vgname,
+					    "name the devices of one with --devices, or rename one with lvm2's vgrename UUID NEWNAME");
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return ivg_err(ctx, ENOMEM, "out of memory");

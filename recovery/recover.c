@@ -18,29 +18,59 @@
 #include "rootboot.h"
 #include "vgio.h"
 
-/* Open each VG of the scan in turn; keep the names 'want' accepts. */
+/* Every VG of the scan, by name and UUID (names may repeat). */
+static int all_vgs(struct ivg_ctx *ctx, const struct ivg_scan *scan,
+		   struct ivg_vgsel **v, size_t *n)
+{
+	struct ivg_strvec names = { 0 };
+	size_t k = 0, cap = 0;
+	int r = ivg_scan_vgnames(ctx, scan, &names);
+
+	*v = NULL;
+	*n = 0;
+	for (size_t i = 0; !r && i < names.n; i++)
+		cap += ivg_scan_vgids(scan, names.v[i], NULL, 0);
+	if (!r && !(*v = calloc(cap + 1, sizeof(**v))))
+		r = ivg_err(ctx, ENOMEM, "out of memory");
+	for (size_t i = 0; !r && i < names.n; i++) {
+		size_t m = ivg_scan_vgids(scan, names.v[i], NULL, 0);
+		char (*ids)[IVG_UUID_LEN + 1] = calloc(m, sizeof(*ids));
+
+		if (!ids) {
+			r = ivg_err(ctx, ENOMEM, "out of memory");
+			break;
+		}
+		ivg_scan_vgids(scan, names.v[i], ids, m);
+		for (size_t j = 0; j < m && k < cap; j++, k++) {
+			snprintf((*v)[k].name, sizeof((*v)[k].name), "%s", names.v[i]);
+			memcpy((*v)[k].vgid, ids[j], sizeof((*v)[k].vgid));
+		}
+		free(ids);
+	}
+	ivg_strvec_free(&names);
+	*n = k;
+	return r;
+}
+
+/* Open each VG of the scan in turn; keep those 'want' accepts. */
 static int filter_vgs(struct ivg_ctx *ctx, const struct ivg_scan *scan,
 		      bool (*want)(const struct ivg_vg *vg),
-		      struct ivg_strvec *names)
+		      struct ivg_vgsel **v, size_t *n)
 {
-	int r = ivg_scan_vgnames(ctx, scan, names);
-	size_t k = 0;
+	size_t na = 0, k = 0;
+	int r = all_vgs(ctx, scan, v, &na);
 
-	for (size_t i = 0; !r && i < names->n; i++) {
+	for (size_t i = 0; !r && i < na; i++) {
 		struct ivg_vgh *h = NULL;
 		struct ivg_ctx quiet;
-		char *name = names->v[i];
 
 		ivg_ctx_init(&quiet);
-		names->v[i] = NULL;
-		if (!ivg_vg_open(&quiet, (struct ivg_scan *)scan, name, &h) &&
-		    want(h->vg))
-			names->v[k++] = name;
-		else
-			free(name);
+		if (!ivg_vg_open_id(&quiet, (struct ivg_scan *)scan, (*v)[i].name,
+				    (*v)[i].vgid, &h) && want(h->vg))
+			(*v)[k++] = (*v)[i];
 		ivg_vg_close(h);
 	}
-	ivg_strvec_truncate(names, k);
+	*n = k;
 	return r;
 }
 
@@ -55,126 +85,167 @@ static bool is_ivg(const struct ivg_vg *vg)
 }
 
 int ivg_recover_tagged(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		       struct ivg_strvec *names)
+		       struct ivg_vgsel **v, size_t *n)
 {
-	return filter_vgs(ctx, scan, is_rootvg, names);
+	return filter_vgs(ctx, scan, is_rootvg, v, n);
 }
 
-/* "a, b, c" or "none" into buf. */
-static void join(const struct ivg_strvec *names, char *buf, size_t sz)
+/* "a, b, c" or "none" into buf: the names, each once. */
+static void join(const struct ivg_vgsel *v, size_t n, char *buf, size_t sz)
 {
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < names->n && o < sz; i++)
-		o += (size_t)snprintf(buf + o, sz - o, "%s%s", i ? ", " : "",
-				      names->v[i]);
-	if (!names->n)
+	for (size_t i = 0; i < n && o < sz; i++)
+		if (!i || strcmp(v[i].name, v[i - 1].name))
+			o += (size_t)snprintf(buf + o, sz - o, "%s%s",
+					      o ? ", " : "", v[i].name);
+	if (!n)
 		snprintf(buf, sz, "none");
 }
 
+/* "a (UUID x on d0.img), a (UUID y on d1.img)": to choose among them. */
+static void join_ids(const struct ivg_scan *scan, const struct ivg_vgsel *v,
+		     size_t n, char *buf, size_t sz)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o < sz; i++) {
+		char one[1024];
+
+		if (i && !strcmp(v[i].name, v[i - 1].name))
+			continue;
+		ivg_vgsel_describe(scan, v[i].name, one, sizeof(one));
+		o += (size_t)snprintf(buf + o, sz - o, "%s%s (%s)", o ? ", " : "",
+				      v[i].name, one);
+	}
+}
+
+/* "Volume group X not found (volume groups seen: ...)" */
+static int not_found(struct ivg_ctx *ctx, const struct ivg_scan *scan)
+{
+	struct ivg_vgsel *all = NULL;
+	size_t na = 0;
+	char seen[512], msg[IVG_ERRMSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", ivg_errmsg(ctx));
+	if (all_vgs(ctx, scan, &all, &na)) {
+		free(all);
+		return -ENOMEM;
+	}
+	join(all, na, seen, sizeof(seen));
+	free(all);
+	return ivg_err(ctx, ENOENT, "%s (volume groups seen: %s)", msg, seen);
+}
+
 static int pick_named(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		      const char *name, char **out)
+		      const char *what, const char *vgid,
+		      struct ivg_vgsel *out)
 {
 	struct ivg_vgh *h = NULL;
-	struct ivg_strvec all;
-	char seen[512];
-	int r = ivg_vg_open(ctx, (struct ivg_scan *)scan, name, &h);
+	int r = ivg_vgsel_resolve(ctx, scan, what, vgid, out);
 
-	if (r == -ENOENT && !ivg_scan_vgnames(ctx, scan, &all)) {
-		join(&all, seen, sizeof(seen));
-		ivg_strvec_free(&all);
-		r = ivg_err(ctx, ENOENT, "Volume group \"%s\" not found (volume groups seen: %s)",
-			    name, seen);
-	}
+	if (r == -ENOENT)
+		return not_found(ctx, scan);
+	if (!r)
+		r = ivg_vg_open_id(ctx, (struct ivg_scan *)scan, out->name,
+				   out->vgid, &h);
 	if (!r && ivg_vg_is_ivg(h->vg))
 		r = ivg_err(ctx, EINVAL, "Volume group \"%s\" is an install volume group, not a root volume group",
-			    name);
-	if (!r && !(*out = strdup(name)))
-		r = ivg_err(ctx, ENOMEM, "out of memory");
+			    out->name);
 	ivg_vg_close(h);
 	return r;
 }
 
 int ivg_recover_pick(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		     const char *name, char **out)
+		     const char *what, const char *vgid,
+		     struct ivg_vgsel *out)
 {
-	struct ivg_strvec v;
-	char list[512];
+	struct ivg_vgsel *v = NULL;
+	char list[4096];
+	size_t n = 0;
 	int r;
 
-	*out = NULL;
-	if (name)
-		return pick_named(ctx, scan, name, out);
-	if ((r = ivg_recover_tagged(ctx, scan, &v)))
-		return r;
-	if (v.n == 1) {
-		*out = v.v[0];
-		v.v[0] = NULL;
-		v.n = 0;
-	} else if (v.n > 1) {
-		join(&v, list, sizeof(list));
-		r = ivg_err(ctx, EEXIST, "%zu volume groups are tagged %s: %s; name the one to recover",
-			    v.n, IVG_ROOTVG_TAG, list);
-	} else {
-		ivg_strvec_free(&v);
-		if (!(r = ivg_scan_vgnames(ctx, scan, &v))) {
-			join(&v, list, sizeof(list));
+	*out = (struct ivg_vgsel){ 0 };
+	if (what || vgid)
+		return pick_named(ctx, scan, what, vgid, out);
+	r = ivg_recover_tagged(ctx, scan, &v, &n);
+	if (!r && n == 1) {
+		*out = v[0];
+	} else if (!r && n > 1) {
+		join_ids(scan, v, n, list, sizeof(list));
+		r = ivg_err(ctx, EEXIST, "%zu volume groups are tagged %s: %s; name the one to recover (by its UUID, or --select vg_uuid=UUID, when names repeat)",
+			    n, IVG_ROOTVG_TAG, list);
+	} else if (!r) {
+		free(v);
+		v = NULL;
+		if (!(r = all_vgs(ctx, scan, &v, &n))) {
+			join(v, n, list, sizeof(list));
 			r = ivg_err(ctx, ENOENT, "No root volume group found: no volume group is tagged %s (volume groups seen: %s)",
 				    IVG_ROOTVG_TAG, list);
 		}
 	}
-	ivg_strvec_free(&v);
+	free(v);
 	return r;
 }
 
-void ivg_recover_booted_from(const char *cmdline, char ivg[IVG_NAME_MAX + 1],
-			     int *leg)
+void ivg_recover_booted_from(const char *cmdline, struct ivg_recover_boot *b)
 {
 	const char *p = cmdline;
 
-	ivg[0] = '\0';
-	*leg = -1;
+	*b = (struct ivg_recover_boot){ .leg = -1 };
 	while (p && *p) {
 		size_t len;
 
 		p += strspn(p, " \t\n");
 		len = strcspn(p, " \t\n");
 		if (!strncmp(p, "ivg.vg=", 7) && len - 7 <= IVG_NAME_MAX) {
-			memcpy(ivg, p + 7, len - 7);
-			ivg[len - 7] = '\0';
+			memcpy(b->vg, p + 7, len - 7);
+			b->vg[len - 7] = '\0';
+		} else if (!strncmp(p, "ivg.vguuid=", 11) && len - 11 < 64) {
+			char v[64];
+
+			memcpy(v, p + 11, len - 11);
+			v[len - 11] = '\0';
+			if (ivg_uuid_parse(v, b->vgid))
+				b->vgid[0] = '\0';
 		} else if (!strncmp(p, "ivg.leg=", 8) && p[8] >= '0' && p[8] <= '9') {
-			*leg = atoi(p + 8);
+			b->leg = atoi(p + 8);
 		}
 		p += len;
 	}
-	if (!ivg_name_valid(ivg))
-		ivg[0] = '\0';
+	if (!ivg_name_valid(b->vg))
+		b->vg[0] = '\0';
 }
 
-/* The only IVG of the scan, or the one named. */
+/* The only IVG of the scan, or the one named (by its UUID too). */
 static int pick_ivg(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-		    const char *ivg, char *out, size_t outsz)
+		    const char *ivg, const char *ivgid, struct ivg_vgsel *out)
 {
-	struct ivg_strvec v;
-	char list[512];
+	struct ivg_vgsel *v = NULL;
+	char list[4096];
+	size_t n = 0;
 	int r;
 
-	if (ivg && *ivg) {
-		snprintf(out, outsz, "%s", ivg);
-		return 0;
-	}
-	if ((r = filter_vgs(ctx, scan, is_ivg, &v)))
+	if ((ivg && *ivg) || (ivgid && *ivgid))
+		return ivg_vgsel_resolve(ctx, scan, ivg && *ivg ? ivg : NULL,
+					 ivgid && *ivgid ? ivgid : NULL, out);
+	if ((r = filter_vgs(ctx, scan, is_ivg, &v, &n)))
 		return r;
-	join(&v, list, sizeof(list));
-	if (v.n == 1)
-		snprintf(out, outsz, "%s", v.v[0]);
-	else
-		r = ivg_err(ctx, v.n ? EEXIST : ENOENT,
-			    v.n ? "several install volume groups (%s): cannot tell which one holds the generic boot image"
-				: "no install volume group found for the generic boot image (%s)",
+	if (n == 1) {
+		*out = v[0];
+	} else {
+		if (n)
+			join_ids(scan, v, n, list, sizeof(list));
+		else
+			join(v, n, list, sizeof(list));
+		r = ivg_err(ctx, n ? EEXIST : ENOENT,
+			    n ? "several install volume groups (%s): cannot tell which one holds the generic boot image (--ivg names it)"
+			      : "no install volume group found for the generic boot image (%s)",
 			    list);
-	ivg_strvec_free(&v);
+	}
+	free(v);
 	return r;
 }
 
@@ -204,19 +275,20 @@ static int extract(struct ivg_ctx *ctx, ext2_filsys fs, const char *what,
 }
 
 int ivg_recover_generic(struct ivg_ctx *ctx, const struct ivg_scan *scan,
-			const char *ivg, int leg, const char *dir,
-			char *used, size_t usedsz)
+			const char *ivg, const char *ivgid, int leg,
+			const char *dir, char *used, size_t usedsz)
 {
 	struct ivg_manifest m = { 0 };
 	struct ivg_vgh *h = NULL;
 	struct ivg_lvio *io = NULL;
 	ext2_filsys fs = NULL;
-	char name[IVG_NAME_MAX + 1], what[300], *text = NULL;
+	struct ivg_vgsel sel;
+	char *name = sel.name, what[300], *text = NULL;
 	size_t len = 0;
-	int r = pick_ivg(ctx, scan, ivg, name, sizeof(name));
+	int r = pick_ivg(ctx, scan, ivg, ivgid, &sel);
 
 	if (!r)
-		r = ivg_vg_open(ctx, (struct ivg_scan *)scan, name, &h);
+		r = ivg_vg_open_id(ctx, (struct ivg_scan *)scan, sel.name, sel.vgid, &h);
 	if (!r && !ivg_vg_is_ivg(h->vg))
 		r = ivg_err(ctx, EINVAL, "Volume group \"%s\" is not an install volume group", name);
 	if (!r)

@@ -93,6 +93,17 @@ loop_pv() {
 	echo "$l"
 }
 
+# The byte offset in IMG (the IVG disk layout) of the first segment of
+# LV VG/LV, whose PV lvm2 reads through the loop device LOOP (lvm_filter).
+lv_offset() {   # IMG LOOP VG/LV
+	local r pe ext
+	r=$(lvmq lvs --noheadings -o seg_pe_ranges "$3" 2>/dev/null | tr -d ' ')
+	pe=$(lvmq pvs --noheadings --units b --nosuffix -o pe_start "$2" 2>/dev/null | tr -d ' ')
+	ext=$(lvmq vgs --noheadings --units b --nosuffix -o vg_extent_size "${3%/*}" 2>/dev/null | tr -d ' ')
+	r=${r#*:}
+	echo $(($(part_offset "$1" 3) + pe + ${r%-*} * ext))
+}
+
 loop_file() {
 	l=$(losetup -f --show "$@")
 	echo "$l" >>"$T/loops"

@@ -8,14 +8,17 @@
 
 #include "devlist.h"
 #include "install.h"
+#include "machine.h"
 #include "sanfind.h"
 #include "cmd.h"
+#include "vgsel.h"
 
 enum { OPT_IVG, OPT_BOS, OPT_OPP, OPT_ROOTVG, O_BOOTLV_SIZE, O_SWAP_SIZE,
-       OPT_APPEND };
+       OPT_APPEND, OPT_SELECT, OPT_MACHINE };
 
 static const struct cmd_opt opts[] = {
-	[OPT_IVG] = { "ivg", 0, ARG_VGNAME, "VG", "the install VG to install from" },
+	[OPT_IVG] = { "ivg", 0, ARG_VGNAME, "VG", "the install VG to install from (its name,\n"
+		      "or its UUID)" },
 	[OPT_BOS] = { "bos", 0, ARG_STRING, "NAME", "the BOS image (boslist shows them)" },
 	[OPT_OPP] = { "opp", 0, ARG_LIST, "NAME[=VER],...",
 		      "OPPs to add (opplist shows them)" },
@@ -27,11 +30,18 @@ static const struct cmd_opt opts[] = {
 			    "size of swaplv (default 256m)" },
 	[OPT_APPEND] = { "append", 0, ARG_STRING, "ARGS",
 			 "more kernel arguments for the installed system" },
+	[OPT_SELECT] = { "select", 'S', ARG_STRING, "vg_uuid=UUID",
+			 "the install VG with this UUID (when several VGs\n"
+			 "carry the name --ivg gives)" },
+	[OPT_MACHINE] = { "machine", 0, ARG_STRING, "NAME",
+			  "the machine entry this install runs (ivgmachine),\n"
+			  "recorded in installed.json" },
 };
 
 struct cmdline {
 	struct cmd_run *r;
-	const char *ivg, *bos, *rootvg, *append;
+	const char *ivg, *bos, *rootvg, *append, *machine;
+	char ivgid[IVG_UUID_LEN + 1];   /* --select's, or "" */
 	char **opps;
 	size_t n_opps;
 	uint64_t bootlv_size, swap_size;
@@ -46,10 +56,17 @@ static int check(struct cmd_run *r)
 {
 	const char *rootvg = r->own[OPT_ROOTVG].str;
 
-	if (!cmd_given(r, OPT_IVG) || !cmd_given(r, OPT_BOS))
+	char id[IVG_UUID_LEN + 1];
+
+	if ((!cmd_given(r, OPT_IVG) && !cmd_given(r, OPT_SELECT)) ||
+	    !cmd_given(r, OPT_BOS))
 		return cmd_usage_error(r, "--ivg VG and --bos NAME are needed");
+	if (cmd_select_vgid(r, OPT_SELECT, id))
+		return EINVALID_CMD_LINE;
 	if (!r->n_operands)
 		return cmd_usage_error(r, "no target disk given");
+	if (cmd_given(r, OPT_MACHINE) && bos_machine_name_check(r->ctx, r->own[OPT_MACHINE].str))
+		return cmd_usage_error(r, "--machine: %s", ivg_errmsg(r->ctx));
 	if (rootvg && strlen(rootvg) + strlen(BOS_ROOTLV) > 123)
 		return cmd_usage_error(r, "--rootvg: name \"%s\" is too long", rootvg);
 	for (int i = O_BOOTLV_SIZE; i <= O_SWAP_SIZE; i++)
@@ -86,7 +103,7 @@ static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 {
 	struct bos_install_opts io = {
 		.bos = c->bos, .opps = c->opps, .n_opps = c->n_opps,
-		.append = c->append,
+		.append = c->append, .machine = c->machine,
 	};
 	const char *rootvg = c->rootvg ? c->rootvg : BOS_ROOTVG_DEFAULT;
 	struct bos_install_report rep;
@@ -98,7 +115,8 @@ static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 	 * read. lvm2's order: the global lock, then the VGs. */
 	r = session_lock_new_vg(ctx, rootvg, s);
 	if (!r)
-		r = session_open(ctx, &c->r->o, c->ivg, SESSION_READ, s);
+		r = session_open_sel(ctx, &c->r->o, c->ivg,
+				     c->ivgid[0] ? c->ivgid : NULL, SESSION_READ, s);
 	if (!r)
 		session_warn(s);
 	io.ivg = r ? NULL : s->h->vg;
@@ -146,15 +164,19 @@ static int run(struct cmd_run *r)
 	struct cmdline c = {
 		.r = r, .ivg = r->own[OPT_IVG].str, .bos = r->own[OPT_BOS].str,
 		.rootvg = r->own[OPT_ROOTVG].str, .append = r->own[OPT_APPEND].str,
+		.machine = r->own[OPT_MACHINE].str,
 		.opps = r->own[OPT_OPP].list.v, .n_opps = r->own[OPT_OPP].list.n,
 		.bootlv_size = r->own[O_BOOTLV_SIZE].size,
 		.swap_size = r->own[O_SWAP_SIZE].size,
 	};
 	char **targets = calloc(r->n_operands, sizeof(*targets));
 	char (*names)[PATH_MAX] = calloc(r->n_operands, sizeof(*names));
-	int e = targets && names ? resolve_targets(r, targets, names) :
-		ivg_err(r->ctx, ENOMEM, "out of memory");
+	int e = targets && names ? 0 : ivg_err(r->ctx, ENOMEM, "out of memory");
 
+	if (!e && (e = cmd_select_vgid(r, OPT_SELECT, c.ivgid)))
+		e = CMD_EXIT(e);
+	if (!e)
+		e = resolve_targets(r, targets, names);
 	if (!e)
 		e = install(r->ctx, &c, targets, r->n_operands);
 	free(names);

@@ -13,6 +13,7 @@
 #include "devlist.h"
 #include "ivgvg.h"
 #include "sysid.h"
+#include "vgsel.h"
 #include "version.h"
 
 /* The common options, in the order --help lists them. */
@@ -94,6 +95,14 @@ int cmd_usage_error(const struct cmd_run *r, const char *fmt, ...)
 	fprintf(stderr, "\n  Run `%s --help' for more information.\n",
 		r->def->name);
 	return EINVALID_CMD_LINE;
+}
+
+int cmd_select_vgid(struct cmd_run *r, size_t i, char vgid[IVG_UUID_LEN + 1])
+{
+	vgid[0] = '\0';
+	if (cmd_given(r, i) && ivg_vgsel_parse_select(r->ctx, r->own[i].str, vgid))
+		return cmd_usage_error(r, "%s", ivg_errmsg(r->ctx));
+	return 0;
 }
 
 /* One option's value into its slot; 0 or a usage error said. */

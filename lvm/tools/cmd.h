@@ -163,6 +163,13 @@ static inline bool cmd_given(const struct cmd_run *r, size_t i)
 	return r->own[i].count > 0;
 }
 
+/*
+ * Own option i is lvm2's "--select vg_uuid=UUID" (vgsel.h): its UUID
+ * (no dashes) into vgid, "" when not given; 0, or the usage error said
+ * and EINVALID_CMD_LINE for any other selection.
+ */
+int cmd_select_vgid(struct cmd_run *r, size_t i, char vgid[IVG_UUID_LEN + 1]);
+
 /* Print the usage error and return EINVALID_CMD_LINE (for check()). */
 int cmd_usage_error(const struct cmd_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -28,11 +28,16 @@ const struct cmd_def *const cmd_table[] = {
 	&cmd_oppck_def,
 	&cmd_opprm_def,
 	&cmd_opptoc_def,
+	&cmd_oppinstall_def,
 	&cmd_ivgmkboot_def,
 	&cmd_bosadd_def,
 	&cmd_boslist_def,
 	&cmd_bosrm_def,
 	&cmd_bosinstall_def,
+	&cmd_ivgmachine_add_def,
+	&cmd_ivgmachine_rm_def,
+	&cmd_ivgmachine_ls_def,
+	&cmd_ivgmachine_find_def,
 	&cmd_ivgrecover_def,
 	&cmd_ivgbootlist_def,
 	&cmd_ivgck_def,
@@ -103,11 +108,47 @@ static const struct cmd_def *find_command(const char *name)
 	return NULL;
 }
 
+/*
+ * A command with subcommands ("ivgmachine add") is one table entry per
+ * subcommand, named "NAME SUB"; the entry for name and its first
+ * argument, or NULL.
+ */
+static const struct cmd_def *find_subcommand(const char *name, const char *sub)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; sub && i < cmd_table_size; i++)
+		if (!strncmp(cmd_table[i]->name, name, len) &&
+		    cmd_table[i]->name[len] == ' ' &&
+		    !strcmp(cmd_table[i]->name + len + 1, sub))
+			return cmd_table[i];
+	return NULL;
+}
+
+/* "ivgmachine" alone, or with --help: its subcommands. */
+static bool list_subcommands(FILE *f, const char *name)
+{
+	size_t len = strlen(name);
+	bool any = false;
+
+	for (size_t i = 0; i < cmd_table_size; i++)
+		if (!strncmp(cmd_table[i]->name, name, len) &&
+		    cmd_table[i]->name[len] == ' ') {
+			if (!any)
+				fprintf(f, "Usage: %s SUBCOMMAND [ARGS...]\n\n", name);
+			fprintf(f, "  %-16s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
+			any = true;
+		}
+	if (any)
+		fprintf(f, "\nEach subcommand takes --help. See %s(8).\n", name);
+	return any;
+}
+
 static void list_commands(FILE *f)
 {
 	fprintf(f, "Usage: ivg COMMAND [ARGS...]   (or run COMMAND through its symlink)\n\n");
 	for (size_t i = 0; i < cmd_table_size; i++)
-		fprintf(f, "  %-12s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
+		fprintf(f, "  %-15s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
 	fprintf(f, "\nEach command takes --help. See ivg(7).\n");
 }
 
@@ -136,6 +177,18 @@ int main(int argc, char **argv)
 		name = argv[0];
 	}
 	cmd = find_command(name);
+	if (!cmd && (cmd = find_subcommand(name, argc > 1 ? argv[1] : NULL))) {
+		/* getopt and the messages name "ivgmachine add". */
+		argv++;
+		argc--;
+		argv[0] = (char *)cmd->name;
+	} else if (!cmd && (argc < 2 || !strcmp(argv[1], "--help") ||
+			    !strcmp(argv[1], "-h")) && list_subcommands(stdout, name)) {
+		return argc < 2 ? EINVALID_CMD_LINE : ECMD_OK;
+	} else if (!cmd && list_subcommands(stderr, name)) {
+		fprintf(stderr, "%s: no such subcommand '%s'\n", name, argv[1]);
+		return EINVALID_CMD_LINE;
+	}
 	if (!cmd) {
 		fprintf(stderr, "ivg: no such command '%s'\n", name);
 		list_commands(stderr);

@@ -10,6 +10,7 @@
 #include "devlist.h"
 #include "ivgvg.h"
 #include "sysid.h"
+#include "vgsel.h"
 
 int session_scan(struct ivg_ctx *ctx, const struct opts *o,
 		 struct session *s)
@@ -102,6 +103,39 @@ static const struct ivg_scan_pv *unreadable_pv(const struct ivg_scan *scan)
 	return NULL;
 }
 
+/* An open VG that is not an install VG is refused. */
+static int require_ivg(struct ivg_ctx *ctx, const struct session *s)
+{
+	if (ivg_vg_is_ivg(s->h->vg))
+		return 0;
+	return ivg_err(ctx, EINVAL,
+		       "Volume group \"%s\" is not an install volume group (no \"%s\" tag)",
+		       s->h->vg->name, IVG_VG_TAG);
+}
+
+int session_open_sel(struct ivg_ctx *ctx, const struct opts *o,
+		     const char *what, const char *vgid,
+		     enum session_mode mode, struct session *s)
+{
+	const struct ivg_scan_pv *p;
+	struct ivg_vgsel sel;
+	int r = session_scan(ctx, o, s);
+
+	if (!r)
+		r = ivg_vgsel_resolve(ctx, s->scan, what, vgid, &sel);
+	if (r == -ENOENT && what && (p = unreadable_pv(s->scan)))
+		r = ivg_err(ctx, ENOENT,
+			    "Volume group \"%s\" not found; %s has no readable metadata (%s)",
+			    what, p->path, p->mda[0].errmsg);
+	if (!r && mode != SESSION_NOLOCK)
+		r = session_lock_vg(ctx, s, sel.name, mode == SESSION_WRITE);
+	if (!r)
+		r = session_rescan_if_changed(ctx, s);
+	if (!r)
+		r = ivg_vg_open_id(ctx, s->scan, sel.name, sel.vgid, &s->h);
+	return r ? r : require_ivg(ctx, s);
+}
+
 int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
 		 enum session_mode mode, struct session *s)
 {
@@ -119,11 +153,7 @@ int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
 		r = ivg_err(ctx, ENOENT,
 			    "Volume group \"%s\" not found; %s has no readable metadata (%s)",
 			    name, p->path, p->mda[0].errmsg);
-	if (!r && !ivg_vg_is_ivg(s->h->vg))
-		r = ivg_err(ctx, EINVAL,
-			    "Volume group \"%s\" is not an install volume group (no \"%s\" tag)",
-			    name, IVG_VG_TAG);
-	return r;
+	return r ? r : require_ivg(ctx, s);
 }
 
 /* Is dev a PV of one of the open VGs? Their problems name it then. */

@@ -49,6 +49,16 @@ int session_scan_read(struct ivg_ctx *ctx, const struct opts *o,
 int session_open(struct ivg_ctx *ctx, const struct opts *o, const char *name,
 		 enum session_mode mode, struct session *s);
 /*
+ * The install VG that 'what' (a VG name, or a VG UUID in its place) and
+ * 'vgid' (--select vg_uuid=, or NULL) mean (vgsel.h): scanned first,
+ * then locked by its name (mode) and scanned again if a commit came in
+ * between, then opened by its UUID. A name that several VGs carry is
+ * refused (-ENOTUNIQ), naming each one's UUID and disks.
+ */
+int session_open_sel(struct ivg_ctx *ctx, const struct opts *o,
+		     const char *what, const char *vgid,
+		     enum session_mode mode, struct session *s);
+/*
  * Take lvm2's global lock exclusive, as lvm2 does before it creates a VG,
  * and then VG 'name' exclusive: two commands cannot create one name.
  */

@@ -39,12 +39,17 @@ extern const struct cmd_def cmd_opplist_def;
 extern const struct cmd_def cmd_oppck_def;
 extern const struct cmd_def cmd_opprm_def;
 extern const struct cmd_def cmd_opptoc_def;
+extern const struct cmd_def cmd_oppinstall_def;
 /* The maintenance boot image (boot/tools/). */
 extern const struct cmd_def cmd_ivgmkboot_def;
 /* BOS install (bosinstall/tools/). */
 extern const struct cmd_def cmd_bosadd_def;
 extern const struct cmd_def cmd_boslist_def;
 extern const struct cmd_def cmd_bosrm_def;
+extern const struct cmd_def cmd_ivgmachine_add_def;
+extern const struct cmd_def cmd_ivgmachine_rm_def;
+extern const struct cmd_def cmd_ivgmachine_ls_def;
+extern const struct cmd_def cmd_ivgmachine_find_def;
 extern const struct cmd_def cmd_bosinstall_def;
 /* Recovery of a root VG (recovery/tools/). */
 extern const struct cmd_def cmd_ivgrecover_def;

@@ -15,7 +15,7 @@
 #include "cmd.h"
 #include "sysid.h"
 
-enum { OPT_GENERIC, OPT_IVG };
+enum { OPT_GENERIC, OPT_IVG, OPT_SELECT };
 
 static const struct cmd_opt opts[] = {
 	[OPT_GENERIC] = { "generic", 0, ARG_NONE, NULL,
@@ -24,6 +24,9 @@ static const struct cmd_opt opts[] = {
 	[OPT_IVG] = { "ivg", 0, ARG_VGNAME, "VG",
 		      "the install VG holding the generic boot image\n"
 		      "(default: the one booted from, or the only one seen)" },
+	[OPT_SELECT] = { "select", 'S', ARG_STRING, "vg_uuid=UUID",
+			 "the root VG with this UUID (when several VGs\n"
+			 "carry its name)" },
 };
 
 struct recover_cmd {
@@ -31,7 +34,8 @@ struct recover_cmd {
 	bool generic;
 	const char *ivg;
 	const char *rootvg;
-	char *picked;
+	char vgid[IVG_UUID_LEN + 1];     /* --select's, or "" */
+	struct ivg_vgsel picked;
 	char workdir[PATH_MAX];
 	char kernel[PATH_MAX], initrd[PATH_MAX];
 	int last;
@@ -43,18 +47,20 @@ static int ask_name(struct ivg_ctx *ctx, struct session *s,
 		    struct recover_cmd *c)
 {
 	char line[IVG_NAME_MAX + 2];
-	int r = ivg_recover_pick(ctx, s->scan, c->rootvg, &c->picked);
+	const char *vgid = c->vgid[0] ? c->vgid : NULL;
+	int r = ivg_recover_pick(ctx, s->scan, c->rootvg, vgid, &c->picked);
 
-	if (r != -EEXIST || c->run->o.yes || !isatty(STDIN_FILENO))
+	if ((r != -EEXIST && r != -ENOTUNIQ) || c->run->o.yes ||
+	    !isatty(STDIN_FILENO))
 		return r;
-	fprintf(stderr, "  %s\n  Root volume group to recover: ", ivg_errmsg(ctx));
+	fprintf(stderr, "  %s\n  Root volume group to recover (name or UUID): ", ivg_errmsg(ctx));
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin))
 		return ivg_err(ctx, EINVAL, "no root volume group chosen");
 	line[strcspn(line, "\n")] = '\0';
 	if (!ivg_name_valid(line))
-		return ivg_err(ctx, EINVAL, "\"%s\" is not a volume group name", line);
-	return ivg_recover_pick(ctx, s->scan, line, &c->picked);
+		return ivg_err(ctx, EINVAL, "\"%s\" is not a volume group name or UUID", line);
+	return ivg_recover_pick(ctx, s->scan, line, vgid, &c->picked);
 }
 
 /* The VG as it is: missing PVs, a holder, and the exported flag. */
@@ -99,7 +105,7 @@ static int ask_generic(struct recover_cmd *c, const char *vg)
 }
 
 /* The IVG and leg named on this kernel's command line ("", -1: none). */
-static void booted_ivg(char ivg[IVG_NAME_MAX + 1], int *leg)
+static void booted_ivg(struct ivg_recover_boot *b)
 {
 	char *cmdline = NULL;
 	size_t len = 0;
@@ -111,7 +117,7 @@ static void booted_ivg(char ivg[IVG_NAME_MAX + 1], int *leg)
 	}
 	if (f)
 		fclose(f);
-	ivg_recover_booted_from(cmdline ? cmdline : "", ivg, leg);
+	ivg_recover_booted_from(cmdline ? cmdline : "", b);
 	free(cmdline);
 }
 
@@ -119,13 +125,15 @@ static void booted_ivg(char ivg[IVG_NAME_MAX + 1], int *leg)
 static int take_generic(struct ivg_ctx *ctx, struct session *s,
 			struct recover_cmd *c)
 {
-	char ivg[IVG_NAME_MAX + 1], used[300];
-	int leg = -1, r;
+	struct ivg_recover_boot b;
+	char used[300];
+	int r;
 
-	booted_ivg(ivg, &leg);
+	booted_ivg(&b);
 	if (c->ivg) {
-		snprintf(ivg, sizeof(ivg), "%s", c->ivg);
-		leg = -1;
+		snprintf(b.vg, sizeof(b.vg), "%s", c->ivg);
+		b.vgid[0] = '\0';
+		b.leg = -1;
 	}
 	if (ivg_pathf(ctx, c->workdir, sizeof(c->workdir), "%s/ivgrecover.XXXXXX",
 		      getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp"))
@@ -135,12 +143,12 @@ static int take_generic(struct ivg_ctx *ctx, struct session *s,
 		return ivg_err(ctx, errno, "cannot make a work directory: %s", strerror(errno));
 	}
 	/* Read, as bosinstall reads it: no ivgmkboot rewrites it meanwhile. */
-	if (ivg[0] && (r = session_lock_vg(ctx, s, ivg, false)))
+	if (b.vg[0] && (r = session_lock_vg(ctx, s, b.vg, false)))
 		return r;
 	if ((r = ivg_pathf(ctx, c->kernel, sizeof(c->kernel), "%s/vmlinuz", c->workdir)) ||
 	    (r = ivg_pathf(ctx, c->initrd, sizeof(c->initrd), "%s/initrd.img", c->workdir)) ||
-	    (r = ivg_recover_generic(ctx, s->scan, ivg, leg, c->workdir, used,
-				     sizeof(used))))
+	    (r = ivg_recover_generic(ctx, s->scan, b.vg, b.vgid, b.leg,
+				     c->workdir, used, sizeof(used))))
 		return r;
 	printf("  Using the generic boot image of %s\n", used);
 	c->ro.kernel = c->kernel;
@@ -186,14 +194,18 @@ static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 		r = ask_name(ctx, &s, c);
 	/* The name is known now: lock it, then read what is committed. */
 	if (!r)
-		r = session_lock_vg(ctx, &s, c->picked, true);
+		r = session_lock_vg(ctx, &s, c->picked.name, true);
 	if (!r)
 		r = session_rescan_if_changed(ctx, &s);
 	if (!r)
-		r = ivg_vg_open(ctx, s.scan, c->picked, &s.h);
+		r = ivg_vg_open_id(ctx, s.scan, c->picked.name, c->picked.vgid, &s.h);
 	if (!r) {
+		char id[IVG_UUID_LEN + 7];
+
 		session_warn(&s);
-		printf("  Root volume group \"%s\" found (%zu PVs)\n", c->picked, s.h->vg->pv_count);
+		ivg_uuid_format(c->picked.vgid, id);
+		printf("  Root volume group \"%s\" (UUID %s) found (%zu PVs)\n",
+		       c->picked.name, id, s.h->vg->pv_count);
 		r = check_vg(ctx, &s, c);
 	}
 	if (!r)
@@ -206,10 +218,10 @@ static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 		if (c->ro.kernel)
 			snprintf(from, sizeof(from), "the generic boot image");
 		snprintf(q, sizeof(q), "Rebuild bootlv of \"%s\" from %s, and rewrite the boot records of its disks?",
-			 c->picked, from);
+			 c->picked.name, from);
 		if (!cmd_confirm(c->run, q))
 			r = ivg_err_prefix(ctx, -ECANCELED, "Volume group \"%s\" not recovered, nothing written: ",
-					   c->picked);
+					   c->picked.name);
 	}
 	if (!r)
 		r = ivg_vg_reopen_rw(ctx, s.h);
@@ -219,10 +231,18 @@ static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 		r = ivg_rootboot_write(ctx, rb, s.h->vg);
 	if (!r)
 		printf("  Boot LV of root volume group \"%s\" rebuilt from %s; boot records written.\n",
-		       c->picked, from);
+		       c->picked.name, from);
 	ivg_rootboot_free(rb);
 	session_close(&s);
 	return r;
+}
+
+/* --select: lvm2's vg_uuid=UUID, checked as a usage error. */
+static int check(struct cmd_run *r)
+{
+	char id[IVG_UUID_LEN + 1];
+
+	return cmd_select_vgid(r, OPT_SELECT, id);
 }
 
 static int run(struct cmd_run *r)
@@ -233,6 +253,8 @@ static int run(struct cmd_run *r)
 	struct cmd_progress bar;
 	int e;
 
+	if ((e = cmd_select_vgid(r, OPT_SELECT, c.vgid)))
+		return CMD_EXIT(e);
 	cmd_progress_init(r, &bar, "Writing bootlv");
 	c.ro.tmpdir = getenv("TMPDIR");
 	c.ro.progress = bar.fn;
@@ -243,7 +265,6 @@ static int run(struct cmd_run *r)
 		unlink(c.initrd);
 		rmdir(c.workdir);
 	}
-	free(c.picked);
 	return e;
 }
 
@@ -256,7 +277,10 @@ const struct cmd_def cmd_ivgrecover_def = {
 "boot again, as AIX's bosboot does: rebuild its boot LV (bootlv: the\n"
 "kernel and initramfs found in rootlv, grub/grub.cfg, the manifest) and\n"
 "rewrite the BIOS and UEFI boot records on every disk of the VG. ROOTVG\n"
-"names the VG; without it, the VG tagged ivg_rootvg is taken. rootlv is\n"
+"names the VG (or its UUID, or --select vg_uuid=UUID: every install\n"
+"names its root VG rootvg, and when several VGs carry the name given\n"
+"ivgrecover refuses, naming each one's UUID and disks); without it, the\n"
+"VG tagged ivg_rootvg is taken. rootlv is\n"
 "only read, never written. When rootlv holds no usable kernel, --generic\n"
 "(or answering y when asked) uses the install VG's generic boot image\n"
 "instead: the machine then boots into the ivg maintenance environment\n"
@@ -271,5 +295,6 @@ const struct cmd_def cmd_ivgrecover_def = {
 	.min_operands = 0, .max_operands = 1,
 	.operand_need = "at most one root VG name",
 	.flags = CMD_VG_NAME,
+	.check = check,
 	.run = run,
 };

@@ -1,14 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The unattended install of issue 8, end to end under QEMU (TCG):
-#  1. an IVG (one disk) holding the test BOS (tests/vm/mkbos.sh) and a
-#     .deb OPP, whose maintenance boot image (ivgmkboot) carries
+#  1. an IVG (one disk) holding the test BOS (tests/vm/mkbos.sh
+#     --pkgtools: dpkg, apt, rpm in it) and two .deb OPPs, hello-opp
+#     depending on hello-lib, whose maintenance boot image (ivgmkboot) carries
 #     "ivg.action=install ivg.bos=testbos ivg.opp=hello-opp
 #     ivg.target=/dev/vdb" on its kernel command line;
 #  2. a machine boots from the IVG disk under SeaBIOS (tests/vm/boot.sh)
 #     with an empty target disk attached; the IVG disk is read-only to the
 #     guest (bosinstall never writes it), the target is written for real;
-#     the maintenance environment installs and prints "IVG-INSTALL rc=0";
+#     the maintenance environment installs and prints "IVG-INSTALL rc=0":
+#     the BOS's own apt-get, in a chroot of the new rootlv with the IVG's
+#     oppfs mounted read-only, installs hello-opp and hello-lib (both in
+#     the target's dpkg status, hello-lib recorded as a dependency);
 #  3. the target alone boots (tests/vm/boot.sh, SeaBIOS) and the installed
 #     test BOS prints its marker, with the SHA-256 of its installed.json.
 # IVG_SLOW=1 boots the target under OVMF too, and drives the same
@@ -23,15 +27,18 @@ command -v grub-mkimage >/dev/null || { echo "no grub-mkimage"; exit 77; }
 ls /boot/vmlinuz-* >/dev/null 2>&1 || { echo "no kernel in /boot"; exit 77; }
 TMO=${IVG_BOOT_TIMEOUT:-400}
 
-"$HERE/vm/mkbos.sh" bos >/dev/null 2>bos.err || die "mkbos.sh: $(cat bos.err)"
+"$HERE/vm/mkbos.sh" --pkgtools bos >/dev/null 2>bos.err || die "mkbos.sh: $(cat bos.err)"
 ivgcreate -y --no-boot-image --devices d0.img --size 400m --bootlv-size 96m \
 	--bosfs-size 64m --oppfs-size 16m ivg0 d0.img >/dev/null || die "ivgcreate"
 bosadd --devices d0.img ivg0 testbos bos/bos.tar.gz >/dev/null || die "bosadd"
-mkdir -p deb/DEBIAN deb/usr/share/hello-opp
-printf 'Package: hello-opp\nVersion: 1.0\nArchitecture: all\nMaintainer: ivg tests <t@example.org>\nDescription: a test package\n' >deb/DEBIAN/control
+mkdir -p deb/DEBIAN deb/usr/share/hello-opp lib/DEBIAN lib/usr/share/hello-lib
+printf 'Package: hello-opp\nVersion: 1.0\nArchitecture: all\nMaintainer: ivg tests <t@example.org>\nDepends: hello-lib\nDescription: a test package\n' >deb/DEBIAN/control
+printf 'Package: hello-lib\nVersion: 1.0\nArchitecture: all\nMaintainer: ivg tests <t@example.org>\nDescription: what it needs\n' >lib/DEBIAN/control
 echo hello >deb/usr/share/hello-opp/hello
+echo lib >lib/usr/share/hello-lib/lib
 dpkg-deb --root-owner-group --build deb hello-opp.deb >/dev/null || die "dpkg-deb"
-oppadd --devices d0.img ivg0 hello-opp.deb >/dev/null || die "oppadd"
+dpkg-deb --root-owner-group --build lib hello-lib.deb >/dev/null || die "dpkg-deb"
+oppadd --devices d0.img ivg0 hello-opp.deb hello-lib.deb >/dev/null || die "oppadd"
 t0=$SECONDS
 ivgmkboot --devices d0.img --append "ivg.action=install ivg.bos=testbos ivg.opp=hello-opp ivg.target=/dev/vdb" ivg0 >/dev/null ||
 	die "ivgmkboot"
@@ -54,11 +61,7 @@ ok "unattended install from the IVG's maintenance environment: IVG-INSTALL rc=0 
 l=$(loop_pv t.img)
 lvm_filter "$l"
 lvmq vgck rootvg >vgck.out 2>&1 || die "vgck: $(cat vgck.out)"
-r=$(lvmq lvs --noheadings -o seg_pe_ranges rootvg/rootlv 2>/dev/null | tr -d ' ')
-pe_start=$(lvmq pvs --noheadings --units b --nosuffix -o pe_start "$l" 2>/dev/null | tr -d ' ')
-ext=$(lvmq vgs --noheadings --units b --nosuffix -o vg_extent_size rootvg 2>/dev/null | tr -d ' ')
-r=${r#*:} first=${r%-*}
-root_off=$(($(part_offset t.img 3) + pe_start + first * ext))
+root_off=$(lv_offset t.img "$l" rootvg/rootlv)
 losetup -d "$l"
 # The record as the host reads it from rootlv: installed.json, its hash.
 # Straight from the image file (libext2fs's offset= option), so that no
@@ -68,10 +71,16 @@ read_record() {
 }
 read_record installed.json
 jq -e '.bos.name == "testbos" and .rootvg.disks == ["/dev/vdb"] and .ivg.vg == "ivg0" and
-	[.opps[] | .name + ":" + .how] == ["hello-opp:local-apt-repository"]' installed.json >/dev/null ||
+	[.opps[] | .name + ":" + .how + ":" + (.dependency | tostring)] == ["hello-opp:apt:false", "hello-lib:apt:true"]' installed.json >/dev/null ||
 	die "installed.json (the BOS and ivg.opp's OPP): $(cat installed.json)"
-debugfs -R "dump /var/lib/ivg/opp/hello-opp_1.0_all.deb got.deb" "t.img?offset=$root_off" >/dev/null 2>&1
-cmp -s got.deb hello-opp.deb || die "ivg.opp: the .deb in the target's local repository differs"
+debugfs -R "cat /var/lib/dpkg/status" "t.img?offset=$root_off" 2>/dev/null >status
+for p in hello-opp hello-lib; do
+	awk -v p="$p" '$1 == "Package:" { n = $2 } n == p && /^Status: install ok installed$/ { f = 1 } END { exit !f }' status ||
+		die "the target's dpkg status lacks $p: $(cat status)"
+done
+[ "$(debugfs -R "cat /usr/share/hello-lib/lib" "t.img?offset=$root_off" 2>/dev/null)" = lib ] || die "hello-lib's files are not in rootlv"
+grep -aq 'Setting up hello-lib' install.log || die "the console does not show apt installing hello-lib"
+ok "ivg.opp: the BOS's own apt-get installed hello-opp and its dependency hello-lib from the IVG (the target's dpkg status lists both)"
 want=$(sha256sum <installed.json | cut -c1-16)
 
 # The marker carries the hash of the record the booted system reads.
@@ -100,10 +109,12 @@ boot_target uefi
 ivgmkboot --devices d0.img ivg0 >/dev/null || die "ivgmkboot (menu)"
 truncate -s 0 t.img && truncate -s 1g t.img
 "$HERE/vm/boot.sh" --timeout "$TMO" --console menu.log --disk d0.img --disk t.img \
-	--send 'Choice: =>1\n' --send 'BOS to install: =>testbos\n/dev/vdb\n' \
+	--send 'Choice: =>1\n' --send 'BOS to install: =>testbos\n/dev/vdb\nhello-opp\n' \
 	--expect 'BOS "testbos" installed on /dev/vdb' --fail 'Kernel panic' 2>menu.err ||
 	die "the menu: $(cat menu.err)"
 grep -aq 'testbos' menu.log && grep -aq '/dev/vdb  1024 MiB' menu.log || die "the menu did not list the BOS and the free disk"
 grep -aq '/dev/vda  ' menu.log && die "the menu lists the IVG's disk as free"
-ok "the maintenance menu's entry 1 lists the BOS and the free disk, and installs"
+grep -aq 'hello-lib' menu.log || die "the menu did not list the OPPs"
+grep -aq 'Setting up hello-opp' menu.log || die "the menu's install did not install the OPP chosen"
+ok "the maintenance menu's entry 1 lists the BOS, the free disk and the OPPs, and installs with the OPP chosen"
 exit 0

@@ -39,7 +39,7 @@ expect_fail 5 'No root volume group found.*volume groups seen: none' \
 	ivgrecover -y --devices blank.img
 expect_fail 5 'Volume group "novg" not found \(volume groups seen: rootvg\)' \
 	ivgrecover -y --devices disk.img novg
-expect_fail 5 'volume groups are tagged ivg_rootvg: oldvg, rootvg' \
+expect_fail 5 'volume groups are tagged ivg_rootvg: oldvg \(UUID .* on nokernel\.img\), rootvg \(UUID .* on disk\.img\)' \
 	ivgrecover -y --devices disk.img,nokernel.img
 expect_fail 5 'no kernel: no /boot/vmlinuz-\* and no /vmlinuz' \
 	ivgrecover -y --devices nokernel.img oldvg
@@ -50,6 +50,48 @@ sha256sum -c --quiet before.sum || die "a failed ivgrecover wrote to an image"
 ok "bad inputs: exit 5 (3 for a bad name), every image byte-identical"
 
 rm noesp.img
+
+# ---- two root VGs called rootvg: no guessing ------------------------------
+# Every install names its root VG rootvg: on a SAN a machine sees others'.
+make_rootvg twin.img rootvg bos/tree
+vg_uuid() { # IMG: the UUID of the VG on it, as lvm2 prints it
+	local l u
+	l=$(loop_pv "$1") && lvm_filter "$l"
+	u=$(lvmq pvs --noheadings -o vg_uuid "$l" 2>/dev/null | tr -d ' ')
+	losetup -d "$l"
+	echo "$u"
+}
+ua=$(vg_uuid disk.img) ub=$(vg_uuid twin.img)
+[ ${#ua} = 38 ] && [ ${#ub} = 38 ] && [ "$ua" != "$ub" ] || die "UUIDs: '$ua' '$ub'"
+sums disk.img twin.img >twins.sum
+expect_fail 5 "2 volume groups are tagged ivg_rootvg: rootvg \\(UUID ($ua on disk\\.img; UUID $ub on twin\\.img|$ub on twin\\.img; UUID $ua on disk\\.img)\\)" \
+	ivgrecover -y --devices disk.img,twin.img
+expect_fail 5 "2 VGs are called \"rootvg\" \\(UUID .* on (disk|twin)\\.img; UUID .* on (disk|twin)\\.img\\); not guessing.*--select vg_uuid=UUID" \
+	ivgrecover -y --devices disk.img,twin.img rootvg
+expect_fail 5 "No volume group with UUID $ua found" ivgrecover -y --devices twin.img --select "vg_uuid=$ua"
+expect_fail 3 'only vg_uuid=UUID is understood' ivgrecover -y --devices disk.img --select vg_name=rootvg
+sha256sum -c --quiet twins.sum || die "a refused ivgrecover wrote to a root VG"
+ok "two root VGs called rootvg: refused (exit 5) naming each UUID and disk, both images byte-identical"
+tw_root=$(lv_sum twin.img rootvg rootlv) tw_boot=$(lv_sum twin.img rootvg bootlv)
+ivgrecover -y --devices disk.img,twin.img --select "vg_uuid=$ub" >sel.out 2>&1 || die "ivgrecover --select: $(cat sel.out)"
+grep -q "Root volume group \"rootvg\" (UUID $ub) found" sel.out || die "ivgrecover --select: $(cat sel.out)"
+sha256sum -c --quiet <(grep disk.img twins.sum) || die "ivgrecover --select vg_uuid=B wrote to A's disk"
+[ "$(lv_sum twin.img rootvg rootlv)" = "$tw_root" ] || die "rootlv of twin.img changed"
+[ "$(lv_sum twin.img rootvg bootlv)" != "$tw_boot" ] || die "bootlv of twin.img was not rebuilt"
+ok "--select vg_uuid=B recovers twin.img's rootvg only: disk.img byte-identical"
+sums disk.img twin.img >twins.sum
+ivgrecover -y --devices disk.img,twin.img "$ub" >uuid.out 2>&1 || die "ivgrecover UUID: $(cat uuid.out)"
+grep -q "(UUID $ub) found" uuid.out || die "ivgrecover UUID: $(cat uuid.out)"
+sha256sum -c --quiet <(grep disk.img twins.sum) || die "ivgrecover UUID-B wrote to A's disk"
+ok "the UUID in place of the name picks the same VG; the other disk byte-identical"
+# GRUB finds bootlv by the VGs' and LVs' UUIDs, so that a disk boots its
+# own boot LV with the other rootvg in sight.
+mcopy -n -i "twin.img@@$(part_offset twin.img 2)" ::/EFI/BOOT/BOOTX64.EFI twin.efi || die "mcopy BOOTX64.EFI"
+grep -aq "lvmid/$ub/" twin.efi || die "twin.img's BOOTX64.EFI does not name bootlv by lvmid/$ub/"
+grub-fstest -c 2 disk.img twin.img ls "(lvmid/$ub/$(grep -ao "lvmid/$ub/[-A-Za-z0-9]\{38\}" twin.efi | head -1 | cut -d/ -f3))/" 2>&1 |
+	grep -qw manifest.sha256 || die "grub-fstest does not find twin.img's bootlv by its lvmid name"
+ok "GRUB's images name bootlv by lvmid/VGUUID/LVUUID: grub-fstest with both disks finds twin.img's own"
+rm -f twin.img twins.sum twin.efi
 
 # ---- recover: bootlv zeroed ----------------------------------------------
 read -r boff bsize < <(lv_range disk.img rootvg bootlv)

@@ -78,17 +78,21 @@ static void record_round_trip(void **state)
 	struct bos_manifest m = { .name = "deb12", .format = BOS_FMT_TAR,
 				  .size = 1234 };
 	struct ivg_vg vg = { .name = "ivg0" };
-	struct bos_opp opps[1] = { {
+	struct bos_opp opps[2] = { {
 		.name = "mytool", .version = "1.2", .arch = "amd64",
-		.sha256 = "ab", .fmt = OPP_FMT_DEB, .how = BOS_OPP_LOCAL_APT,
-		.where = "var/lib/ivg/opp/mytool_1.2_amd64.deb",
+		.sha256 = "ab", .fmt = OPP_FMT_DEB, .how = BOS_OPP_APT,
+		.file = "pool/mytool_1.2_amd64.deb",
+	}, {
+		.name = "mylib", .version = "2", .arch = "all",
+		.sha256 = "cd", .fmt = OPP_FMT_DEB, .how = BOS_OPP_APT,
+		.file = "pool/mylib_2_all.deb", .dependency = true,
 	} };
-	struct bos_opps o = { .v = opps, .n = 1, .have_repo = true,
-			      .note = "do it" };
+	struct bos_opps o = { .v = opps, .n = 2, .have_repo = true };
 	char *disks[] = { "/dev/sdb" }, *text;
 	struct bos_record rec = { .bos = &m, .kernel = "6.1.0-18-amd64",
 				  .ivg = &vg, .opps = &o, .rootvg = "rootvg",
-				  .disks = disks, .n_disks = 1, .date = 86400 };
+				  .disks = disks, .n_disks = 1, .date = 86400,
+				  .machine = "m1", .note = "do it" };
 	struct json_object *j, *a;
 	struct ivg_ctx ctx;
 	size_t len;
@@ -112,12 +116,15 @@ static void record_round_trip(void **state)
 	assert_int_equal(json_object_get_int64(get(j, "opp_toc.generation")), 7);
 	assert_string_equal(json_object_get_string(get(j, "date")), "1970-01-02T00:00:00Z");
 	assert_string_equal(json_object_get_string(get(j, "note")), "do it");
+	assert_string_equal(json_object_get_string(get(j, "machine")), "m1");
 	a = get(j, "opps");
-	assert_int_equal(json_object_array_length(a), 1);
+	assert_int_equal(json_object_array_length(a), 2);
 	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(a, 0), "how")),
-			    "local-apt-repository");
-	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(a, 0), "path")),
-			    "/var/lib/ivg/opp/mytool_1.2_amd64.deb");
+			    "apt");
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(a, 0), "file")),
+			    "pool/mytool_1.2_amd64.deb");
+	assert_false(json_object_get_boolean(get(json_object_array_get_idx(a, 0), "dependency")));
+	assert_true(json_object_get_boolean(get(json_object_array_get_idx(a, 1), "dependency")));
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "rootvg.disks"), 0)),
 			    "/dev/sdb");
 	json_object_put(j);

@@ -5,7 +5,8 @@
 #
 # usage: boot.sh [options] --disk IMG[,bootindex=N] ... --expect REGEX
 #   --firmware bios|uefi  SeaBIOS (default) or OVMF (package ovmf)
-#   --disk IMG[,bootindex=N][,writable|,readonly]  the next virtio disk;
+#   --disk IMG[,bootindex=N][,writable|,readonly][,serial=S]  the next
+#                      virtio disk (serial=S: its serial number);
 #                      writes go to a throw-away overlay (snapshot=on),
 #                      or with writable to IMG itself, or with readonly
 #                      nowhere (the guest sees a read-only disk);
@@ -13,8 +14,10 @@
 #                      the order given)
 #   --expect REGEX     success: a console line matching REGEX (grep -E)
 #   --fail REGEX       failure as soon as a console line matches REGEX
+#                      (and --expect does not: it is looked at first)
 #   --send REGEX=>TEXT when the console shows REGEX, type TEXT (\n for
 #                      Enter) on it; repeatable, in order (drives menus)
+#   --smbios-uuid UUID the machine's SMBIOS system UUID (QEMU's -smbios)
 #   --timeout SEC      kill the machine after SEC seconds (default 90)
 #   --console FILE     keep the whole console log in FILE
 #   --mem MB           memory (default 1024)
@@ -42,7 +45,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 fail() { echo "boot: $*" >&2; exit 125; }
 
 fw=bios timeout=90 mem=1024 expect="" failre="" keep="" varsfile="" accel=${IVG_VM_ACCEL:-tcg} ipxe="" nics=1
-disks=() sends=()
+disks=() sends=() smbios=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
@@ -59,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2 ;;
 	--accel) accel=$2 ;;
 	--vars) varsfile=$2 ;;
+	--smbios-uuid) smbios=(-smbios "type=1,uuid=$2") ;;
 	--ipxe) ipxe=$2 ;;
 	--nics) nics=$2 ;;
 	*) fail "unknown option $1 (see --help)" ;;
@@ -132,6 +136,7 @@ for spec in "${disks[@]}"; do
 	[ -e "$img" ] || fail "--disk $spec: no such file"
 	dev=virtio-blk-pci,drive=d$k
 	[ "$bi" = none ] || dev=$dev,bootindex=$bi
+	case $spec in *,serial=*) sn=${spec##*,serial=}; dev=$dev,serial=${sn%%,*} ;; esac
 	qdisks+=(-drive "if=none,id=d$k,format=raw,file=${img//,/,,},file.locking=off,$mode"
 		-device "$dev")
 	k=$((k + 1))
@@ -148,7 +153,7 @@ pdeath=()
 setpriv --pdeathsig KILL true 2>/dev/null && pdeath=(setpriv --pdeathsig KILL --)
 "${pdeath[@]}" qemu-system-x86_64 "${accelargs[@]}" -machine pc -m "$mem" \
 	-nodefaults -no-user-config -display none -no-reboot \
-	"${fwargs[@]}" "${serial[@]}" "${qnics[@]}" "${qdisks[@]}" \
+	"${fwargs[@]}" "${smbios[@]}" "${serial[@]}" "${qnics[@]}" "${qdisks[@]}" \
 	</dev/null >"$dir/qemu.log" 2>&1 &
 qpid=$!
 if [ ${#sends[@]} -gt 0 ]; then
@@ -170,8 +175,13 @@ while :; do
 			[ $step -lt ${#sends[@]} ] && seen=$(grep -a -c -E -- "${sends[$step]%%=>*}" "$dir/console")
 		fi
 	fi
-	if grep -a -q -E -- "$expect" "$dir/console"; then rc=0; break; fi
-	if [ -n "$failre" ] && grep -a -q -E -- "$failre" "$dir/console"; then rc=1; break; fi
+	# --expect and --fail are judged on one copy of the console: QEMU
+	# keeps writing to it, and a --fail that also matches the expected
+	# line (a marker with the wrong value, say) must not see the line
+	# arrive between the two looks (seen on a loaded machine).
+	cp "$dir/console" "$dir/seen"
+	if grep -a -q -E -- "$expect" "$dir/seen"; then rc=0; break; fi
+	if [ -n "$failre" ] && grep -a -q -E -- "$failre" "$dir/seen"; then rc=1; break; fi
 	if ! kill -0 "$qpid" 2>/dev/null; then
 		wait "$qpid" 2>/dev/null
 		qpid=""

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the test BOS, a small bootable Linux for bosinstall and ivgrecover:
-#   mkbos.sh [--kernel VER] [--name NAME] [--san] OUTDIR
+#   mkbos.sh [--kernel VER] [--name NAME] [--pkgtools] [--san] OUTDIR
 # OUTDIR/tree is the root filesystem and OUTDIR/bos.tar.gz the same as a
 # tar archive (numeric owners 0:0). The tree holds:
 #  - Debian's kernel as /boot/vmlinuz-VER with its initramfs
@@ -12,7 +12,12 @@
 #    (SHA: the first 16 hex digits of /etc/ivg/installed.json's SHA-256,
 #    or "none") and powers the machine off (with /etc/ivg-bos/stay in
 #    the tree it prints "IVG-BOS-UP" and keeps running instead);
-#  - /etc/ivg-bos/name (NAME, default "testbos"), /dev/console, /dev/null.
+#  - /etc/ivg-bos/name (NAME, default "testbos"), /dev/console, /dev/null;
+#  - with --pkgtools, the host's package managers with their libraries,
+#    so that bosinstall installs OPPs with the BOS's own tools (chroot):
+#    dpkg (and the programs it wants in PATH: ldconfig and GNU tar;
+#    busybox gives the rest) with an empty database, apt-get with its file, copy and
+#    store methods, rpm with /usr/lib/rpm and an empty RPM database.
 # The initramfs loads dm-mod and the virtio, SCSI and ext4 modules,
 # activates the VG of root=/dev/mapper/VG-LV with stock lvm2 (lvm and
 # its libraries), mounts it read-only and switch_root's to its /sbin/init;
@@ -31,18 +36,19 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/common.sh"
 export PATH="$PATH:/usr/sbin:/sbin"
 
-ver="" name=testbos san=""
+ver="" name=testbos pkgtools="" san=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) ver=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
+	--pkgtools) pkgtools=1; shift ;;
 	--san) san=1; shift ;;
-	-h | --help) sed -n '3,27s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '3,33s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) vm_die "mkbos: unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# = 1 ] || vm_die "usage: mkbos.sh [--kernel VER] [--name NAME] [--san] OUTDIR"
+[ $# = 1 ] || vm_die "usage: mkbos.sh [--kernel VER] [--name NAME] [--pkgtools] [--san] OUTDIR"
 out=$1
 case $name in '' | *[!A-Za-z0-9._+-]*) vm_die "mkbos: --name: letters, digits and . _ + - only" ;; esac
 [ -n "$ver" ] || ver=$(vm_kernel_version) || vm_die "no kernel with dm-raid in /boot (make deps installs it; tests/vm/setup.sh checks)"
@@ -73,6 +79,41 @@ initrd_plan() {
 	[ -z "$san" ] || san_plan
 	# shellcheck disable=SC2086 # names
 	plan_modules "$ver" $MODULES
+}
+
+PKGTOOLS="dpkg dpkg-deb dpkg-split dpkg-query dpkg-trigger dpkg-divert dpkg-statoverride
+	dpkg-maintscript-helper apt-get apt-config apt-cache rpm rpmdb tar"
+
+# --pkgtools: the host's package managers and what they load.
+pkgtools_plan() {
+	local n p
+	for n in $PKGTOOLS; do
+		p=$(hostpath "$n") || vm_die "mkbos --pkgtools: no $n on this host (make deps installs dpkg, apt and rpm)"
+		canon "$p"
+		if [ "$(head -c 4 "$p" | tail -c 3)" = ELF ]; then add_elf "$p" "$C"; else add f "$C" "$p"; fi
+	done
+	add_elf "$(PATH=/usr/sbin:/sbin hostpath ldconfig)" /usr/sbin/ldconfig
+	for p in /usr/lib/apt/methods/file /usr/lib/apt/methods/copy /usr/lib/apt/methods/store; do
+		add_elf "$p" "$p"
+	done
+	# rpm's rc and macros; dpkg's architecture tables, which apt reads.
+	while read -r p; do add f "$p" "$p"; done < <(find /usr/lib/rpm /usr/share/dpkg -maxdepth 1 -type f)
+}
+
+# --pkgtools: their state, empty, in the root tree $1.
+pkgtools_state() {
+	local root=$1
+	mkdir -p "$root"/var/lib/dpkg/{info,updates,triggers,alternatives} "$root"/var/log \
+		"$root"/var/lib/apt "$root"/var/cache/apt/archives/partial \
+		"$root"/etc/apt/{apt.conf.d,preferences.d,sources.list.d} "$root"/etc/dpkg/dpkg.cfg.d
+	echo "_apt:x:42:65534::/nonexistent:/usr/sbin/nologin" >>"$root/etc/passwd"
+	: >"$root/var/lib/dpkg/status"
+	: >"$root/var/lib/dpkg/available"
+	# Debian's rpm keeps its database in ~/.rpmdb (it manages no system):
+	# the BOS's is where an RPM system keeps it.
+	mkdir -p "$root/etc/rpm" "$root/var/lib/rpm"
+	echo "%_dbpath /var/lib/rpm" >"$root/etc/rpm/macros"
+	rpm --root "$root" --dbpath /var/lib/rpm --initdb || vm_die "mkbos --pkgtools: rpm --initdb"
 }
 
 # --san: iscsistart, multipath, kpartx, dmsetup and multipath's plugins.
@@ -237,6 +278,13 @@ build() { # dir
 	root_init >"$iroot/usr/sbin/init"
 	chmod 755 "$iroot/usr/sbin/init"
 	echo "$name" >"$iroot/etc/ivg-bos/name"
+	if [ -n "$pkgtools" ]; then
+		# shellcheck disable=SC2034 # plan.sh's state
+		plan=() planned=()
+		pkgtools_plan
+		stage_plan "$iroot"
+		pkgtools_state "$iroot"
+	fi
 	# --san: what a system with open-iscsi and multipath-tools has (the
 	# programs; bosinstall checks for them).
 	if [ -n "$san" ]; then
@@ -247,8 +295,9 @@ build() { # dir
 }
 
 statsum() { stat -L -c '%n %s %Y %i' "$@" | sha256sum | cut -c1-24; }
-key=$( { echo "$ver $name $MODULES san=$san"; statsum "$0" "$HERE/common.sh" "$HERE/plan.sh" "$kernel" \
-	"$(hostpath busybox)" "$(hostpath lvm)" "/lib/modules/$ver/modules.dep"; } | sha256sum | cut -c1-24)
+key=$( { echo "$ver $name $MODULES ${pkgtools:+pkgtools} san=$san"; statsum "$0" "$HERE/common.sh" "$HERE/plan.sh" "$kernel" \
+	"$(hostpath busybox)" "$(hostpath lvm)" "/lib/modules/$ver/modules.dep"
+	[ -z "$pkgtools" ] || statsum "$(hostpath dpkg)" "$(hostpath apt-get)" "$(hostpath rpm)"; } | sha256sum | cut -c1-24)
 bos=$cache/bos-$ver-$key
 
 exec 8>"$cache/.bos.lock"

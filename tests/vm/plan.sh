@@ -64,7 +64,7 @@ stage_plan() { # dir
 		IFS=$'\t' read -r k d s <<<"$l"
 		mkdir -p "$root$(dirname "$d")"
 		case $k in
-		f) cp -L --preserve=mode "$s" "$root$d" ;;
+		f) cp -L --remove-destination --preserve=mode "$s" "$root$d" ;;   # never through a link there
 		l) ln -sfn "$s" "$root$d" ;;
 		m)
 			case $s in
