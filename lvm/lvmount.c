@@ -15,6 +15,7 @@
 #include "activate.h"
 #include "ivgmount.h"
 #include "loopdev.h"
+#include "rmeta.h"
 
 struct ivg_lvmount {
 	const struct ivg_vg *vg;
@@ -35,25 +36,46 @@ static int find_lv(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	return 0;
 }
 
+/* One run of bytes on one PV: what a loop device can show. */
+static bool one_run(const struct ivg_lv *lv)
+{
+	const struct ivg_seg *seg = lv->seg_count == 1 ? &lv->segs[0] : NULL;
+
+	return seg && !strcmp(seg->type, "striped") && seg->area_count == 1 &&
+	       seg->areas[0].type == IVG_AREA_PV;
+}
+
+/* A raid1 LV shows as a loop over one leg (loopdev.h): each leg one run. */
+static bool legs_one_run(const struct ivg_vg *vg, const struct ivg_lv *lv)
+{
+	const struct ivg_seg *seg = &lv->segs[0];
+
+	for (size_t k = 0; k < seg->area_count; k++) {
+		const struct ivg_lv *img = ivg_vg_lv(vg, seg->areas[k].name);
+
+		if (!img || !one_run(img))
+			return false;
+	}
+	return true;
+}
+
 int ivg_lvmount_check(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		      const char *name)
 {
 	const struct ivg_lv *lv;
-	const struct ivg_seg *seg;
 	int r = find_lv(ctx, vg, name, &lv);
 
 	if (r || ivg_dm_present())
 		return r;
-	/* A loop device shows one run of bytes: one linear segment (the
-	 * LV's PVs may not be open yet: an install's new VG). */
-	seg = lv->seg_count == 1 ? &lv->segs[0] : NULL;
-	if (!seg || strcmp(seg->type, "striped") || seg->area_count != 1 ||
-	    seg->areas[0].type != IVG_AREA_PV)
-		return ivg_err(ctx, ENOTSUP, "LV %s/%s is %s%s: without device-mapper only a single-segment linear LV can be mounted (through a loop device)",
-			       vg->name, lv->name,
-			       seg || lv->seg_count ? ivg_seg_type_name(&lv->segs[0]) : "empty",
-			       lv->seg_count > 1 ? ", in several segments" : "");
-	return 0;
+	/* A loop device shows one run of bytes: one linear segment, or one
+	 * leg of a raid1 LV (the LV's PVs may not be open yet: an install's
+	 * new VG, so which leg is in sync is found when it is attached). */
+	if (one_run(lv) || (ivg_lv_is_raid1(lv) && legs_one_run(vg, lv)))
+		return 0;
+	return ivg_err(ctx, ENOTSUP, "LV %s/%s is %s%s: without device-mapper only a single-segment linear LV, or a raid1 LV whose legs are, can be mounted (through a loop device)",
+		       vg->name, lv->name,
+		       lv->seg_count ? ivg_seg_type_name(&lv->segs[0]) : "empty",
+		       lv->seg_count > 1 ? ", in several segments" : "");
 }
 
 /* The LV as a block device: the one there, or one this call makes. */

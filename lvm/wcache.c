@@ -13,7 +13,7 @@ struct ivg_wcache {
 	size_t cap, n;             /* entries: at most, in use */
 	uint64_t *blk;             /* entry -> block */
 	uint8_t *dirty;            /* entry -> written since the last flush */
-	uint64_t *seq;             /* entry -> when it became dirty */
+	uint64_t *seq;             /* entry -> when it was last written */
 	uint64_t next_seq;
 	uint8_t *data;             /* entry -> bs bytes */
 	/* Open addressing: block -> entry + 1 (0: empty), 2 * cap slots. */
@@ -106,7 +106,7 @@ int ivg_wcache_flush(struct ivg_ctx *ctx, struct ivg_wcache *w,
 	for (size_t i = 0; i < w->n; i++)
 		if (w->dirty[i])
 			order[n++] = (uint32_t)i;
-	/* In the order the blocks were first written, as libext2fs issued
+	/* In the order the blocks were last written, as libext2fs issued
 	 * them (a crash in the middle leaves what it would have left). */
 	qsort_r(order, n, sizeof(*order), by_seq, w->seq);
 	for (size_t i = 0; !r && i < n;) {
@@ -210,8 +210,9 @@ int ivg_wcache_write(struct ivg_ctx *ctx, struct ivg_wcache *w,
 		if (r)
 			return r;
 		memcpy(w->data + e * w->bs, p + b * w->bs, w->bs);
-		if (!w->dirty[e])
-			w->seq[e] = w->next_seq++;
+		/* Ordered by its last write: what libext2fs wrote after it
+		 * (a bitmap after the inode it frees) reaches the LV after. */
+		w->seq[e] = w->next_seq++;
 		w->dirty[e] = 1;
 	}
 	return 0;

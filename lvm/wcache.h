@@ -10,8 +10,10 @@
  * its own has no cache). The cache keeps the last version of each block
  * written, and small reads (up to a few MiB in all), and writes the
  * written ones out at a flush, or when it is full: in the order they were
- * first written since the last flush (so that a crash leaves a prefix of
- * what libext2fs issued, as without the cache), blocks written one after
+ * last written (so that what libext2fs wrote after a block, such as the
+ * bitmap freeing an inode after that inode, reaches the LV after it; in
+ * first-written order a crash could leave a bitmap cleared under an inode
+ * still in use), blocks written one after
  * another at consecutive places as one write. A reader always gets the
  * last version. libext2fs and ivg order their writes by flushes
  * (io_channel_flush: the cache is written, then the LV synced).

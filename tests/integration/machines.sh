@@ -124,9 +124,10 @@ ok "ivgmachine find: the entry by SMBIOS UUID (targets as this kernel names the 
 # --- lvm2 and e2fsck ---------------------------------------------------------
 L=$(loop_pv d0.img)
 lvm_filter "$L"
-bosfs_loop() {   # a read-only loop device over ivg0/bosfs
+bosfs_loop() {   # a read-only loop device over leg 0 of ivg0/bosfs (raid1)
 	local r first last pe_start ext
-	r=$(lvmq lvs --noheadings -o seg_pe_ranges ivg0/bosfs 2>/dev/null | tr -d ' ')
+	r=$(lvmq lvs -a --noheadings -o lv_name,seg_pe_ranges ivg0 2>/dev/null |
+		awk '$1 == "[bosfs_rimage_0]" { print $2 }')
 	r=${r#*:} first=${r%-*} last=${r#*-}
 	pe_start=$(lvmq pvs --noheadings --units b --nosuffix -o pe_start "$L" 2>/dev/null | tr -d ' ')
 	ext=$(lvmq vgs --noheadings --units b --nosuffix -o vg_extent_size ivg0 2>/dev/null | tr -d ' ')
