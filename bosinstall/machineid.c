@@ -60,8 +60,9 @@ static void read_macs(const char *sys, struct bos_identity *me)
 		    !PATH_OK(one, "%s/%s", dir, e->d_name))
 			continue;
 		attr(one, "address", mac, sizeof(mac), true);
+		/* aa:bb:cc:dd:ee:ff, 17 characters: it fits macs[] whole. */
 		if (strlen(mac) == 17 && strcmp(mac, "00:00:00:00:00:00"))
-			snprintf(me->macs[me->n_macs++], sizeof(me->macs[0]), "%s", mac);
+			memcpy(me->macs[me->n_macs++], mac, 18);
 	}
 	closedir(d);
 }
