@@ -72,7 +72,7 @@ say "tree: $entries entries, $bytes bytes of file data; image $(stat -c %s bos.t
 # The same archive uncompressed: the restore without gzip's share.
 gzip -dc bos.tgz >bos.tar
 size=$(( $(stat -c %s bos.tgz) + $(stat -c %s bos.tar) + (64 << 20) ))
-ivgcreate -y --no-boot-image --devices d0.img --size $(( size + (96 << 20) ))b --bootlv-size 8m \
+ivgcreate -y --no-boot-image --devices d0.img --size $(( size + (128 << 20) ))b --bootlv-size 8m \
 	--bosfs-size "${size}b" --oppfs-size 8m bvg d0.img >/dev/null || die "ivgcreate"
 bosadd --devices d0.img bvg bench bos.tgz >/dev/null || die "bosadd"
 bosadd --devices d0.img bvg plain bos.tar >/dev/null || die "bosadd"
