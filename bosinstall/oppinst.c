@@ -552,6 +552,9 @@ int bos_oppinst_unpack(struct ivg_ctx *ctx, struct bos_chroot *c,
 		arg(&a, "-p");
 		arg(&a, "--numeric-owner");
 		arg(&a, "--no-overwrite-dir");
+		/* Merged /usr: bin/x goes through the system's bin -> usr/bin,
+		 * which GNU tar would otherwise replace by a directory. */
+		arg(&a, "--keep-directory-symlink");
 		arg(&a, "--exclude=opp.control");
 		arg(&a, "--exclude=./opp.control");
 		arg(&a, "-C");

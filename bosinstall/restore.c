@@ -82,7 +82,8 @@ static int restore_tar(struct ivg_ctx *ctx, struct ivg_vg *ivg,
 		       struct ivg_lvio *target, const struct bos_restore_opts *o,
 		       struct bos_restore_report *rep)
 {
-	struct bos_untar_opts uo = { &bos_policy_bos, o->progress, o->progress_arg, m->size };
+	struct bos_untar_opts uo = { .policy = &bos_policy_bos, .progress = o->progress,
+				     .progress_arg = o->progress_arg, .total = m->size };
 	struct bos_untar_stats us;
 	char what[256];
 	ext2_filsys fs;

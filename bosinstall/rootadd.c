@@ -277,7 +277,7 @@ static int mem_read(struct ivg_ctx *ctx, void *arg, void *buf, size_t len,
 int bos_rootadd_apply(struct ivg_ctx *ctx, struct bos_rootadd *a,
 		      ext2_filsys fs, const char *what)
 {
-	struct bos_untar_opts uo = { .policy = &bos_policy_opp };
+	struct bos_untar_opts uo = { .policy = &bos_policy_opp, .into_system = true };
 	struct bos_untar_stats st;
 	struct opp_src src;
 	int r;

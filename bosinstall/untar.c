@@ -310,6 +310,7 @@ int bos_untar(struct ivg_ctx *ctx, ext2_filsys fs, struct opp_src *src,
 	*u = (struct untar){ .ctx = ctx, .src = src, .what = what, .o = o,
 			     .st = st, .rbuf = u->rbuf, .wbuf = u->wbuf };
 	ivg_e2tree_init(&u->t, fs, what);
+	u->t.follow_dir_links = o->into_system;
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);

@@ -45,6 +45,10 @@ struct bos_untar_opts {
 	ivg_progress_fn progress;  /* archive bytes read so far, or NULL */
 	void *progress_arg;
 	uint64_t total;            /* archive size for the progress, or 0 */
+	/* Into an installed system (an OPP, bosinstall's own files): its
+	 * symbolic links to directories are taken as dpkg takes them
+	 * (e2tree.h, follow_dir_links), so that merged /usr stays. */
+	bool into_system;
 };
 
 /* What a libarchive entry is (bospath.h's kinds). */

@@ -111,8 +111,27 @@ static int ftype(uint32_t mode)
 }
 
 /*
+ * With follow_dir_links, what the symbolic link 'ino' in 'dir' names, in
+ * this filesystem, when it is a directory: *ino becomes that directory.
+ * -EINVAL (no message) when it is not one, or not to be followed.
+ */
+static int dir_link(struct ivg_e2tree *t, ext2_ino_t dir, ext2_ino_t *ino)
+{
+	struct ext2_inode inode;
+	ext2_ino_t to;
+
+	if (!t->follow_dir_links ||
+	    ext2fs_follow_link(t->fs, EXT2_ROOT_INO, dir, *ino, &to) ||
+	    ext2fs_read_inode(t->fs, to, &inode) || !LINUX_S_ISDIR(inode.i_mode))
+		return -EINVAL;
+	*ino = to;
+	return 0;
+}
+
+/*
  * The directory at path[0, len): walked from the root, never through a
- * symbolic link; with 'make', missing directories are made.
+ * symbolic link (but a link to a directory with follow_dir_links); with
+ * 'make', missing directories are made.
  */
 static int walk_dir(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 		    const char *path, size_t len, bool make, const char *entry,
@@ -146,8 +165,12 @@ static int walk_dir(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 			err = ext2fs_read_inode(t->fs, ino, &inode);
 		if (err)
 			return fail(ctx, t, err, entry, "cannot resolve its path");
-		if (LINUX_S_ISLNK(inode.i_mode))
-			return refuse(ctx, t, entry, "a symbolic link is not followed:", path, at + n);
+		if (LINUX_S_ISLNK(inode.i_mode) && !dir_link(t, dir, &ino))
+			inode.i_mode = LINUX_S_IFDIR;
+		else if (LINUX_S_ISLNK(inode.i_mode))
+			return refuse(ctx, t, entry, t->follow_dir_links ?
+				      "a symbolic link to no directory is not followed:" :
+				      "a symbolic link is not followed:", path, at + n);
 		if (!LINUX_S_ISDIR(inode.i_mode))
 			return refuse(ctx, t, entry, "not a directory:", path, at + n);
 		dir = ino;
@@ -211,23 +234,30 @@ static errcode_t drop_link(ext2_filsys fs, ext2_ino_t ino)
 
 /*
  * Clear the name 'base' in 'dir' for a new entry. A directory there is
- * kept for a directory (*kept set) and refused for anything else.
+ * kept for a directory (*kept set) and refused for anything else; so is
+ * a symbolic link to a directory with follow_dir_links (*linked set).
  */
 static int clear_name(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 		      ext2_ino_t dir, const char *base, const char *path,
-		      bool want_dir, ext2_ino_t *kept)
+		      bool want_dir, ext2_ino_t *kept, bool *linked)
 {
 	struct ext2_inode inode;
 	ext2_ino_t ino;
 	errcode_t err = ext2fs_lookup(t->fs, dir, base, (int)strlen(base), NULL, &ino);
 
 	*kept = 0;
+	*linked = false;
 	if (err == EXT2_ET_FILE_NOT_FOUND)
 		return 0;
 	if (!err)
 		err = ext2fs_read_inode(t->fs, ino, &inode);
 	if (err)
 		return fail(ctx, t, err, path, "cannot look at what is there");
+	if (want_dir && LINUX_S_ISLNK(inode.i_mode) && !dir_link(t, dir, &ino)) {
+		*kept = ino;
+		*linked = true;
+		return 0;
+	}
 	if (LINUX_S_ISDIR(inode.i_mode)) {
 		if (want_dir) {
 			*kept = ino;
@@ -298,11 +328,12 @@ int ivg_e2tree_create(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 {
 	const char *base;
 	ext2_ino_t dir, kept;
+	bool linked;
 	errcode_t err;
 	int r;
 
 	if ((r = parent_of(ctx, t, path, &dir, &base)) ||
-	    (r = clear_name(ctx, t, dir, base, path, false, &kept)))
+	    (r = clear_name(ctx, t, dir, base, path, false, &kept, &linked)))
 		return r;
 	if ((err = new_node(t->fs, dir, base, at, ino)))
 		return fail(ctx, t, err, path, "cannot create");
@@ -316,6 +347,7 @@ int ivg_e2tree_mkdir(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 	const char *base;
 	ext2_ino_t dir;
 	errcode_t err;
+	bool linked;
 	int r;
 
 	if (!*path) {
@@ -323,8 +355,11 @@ int ivg_e2tree_mkdir(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 		return ivg_e2tree_set_attrs(ctx, t, path, *ino, at);
 	}
 	if ((r = parent_of(ctx, t, path, &dir, &base)) ||
-	    (r = clear_name(ctx, t, dir, base, path, true, ino)))
+	    (r = clear_name(ctx, t, dir, base, path, true, ino, &linked)))
 		return r;
+	/* The system's link and its directory stay as they are. */
+	if (linked)
+		return 0;
 	if (!*ino) {
 		err = ivg_e2_mkdir(t->fs, dir, base);
 		if (!err)
@@ -341,6 +376,7 @@ int ivg_e2tree_symlink(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 {
 	const char *base;
 	ext2_ino_t dir, kept;
+	bool linked;
 	errcode_t err;
 	int r;
 
@@ -348,7 +384,7 @@ int ivg_e2tree_symlink(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 		return ivg_err(ctx, EINVAL, "%s: entry \"%s\": refused: a symbolic link target that is empty or longer than %u bytes",
 			       t->what, path, t->fs->blocksize - 1);
 	if ((r = parent_of(ctx, t, path, &dir, &base)) ||
-	    (r = clear_name(ctx, t, dir, base, path, false, &kept)))
+	    (r = clear_name(ctx, t, dir, base, path, false, &kept, &linked)))
 		return r;
 	err = ivg_e2_symlink(t->fs, dir, base, target);
 	if (!err)
@@ -366,6 +402,7 @@ int ivg_e2tree_hardlink(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 	const char *base;
 	struct ext2_inode inode;
 	ext2_ino_t tdir, ino, dir, kept;
+	bool linked;
 	errcode_t err;
 	int r;
 
@@ -389,7 +426,7 @@ int ivg_e2tree_hardlink(struct ivg_ctx *ctx, struct ivg_e2tree *t,
 	if (judge && (r = judge(ctx, arg, inode.i_mode)))
 		return r;
 	if ((r = parent_of(ctx, t, path, &dir, &base)) ||
-	    (r = clear_name(ctx, t, dir, base, path, false, &kept)))
+	    (r = clear_name(ctx, t, dir, base, path, false, &kept, &linked)))
 		return r;
 	/* The old name may have been the target's last other link. */
 	if ((err = ext2fs_read_inode(t->fs, ino, &inode)) || !inode.i_links_count)

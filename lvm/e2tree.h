@@ -17,6 +17,14 @@
  * as tar does: a directory stays (only its attributes change) and cannot
  * be replaced by anything else. Errors name the tree ('what') and the
  * entry: -EINVAL refused, -ENOSPC out of blocks or inodes, -EIO.
+ *
+ * A tree written into an installed system (follow_dir_links: an OPP, the
+ * files bosinstall adds) takes the system's symbolic links to
+ * directories as dpkg does: a parent that is such a link is followed,
+ * inside this filesystem (an absolute target from its root), and a
+ * directory entry whose name is one keeps the link and the directory it
+ * names as they are; "bin/x" lands in usr/bin when bin -> usr/bin
+ * (merged /usr). A link to anything else is still refused.
  */
 #ifndef IVG_E2TREE_H
 #define IVG_E2TREE_H
@@ -52,6 +60,7 @@ struct ivg_e2tree {
 	/* The last parent directory resolved: archives list by directory. */
 	char dir[IVG_E2TREE_PATH_MAX + 1];
 	ext2_ino_t dir_ino;
+	bool follow_dir_links;     /* an installed system's tree (above) */
 };
 
 struct ivg_e2tree_attrs {

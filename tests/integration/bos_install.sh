@@ -55,7 +55,9 @@ unpacked=$(boslist --devices d0.img --reportformat json ivg0 | jq -r '.report[0]
 # A plain OPP and a Debian package in the IVG's repository.
 mkdir -p opp/opt/mytool && printf 'Package: mytool\nVersion: 1.2\nArchitecture: amd64\nDescription: a plain OPP\n' >opp/opp.control
 echo "mytool payload" >opp/opt/mytool/README
-(cd opp && tar czf ../mytool.opp opp.control opt)
+# bin/ too: the BOS has merged /usr (bin -> usr/bin), which must stay.
+mkdir -p opp/bin && echo "mytool command" >opp/bin/mytool
+(cd opp && tar czf ../mytool.opp opp.control opt bin)
 mkdir -p deb/DEBIAN deb/usr/share/hello-opp
 printf 'Package: hello-opp\nVersion: 1.0\nArchitecture: all\nMaintainer: ivg tests <t@example.org>\nDescription: a test package\n' >deb/DEBIAN/control
 echo hello >deb/usr/share/hello-opp/hello
@@ -158,7 +160,10 @@ jq -e '[.opps[] | .name + ":" + .how] == ["mytool:unpacked"]' installed.json >/d
 ok "installed.json: BOS, SHA-256, kernel $(jq -r .kernel installed.json), IVG, TOC generation, OPPs"
 [ "$(debugfs -R "cat /opt/mytool/README" "$root" 2>/dev/null)" = "mytool payload" ] || die "the plain OPP is not unpacked"
 debugfs -R "stat /opp.control" "$root" 2>&1 | grep -q 'not found' || die "opp.control landed in the root"
-ok "OPPs: the plain one unpacked (its opp.control aside)"
+debugfs -R "stat /bin" "$root" 2>/dev/null | grep -q 'Type: symlink' ||
+	die "the plain OPP's bin/ replaced the BOS's /bin -> usr/bin: $(debugfs -R 'stat /bin' "$root" 2>/dev/null | head -2)"
+[ "$(debugfs -R "cat /usr/bin/mytool" "$root" 2>/dev/null)" = "mytool command" ] || die "the plain OPP's bin/mytool is not in usr/bin"
+ok "OPPs: the plain one unpacked (its opp.control aside); its bin/mytool went through the BOS's /bin -> usr/bin, which stays"
 [ "$(debugfs -R "cat /etc/ivg-bos/name" "$root" 2>/dev/null)" = testbos ] || die "the BOS is not in rootlv"
 
 grub-fstest -c 1 t.img ls '(lvm/rootvg-bootlv)/' >grub.out 2>&1 || die "grub-fstest: $(cat grub.out)"
@@ -272,6 +277,8 @@ nothing_left() { # IMG WHAT
 	[ "$(debugfs -R "cat /opt/rpmopp/file" "$d" 2>/dev/null)" = rpmopp ] || die "rpmopp's files are not there"
 	debugfs -R "ls /var/lib/rpm" "$d" 2>/dev/null | grep -q rpmdb.sqlite || die "no RPM database in the root"
 	[ "$(debugfs -R "cat /etc/scropp.done" "$d" 2>/dev/null)" = "scropp 2 ran in pkgbos" ] || die "scropp's install script did not run in the root"
+	debugfs -R "stat /bin" "$d" 2>/dev/null | grep -q 'Type: symlink' || die "scropp's bin/ (GNU tar) replaced pkgbos's /bin -> usr/bin"
+	[ -n "$(debugfs -R "cat /usr/bin/scropp-tool" "$d" 2>/dev/null)" ] || die "scropp's bin/scropp-tool is not in usr/bin"
 	debugfs -R "cat /etc/ivg/installed.json" "$d" 2>/dev/null >inst2.json
 	jq -e '[.opps[] | .name + ":" + .how + ":" + (.dependency | tostring)] | sort ==
 		["appopp:apt:false", "libopp:apt:true", "rpmopp:rpm:false", "scropp:install-script:false"]' inst2.json >/dev/null ||

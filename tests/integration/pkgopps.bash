@@ -42,5 +42,7 @@ mkscriptopp() {
 	mkdir -p "$1/opt/$1"
 	printf 'Package: %s\nVersion: 2\nArchitecture: all\nDescription: a plain OPP with a script\nInstall-Script: opt/%s/install.sh\n' "$1" "$1" >"$1/opp.control"
 	printf '#!/bin/sh\necho "$OPP_NAME $OPP_VERSION ran in $(cat /etc/ivg-bos/name)" >/etc/%s.done\n' "$1" >"$1/opt/$1/install.sh"
-	(cd "$1" && tar czf "../$1.opp" opp.control opt)
+	# A command in bin/: a merged /usr's bin -> usr/bin must stay.
+	mkdir -p "$1/bin" && echo "$1 command" >"$1/bin/$1-tool"
+	(cd "$1" && tar czf "../$1.opp" opp.control opt bin)
 }

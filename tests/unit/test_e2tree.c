@@ -3,7 +3,8 @@
  * test_e2tree.c - the libext2fs tree writer on an ext4 image file made by
  * mke2fs: nested files written and read back, links, directories that
  * grow past a block, the refusals (a symbolic link on the way, a name or
- * path too long, a file over a directory), and e2fsck clean afterwards;
+ * path too long, a file over a directory), an installed system's links
+ * to directories followed (merged /usr), and e2fsck clean afterwards;
  * the mkfs steps (ivg_e2fs_build) on a new sparse file, as mke2fs makes
  * a filesystem and as the boot image is made.
  */
@@ -173,6 +174,50 @@ static void refused(void **state)
 	fsck_clean(f);
 }
 
+/* Into an installed system (follow_dir_links): merged /usr's links to
+ * directories are followed, inside the filesystem, as dpkg does; a link
+ * to anything else still is not. */
+static void dir_links_followed(void **state)
+{
+	struct fx *f = *state;
+	struct ivg_e2tree_attrs link_at = { .mode = S_IFLNK | 0777 };
+	struct ivg_e2tree_attrs dir_at = { .mode = S_IFDIR | 0700, .uid = 5 };
+	struct ext2_inode inode;
+	ext2_ino_t ino, usr_bin, bin;
+
+	write_file(f, "usr/bin/sh", "shell");
+	write_file(f, "etc/file", "f");
+	assert_int_equal(ivg_e2tree_symlink(&f->ctx, &f->t, "bin", "usr/bin", &link_at, &ino), 0);
+	assert_int_equal(ivg_e2tree_symlink(&f->ctx, &f->t, "etc/abs", "/usr/bin", &link_at, &ino), 0);
+	assert_int_equal(ivg_e2tree_symlink(&f->ctx, &f->t, "etc/flink", "file", &link_at, &ino), 0);
+	assert_int_equal(ivg_e2tree_symlink(&f->ctx, &f->t, "etc/out", "../../../nothere", &link_at, &ino), 0);
+	f->t.follow_dir_links = true;
+	/* The directory entry "bin": the link stays, and so does usr/bin. */
+	assert_int_equal(ivg_e2tree_mkdir(&f->ctx, &f->t, "bin", &dir_at, &ino), 0);
+	assert_int_equal(ext2fs_namei(f->fs, EXT2_ROOT_INO, EXT2_ROOT_INO, "usr/bin", &usr_bin), 0);
+	assert_int_equal(ino, usr_bin);
+	assert_int_equal(ext2fs_lookup(f->fs, EXT2_ROOT_INO, "bin", 3, NULL, &bin), 0);
+	assert_int_equal(ext2fs_read_inode(f->fs, bin, &inode), 0);
+	assert_true(LINUX_S_ISLNK(inode.i_mode));
+	assert_int_equal(ext2fs_read_inode(f->fs, usr_bin, &inode), 0);
+	assert_int_equal(inode.i_mode & 0777, 0755);
+	/* Files under the links land in usr/bin. */
+	write_file(f, "bin/tool", "t");
+	write_file(f, "etc/abs/other", "o");
+	read_back(f, "usr/bin/tool", "t", 1);
+	read_back(f, "usr/bin/other", "o", 1);
+	/* Links to a file, or to nothing, are not followed. */
+	assert_int_equal(ivg_e2tree_create(&f->ctx, &f->t, "etc/flink/x", &file_at, &ino), -EINVAL);
+	assert_non_null(strstr(ivg_errmsg(&f->ctx), "a symbolic link to no directory is not followed: \"etc/flink\""));
+	assert_int_equal(ivg_e2tree_create(&f->ctx, &f->t, "etc/out/x", &file_at, &ino), -EINVAL);
+	/* Without follow_dir_links (a BOS into its new filesystem): refused. */
+	f->t.follow_dir_links = false;
+	ivg_e2tree_free(&f->t);
+	assert_int_equal(ivg_e2tree_create(&f->ctx, &f->t, "bin/evil", &file_at, &ino), -EINVAL);
+	assert_non_null(strstr(ivg_errmsg(&f->ctx), "a symbolic link is not followed: \"bin\""));
+	fsck_clean(f);
+}
+
 /* An ext2 of 8 MiB built in a new sparse file; lost+found's size and
  * e2fsck's verdict. */
 static void build_in_file(unsigned flags, const char *label, uint64_t lf_size)
@@ -231,6 +276,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(tree_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(dir_links_followed, setup, teardown),
 		cmocka_unit_test(nospc),
 		cmocka_unit_test(build_as_mke2fs),
 		cmocka_unit_test(build_as_boot_image),
