@@ -4,7 +4,8 @@
 #  1. an install VG on three sparse images, with the maintenance boot image
 #     and the boot records on every disk (ivgcreate);
 #  2. a real .deb OPP, built here with dpkg-deb, added to oppfs (oppadd);
-#  3. a small BOS (tests/vm/mkbos.sh: Debian's kernel, busybox, an init
+#  3. a small BOS (tests/vm/mkbos.sh --pkgtools: Debian's kernel, busybox,
+#     dpkg and apt, an init
 #     that says who it is) added to bosfs (bosadd);
 #  4. both listed (opplist, boslist);
 #  5. disk 0 of the IVG boots alone in QEMU (SeaBIOS, GRUB from its boot
@@ -21,7 +22,7 @@ BIN=$(cd "${1:?usage: tests/demo.sh BIN_DIR}" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 VM=$top/tests/vm
 export PATH="$BIN:$PATH:/usr/sbin:/sbin" IVG_BIN=$BIN
-DEMO=$top/demo
+DEMO=${IVG_DEMO_DIR:-$top/demo}   # IVG_DEMO_DIR: elsewhere (tests/integration/demo.sh)
 VG=ivgdemo
 OPP=ivg-demo-hello
 BOS=demobos
@@ -91,8 +92,8 @@ show oppadd --devices "$DEVS" "$VG" "${OPP}_1.0_all.deb"
 done_step "dpkg-deb and oppadd"
 
 # ---------------------------------------------------------------------------
-step "Build a small BOS (Debian's kernel, busybox, an init) and add it to bosfs"
-show "$VM/mkbos.sh" --name "$BOS" bos
+step "Build a small BOS (Debian's kernel, busybox, dpkg and apt, an init) and add it to bosfs"
+show "$VM/mkbos.sh" --pkgtools --name "$BOS" bos
 echo "  bos/bos.tar.gz: $(du -h bos/bos.tar.gz | cut -f1), kernel $(ls bos/tree/boot | sed -n 's/^vmlinuz-//p')"
 show bosadd --devices "$DEVS" "$VG" "$BOS" bos/bos.tar.gz
 done_step "mkbos.sh and bosadd"
@@ -171,6 +172,12 @@ got=$(tr -d '\r' <target.log | grep -ao 'installed=[0-9a-f]*' | head -1 | cut -d
 echo
 echo "The installed system's /etc/ivg/installed.json (SHA-256 $want..., as it printed):"
 jq '{bos: .bos.name, ivg: .ivg.vg, rootvg: .rootvg.name, disks: .rootvg.disks, opps: [.opps[] | {name, version, how}]}' installed.json | sed 's/^/  /'
+# The OPP went in through the BOS's own dpkg: its package database says so.
+debugfs -R "cat /var/lib/dpkg/status" "target.img?offset=$((pvoff + pe_start + ${r%-*} * ext))" 2>/dev/null >status
+awk -v p="$OPP" '$1 == "Package:" { n = $2 } n == p && /^Status: install ok installed$/ { f = 1 } END { exit !f }' status ||
+	die "the target's dpkg status does not have $OPP installed"
+echo "The installed system's dpkg status (/var/lib/dpkg/status):"
+awk -v p="$OPP" '$1 == "Package:" { n = $2 } n == p && /^(Package|Status|Version):/' status | sed 's/^/  /'
 
 echo
 echo "=== Done in $((SECONDS - T0)) s (QEMU: $ACCEL)"
