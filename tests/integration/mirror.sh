@@ -11,6 +11,8 @@
 # the BOS file, and a leg of the raw BOS's LV, bosinstall installs what a
 # clean install installs and names the bad leg; ivgck judges the legs by
 # the files and --repair makes them alike. ivgreplace swaps a disk.
+# ivgextend and ivgreplace show a progress bar on a terminal; ivgreduce
+# refuses to drop the last leg of an LV.
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 . "$HERE/lib.sh"
 . "$HERE/integration/rootvg_lib.bash"
@@ -80,8 +82,10 @@ ok "each disk alone lists the BOS images and the OPP, installs the BOS with the 
 
 # ---- ivgextend ---------------------------------------------------------------
 truncate -s 300m d3.img
-out=$(ivgextend --devices $D,d3.img ivg0 d3.img 2>&1) || die "ivgextend: $out"
-grep -q 'Volume group "ivg0" successfully extended' <<<"$out" || die "ivgextend said: $out"
+# On a terminal (script(1) gives one): the progress bar of the copy.
+script -qec "ivgextend --devices $D,d3.img ivg0 d3.img" ext.txt >/dev/null || die "ivgextend: $(cat ext.txt)"
+grep -q 'Volume group "ivg0" successfully extended' ext.txt || die "ivgextend said: $(cat ext.txt)"
+grep -q 'Copying onto the new legs \[.*100%' ext.txt || die "ivgextend on a terminal showed no progress bar: $(cat ext.txt)"
 vgck_ivg d0.img d1.img d2.img d3.img
 for lv in bootlv bosfs oppfs "$RAWLV"; do
 	[ "$(legs_of "$lv")" = "raid1 4" ] || die "after ivgextend, $lv: $(legs_of "$lv")"
@@ -90,7 +94,7 @@ ivgck --devices $D,d3.img ivg0 >ck.out 2>&1 || die "ivgck after ivgextend: $(cat
 [ "$(ivgs --devices $D,d3.img --reportformat json ivg0 | jq -r '[.report[0].lv[].leg_states] | unique | join(" ")')" = \
 	"in-sync,in-sync,in-sync,in-sync" ] || die "ivgs after ivgextend: $(ivgs --devices $D,d3.img ivg0)"
 alone 3 t3.img
-ok "ivgextend: lvm2 shows four legs for every image LV and bootlv, vgck and ivgck clean (boot records of d3 included); d3 alone lists, installs, recovers"
+ok "ivgextend (a progress bar on a terminal): lvm2 shows four legs for every image LV and bootlv, vgck and ivgck clean (boot records of d3 included); d3 alone lists, installs, recovers"
 
 # ---- one disk lost -------------------------------------------------------------
 mv d0.img lost.img
@@ -141,7 +145,7 @@ root_tree() {   # TARGET DIR: rootlv's files, installed.json aside
 	l=$(loop_file -r -o "$off" --sizelimit "$size" "$1")
 	mkdir -p mnt "$2" && mount -o ro "$l" mnt && cp -a mnt/. "$2" && umount mnt || die "mount $1's rootlv"
 	losetup -d "$l"
-	rm -f "$2/etc/ivg/installed.json"
+	mv "$2/etc/ivg/installed.json" "$2.json"
 }
 for bos in testbos rawbos; do
 	truncate -s 1g clean-$bos.img bad-$bos.img
@@ -156,8 +160,13 @@ for bos in testbos rawbos; do
 	root_tree clean-$bos.img c-$bos; root_tree bad-$bos.img b-$bos
 	tree_list c-$bos >c.list; tree_list b-$bos >b.list
 	cmp -s c.list b.list || die "the installs of $bos differ: $(diff c.list b.list | head)"
+	# What was restored hashed, as it streamed, to the SHA-256 of the
+	# file given to bosadd: the bytes of the BOS, not of the damaged leg.
+	src=bos/bos.tar.gz; [ $bos = rawbos ] && src=raw.img
+	[ "$(jq -r .bos.sha256 b-$bos.json)" = "$(sha256sum <$src | cut -d' ' -f1)" ] ||
+		die "$bos: the install's record names SHA-256 $(jq -r .bos.sha256 b-$bos.json), not that of $src"
 done
-ok "a leg damaged under the BOS file (bosfs) and under the raw BOS (its LV): bosinstall reads them through another leg, installs what a clean install installs, and names the bad leg"
+ok "a leg damaged under the BOS file (bosfs) and under the raw BOS (its LV): bosinstall reads them through another leg and names the bad leg; the bytes it restored hash to the SHA-256 of the file given to bosadd, and the root LV's tree (every file's bytes, modes, owners, links, devices) is a clean install's"
 
 set +e
 ivgck --devices $D ivg0 >ck.out 2>&1
@@ -176,11 +185,37 @@ ok "ivgck names the bad leg of each region by the files' SHA-256, --repair copie
 
 # ---- ivgreplace ------------------------------------------------------------------
 truncate -s 300m d4.img
-out=$(ivgreplace --devices $D,d4.img ivg0 d2.img d4.img 2>&1) || die "ivgreplace: $out"
+script -qec "ivgreplace --devices $D,d4.img ivg0 d2.img d4.img" rep.txt >/dev/null || die "ivgreplace: $(cat rep.txt)"
+grep -q '\[.*100%' rep.txt || die "ivgreplace on a terminal showed no progress bar: $(cat rep.txt)"
 D=d1.img,d3.img,d4.img
 vgck_ivg d1.img d3.img d4.img
 [ "$(ivgs --devices $D --reportformat json ivg0 | jq -r '[.report[0].pv[].pv_name] | join(" ")')" = "d1.img d3.img d4.img" ] ||
 	die "PVs after ivgreplace: $(ivgs --devices $D ivg0)"
 ivgck --devices $D ivg0 >ck.out 2>&1 || die "ivgck after ivgreplace: $(cat ck.out)"
 alone 4 t4.img
-ok "ivgreplace d2 by d4: vgck and ivgck clean; d4 alone lists, installs, recovers"
+ok "ivgreplace d2 by d4 (a progress bar on a terminal): vgck and ivgck clean; d4 alone lists, installs, recovers"
+
+# ---- the last leg --------------------------------------------------------------
+# The images on two of three disks: dropping d6 takes one leg of each LV;
+# then d5 holds the last leg of bosfs and oppfs, which ivgreduce refuses
+# to drop, as vgreduce refuses, whether d5 is there or lost, writing
+# nothing.
+truncate -s 300m d5.img d6.img d7.img
+E=d5.img,d6.img,d7.img
+ivgcreate -y --no-boot-image --devices $E --size 300m --bootlv-size 48m --bosfs-size 64m --oppfs-size 16m \
+	--image-pvs d5.img,d6.img ivg1 d5.img d6.img d7.img >/dev/null || die "ivgcreate --image-pvs"
+bosadd --devices $E ivg1 testbos bos/bos.tar.gz >/dev/null || die "bosadd ivg1"
+ivgreduce --devices $E ivg1 d6.img >red.out 2>&1 || die "ivgreduce d6: $(cat red.out)"
+E=d5.img,d7.img
+before=$(sums d5.img d7.img)
+expect_fail 5 'LV ivg1/(bosfs|oppfs) would lose its last leg: not dropped' ivgreduce --devices $E ivg1 d5.img
+[ "$(sums d5.img d7.img)" = "$before" ] || die "a refused ivgreduce wrote"
+mv d5.img gone.img
+before=$(sums d7.img)
+expect_fail 5 'LV ivg1/(bosfs|oppfs) would lose its last leg' ivgreduce --devices d7.img --removemissing ivg1
+[ "$(sums d7.img)" = "$before" ] || die "a refused ivgreduce --removemissing wrote"
+mv gone.img d5.img
+lvm_on d5.img d7.img
+lvmq vgck ivg1 >/dev/null 2>&1 || die "vgck ivg1 after the refusals"
+boslist --devices $E ivg1 | grep -q "^  testbos " || die "ivg1 after the refusals: $(boslist --devices $E ivg1 2>&1)"
+ok "ivgreduce refuses to drop the last leg of bosfs and oppfs (the disk there, or lost and --removemissing): exit 5, nothing written, the VG as it was"
