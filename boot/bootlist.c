@@ -61,6 +61,33 @@ int ivg_bootdisks(struct ivg_ctx *ctx, struct ivg_vg *vg,
 	return 0;
 }
 
+int ivg_bootlist_efi_targets(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			     struct ivg_efi_target *t, size_t *n)
+{
+	struct ivg_bootdisk *d = NULL;
+	int legs[IVG_MAX_LEGS], r;
+	size_t nd = 0, nl = 0;
+
+	*n = 0;
+	r = ivg_bootdisks(ctx, vg, &d, &nd);
+	if (!r)
+		r = ivg_bootlist_get(ctx, vg, legs, &nl);
+	for (size_t i = 0; !r && i < nl; i++)
+		for (size_t k = 0; !r && k < nd; k++) {
+			if (d[k].leg != legs[i] || !d[k].bootable)
+				continue;
+			snprintf(t[*n].desc, sizeof(t[*n].desc), "IVG %.40s leg %d",
+				 vg->name, d[k].leg);
+			if (!(r = ivg_efi_esp_node(ctx, d[k].disk, &t[*n].hd)))
+				(*n)++;
+		}
+	free(d);
+	if (!r && !*n)
+		r = ivg_err(ctx, ENOENT, "Volume group \"%s\" has no bootable disk for the firmware",
+			    vg->name);
+	return r;
+}
+
 /* The position a PV's tag gives it, or -1. */
 static long tag_position(const struct ivg_pv *pv)
 {
@@ -317,7 +344,7 @@ static int install_step(struct ivg_ctx *ctx, struct ivg_vg *vg,
 
 	ivg_info(ctx, "%s: writing the BIOS and UEFI boot records", d->disk);
 	r = ivg_bootrec_write_bios(ctx, d->disk, core, IVG_GRUB_BIOS_DIR "/boot.img");
-	return r ? r : ivg_bootrec_write_efi(ctx, d->disk, efi);
+	return r ? r : ivg_bootrec_write_efi(ctx, d->disk, efi, true);
 }
 
 int ivg_bootlist_build_records(struct ivg_ctx *ctx, struct ivg_vg *vg,

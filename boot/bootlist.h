@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "efivar.h"
 #include "gpt.h"
 #include "vg.h"
 
@@ -41,6 +42,14 @@ struct ivg_bootdisk {
 /* The boot disks in leg order (*out malloc'ed). -ENOENT: no raid1 bootlv. */
 int ivg_bootdisks(struct ivg_ctx *ctx, struct ivg_vg *vg,
 		  struct ivg_bootdisk **out, size_t *n);
+
+/*
+ * The IVG's bootable disks as UEFI boot entries ("IVG VG leg K", the
+ * ESP of each), in boot-list order: t[] has room for IVG_MAX_LEGS. A
+ * missing or unbootable disk is left out; -ENOENT when none is left.
+ */
+int ivg_bootlist_efi_targets(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			     struct ivg_efi_target *t, size_t *n);
 
 /* The boot list: legs[i] = the leg of the i-th disk to try; *n legs. */
 int ivg_bootlist_get(struct ivg_ctx *ctx, struct ivg_vg *vg,

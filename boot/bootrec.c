@@ -147,21 +147,27 @@ int ivg_bootrec_write_bios(struct ivg_ctx *ctx, const char *disk,
 
 /* mmd and mcopy on the shadow's ESP; only mcopy's result counts. */
 static int copy_efi(struct ivg_ctx *ctx, const char *disk, const char *img,
-		    const char *efi_img)
+		    const char *efi_img, bool tag)
 {
 	char *env[] = { "MTOOLS_SKIP_CHECK=1", NULL };
 	char *mmd[] = { "mmd", "-D", "s", "-i", (char *)img, "::/EFI",
 			"::/EFI/BOOT", NULL };
 	char *mcopy[] = { "mcopy", "-o", "-i", (char *)img, (char *)efi_img,
 			  "::/EFI/BOOT/BOOTX64.EFI", NULL };
+	char *mtag[] = { "mcopy", "-o", "-i", (char *)img, "/dev/null",
+			 "::" IVG_BOOTREC_TAG, NULL };
 	struct ivg_ctx quiet;
+	int r;
 
 	/* mmd fails on a directory that exists; only a hang counts. A
 	 * damaged FAT can make mtools loop: they get a time limit. */
 	ivg_ctx_init(&quiet);
 	if (ivg_spawn_timed(&quiet, "mmd", mmd, env, -1, IVG_MTOOLS_TIMEOUT) == -ETIMEDOUT)
 		return ivg_err(ctx, ETIMEDOUT, "%s: %s", disk, ivg_errmsg(&quiet));
-	return ivg_spawn_timed(ctx, disk, mcopy, env, -1, IVG_MTOOLS_TIMEOUT);
+	r = ivg_spawn_timed(ctx, disk, mcopy, env, -1, IVG_MTOOLS_TIMEOUT);
+	if (!r && tag)
+		r = ivg_spawn_timed(ctx, disk, mtag, env, -1, IVG_MTOOLS_TIMEOUT);
+	return r;
 }
 
 /*
@@ -169,7 +175,7 @@ static int copy_efi(struct ivg_ctx *ctx, const char *disk, const char *img,
  * changed reach the disk through the device layer.
  */
 int ivg_bootrec_write_efi(struct ivg_ctx *ctx, const char *disk,
-			  const char *efi_img)
+			  const char *efi_img, bool tag)
 {
 	char img[96];
 	struct ivg_layout l;
@@ -189,7 +195,7 @@ int ivg_bootrec_write_efi(struct ivg_ctx *ctx, const char *disk,
 	if (!r) {
 		snprintf(img, sizeof(img), "%s@@%llu", ivg_shadow_path(sh),
 			 (unsigned long long)l.esp_start);
-		r = copy_efi(ctx, disk, img, efi_img);
+		r = copy_efi(ctx, disk, img, efi_img, tag);
 	}
 	if (!r)
 		r = ivg_shadow_commit(ctx, sh);

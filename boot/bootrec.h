@@ -19,6 +19,7 @@
 #ifndef IVG_BOOTREC_H
 #define IVG_BOOTREC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,8 +45,16 @@ int ivg_bootrec_patch_bios(struct ivg_ctx *ctx, const char *what,
 int ivg_bootrec_write_bios(struct ivg_ctx *ctx, const char *disk,
 			   const char *core_img, const char *boot_img);
 
-/* Copy efi_img to \EFI\BOOT\BOOTX64.EFI on the disk's ESP. */
+/*
+ * An install VG's ESPs also hold an empty IVG_BOOTREC_TAG: GRUB on a root
+ * VG's disk whose boot LV fails its check finds an IVG disk by it
+ * (search --file) and starts its boot records (rootboot.c).
+ */
+#define IVG_BOOTREC_TAG "/EFI/BOOT/IVG.TAG"
+
+/* Copy efi_img to \EFI\BOOT\BOOTX64.EFI on the disk's ESP; with 'tag'
+ * (an install VG's disk), IVG_BOOTREC_TAG too. */
 int ivg_bootrec_write_efi(struct ivg_ctx *ctx, const char *disk,
-			  const char *efi_img);
+			  const char *efi_img, bool tag);
 
 #endif

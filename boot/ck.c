@@ -84,11 +84,27 @@ static int check_files(struct ivg_ctx *ctx, ext2_filsys fs, const char *what)
 	return r;
 }
 
+int ivg_ck_boot_files(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
+		      int leg, const char *what)
+{
+	struct ivg_lvio *io = NULL;
+	ext2_filsys fs = NULL;
+	int r = ivg_lvio_open(ctx, vg, lv, leg, &io);
+
+	/* A leg's device name does not say which leg: 'what' does. */
+	if (!r && (r = ivg_e2fs_open(ctx, io, 0, &fs)) && leg >= 0)
+		ivg_err_prefix(ctx, -r, "%s: ", what);
+	if (!r)
+		r = check_files(ctx, fs, what);
+	if (fs)
+		ext2fs_close_free(&fs);
+	ivg_lvio_close(io);
+	return r;
+}
+
 static void check_leg(struct ivg_vg *vg, struct ivg_ck_disk *c)
 {
 	struct ivg_ck_item *it = &c->item[IVG_CK_LEG];
-	struct ivg_lvio *io = NULL;
-	ext2_filsys fs = NULL;
 	struct ivg_ctx e;
 	char what[64];
 	int r;
@@ -99,14 +115,7 @@ static void check_leg(struct ivg_vg *vg, struct ivg_ck_disk *c)
 	}
 	ivg_ctx_init(&e);
 	snprintf(what, sizeof(what), "bootlv leg %d", c->d->leg);
-	r = ivg_lvio_open(&e, vg, IVG_BOOTLV, c->d->leg, &io);
-	if (!r && (r = ivg_e2fs_open(&e, io, 0, &fs)))
-		ivg_err_prefix(&e, -r, "%s: ", what);
-	if (!r)
-		r = check_files(&e, fs, what);
-	if (fs)
-		ext2fs_close_free(&fs);
-	ivg_lvio_close(io);
+	r = ivg_ck_boot_files(&e, vg, IVG_BOOTLV, c->d->leg, what);
 	set_item(it, r ? IVG_CK_DAMAGED : IVG_CK_OK, r ? ivg_errmsg(&e) : "");
 }
 
@@ -196,6 +205,18 @@ static bool same_file(const char *a, const char *b)
 	return same;
 }
 
+/* Does the ESP (an mtools image spec) hold IVG_BOOTREC_TAG? */
+static bool has_tag(char *img)
+{
+	char *env[] = { "MTOOLS_SKIP_CHECK=1", NULL };
+	char *argv[] = { "mdir", "-b", "-i", img, "::" IVG_BOOTREC_TAG, NULL };
+	struct ivg_ctx e;
+
+	ivg_ctx_init(&e);
+	return !ivg_spawn_timed(&e, "looking for " IVG_BOOTREC_TAG, argv, env, -1,
+				IVG_MTOOLS_TIMEOUT);
+}
+
 /* BOOTX64.EFI, copied out of the ESP with mcopy, against the rebuilt one. */
 static void check_efi(struct ivg_ck_disk *c, const char *efi_img,
 		      const char *dir)
@@ -219,6 +240,9 @@ static void check_efi(struct ivg_ck_disk *c, const char *efi_img,
 	else if (!same_file(out, efi_img))
 		set_item(&c->item[IVG_CK_EFI], IVG_CK_DAMAGED,
 			 "differs from the BOOTX64.EFI ivgmkboot builds for this disk");
+	else if (!has_tag(img))
+		set_item(&c->item[IVG_CK_EFI], IVG_CK_DAMAGED,
+			 "no " IVG_BOOTREC_TAG ": a root VG's GRUB cannot find this disk to fall back to");
 	else
 		set_item(&c->item[IVG_CK_EFI], IVG_CK_OK, "");
 	unlink(out);
@@ -396,14 +420,14 @@ static int repair_efi(struct ivg_ctx *ctx, const struct ivg_bootdisk *d,
 	struct ivg_ctx first;
 
 	ivg_ctx_init(&first);
-	if (!ivg_bootrec_write_efi(&first, d->disk, efi))
+	if (!ivg_bootrec_write_efi(&first, d->disk, efi, true))
 		return 0;
 	/* The FAT itself is gone: a new one, as ivgcreate makes it. */
 	ivg_info(ctx, "%s: %s; formatting the ESP again", d->disk, ivg_errmsg(&first));
 	int r = ivg_esp_format(ctx, d->disk, d->layout.esp_start, d->layout.esp_size,
 			       "IVG-ESP");
 
-	return r ? r : ivg_bootrec_write_efi(ctx, d->disk, efi);
+	return r ? r : ivg_bootrec_write_efi(ctx, d->disk, efi, true);
 }
 
 int ivg_ck_repair(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *dir,

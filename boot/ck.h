@@ -68,6 +68,15 @@ int ivg_ck_run(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *dir,
 	       struct ivg_ck *out);
 void ivg_ck_free(struct ivg_ck *ck);
 
+/*
+ * One boot filesystem alone: LV's leg (-1: a linear LV, such as a root
+ * VG's bootlv) opens as ext2 and every file its manifest lists has its
+ * SHA-256, as GRUB's hashsum checks it at boot. 0, or an error naming
+ * 'what' and the first file that does not match.
+ */
+int ivg_ck_boot_files(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *lv,
+		      int leg, const char *what);
+
 /* Repair what ivg_ck_run found damaged (images still in dir). */
 int ivg_ck_repair(struct ivg_ctx *ctx, struct ivg_vg *vg, const char *dir,
 		  const struct ivg_ck *ck, ivg_progress_fn progress, void *arg);

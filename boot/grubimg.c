@@ -175,7 +175,7 @@ int ivg_grub_mkimage(struct ivg_ctx *ctx, enum ivg_grub_target target,
 
 int ivg_grub_mkimage_with(struct ivg_ctx *ctx, enum ivg_grub_target target,
 			  const char *moddir, const char *script,
-			  const char *extra, const char *tmpdir,
+			  const char *const *extra, const char *tmpdir,
 			  const char *out_path)
 {
 	static const char early[] = "configfile (memdisk)/ivg.cfg\n";
@@ -197,14 +197,24 @@ int ivg_grub_mkimage_with(struct ivg_ctx *ctx, enum ivg_grub_target target,
 	}
 	if ((r = write_memdisk(ctx, tar, script)))
 		return r;
-	char *argv[] = {
+	char *argv[32 + IVG_GRUB_EXTRA_MAX] = {
 		"grub-mkimage", "-O", bios ? "i386-pc" : "x86_64-efi",
 		"-d", (char *)moddir, "-o", (char *)out_path, "-c", cfg,
 		"-m", tar, "-p", "(memdisk)/",
 		bios ? "biosdisk" : "efi_gop",
 		"part_gpt", "part_msdos", "lvm", "ext2", "linux", "normal",
 		"configfile", "echo", "test", "serial", "terminal",
-		"hashsum", "gcry_sha256", "memdisk", "tar", (char *)extra, NULL,
+		"hashsum", "gcry_sha256", "memdisk", "tar", NULL,
 	};
+	size_t n = 0;
+
+	while (argv[n])
+		n++;
+	for (size_t i = 0; extra && extra[i]; i++) {
+		if (i == IVG_GRUB_EXTRA_MAX)
+			return ivg_err(ctx, E2BIG, "more than %d extra GRUB modules", IVG_GRUB_EXTRA_MAX);
+		argv[n++] = (char *)extra[i];
+	}
+	argv[n] = NULL;
 	return ivg_spawn(ctx, "building GRUB's image", argv, NULL, -1);
 }

@@ -47,12 +47,12 @@ int ivg_grub_early_script(struct ivg_ctx *ctx, const char *vg,
 int ivg_grub_mkimage(struct ivg_ctx *ctx, enum ivg_grub_target target,
 		     const char *moddir, const char *script,
 		     const char *tmpdir, const char *out_path);
-/* The same with one more GRUB module ('extra', or NULL): "minicmd" for
- * the script's "exit". */
-#define IVG_GRUB_EXIT_MODULE "minicmd"
+/* The same with more GRUB modules ('extra': NULL-terminated, at most
+ * IVG_GRUB_EXTRA_MAX, or NULL), such as a root VG's (rootboot.c). */
+#define IVG_GRUB_EXTRA_MAX 8
 int ivg_grub_mkimage_with(struct ivg_ctx *ctx, enum ivg_grub_target target,
 			  const char *moddir, const char *script,
-			  const char *extra, const char *tmpdir,
+			  const char *const *extra, const char *tmpdir,
 			  const char *out_path);
 
 #endif

@@ -8,7 +8,8 @@
 #   ivg.action=menu|shell|test|reboot|poweroff   (default menu)
 #     test: print the OPP TOC check ("IVG-MAINT-TOC rc=RC: what opptoc
 #     said"), "IVG-MAINT-TEST vg=VG leg=K import=RC", the ivgs
-#     report, then "IVG-MAINT-TEST-END", and power off (for automation).
+#     report, boslist and opplist, then "IVG-MAINT-TEST-END", and power
+#     off (for automation).
 #   ivg.diskwait=SEC   how long to wait for the IVG's disks (default 10)
 #   ivg.action=recover [ivg.rootvg=NAME] [ivg.generic=y]   rebuild the
 #     boot LV of the root VG (ivgrecover -y), print "IVG-RECOVER rc=RC"
@@ -124,6 +125,19 @@ if [ -z "$action" ] && [ -n "$lookup" ] && [ "$import_rc" = 0 ] && command -v iv
 fi
 [ -n "$action" ] || action=menu
 
+# Root VGs on this machine's disks that GRUB would not boot (their boot
+# LV fails the check GRUB makes: ivgrecover --check, read only): the menu
+# offers their recovery first. A machine lands here by itself when GRUB
+# on its root disk finds the boot LV damaged (it chainloads an IVG disk).
+: >/tmp/broken
+if [ "$action" = menu ] && command -v ivgrecover >/dev/null; then
+	lvm vgs --readonly --foreign --noheadings -o vg_uuid,vg_name @ivg_rootvg 2>/dev/null |
+	while read -r u n; do
+		ivgrecover --check --select "vg_uuid=$u" "$n" >/dev/null 2>/tmp/check.log ||
+			echo "$n $u $(tail -1 /tmp/check.log | sed 's/^.*cannot boot: //')" >>/tmp/broken
+	done
+fi
+
 # After an unattended action: power off (ivg.action=), or what the
 # machine's entry says (the menu when it says nothing).
 finish() {
@@ -143,6 +157,10 @@ banner() {
 		[ -z "$devs" ] || echo "Its disks: $devs (give ivg commands --devices $devs if another VG is named $vg)"
 		command -v san_banner >/dev/null && san_banner "$devs" "$vg"
 		[ "$import_rc" = 0 ] || { echo "The volume group was not found or not imported:"; sed 's/^/  /' /tmp/import.log; }
+		while read -r n u why; do
+			echo "Root volume group $n ($u) cannot boot: $why"
+			echo "  Choose 2 to recover it (ivgrecover rebuilds its boot LV; rootlv is only read)."
+		done </tmp/broken
 		case $toc_rc in
 		0) echo "OPP table of contents: $(tail -1 /tmp/toc.log | sed 's/^ *//')" ;;
 		none) ;;
@@ -176,10 +194,14 @@ free_disks() {
 # bosinstall looks only at the IVG's own disks and the targets, and takes
 # the IVG by its UUID: other VGs of the same names (every install's
 # root VG is "rootvg") are not its business.
+# On UEFI, the firmware's BootOrder gets the new root disk first and the
+# IVG's disks after it (bosinstall --firmware): a root disk that cannot
+# be loaded falls back to this environment.
 bosinstall_here() { # TARGETS(blank-separated) BOSINSTALL-ARGS...
 	# shellcheck disable=SC2086,SC2116 # the targets, one word each
 	t=$(echo $1)
 	shift
+	grep -q ' /sys/firmware/efi/efivars efivarfs ' /proc/mounts && set -- --firmware "$@"
 	set -- ${vguuid:+--select "vg_uuid=$vguuid"} "$@"
 	[ -z "$devs" ] || set -- --devices "$devs,$(echo "$t" | tr ' ' ',')" "$@"
 	# shellcheck disable=SC2086 # a list of disks
@@ -232,8 +254,14 @@ menu() {
 	while :; do
 		banner
 		echo
-		echo "  1) Install a base operating system (BOS)"
-		echo "  2) Access a root volume group"
+		# A root VG that cannot boot: its recovery first.
+		if [ -s /tmp/broken ]; then
+			echo "  2) Recover root volume group $(cut -d' ' -f1 /tmp/broken | sort -u | tr '\n' ' ')(it cannot boot)"
+			echo "  1) Install a base operating system (BOS)"
+		else
+			echo "  1) Install a base operating system (BOS)"
+			echo "  2) Access a root volume group"
+		fi
 		echo "  3) Shell"
 		echo "  4) Reboot"
 		echo "  5) Power off"
@@ -255,6 +283,11 @@ test)
 	echo "IVG-MAINT-TOC rc=$toc_rc: $(tail -1 /tmp/toc.log 2>/dev/null | sed 's/^ *//')"
 	echo "IVG-MAINT-TEST vg=$vg leg=$leg import=$import_rc"
 	ivgs ${devs:+--devices "$devs"} ${vg:+"$vg"} 2>&1
+	# What this disk can install: the images as the menu's entry 1 lists them.
+	if [ "$import_rc" = 0 ]; then
+		boslist ${devs:+--devices "$devs"} "$vg" 2>&1
+		opplist ${devs:+--devices "$devs"} "$vg" 2>&1
+	fi
 	echo "IVG-MAINT-TEST-END"
 	sync
 	poweroff -f

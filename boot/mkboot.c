@@ -362,7 +362,7 @@ int ivg_mkboot_vg(struct ivg_ctx *ctx, struct ivg_mkboot *w,
 		r = ivg_bootrec_write_bios(ctx, disks[k].path, disks[k].core,
 					   IVG_GRUB_BIOS_DIR "/boot.img");
 		if (!r)
-			r = ivg_bootrec_write_efi(ctx, disks[k].path, disks[k].efi);
+			r = ivg_bootrec_write_efi(ctx, disks[k].path, disks[k].efi, true);
 	}
 	for (size_t k = 0; disks && k < n; k++) {
 		unlink(disks[k].core);

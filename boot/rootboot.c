@@ -200,12 +200,21 @@ static int root_grub_cfg(struct ivg_ctx *ctx, const char *vg,
  * GRUB's diskfilter name): every install calls its root VG "rootvg", and
  * a machine on a SAN sees other machines' root VGs, whose bootlv a name
  * would find as well. When bootlv's files do not match their manifest
- * (or the kernel does not boot), GRUB on UEFI gives the machine back to
- * the firmware ("exit"), which tries its next boot device: an install VG
- * disk, whose maintenance environment offers recovery. GRUB's i386-pc
- * "exit" halts the machine (SeaBIOS, measured), so on BIOS the message
- * stays on the console with GRUB's prompt.
+ * (or the kernel does not boot), GRUB starts an install VG's boot
+ * records itself: it finds a disk whose ESP holds IVG_BOOTREC_TAG
+ * (bootrec.h) and chainloads its BOOTX64.EFI (UEFI) or its sector 0
+ * (BIOS), whose maintenance environment offers the recovery first.
+ * Returning to the firmware would not do: GRUB 2.06's "exit" returns
+ * EFI_SUCCESS, after which OVMF (EDK II, as the UEFI spec says) shows
+ * its boot manager menu instead of trying the next boot option, and on
+ * i386-pc "exit" halts the machine (SeaBIOS; both measured). With no IVG
+ * disk in sight, GRUB on UEFI still returns to the firmware, and on BIOS
+ * says what to do.
  */
+static const char *const root_modules[] = {
+	"minicmd", "fat", "search", "search_fs_file", "chain", "regexp", NULL,
+};
+
 static int root_early_script(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 			     char **text)
 {
@@ -219,7 +228,8 @@ static int root_early_script(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 	ivg_uuid_format(lv->id, lvid);
 	if (asprintf(text,
 		     "# ivg: check the boot LV of root VG %s, then run its grub.cfg;\n"
-		     "# else return to the firmware, which boots its next device.\n"
+		     "# else start an install VG disk's boot records (its maintenance\n"
+		     "# environment recovers the root VG).\n"
 		     "serial --unit=0 --speed=115200\n"
 		     "terminal_input serial console\n"
 		     "terminal_output serial console\n"
@@ -232,13 +242,26 @@ static int root_early_script(struct ivg_ctx *ctx, const struct ivg_vg *vg,
 		     "    configfile \"(${ivg_dev})/grub/grub.cfg\"\n"
 		     "  fi\n"
 		     "fi\n"
+		     "echo \"ivg: the boot LV of root VG %s is missing or damaged\"\n"
+		     "if search --no-floppy --file --set=ivg_esp %s; then\n"
+		     "  echo \"ivg: starting install VG disk ${ivg_esp} to recover %s\"\n"
+		     "  if [ \"${grub_platform}\" = efi ]; then\n"
+		     "    set root=\"${ivg_esp}\"\n"
+		     "    chainloader /EFI/BOOT/BOOTX64.EFI\n"
+		     "  else\n"
+		     "    regexp --set=1:ivg_disk \"^([^,]+)\" \"${ivg_esp}\"\n"
+		     "    set root=\"${ivg_disk}\"\n"
+		     "    chainloader +1\n"
+		     "  fi\n"
+		     "  boot\n"
+		     "fi\n"
 		     "if [ \"${grub_platform}\" = efi ]; then\n"
-		     "  echo \"ivg: the boot LV of root VG %s is missing or damaged: returning to the firmware, which boots its next device (an install VG disk recovers it)\"\n"
+		     "  echo \"ivg: no install VG disk found: returning to the firmware\"\n"
 		     "  exit\n"
 		     "fi\n"
-		     "echo \"ivg: the boot LV of root VG %s is missing or damaged: boot an install VG disk and run ivgrecover\"\n",
+		     "echo \"ivg: no install VG disk found: boot one and run ivgrecover\"\n",
 		     vg->name, vgid, lvid, IVG_MANIFEST_NAME, vg->name,
-		     IVG_MANIFEST_NAME, vg->name, vg->name) < 0)
+		     IVG_MANIFEST_NAME, vg->name, IVG_BOOTREC_TAG, vg->name) < 0)
 		return ivg_err(ctx, ENOMEM, "out of memory");
 	return 0;
 }
@@ -433,10 +456,10 @@ static int grub_images(struct ivg_ctx *ctx, struct ivg_vg *vg,
 
 	if (!r)
 		r = ivg_grub_mkimage_with(ctx, IVG_GRUB_BIOS, NULL, script,
-					  IVG_GRUB_EXIT_MODULE, rb->dir, rb->core);
+					  root_modules, rb->dir, rb->core);
 	if (!r)
 		r = ivg_grub_mkimage_with(ctx, IVG_GRUB_EFI, NULL, script,
-					  IVG_GRUB_EXIT_MODULE, rb->dir, rb->efi);
+					  root_modules, rb->dir, rb->efi);
 	free(script);
 	return r;
 }
@@ -505,7 +528,7 @@ int ivg_rootboot_write(struct ivg_ctx *ctx, struct ivg_rootboot *rb,
 		r = ivg_bootrec_write_bios(ctx, rb->disks[k], rb->core,
 					   IVG_GRUB_BIOS_DIR "/boot.img");
 		if (!r)
-			r = ivg_bootrec_write_efi(ctx, rb->disks[k], rb->efi);
+			r = ivg_bootrec_write_efi(ctx, rb->disks[k], rb->efi, false);
 	}
 	return r;
 }

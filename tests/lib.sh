@@ -15,6 +15,9 @@ mkdir -p "$LVM_SYSTEM_DIR"
 # tests running side by side with the same VG names never wait on
 # each other, and a test that kills a holder leaves nothing behind.
 LOCK_DIR="$T/lock"
+# Work directories of commands a test kills (crash walks) go with $T.
+export TMPDIR="$T/tmp"
+mkdir -p "$TMPDIR"
 printf 'global { locking_dir = "%s" }\n' "$LOCK_DIR" >"$LVM_SYSTEM_DIR/lvm.conf"
 
 cleanup() {

@@ -69,28 +69,17 @@ static int legs_from_args(struct ivg_ctx *ctx, struct run *u, int *first)
 }
 
 /* The firmware entries for the bootable disks, in list order. */
-static int firmware_targets(struct ivg_ctx *ctx, struct run *u,
-			    struct ivg_efi_target *t, size_t *n)
+static int firmware_targets(struct ivg_ctx *ctx, struct ivg_vg *vg,
+			    const struct run *u, struct ivg_efi_target *t,
+			    size_t *n)
 {
 	int r = ivg_efivar_check(ctx, IVG_EFIVARFS_DIR);
 
 	*n = 0;
-	for (size_t i = 0; !r && i < u->n_list; i++) {
-		const struct ivg_bootdisk *d = disk_of(u, u->list[i]);
-
-		if (!d || !d->bootable)
-			continue;
-		snprintf(t[*n].desc, sizeof(t[*n].desc), "IVG %.40s leg %d", u->vg, d->leg);
-		r = ivg_efi_esp_node(ctx, d->disk, &t[*n].hd);
-		(*n)++;
-	}
 	if (!r && u->no_image)
 		r = ivg_err(ctx, ENOENT, "Volume group \"%s\" has no boot image yet for the firmware to boot: run ivgmkboot first",
 			    u->vg);
-	if (!r && !*n)
-		r = ivg_err(ctx, ENOENT, "Volume group \"%s\" has no bootable disk for the firmware",
-			    u->vg);
-	return r;
+	return r ? r : ivg_bootlist_efi_targets(ctx, vg, t, n);
 }
 
 static int set_order(struct ivg_ctx *ctx, struct session *s, struct run *u,
@@ -210,8 +199,8 @@ static int run(struct cmd_run *cr)
 	if (!r)
 		r = ivg_boot_image_none(ctx, s->h->vg, &u.no_image, NULL);
 	/* The firmware's side is checked before anything is written. */
-	if (!r && u.firmware && !(r = ivg_bootlist_get(ctx, s->h->vg, u.list, &u.n_list)))
-		r = firmware_targets(ctx, &u, t, &nt);
+	if (!r && u.firmware)
+		r = firmware_targets(ctx, s->h->vg, &u, t, &nt);
 	if (!r && u.n_pvs)
 		r = ivg_workdir_make(ctx, getenv("TMPDIR"), "ivgbootlist", dir, sizeof(dir));
 	if (!r && u.n_pvs)
@@ -220,7 +209,7 @@ static int run(struct cmd_run *cr)
 		r = ivg_bootlist_get(ctx, s->h->vg, u.list, &u.n_list);
 	/* The firmware last, from the order now in the metadata. */
 	if (!r && u.firmware)
-		r = firmware_targets(ctx, &u, t, &nt);
+		r = firmware_targets(ctx, s->h->vg, &u, t, &nt);
 	if (!r && u.firmware)
 		r = set_firmware(ctx, &u, t, nt);
 	if (!r && cr->o.json)

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bootlist.h"
 #include "devlist.h"
+#include "efivar.h"
 #include "install.h"
 #include "machine.h"
 #include "sanfind.h"
@@ -14,7 +16,7 @@
 #include "vgsel.h"
 
 enum { OPT_IVG, OPT_BOS, OPT_OPP, OPT_ROOTVG, O_BOOTLV_SIZE, O_SWAP_SIZE,
-       OPT_APPEND, OPT_SELECT, OPT_MACHINE };
+       OPT_APPEND, OPT_SELECT, OPT_MACHINE, OPT_FIRMWARE };
 
 static const struct cmd_opt opts[] = {
 	[OPT_IVG] = { "ivg", 0, ARG_VGNAME, "VG", "the install VG to install from (its name,\n"
@@ -36,6 +38,10 @@ static const struct cmd_opt opts[] = {
 	[OPT_MACHINE] = { "machine", 0, ARG_STRING, "NAME",
 			  "the machine entry this install runs (ivgmachine),\n"
 			  "recorded in installed.json" },
+	[OPT_FIRMWARE] = { "firmware", 0, ARG_NONE, NULL,
+			   "also set this UEFI machine's BootOrder: the\n"
+			   "targets first, then the install VG's boot disks\n"
+			   "(a root disk that cannot be loaded falls back to it)" },
 };
 
 struct cmdline {
@@ -45,6 +51,7 @@ struct cmdline {
 	char **opps;
 	size_t n_opps;
 	uint64_t bootlv_size, swap_size;
+	bool firmware;
 };
 
 static bool ask(void *arg, const char *question)
@@ -98,6 +105,36 @@ static void report(const struct cmdline *c, const struct bos_install_opts *io,
 			rep->bad_legs, io->ivg->name);
 }
 
+/*
+ * --firmware: a Boot#### entry for the first target's ESP (the root VG's
+ * boot records), then the IVG's boot disks in its boot-list order, first
+ * in BootOrder: when the root disk cannot be loaded, the firmware goes
+ * on to the IVG (a boot LV that fails its check is GRUB's: rootboot.c).
+ */
+static int firmware_order(struct ivg_ctx *ctx, struct cmdline *c,
+			  struct ivg_vg *ivg, char **targets)
+{
+	struct ivg_efi_target t[IVG_MAX_LEGS + 1];
+	uint16_t nums[IVG_MAX_LEGS + 1];
+	size_t n = 0;
+	int r;
+
+	snprintf(t[0].desc, sizeof(t[0].desc), "ivg root VG %.40s",
+		 c->rootvg ? c->rootvg : BOS_ROOTVG_DEFAULT);
+	r = ivg_efi_esp_node(ctx, targets[0], &t[0].hd);
+	if (!r)
+		r = ivg_bootlist_efi_targets(ctx, ivg, t + 1, &n);
+	if (!r)
+		r = ivg_efi_set_boot(ctx, IVG_EFIVARFS_DIR, t, n + 1, nums);
+	if (r)
+		return ivg_err_prefix(ctx, -r, "the BOS is installed, but the firmware's boot order is not set: ");
+	printf("  Firmware boot order:");
+	for (size_t i = 0; i <= n; i++)
+		printf("%s Boot%04X (%s)", i ? "," : "", nums[i], t[i].desc);
+	printf(", then the others as they were.\n");
+	return 0;
+}
+
 static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 		   size_t n)
 {
@@ -130,10 +167,15 @@ static int install(struct ivg_ctx *ctx, struct cmdline *c, char **targets,
 	cmd_progress_init(c->r, &bar, "Restoring the BOS");
 	io.progress = bar.fn;
 	io.progress_arg = bar.arg;
+	/* The firmware's side is checked before anything is written. */
+	if (!r && c->firmware)
+		r = ivg_efivar_check(ctx, IVG_EFIVARFS_DIR);
 	if (!r)
 		r = bos_install(ctx, &io, &rep);
 	if (!r)
 		report(c, &io, &rep);
+	if (!r && c->firmware)
+		r = firmware_order(ctx, c, io.ivg, targets);
 	return r;
 }
 
@@ -168,6 +210,7 @@ static int run(struct cmd_run *r)
 		.opps = r->own[OPT_OPP].list.v, .n_opps = r->own[OPT_OPP].list.n,
 		.bootlv_size = r->own[O_BOOTLV_SIZE].size,
 		.swap_size = r->own[O_SWAP_SIZE].size,
+		.firmware = cmd_given(r, OPT_FIRMWARE),
 	};
 	char **targets = calloc(r->n_operands, sizeof(*targets));
 	char (*names)[PATH_MAX] = calloc(r->n_operands, sizeof(*names));
@@ -199,7 +242,10 @@ const struct cmd_def cmd_bosinstall_def = {
 "target), swaplv and rootlv (ext4, the BOS). The OPPs chosen are added\n"
 "to the root, /etc/ivg/installed.json records what was installed, and\n"
 "GRUB's BIOS and UEFI boot records are written last. The IVG is only\n"
-"read: nothing is written to its disks.\n",
+"read: nothing is written to its disks. On a UEFI machine, --firmware\n"
+"then puts the first target first in BootOrder, followed by the IVG's\n"
+"boot disks: when the target cannot be loaded, the firmware boots the\n"
+"IVG's maintenance environment, which offers the root VG's recovery.\n",
 	.notes = "Sizes take LVM's units: b s k m g t p e (default m).\n",
 	.exit_text = "0 done, 3 bad command line, 5 failed (nothing written when\n"
 		     "a check fails).",

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck.h"
 #include "ivgvg.h"
 #include "pathf.h"
 #include "recover.h"
@@ -15,7 +16,7 @@
 #include "cmd.h"
 #include "sysid.h"
 
-enum { OPT_GENERIC, OPT_IVG, OPT_SELECT };
+enum { OPT_GENERIC, OPT_IVG, OPT_SELECT, OPT_CHECK };
 
 static const struct cmd_opt opts[] = {
 	[OPT_GENERIC] = { "generic", 0, ARG_NONE, NULL,
@@ -27,11 +28,16 @@ static const struct cmd_opt opts[] = {
 	[OPT_SELECT] = { "select", 'S', ARG_STRING, "vg_uuid=UUID",
 			 "the root VG with this UUID (when several VGs\n"
 			 "carry its name)" },
+	[OPT_CHECK] = { "check", 0, ARG_NONE, NULL,
+			"only check the boot LV against its manifest, as GRUB\n"
+			"does at boot: exit 0 when it passes, 5 when not;\n"
+			"nothing written" },
 };
 
 struct recover_cmd {
 	struct cmd_run *run;
 	bool generic;
+	bool check;
 	const char *ivg;
 	const char *rootvg;
 	char vgid[IVG_UUID_LEN + 1];     /* --select's, or "" */
@@ -182,6 +188,27 @@ static int import_if_exported(struct ivg_ctx *ctx, struct ivg_vg *vg)
 	return 0;
 }
 
+/* --check: the boot LV as GRUB's early script judges it (rootboot.c). */
+static int check_boot_lv(struct ivg_ctx *ctx, struct session *s,
+			 struct recover_cmd *c)
+{
+	char what[IVG_NAME_MAX * 2 + 8];
+	int r;
+
+	snprintf(what, sizeof(what), "%s/%s", c->picked.name, IVG_ROOT_BOOTLV);
+	if (s->h->missing)
+		r = ivg_err(ctx, ENXIO, "Volume group \"%s\" is partial: %zu of %zu PVs missing",
+			    c->picked.name, s->h->missing, s->h->vg->pv_count);
+	else
+		r = ivg_ck_boot_files(ctx, s->h->vg, IVG_ROOT_BOOTLV, -1, what);
+	if (r)
+		return ivg_err_prefix(ctx, -EINVAL, "Root volume group \"%s\" cannot boot: ",
+				      c->picked.name);
+	printf("  Boot LV of root volume group \"%s\" passes its check (every file of its manifest matches)\n",
+	       c->picked.name);
+	return 0;
+}
+
 static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 {
 	struct ivg_rootboot *rb = NULL;
@@ -194,7 +221,7 @@ static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 		r = ask_name(ctx, &s, c);
 	/* The name is known now: lock it, then read what is committed. */
 	if (!r)
-		r = session_lock_vg(ctx, &s, c->picked.name, true);
+		r = session_lock_vg(ctx, &s, c->picked.name, !c->check);
 	if (!r)
 		r = session_rescan_if_changed(ctx, &s);
 	if (!r)
@@ -206,7 +233,11 @@ static int recover(struct ivg_ctx *ctx, struct recover_cmd *c)
 		ivg_uuid_format(c->picked.vgid, id);
 		printf("  Root volume group \"%s\" (UUID %s) found (%zu PVs)\n",
 		       c->picked.name, id, s.h->vg->pv_count);
-		r = check_vg(ctx, &s, c);
+		r = c->check ? check_boot_lv(ctx, &s, c) : check_vg(ctx, &s, c);
+	}
+	if (c->check) {
+		session_close(&s);
+		return r;
 	}
 	if (!r)
 		r = choose_kernel(ctx, &s, c);
@@ -242,12 +273,15 @@ static int check(struct cmd_run *r)
 {
 	char id[IVG_UUID_LEN + 1];
 
+	if (cmd_given(r, OPT_CHECK) && cmd_given(r, OPT_GENERIC))
+		return cmd_usage_error(r, "--check writes nothing: --generic does not go with it");
 	return cmd_select_vgid(r, OPT_SELECT, id);
 }
 
 static int run(struct cmd_run *r)
 {
 	struct recover_cmd c = { .run = r, .generic = cmd_given(r, OPT_GENERIC),
+				 .check = cmd_given(r, OPT_CHECK),
 				 .ivg = r->own[OPT_IVG].str,
 				 .rootvg = r->n_operands ? r->operands[0] : NULL };
 	struct cmd_progress bar;
@@ -284,7 +318,9 @@ const struct cmd_def cmd_ivgrecover_def = {
 "only read, never written. When rootlv holds no usable kernel, --generic\n"
 "(or answering y when asked) uses the install VG's generic boot image\n"
 "instead: the machine then boots into the ivg maintenance environment\n"
-"from its own disk.\n",
+"from its own disk. --check only says whether the boot LV passes the\n"
+"check GRUB makes at boot (its files against its manifest), writing\n"
+"nothing: the maintenance environment uses it to offer recovery first.\n",
 	.exit_text = "0 done, 3 bad command line, 5 failed (nothing written).",
 	.common = CO(CO_DEVICES) | CO(CO_FORCE) | CO(CO_YES),
 	.common_help = {

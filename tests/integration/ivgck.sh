@@ -7,7 +7,9 @@
 # and the FAT of disk 0's ESP. ivgck exits 5 and names each (text and
 # JSON), writing nothing. ivgck --repair (on a terminal, with its progress
 # bar) makes it healthy again: ivgck -> 0, the legs byte-identical,
-# grub-fstest reads the kernel from every leg, e2fsck -fn is clean.
+# grub-fstest reads the kernel from every leg, e2fsck -fn is clean. An
+# ESP without /EFI/BOOT/IVG.TAG (how a root VG's GRUB finds an IVG disk
+# to fall back to) is damaged and repaired too.
 . "$(dirname "$0")/../lib.sh"
 cd "$T"
 command -v grub-fstest >/dev/null || { echo "no grub-fstest"; exit 77; }
@@ -132,6 +134,23 @@ done
 l=$(loop_file -r -o "$(leg_off 1)" --sizelimit "$size" d1.img)
 e2fsck -fn "$l" >fsck.txt 2>&1 || die "e2fsck on leg 1: $(cat fsck.txt)"
 ok "legs byte-identical; grub-fstest reads vmlinuz from every leg; e2fsck -fn clean on the repaired leg"
+
+# Every IVG disk's ESP carries the tag by which a root VG's GRUB finds an
+# IVG disk to fall back to; one without it is damaged, and repaired.
+for k in 0 1 2; do
+	mdir -b -i "d$k.img@@$(part_offset d$k.img 2)" ::/EFI/BOOT/IVG.TAG >/dev/null 2>&1 || die "d$k.img's ESP has no IVG.TAG"
+done
+mdel -i "d1.img@@$(part_offset d1.img 2)" ::/EFI/BOOT/IVG.TAG || die "mdel IVG.TAG"
+set +e
+ivgck $D tvg >tag.txt 2>&1
+rc=$?
+set -e
+[ $rc = 5 ] && grep -A4 "Disk d1.img " tag.txt | grep -q "BOOTX64.EFI (ESP) *damaged: no /EFI/BOOT/IVG.TAG" ||
+	die "ivgck on an ESP without its tag: $rc $(cat tag.txt)"
+ivgck $D --repair -y tvg >tagrep.txt 2>&1 || die "ivgck --repair (the tag): $(cat tagrep.txt)"
+mdir -b -i "d1.img@@$(part_offset d1.img 2)" ::/EFI/BOOT/IVG.TAG >/dev/null 2>&1 || die "--repair did not put IVG.TAG back"
+ivgck $D tvg >/dev/null 2>&1 || die "ivgck after the tag's repair"
+ok "every IVG ESP has /EFI/BOOT/IVG.TAG; without it ivgck says the ESP is damaged, --repair puts it back"
 
 # A leg that holds an empty filesystem while the others hold the image:
 # damaged for ivgs and ivgck alike, and repaired from a healthy leg.

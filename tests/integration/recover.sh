@@ -98,6 +98,11 @@ read -r boff bsize < <(lv_range disk.img rootvg bootlv)
 dd if=/dev/zero of=disk.img bs=1M seek=$((boff >> 20)) count=$((bsize >> 20)) conv=notrunc status=none
 grub-fstest -c 1 disk.img ls '(lvm/rootvg-bootlv)/' 2>&1 | grep -q vmlinuz &&
 	die "grub-fstest still finds files in the zeroed bootlv"
+# --check judges bootlv as GRUB does, writing nothing.
+sha256sum disk.img >zeroed.sum
+expect_fail 5 'Root volume group "rootvg" cannot boot: rootvg/bootlv: ' ivgrecover --check --devices disk.img rootvg
+expect_fail 3 'generic does not go with it' ivgrecover --check --generic --devices disk.img rootvg
+sha256sum -c --quiet zeroed.sum || die "ivgrecover --check wrote"
 t0=$SECONDS
 ivgrecover -y --devices disk.img rootvg >recover.out 2>&1 || die "ivgrecover: $(cat recover.out)"
 grep -q 'rebuilt from /boot/vmlinuz-.* and /boot/initrd.img-' recover.out ||
@@ -116,10 +121,24 @@ grep -q 'root=/dev/mapper/rootvg-rootlv ro' grub.cfg || die "grub.cfg: $(cat gru
 grub-fstest -c 1 disk.img cp '(lvm/rootvg-bootlv)/vmlinuz' k.out 2>/dev/null || die "grub-fstest cp vmlinuz"
 cmp -s k.out bos/tree/boot/vmlinuz-* || die "bootlv's vmlinuz is not rootlv's kernel"
 ok "grub-fstest: bootlv holds vmlinuz (rootlv's), initrd.img, grub/grub.cfg (root=/dev/mapper/rootvg-rootlv), the manifest"
+mdir -b -i "disk.img@@$(part_offset disk.img 2)" ::/EFI/BOOT/IVG.TAG >/dev/null 2>&1 &&
+	die "the root disk's ESP carries the IVG tag: its own GRUB would take it for an install VG disk"
+ok "the root disk's ESP has no IVG.TAG (only install VG disks do)"
 l=$(loop_file -r -o "$boff" --sizelimit "$bsize" disk.img)
 e2fsck -fn "$l" >fsck.out 2>&1 || die "e2fsck -fn bootlv: $(cat fsck.out)"
 losetup -d "$l"
 ok "e2fsck -fn of bootlv: clean"
+ivgrecover --check --devices disk.img rootvg >check.out 2>&1 || die "ivgrecover --check after the recovery: $(cat check.out)"
+grep -q 'Boot LV of root volume group "rootvg" passes its check' check.out || die "ivgrecover --check: $(cat check.out)"
+# One byte of the kernel changed: the manifest no longer matches.
+kblk=$(debugfs -R "bmap /vmlinuz 0" "disk.img?offset=$boff" 2>/dev/null)
+kbs=$(dumpe2fs -h "disk.img?offset=$boff" 2>/dev/null | awk '/^Block size/ {print $3}')
+[ -n "$kblk" ] && [ -n "$kbs" ] || die "where bootlv's vmlinuz lies: '$kblk' '$kbs'"
+cp disk.img spoilt.img
+printf 'X' | dd of=spoilt.img bs=1 seek=$((boff + kblk * kbs + 100)) conv=notrunc status=none
+expect_fail 5 'rootvg/bootlv: vmlinuz does not match the manifest' ivgrecover --check --devices spoilt.img rootvg
+rm -f spoilt.img
+ok "ivgrecover --check: a recovered bootlv passes; one byte of its kernel changed fails, naming the file; nothing written"
 
 # The ASan run (IVG_FAST) checks the C paths; the boot is the normal run's.
 if [ -z "${IVG_FAST:-}" ]; then
