@@ -26,6 +26,9 @@
 # name against each entry's identity; read only) and, when it finds one,
 # runs its action unattended ("IVG-MACHINE NAME: ACTION" on the console),
 # then does what the entry's --then says (poweroff, reboot; none: the menu).
+# A vios partition's boot type (QEMU firmware configuration opt/ivg/vios)
+# decides whether the entry runs: install runs an install entry,
+# maintenance never runs one, normal runs a recover entry.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux}
 mount -t proc proc /proc
@@ -109,6 +112,18 @@ if [ "$import_rc" = 0 ]; then
 	toc_rc=$?
 fi
 
+# A vios partition's boot type, handed over as QEMU's firmware
+# configuration file opt/ivg/vios ("boot_type TYPE"): install runs the
+# machine's install entry; maintenance keeps to the menu, whatever its
+# entry says; normal (the root disks failed) runs a recover entry only.
+vios_type=""
+fwcfg=/sys/firmware/qemu_fw_cfg/by_name/opt/ivg/vios/raw
+if [ -z "$action" ] && [ -r "$fwcfg" ]; then
+	vios_type=$(sed -n 's/^boot_type //p' "$fwcfg")
+	echo "IVG-VIOS boot type ${vios_type:-unknown} ($(sed -n 's/^lpar //p' "$fwcfg"))"
+	[ "$vios_type" = maintenance ] && action=menu
+fi
+
 # This machine's entry in the IVG, when no ivg.action says what to do:
 # its action, BOS, OPPs and targets (as this kernel names the disks,
 # waited for), and what follows (the menu, unless its entry says).
@@ -118,6 +133,11 @@ if [ -z "$action" ] && [ -n "$lookup" ] && [ "$import_rc" = 0 ] && command -v iv
 		# shellcheck disable=SC1091 # machine, action, bos, opp, target, then: checked values
 		. /tmp/machine.sh
 		echo "IVG-MACHINE $machine: $action${then:+, then $then}"
+		case $vios_type:$action in
+		install:install | normal:recover | :*) ;;
+		*) echo "IVG-MACHINE $machine: not run: the vios boot type is $vios_type"
+		   action=menu then="" ;;
+		esac
 		[ "$action" = maintenance ] && action=menu
 	else
 		echo "IVG-MACHINE none: $(tail -1 /tmp/machine.log | sed 's/^ *//')"

@@ -59,6 +59,9 @@ MODULES="dm-mod dm-raid raid1 dm-mirror ext4 crc32c_generic virtio_pci virtio_sc
 # Loaded by /init only for the hardware that is there (modules.alias):
 # Intel, Broadcom, Mellanox, Emulex NICs; QLogic and Emulex FC HBAs.
 HWMODULES="e1000e igb ixgbe i40e ice tg3 bnx2x bnxt_en mlx5_core be2net qla2xxx lpfc"
+# Loaded by /init when the kernel has them: QEMU's firmware configuration
+# files (a vios partition's boot type, opt/ivg/vios).
+OPTMODULES="qemu_fw_cfg"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/ivg-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -176,6 +179,10 @@ mods=()
 # shellcheck disable=SC2086 # names
 deps=$(modprobe -d "$(dirname "$(dirname "$(dirname "$moddir")")")" -S "$ver" --show-depends -a $MODULES) ||
 	die "some of the kernel modules ($MODULES) are missing for $ver in $moddir"
+for m in $OPTMODULES; do
+	d=$(modprobe -d "$(dirname "$(dirname "$(dirname "$moddir")")")" -S "$ver" --show-depends "$m" 2>/dev/null) &&
+		deps="$deps"$'\n'"$d"
+done
 # The hardware drivers go in when the kernel has them, but not into the
 # insmod list.
 hw=""

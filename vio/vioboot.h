@@ -4,7 +4,9 @@
  *
  * The boot type (the partition's, or one boot's) picks the boot list:
  * normal, install or maintenance. For a normal boot with an empty normal
- * list the rootvg list is the boot list. The firmware tries the devices
+ * list the rootvg list is the boot list, and a normal boot's order goes
+ * on to the IVG: the maintenance list (else the install list) follows,
+ * without the VTDs already in it. The firmware tries the devices
  * in that order (<boot order='1'/>, 2, ...); every other mapping is there
  * without a boot order. The whole set of lists is also handed to the
  * guest (the QEMU firmware configuration file opt/ivg/vios, text), as the

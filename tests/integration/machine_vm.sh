@@ -16,9 +16,13 @@
 #  3. the target holds a root VG that stock lvm2 finds clean, and its
 #     installed.json names the BOS, the OPP, /dev/vdb and the entry; the target alone
 #     boots and the test BOS prints its marker;
-#  4. booted from the IVG again, the entry's install is refused (the
-#     target is a PV of rootvg; bosinstall without -f): IVG-INSTALL rc=5,
-#     the target and the IVG byte-identical.
+#  4. booted from the IVG again, as a vios partition of boot type install
+#     (QEMU firmware configuration opt/ivg/vios), the entry's install is
+#     refused (the target is a PV of rootvg; bosinstall without -f):
+#     IVG-INSTALL rc=5, the target and the IVG byte-identical;
+#  5. (IVG_SLOW) with vios boot type maintenance, the menu comes up and
+#     the entry's install does not run.
+# slow-part: the boot of vios type maintenance
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 . "$HERE/lib.sh"
 cd "$T"
@@ -72,14 +76,32 @@ ok "lvm2 vgck clean on the target; installed.json: testbos, mytool, /dev/vdb, ma
 	--fail 'IVG-BOS-FAIL|Kernel panic' 2>target.err || die "the target's boot: $(cat target.err)"
 ok "the installed target boots alone and the BOS prints its marker"
 
-# Booted from the IVG again, its entry still says install: bosinstall
-# (without -f) refuses to overwrite the root VG, and writes nothing.
+# Booted from the IVG again, as a vios partition of boot type install
+# (vios's firmware configuration file), its entry still says install:
+# bosinstall (without -f) refuses to overwrite the root VG, and writes
+# nothing.
 sha256sum t.img >t.sum
+printf 'lpar vm1\nboot_type install\ninstall ivg@0:0\n' >vios-install.txt
 "$HERE/vm/boot.sh" --timeout "$TMO" --console again.log --smbios-uuid "$U" \
+	--fwcfg opt/ivg/vios=vios-install.txt \
 	--disk d0.img,readonly --disk t.img,writable,serial=IVGTGT1 \
 	--expect 'IVG-INSTALL rc=5' --fail 'IVG-INSTALL rc=0|Kernel panic' 2>again.err ||
 	die "the second boot from the IVG: $(cat again.err)"
 grep -aq 'is a PV of volume group "rootvg"' again.log || die "no refusal naming rootvg: $(grep -a -B3 IVG-INSTALL again.log)"
 sha256sum -c --quiet t.sum || die "the refused reinstall wrote the target"
 sha256sum -c --quiet ivg.sum || die "the IVG's disk changed"
-ok "booted from the IVG again: the install is refused (the target is rootvg's PV), the target and the IVG byte-identical"
+grep -aq 'IVG-VIOS boot type install (vm1)' again.log || die "the vios boot type was not read: $(grep -a IVG- again.log | head)"
+ok "booted from the IVG again (vios boot type install): the entry runs and the install is refused (the target is rootvg's PV), the target and the IVG byte-identical"
+
+[ -n "${IVG_SLOW:-}" ] || exit 0
+# vios boot type maintenance: the menu, although the entry says install.
+printf 'lpar vm1\nboot_type maintenance\nmaintenance ivg@0:0\n' >vios-maint.txt
+"$HERE/vm/boot.sh" --timeout "$TMO" --console maint.log --smbios-uuid "$U" \
+	--fwcfg opt/ivg/vios=vios-maint.txt \
+	--disk d0.img,readonly --disk t.img,writable,serial=IVGTGT1 \
+	--send 'Choice: =>5\n' --expect 'reboot: Power down' --fail 'IVG-INSTALL|IVG-MACHINE|Kernel panic' 2>maint.err ||
+	die "the boot of type maintenance: $(cat maint.err)"
+grep -aq 'IVG-VIOS boot type maintenance (vm1)' maint.log && grep -aq 'Choice: ' maint.log ||
+	die "boot type maintenance: $(grep -a 'IVG-\|Choice' maint.log | head)"
+sha256sum -c --quiet t.sum || die "the maintenance boot wrote the target"
+ok "vios boot type maintenance: the menu, the entry's install not run, the target unchanged"

@@ -118,6 +118,8 @@ disk=$(since A lpa | tr -d '\r' | sed -n 's|^  \(/dev/sd[a-z]*\)  1024 MiB$|\1|p
 con_send testbos
 await A lpa 'Target disks'
 con_send "$disk"
+await A lpa 'OPPs to install with it'
+con_send ""
 await A lpa "BOS \"testbos\" installed on $disk" 'rc=[1-9]|rror|Kernel panic'
 mark A lpa
 con_send 5

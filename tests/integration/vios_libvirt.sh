@@ -143,6 +143,11 @@ A lslpar lpa | grep -q "^Console log *$CONLOG_DIR/lpa-console.log$" ||
 	die "lslpar does not name the console log"
 A lslpar --reportformat json | jq -e '.lslpar[0] | .state == "Running" and .boot_type == "install"' \
 	>/dev/null || die "lslpar JSON"
+# The SMBIOS UUID an IVG machine entry names: the domain's own UUID.
+u=$(virsh -c "$URI_A" domuuid lpa | head -1)
+[ -n "$u" ] && A lslpar lpa | grep -q "^SMBIOS UUID *$u$" &&
+	[ "$(A lslpar --reportformat json | jq -r '.lslpar[] | select(.name == "lpa") | .smbios_uuid')" = "$u" ] ||
+	die "lslpar's SMBIOS UUID is not the domain's ($u): $(A lslpar lpa | grep SMBIOS)"
 (sleep 1; printf 'ping'; sleep 2) | timeout 8 vios console lpa -c "$URI_A" >con.out || true
 grep -aq PING con.out || die "vios console: no echo from the guest: $(od -c con.out | head)"
 ok "install boot from the install list (lpa_x), console log named by lslpar, vios console talks to the guest ($((SECONDS - t0)) s)"

@@ -436,7 +436,8 @@ static void test_dom_roundtrip(void **state)
 	assert_int_equal(count(again, "<controller "), 1);
 	assert_int_equal(count(again, "<serial "), 1);
 	assert_int_equal(count(again, "<vios:partition"), 1);
-	assert_int_equal(count(again, "<boot order="), 2);
+	/* The two root disks, then the IVG (the install list). */
+	assert_int_equal(count(again, "<boot order="), 3);
 	assert_int_equal(count(again, "<sysinfo"), 1);
 	/* Without a lockspace now, the LUNs' leases of before go too. */
 	free(xml);
@@ -479,10 +480,12 @@ static void test_boot_order(void **state)
 	char *info;
 
 	sample(&lp);
-	/* Normal with an empty normal list: the rootvg list. */
-	assert_int_equal(vio_boot_order(&lp, VIO_BOOT_NORMAL, order), 2);
+	/* Normal with an empty normal list: the rootvg list, then the IVG
+	 * (the install list: the maintenance list is empty). */
+	assert_int_equal(vio_boot_order(&lp, VIO_BOOT_NORMAL, order), 3);
 	assert_string_equal(lp.vtds[order[0]].name, "lpa_root");
 	assert_string_equal(lp.vtds[order[1]].name, "lpa_lab");
+	assert_string_equal(lp.vtds[order[2]].name, "lpa_ivg");
 	assert_int_equal(vio_boot_order(&lp, VIO_BOOT_INSTALL, order), 1);
 	assert_string_equal(lp.vtds[order[0]].name, "lpa_ivg");
 	assert_int_equal(vio_boot_order(&lp, VIO_BOOT_MAINTENANCE, order), 0);
@@ -490,9 +493,16 @@ static void test_boot_order(void **state)
 	assert_non_null(strstr(info, "lpar lpa\nboot_type install\n"));
 	assert_non_null(strstr(info, "rootvg lpa_root@3:0 lpa_lab@4:0\n"));
 	free(info);
+	/* A maintenance list takes the install list's place after the root
+	 * disks; a VTD already in the order is not there twice. */
+	strcpy(lp.list[VIO_LIST_MAINTENANCE][0], lp.list[VIO_LIST_ROOTVG][1]);
+	lp.nlist[VIO_LIST_MAINTENANCE] = 1;
+	assert_int_equal(vio_boot_order(&lp, VIO_BOOT_NORMAL, order), 2);
+	assert_string_equal(lp.vtds[order[1]].name, "lpa_lab");
+	lp.nlist[VIO_LIST_MAINTENANCE] = 0;
 	/* A removed VTD leaves every list. */
 	vio_lpar_rm_vtd(&lp, "lpa_root");
-	assert_int_equal(vio_boot_order(&lp, VIO_BOOT_NORMAL, order), 1);
+	assert_int_equal(vio_boot_order(&lp, VIO_BOOT_NORMAL, order), 2);
 	vio_lpar_free(&lp);
 }
 

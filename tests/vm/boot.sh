@@ -18,6 +18,8 @@
 #   --send REGEX=>TEXT when the console shows REGEX, type TEXT (\n for
 #                      Enter) on it; repeatable, in order (drives menus)
 #   --smbios-uuid UUID the machine's SMBIOS system UUID (QEMU's -smbios)
+#   --fwcfg NAME=FILE  a QEMU firmware configuration file (-fw_cfg), as
+#                      vios hands a partition's boot type over
 #   --timeout SEC      kill the machine after SEC seconds (default 90)
 #   --console FILE     keep the whole console log in FILE
 #   --mem MB           memory (default 1024)
@@ -45,7 +47,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 fail() { echo "boot: $*" >&2; exit 125; }
 
 fw=bios timeout=90 mem=1024 expect="" failre="" keep="" varsfile="" accel=${IVG_VM_ACCEL:-tcg} ipxe="" nics=1
-disks=() sends=() smbios=()
+disks=() sends=() smbios=() fwcfg=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
@@ -63,6 +65,10 @@ while [ $# -gt 0 ]; do
 	--accel) accel=$2 ;;
 	--vars) varsfile=$2 ;;
 	--smbios-uuid) smbios=(-smbios "type=1,uuid=$2") ;;
+	--fwcfg)
+		case $2 in *=*) ;; *) fail "--fwcfg wants NAME=FILE" ;; esac
+		[ -r "${2#*=}" ] || fail "--fwcfg $2: no such file"
+		fwcfg+=(-fw_cfg "name=${2%%=*},file=${2#*=}") ;;
 	--ipxe) ipxe=$2 ;;
 	--nics) nics=$2 ;;
 	*) fail "unknown option $1 (see --help)" ;;
@@ -153,7 +159,7 @@ pdeath=()
 setpriv --pdeathsig KILL true 2>/dev/null && pdeath=(setpriv --pdeathsig KILL --)
 "${pdeath[@]}" qemu-system-x86_64 "${accelargs[@]}" -machine pc -m "$mem" \
 	-nodefaults -no-user-config -display none -no-reboot \
-	"${fwargs[@]}" "${smbios[@]}" "${serial[@]}" "${qnics[@]}" "${qdisks[@]}" \
+	"${fwargs[@]}" "${smbios[@]}" "${fwcfg[@]}" "${serial[@]}" "${qnics[@]}" "${qdisks[@]}" \
 	</dev/null >"$dir/qemu.log" 2>&1 &
 qpid=$!
 if [ ${#sends[@]} -gt 0 ]; then

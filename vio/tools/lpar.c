@@ -272,8 +272,18 @@ const struct cmd_def vios_chlpar_def = {
 
 /* ---- lslpar -------------------------------------------------------------- */
 
+/* The domain's UUID: its guest's SMBIOS system UUID, which an IVG's
+ * machine entry names (ivgmachine add --id uuid=UUID). */
+static const char *smbios_uuid(const struct vio_part *p, char buf[VIR_UUID_STRING_BUFLEN])
+{
+	if (!p->dom || virDomainGetUUIDString(p->dom, buf))
+		snprintf(buf, VIR_UUID_STRING_BUFLEN, "%s", "unknown");
+	return buf;
+}
+
 static struct json_object *lpar_json(const struct vio_part *p)
 {
+	char uuid[VIR_UUID_STRING_BUFLEN];
 	struct json_object *e = json_object_new_object(), *ls = json_object_new_object();
 	const struct vio_lpar *lp = &p->lp;
 	char svsa[32];
@@ -287,6 +297,7 @@ static struct json_object *lpar_json(const struct vio_part *p)
 	json_object_object_add(e, "cpus", json_object_new_int((int)lp->cpus));
 	json_object_object_add(e, "accel", json_object_new_string(lp->kvm ? "kvm" : "tcg"));
 	json_object_object_add(e, "boot_type", json_object_new_string(vio_boot_type_name(lp->boot_type)));
+	json_object_object_add(e, "smbios_uuid", json_object_new_string(smbios_uuid(p, uuid)));
 	json_object_object_add(e, "console_log", json_object_new_string(lp->console_log));
 	for (unsigned l = 0; l < VIO_NLISTS; l++) {
 		struct json_object *a = json_object_new_array();
@@ -302,14 +313,16 @@ static struct json_object *lpar_json(const struct vio_part *p)
 static void lpar_text(const struct vio_part *p, const char *uri)
 {
 	const struct vio_lpar *lp = &p->lp;
+	char uuid[VIR_UUID_STRING_BUFLEN];
 
 	printf("Partition             %s\nHost                  %s\nPartition ID          %u\n"
 	       "SVSA                  vhost%u\nState                 %s\nMemory                %llu MiB\n"
 	       "CPUs                  %u\nAccelerator           %s\nBoot type             %s\n"
-	       "Console log           %s\n",
+	       "SMBIOS UUID           %s\nConsole log           %s\n",
 	       lp->name, uri, lp->id, lp->adapter, vio_state_name(p->state),
 	       (unsigned long long)lp->memory_mb, lp->cpus, lp->kvm ? "KVM" : "TCG",
-	       vio_boot_type_name(lp->boot_type), lp->console_log[0] ? lp->console_log : "(none)");
+	       vio_boot_type_name(lp->boot_type), smbios_uuid(p, uuid),
+	       lp->console_log[0] ? lp->console_log : "(none)");
 	for (unsigned l = 0; l < VIO_NLISTS; l++) {
 		printf("%-22s", vio_list_name((enum vio_list)l));
 		for (size_t k = 0; k < lp->nlist[l]; k++)
