@@ -12,13 +12,16 @@
 #     IVG disk's BOOTX64.EFI (found by its ESP's tag); the maintenance
 #     menu says the root VG cannot boot, lists its recovery first, and
 #     entry 2 recovers it (rootlv's bytes unchanged, lvm2's vgck clean);
+#  3b. again with the machine's entry in the IVG (SMBIOS UUID, action
+#     recover, then reboot): recovered unattended, and the machine
+#     reboots;
 #  4. the next boot, by BootOrder again, is the target's BOS;
 #  5. the target's ESP wiped: the firmware cannot load its entry and goes
 #     on to the IVG's, the second in BootOrder (the menu shows up).
 # (GRUB does not "exit" to the firmware for 3: GRUB 2.06's exit returns
 # EFI_SUCCESS, and OVMF then shows its boot manager menu, as measured.
 # machine_recover_vm does 3 under SeaBIOS.)
-# opt-in: five OVMF boots (about six minutes under TCG); machine_recover_vm and recover_vm boot the recovery in make check
+# opt-in: six OVMF boots (about five minutes under TCG); machine_recover_vm and recover_vm boot the recovery in make check
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BOOT=$HERE/vm/boot.sh
 . "$HERE/lib.sh"
@@ -81,6 +84,25 @@ sha256sum -c --quiet ivg.sum || die "the IVG's disk changed"
 [ "$(lv_sum t.img rootvg rootlv)" = "$root_before" ] || die "rootlv's bytes changed"
 vgck_clean t.img rootvg
 ok "rootlv's bytes unchanged, lvm2's vgck clean, the IVG's disk unchanged"
+
+# ---- 3b. again, and the machine's entry recovers it unattended ------------------
+U=3b9d7c1e-5f2a-4c8d-9e6b-0a1f2e3d4c5b
+ivgmachine add --devices d0.img ivg0 fb1 --id "uuid=$U" --action recover --target serial-FBTGT \
+	--then reboot >/dev/null || die "ivgmachine add"
+sha256sum d0.img >ivg.sum
+dd if=/dev/zero of=t.img bs=1M seek=$((boff >> 20)) count=$((bsize >> 20)) conv=notrunc status=none
+s=$SECONDS
+"$BOOT" --firmware uefi --vars nvram.fd --timeout "$TMO" --console entry.log --smbios-uuid "$U" \
+	--disk d0.img,readonly,bootindex=none --disk t.img,writable,bootindex=none,serial=FBTGT \
+	--expect 'reboot: Restarting system' --fail 'Kernel panic|IVG-BOS-MARKER|IVG-RECOVER rc=[1-9]|Choice: ' 2>entry.err ||
+	die "the unattended fall-back: $(cat entry.err)"
+grep -aEq "ivg: starting install VG disk hd[0-9]+,gpt2 to recover rootvg" entry.log &&
+	grep -aq "IVG-MACHINE fb1: recover, then reboot" entry.log && grep -aq "IVG-RECOVER rc=0" entry.log ||
+	die "the unattended fall-back: $(grep -a 'ivg:\|IVG-' entry.log)"
+sha256sum -c --quiet ivg.sum || die "the IVG's disk changed"
+[ "$(lv_sum t.img rootvg rootlv)" = "$root_before" ] || die "rootlv's bytes changed"
+vgck_clean t.img rootvg
+ok "bootlv zeroed again, the machine's recover entry in the IVG: by itself, the IVG recovered rootvg and rebooted ($((SECONDS - s)) s); rootlv, the IVG unchanged, vgck clean"
 
 # ---- 4. and boots again -----------------------------------------------------------
 s=$SECONDS
