@@ -85,8 +85,11 @@ cd "$T"
 say "creating VG $VG: $NPV PVs (96 MiB sparse images) ..."
 imgs=()
 for ((i = 0; i < NPV; i++)); do imgs+=("img$i"); done
+# The images on two disks (--copies 2): mirrored on all 64, bosfs and
+# oppfs would leave too few extents for 500 LVs. bootlv still has a leg
+# on every disk.
 ivgcreate -y --no-boot-image --devices img0 -s 1m --size 96m --bootlv-size 4m \
-	--bosfs-size 8m --oppfs-size 8m "$VG" "${imgs[@]}" >ivgcreate.log 2>&1 ||
+	--bosfs-size 8m --oppfs-size 8m --copies 2 "$VG" "${imgs[@]}" >ivgcreate.log 2>&1 ||
 	{ cat ivgcreate.log >&2; die "ivgcreate"; }
 
 # A loop over the LVM partition (GPT partition 3) of every image.
