@@ -59,11 +59,15 @@ con_open() {
 	CON_PID=$!
 	exec 7>"$T/con.in"
 }
+# A console left open by a failure goes with the rest (then san.bash's
+# cleanup: domains, daemons, loops, the directory).
+trap 'rc=$?; [ -z "${CON_PID:-}" ] || kill "$CON_PID" 2>/dev/null; (exit $rc); san_cleanup' EXIT INT TERM
 con_send() { printf '%s\r' "$1" >&7; }
 con_close() {
 	exec 7>&-
 	kill "$CON_PID" 2>/dev/null
 	wait "$CON_PID" 2>/dev/null || true
+	CON_PID=""
 	rm -f "$T/con.in"
 }
 
